@@ -1,0 +1,55 @@
+// Embedded mode: the gateway calls a subgraph's schema in-process. The subgraph sees the same
+// SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { buildSubgraph, isPublicCode, MASKED_MESSAGE, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { GatewayContext } from './context.ts';
+
+export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly schema: GraphQLSchema;
+  private readonly parsed = new Map<string, DocumentNode>();
+
+  constructor(
+    private readonly module: SubgraphModule,
+    private readonly platform: Platform,
+  ) {
+    this.schema = buildSubgraph(module);
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const identity = 'identity' in options.context ? (options.context as GatewayContext).identity : { requestId: 'internal', claims: null, actingTenantId: null };
+    const ctx = subgraphContext(this.platform, identity);
+    try {
+      const document = ('document' in options && options.document) || this.parse(request.query!);
+      const result = await execute({
+        schema: this.schema,
+        document,
+        variableValues: request.variables,
+        operationName: request.operationName,
+        contextValue: ctx,
+      });
+      if (!result.errors) return result as GatewayGraphQLResponse;
+      const errors = result.errors.map((e) => {
+        if (isPublicCode(e.extensions?.code)) return e;
+        ctx.logger.error({ err: e.originalError ?? e, subgraph: this.module.name, path: e.path }, 'unexpected error');
+        return new GraphQLError(MASKED_MESSAGE, { path: e.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      });
+      return { ...result, errors } as GatewayGraphQLResponse;
+    } finally {
+      await ctx.dispose();
+    }
+  }
+
+  // The gateway sends the same few subgraph operations over and over; parse each once.
+  private parse(query: string): DocumentNode {
+    let doc = this.parsed.get(query);
+    if (!doc) {
+      doc = parse(query);
+      if (this.parsed.size >= 1_000) this.parsed.clear();
+      this.parsed.set(query, doc);
+    }
+    return doc;
+  }
+}

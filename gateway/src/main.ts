@@ -1,0 +1,48 @@
+// `pnpm start`: the whole supergraph in one process. With no configuration it runs on embedded
+// PGlite with in-process pub/sub and seeds a demo tenant; DATABASE_URL / REDIS_URL switch to servers.
+import { performance } from 'node:perf_hooks';
+import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
+import { ConfigError, createLogger, createPlatform, loadConfig, runMain, signAccessToken } from '@studyspot/runtime';
+import { startGateway } from './gateway.ts';
+import { DEMO_SLUG, seedDemo } from './seed.ts';
+
+await runMain('studyspot', async () => {
+  const config = loadConfig();
+  const logger = createLogger('gateway');
+  const dbVar = config.database.kind === 'postgres' ? 'DATABASE_URL' : 'STUDYSPOT_DATA_DIR';
+  try {
+    await migrateCore(config.database);
+  } catch (err) {
+    throw new ConfigError(dbVar, `cannot migrate core database ${describeTarget(coreTarget(config.database))}: ${(err as Error).message}`);
+  }
+  const platform = await createPlatform(config, logger);
+  try {
+    const reports = await migrateAllTenants(config.database, platform.core);
+    for (const r of reports.filter((x) => x.error)) logger.error({ tenant: r.slug, error: r.error }, 'tenant migration failed');
+    const seeded = config.seedDemo && (await seedDemo(platform, config.database));
+    const server = await startGateway(platform);
+    const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
+    console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);
+    if (!config.production) await printDevAccess(platform, seeded);
+    return async () => {
+      await server.close();
+      await platform.close();
+    };
+  } catch (err) {
+    await platform.close();
+    throw err;
+  }
+});
+
+async function printDevAccess(platform: Awaited<ReturnType<typeof createPlatform>>, seeded: boolean) {
+  const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG }, include: { users: true } });
+  if (!demo) return;
+  const owner = demo.users.find((u) => u.role === 'OWNER');
+  const admin = await platform.core.user.findFirst({ where: { role: 'SUPER_ADMIN' } });
+  const ttl = 12 * 3600;
+  if (seeded) console.log(`Seeded demo tenant "${demo.name}" (${demo.id}).`);
+  console.log('Dev tokens (12 h) for Apollo Sandbox, header "Authorization: Bearer <token>":');
+  if (owner) console.log(`  OWNER of ${DEMO_SLUG}: ${signAccessToken(platform.config.keyRing, { sub: owner.id, role: 'OWNER', tenantId: demo.id }, ttl)}`);
+  if (admin) console.log(`  SUPER_ADMIN:     ${signAccessToken(platform.config.keyRing, { sub: admin.id, role: 'SUPER_ADMIN', tenantId: null }, ttl)}`);
+  console.log(`More: pnpm token --role STAFF --tenant ${demo.id}\n`);
+}

@@ -1,0 +1,95 @@
+// Access tokens: HS256 JWTs with a `kid`, verified once at the gateway with the algorithm pinned.
+// A key ring holds several keys: the first signs, all verify, so keys rotate without logging anyone out.
+import { randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { AppError } from './errors.ts';
+import { isRole, type Role } from './roles.ts';
+
+export interface Claims {
+  /** Account id (core `users.id`). */
+  sub: string;
+  role: Role;
+  /** The tenant a tenant-role or student account belongs to; null for platform roles. */
+  tenantId: string | null;
+  /** Branches a manager or staff member is limited to; absent means all. */
+  libraryIds?: string[];
+}
+
+export interface JwtKey {
+  kid: string;
+  secret: string;
+}
+
+const ALGORITHM = 'HS256';
+const ISSUER = 'studyspot';
+const AUDIENCE = 'studyspot-api';
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+export class KeyRing {
+  private readonly byKid: Map<string, string>;
+
+  constructor(readonly keys: JwtKey[]) {
+    if (keys.length === 0) throw new Error('key ring needs at least one key');
+    for (const k of keys) if (k.secret.length < 32) throw new Error(`key "${k.kid}" is shorter than 32 characters`);
+    this.byKid = new Map(keys.map((k) => [k.kid, k.secret]));
+  }
+
+  get signingKey(): JwtKey {
+    return this.keys[0]!;
+  }
+
+  secretFor(kid: string): string | undefined {
+    return this.byKid.get(kid);
+  }
+
+  /** `kid1:secret1,kid2:secret2` (first one signs). */
+  static parse(spec: string): KeyRing {
+    return new KeyRing(
+      spec.split(',').map((part) => {
+        const i = part.indexOf(':');
+        if (i <= 0) throw new Error('expected kid:secret pairs separated by commas');
+        return { kid: part.slice(0, i).trim(), secret: part.slice(i + 1).trim() };
+      }),
+    );
+  }
+
+  static generate(): KeyRing {
+    return new KeyRing([{ kid: `dev-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('base64url') }]);
+  }
+}
+
+export function signAccessToken(ring: KeyRing, claims: Claims, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): string {
+  const { kid, secret } = ring.signingKey;
+  const payload: Record<string, unknown> = { role: claims.role, tid: claims.tenantId };
+  if (claims.libraryIds) payload.lib = claims.libraryIds;
+  return jwt.sign(payload, secret, {
+    algorithm: ALGORITHM,
+    keyid: kid,
+    subject: claims.sub,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    expiresIn: ttlSeconds,
+  });
+}
+
+const invalid = (message: string) => new AppError('UNAUTHENTICATED', message);
+
+/** Verifies an access token; throws UNAUTHENTICATED with a reason a client can act on. */
+export function verifyAccessToken(ring: KeyRing, token: string): Claims {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.payload === 'string') throw invalid('Malformed access token');
+  const kid = decoded.header.kid;
+  const secret = kid ? ring.secretFor(kid) : undefined;
+  if (!secret) throw invalid('Access token signed with an unknown key');
+  let payload: jwt.JwtPayload;
+  try {
+    payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
+  } catch (err) {
+    throw invalid(err instanceof jwt.TokenExpiredError ? 'Access token expired' : 'Invalid access token');
+  }
+  const role = payload.role;
+  if (!payload.sub || !isRole(role)) throw invalid('Invalid access token');
+  const tenantId = typeof payload.tid === 'string' ? payload.tid : null;
+  const libraryIds = Array.isArray(payload.lib) ? payload.lib.filter((x): x is string => typeof x === 'string') : undefined;
+  return { sub: payload.sub, role, tenantId, ...(libraryIds ? { libraryIds } : {}) };
+}

@@ -1,0 +1,131 @@
+// Configuration from the environment, validated up front. A bad value stops the process with one
+// line naming the variable (ConfigError), never a stack trace.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { databaseServerFromEnv, REPO_ROOT, type DatabaseServer } from '@studyspot/db';
+import { KeyRing } from './auth.ts';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const SUBGRAPH_NAMES = ['identity', 'tenancy', 'campus', 'billing', 'communications'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
+  identity: 4001,
+  tenancy: 4002,
+  campus: 4003,
+  billing: 4004,
+  communications: 4005,
+};
+
+export interface Config {
+  production: boolean;
+  port: number;
+  database: DatabaseServer;
+  redisUrl: string | null;
+  dataDir: string;
+  keyRing: KeyRing;
+  gatewaySecret: string;
+  subgraphMode: 'local' | 'remote';
+  subgraphUrls: Record<SubgraphName, string>;
+  tenantClients: { max: number; idleMs: number; poolMax: number };
+  seedDemo: boolean;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'not a valid URL');
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(name, `expected ${protocols.map((p) => `${p}//`).join(' or ')}, got ${u.protocol}//`);
+  return raw;
+}
+
+interface DevSecrets {
+  jwtKeys: string;
+  gatewaySecret: string;
+}
+
+/** Outside production, secrets not given in the environment are generated once per data directory. */
+function devSecrets(dataDir: string): DevSecrets {
+  const file = join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const ring = KeyRing.generate();
+  const secrets: DevSecrets = {
+    jwtKeys: ring.keys.map((k) => `${k.kid}:${k.secret}`).join(','),
+    gatewaySecret: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  return secrets;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const database = databaseServerFromEnv({ ...env, DATABASE_URL: databaseUrl ?? undefined });
+  // Embedded databases and generated dev secrets live here (also in services mode, for the secrets).
+  const dataDir = env.STUDYSPOT_DATA_DIR ?? join(REPO_ROOT, '.data');
+
+  const needGenerated = !env.JWT_KEYS || !env.GATEWAY_SECRET;
+  if (production && !env.JWT_KEYS) throw new ConfigError('JWT_KEYS', 'required in production (kid:secret[,kid:secret…])');
+  if (production && !env.GATEWAY_SECRET) throw new ConfigError('GATEWAY_SECRET', 'required in production');
+  const generated = needGenerated ? devSecrets(dataDir) : undefined;
+
+  let keyRing: KeyRing;
+  try {
+    keyRing = KeyRing.parse(env.JWT_KEYS ?? generated!.jwtKeys);
+  } catch (err) {
+    throw new ConfigError('JWT_KEYS', (err as Error).message);
+  }
+  const gatewaySecret = env.GATEWAY_SECRET ?? generated!.gatewaySecret;
+  if (gatewaySecret.length < 16) throw new ConfigError('GATEWAY_SECRET', 'must be at least 16 characters');
+
+  const mode = env.SUBGRAPH_MODE ?? 'local';
+  if (mode !== 'local' && mode !== 'remote') throw new ConfigError('SUBGRAPH_MODE', `expected "local" or "remote", got "${mode}"`);
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => {
+      const variable = `SUBGRAPH_${name.toUpperCase()}_URL`;
+      return [name, url(env, variable, ['http:', 'https:']) ?? `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name]}/graphql`];
+    }),
+  ) as Record<SubgraphName, string>;
+
+  return {
+    production,
+    port: int(env, 'PORT', 4000, 0, 65535),
+    database,
+    redisUrl,
+    dataDir,
+    keyRing,
+    gatewaySecret,
+    subgraphMode: mode,
+    subgraphUrls,
+    tenantClients: {
+      max: int(env, 'TENANT_CLIENT_MAX', 50, 1, 10_000),
+      idleMs: int(env, 'TENANT_CLIENT_IDLE_MS', 5 * 60_000, 100, 24 * 3_600_000),
+      poolMax: int(env, 'TENANT_POOL_MAX', 5, 1, 100),
+    },
+    seedDemo: (env.SEED_DEMO ?? (database.kind === 'pglite' ? '1' : '0')) === '1',
+  };
+}

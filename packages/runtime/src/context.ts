@@ -1,0 +1,116 @@
+// What a subgraph resolver sees: who is asking (verified claims from the gateway), the request id,
+// a logger bound to both, the tenant database (leased once per request) and per-request DataLoaders.
+import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
+import DataLoader from 'dataloader';
+import type { Claims } from './auth.ts';
+import { AppError, forbidden, unauthenticated } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { Platform } from './platform.ts';
+import { can, isPlatformRole, type Permission } from './roles.ts';
+
+export interface RequestIdentity {
+  requestId: string;
+  claims: Claims | null;
+  /** Tenant a platform role chose to act on (X-Tenant-Id); ignored for tenant roles. */
+  actingTenantId: string | null;
+}
+
+export class SubgraphContext {
+  readonly logger: Logger;
+  private readonly leases = new Map<string, Promise<{ prisma: TenantPrisma; release(): void }>>();
+  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  constructor(
+    readonly platform: Platform,
+    readonly requestId: string,
+    readonly claims: Claims | null,
+    private readonly actingTenantId: string | null,
+  ) {
+    this.logger = platform.logger.child({ requestId, tenantId: this.tenantId ?? undefined, userId: claims?.sub });
+  }
+
+  /** The tenant this request works in: the account's own, or the one a platform role acts on. */
+  get tenantId(): string | null {
+    if (!this.claims) return null;
+    if (isPlatformRole(this.claims.role)) return this.actingTenantId;
+    return this.claims.tenantId;
+  }
+
+  get core() {
+    return this.platform.core;
+  }
+
+  get events() {
+    return this.platform.events;
+  }
+
+  /** Throws unless the caller is signed in and their role grants `permission`. */
+  authorize(permission: Permission): Claims {
+    if (!this.claims) throw unauthenticated();
+    if (!can(this.claims.role, permission)) throw forbidden();
+    return this.claims;
+  }
+
+  /** Like `authorize`, and also requires a tenant to work in; returns its id. */
+  authorizeTenant(permission: Permission, tenantId: string | null = this.tenantId): string {
+    const claims = this.authorize(permission);
+    if (!tenantId) throw new AppError('BAD_USER_INPUT', 'No tenant selected: platform roles send the X-Tenant-Id header');
+    if (!isPlatformRole(claims.role) && claims.tenantId !== tenantId) throw forbidden();
+    return tenantId;
+  }
+
+  /** The tenant's Prisma client, leased for the rest of this request. */
+  async tenantDb(tenantId: string): Promise<TenantPrisma> {
+    let lease = this.leases.get(tenantId);
+    if (!lease) {
+      lease = this.platform.tenants.lease(tenantId).catch((err: unknown) => {
+        this.leases.delete(tenantId);
+        throw toGraphQLError(err);
+      });
+      this.leases.set(tenantId, lease);
+    }
+    return (await lease).prisma;
+  }
+
+  /** One DataLoader per name per request. */
+  loader<K, V>(name: string, batch: DataLoader.BatchLoadFn<K, V>): DataLoader<K, V> {
+    let l = this.loaders.get(name);
+    if (!l) {
+      l = new DataLoader(batch as DataLoader.BatchLoadFn<unknown, unknown>);
+      this.loaders.set(name, l);
+    }
+    return l as DataLoader<K, V>;
+  }
+
+  /** Releases the tenant clients this request leased. */
+  async dispose(): Promise<void> {
+    const leases = [...this.leases.values()];
+    this.leases.clear();
+    for (const l of await Promise.allSettled(leases)) if (l.status === 'fulfilled') l.value.release();
+  }
+}
+
+export function toGraphQLError(err: unknown): unknown {
+  if (!(err instanceof TenantAccessError)) return err;
+  switch (err.code) {
+    case 'TENANT_SUSPENDED':
+      return new AppError('TENANT_SUSPENDED', 'This tenant is suspended');
+    case 'TENANT_NOT_FOUND':
+      return new AppError('NOT_FOUND', 'Tenant not found');
+    default:
+      return new AppError('SERVICE_UNAVAILABLE', 'Tenant database is not available right now');
+  }
+}
+
+/** Resolves entity references in one batch: `rows` must carry `id`; missing ids resolve to null. */
+export function byIds<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => map.get(id) ?? null);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else cannot name a row, so lookups answer "not found" without a query. */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}

@@ -1,0 +1,98 @@
+// The event bus: Redis pub/sub with REDIS_URL, in-process otherwise. Topics are scoped by tenant
+// (and library where it applies); payloads carry entity keys, never whole records.
+import { EventEmitter, on } from 'node:events';
+import { Redis } from 'ioredis';
+
+export interface EventBus {
+  readonly kind: 'redis' | 'in-process';
+  publish(topic: string, payload: unknown): Promise<void>;
+  /** Yields payloads published on `topic` until the iterator is returned or `signal` aborts. */
+  subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const topics = {
+  library: (tenantId: string, libraryId: string) => `tenant:${tenantId}:library:${libraryId}`,
+  tenant: (tenantId: string) => `tenant:${tenantId}`,
+};
+
+async function* iterate(emitter: EventEmitter, event: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
+  try {
+    for await (const [payload] of on(emitter, event, { signal })) yield payload;
+  } catch (err) {
+    if ((err as Error).name !== 'AbortError') throw err;
+  }
+}
+
+export class InProcessEventBus implements EventBus {
+  readonly kind = 'in-process' as const;
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  async publish(topic: string, payload: unknown): Promise<void> {
+    this.emitter.emit(topic, payload);
+  }
+
+  subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
+    return iterate(this.emitter, topic, signal);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}
+
+export class RedisEventBus implements EventBus {
+  readonly kind = 'redis' as const;
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly local = new EventEmitter().setMaxListeners(0);
+  private readonly counts = new Map<string, number>();
+
+  constructor(url: string) {
+    const opts = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, connectTimeout: 3_000 };
+    this.pub = new Redis(url, opts);
+    this.sub = new Redis(url, opts);
+    this.sub.on('message', (topic: string, message: string) => this.local.emit(topic, JSON.parse(message)));
+    for (const c of [this.pub, this.sub]) c.on('error', () => {});
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.pub.connect(), this.sub.connect()]);
+  }
+
+  async publish(topic: string, payload: unknown): Promise<void> {
+    await this.pub.publish(topic, JSON.stringify(payload));
+  }
+
+  subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
+    const n = this.counts.get(topic) ?? 0;
+    this.counts.set(topic, n + 1);
+    const ready = n === 0 ? this.sub.subscribe(topic) : Promise.resolve();
+    const self = this;
+    return (async function* () {
+      try {
+        await ready;
+        yield* iterate(self.local, topic, signal);
+      } finally {
+        const left = (self.counts.get(topic) ?? 1) - 1;
+        if (left === 0) {
+          self.counts.delete(topic);
+          await self.sub.unsubscribe(topic).catch(() => {});
+        } else self.counts.set(topic, left);
+      }
+    })();
+  }
+
+  async ping(): Promise<void> {
+    await this.pub.ping();
+  }
+
+  async close(): Promise<void> {
+    this.local.removeAllListeners();
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}

@@ -1,0 +1,69 @@
+// Relay connections with keyset pagination on (createdAt, id): stable under inserts, no OFFSET scans.
+import { badInput } from './errors.ts';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface Connection<T> {
+  edges: { node: T; cursor: string }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Cursor {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  if (!id || Number.isNaN(createdAt.getTime())) throw badInput('Invalid cursor', 'after');
+  return { createdAt, id };
+}
+
+export function pageSize(first: number | null | undefined): number {
+  if (first == null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+  return first;
+}
+
+/** A Prisma `where` fragment selecting rows after the cursor in (createdAt, id) order. */
+export function afterCursorWhere(after: string | null | undefined) {
+  if (!after) return {};
+  const c = decodeCursor(after);
+  return { OR: [{ createdAt: { gt: c.createdAt } }, { createdAt: c.createdAt, id: { gt: c.id } }] };
+}
+
+export const KEYSET_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+
+/**
+ * Builds a page: `fetch(take, where)` must return up to `take` rows ordered by KEYSET_ORDER and
+ * filtered by `where` (merge it with the caller's own filters).
+ */
+export async function paginate<T extends { createdAt: Date; id: string }>(
+  args: ConnectionArgs,
+  fetch: (take: number, where: ReturnType<typeof afterCursorWhere>) => Promise<T[]>,
+): Promise<Connection<T>> {
+  const size = pageSize(args.first);
+  const rows = size === 0 ? [] : await fetch(size + 1, afterCursorWhere(args.after));
+  const page = rows.slice(0, size);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(node) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// The process-wide parts every subgraph shares: config, logger, the core database, the tenant client
+// cache and the event bus. Created once per process (one for all subgraphs in embedded mode).
+import {
+  coreTarget,
+  createTenantClientCache,
+  describeTarget,
+  openCoreClient,
+  type CorePrisma,
+  type OpenClient,
+  type TenantClientCache,
+} from '@studyspot/db';
+import { ConfigError, type Config } from './config.ts';
+import { InProcessEventBus, RedisEventBus, type EventBus } from './events.ts';
+import type { Logger } from './logger.ts';
+
+export interface Platform {
+  config: Config;
+  logger: Logger;
+  core: CorePrisma;
+  tenants: TenantClientCache;
+  events: EventBus;
+  /** Throws when a dependency does not answer; used by /readyz. */
+  checkReady(): Promise<Record<string, 'ok' | string>>;
+  close(): Promise<void>;
+}
+
+function reason(err: unknown): string {
+  const e = err as { code?: string; message?: string; errors?: { message: string }[] };
+  if (e.errors?.length) return e.errors.map((x) => x.message).join('; ');
+  return [e.code, e.message].filter(Boolean).join(' ') || String(err);
+}
+
+export async function createPlatform(config: Config, logger: Logger, opts: { logQueries?: boolean } = {}): Promise<Platform> {
+  const dbVar = config.database.kind === 'postgres' ? 'DATABASE_URL' : 'STUDYSPOT_DATA_DIR';
+  const target = coreTarget(config.database);
+  let core: OpenClient<CorePrisma>;
+  try {
+    core = await openCoreClient(target, { poolMax: 10, logQueries: opts.logQueries });
+    await core.ping();
+  } catch (err) {
+    throw new ConfigError(dbVar, `cannot open core database ${describeTarget(target)}: ${reason(err)}`);
+  }
+
+  let events: EventBus;
+  if (config.redisUrl) {
+    const redis = new RedisEventBus(config.redisUrl);
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (err) {
+      await redis.close();
+      await core.close();
+      throw new ConfigError('REDIS_URL', `cannot connect: ${reason(err)}`);
+    }
+    events = redis;
+  } else {
+    events = new InProcessEventBus();
+  }
+
+  const tenants = createTenantClientCache(config.database, core.prisma, {
+    maxClients: config.tenantClients.max,
+    idleMs: config.tenantClients.idleMs,
+    poolMax: config.tenantClients.poolMax,
+    logQueries: opts.logQueries,
+  });
+
+  return {
+    config,
+    logger,
+    core: core.prisma,
+    tenants,
+    events,
+    async checkReady() {
+      const out: Record<string, string> = {};
+      await Promise.all([
+        core.ping().then(() => (out.database = 'ok'), (e) => (out.database = reason(e))),
+        events.ping().then(() => (out.events = 'ok'), (e) => (out.events = reason(e))),
+      ]);
+      return out;
+    },
+    async close() {
+      await tenants.close();
+      await events.close();
+      await core.close();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+// A subgraph is a module (SDL + resolvers). It runs in-process under the gateway, or on its own
+// HTTP port behind the gateway; both paths build the same SubgraphContext.
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { ConfigError, DEFAULT_SUBGRAPH_PORTS, loadConfig, type SubgraphName } from './config.ts';
+import { SubgraphContext, type RequestIdentity } from './context.ts';
+import { isPublicCode, maskError } from './errors.ts';
+import { createLogger } from './logger.ts';
+import { createPlatform, type Platform } from './platform.ts';
+import { HEADER, identityFromHeaders, secretMatches } from './transport.ts';
+
+export type Resolvers = GraphQLResolverMap<SubgraphContext>;
+
+export interface SubgraphModule {
+  name: SubgraphName;
+  typeDefs: DocumentNode;
+  resolvers: Resolvers;
+}
+
+export function buildSubgraph(module: SubgraphModule): GraphQLSchema {
+  return buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as never }]);
+}
+
+export function subgraphContext(platform: Platform, identity: RequestIdentity): SubgraphContext {
+  return new SubgraphContext(platform, identity.requestId, identity.claims, identity.actingTenantId);
+}
+
+/** Logs unexpected errors (those that will be masked) with the request id, and never their stack to clients. */
+export function errorLoggingPlugin<C extends { logger: { error(o: object, m: string): void } }>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const e of errors) {
+            if (!isPublicCode(e.extensions?.code)) {
+              contextValue.logger.error({ err: e.originalError ?? e, path: e.path }, 'unexpected error');
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Listens on `port`; a port already taken becomes a one-line ConfigError naming `variable`. */
+export function listen(server: Server, port: number, variable = 'PORT'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ConfigError(variable, `port ${port} is already in use`)
+          : new ConfigError(variable, `cannot listen on port ${port}: ${err.code ?? err.message}`),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves one subgraph over HTTP. Requests without the gateway's secret are refused with 401. */
+export async function serveSubgraph(module: SubgraphModule, platform: Platform, port: number): Promise<RunningServer> {
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: buildSubgraph(module),
+    formatError: maskError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      errorLoggingPlugin(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue }) {
+              await contextValue.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const checks = await platform.checkReady();
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
+  });
+  app.use('/graphql', (req, res, next) => {
+    if (!secretMatches(req.header(HEADER.gatewaySecret), platform.config.gatewaySecret)) {
+      res.status(401).json({ errors: [{ message: 'Subgraphs accept requests only from the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    next();
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => subgraphContext(platform, identityFromHeaders(req.headers)),
+    }),
+  );
+  const http = createServer(app);
+  const bound = await listen(http, port);
+  platform.logger.info({ subgraph: module.name, port: bound }, 'subgraph listening');
+  return {
+    url: `http://127.0.0.1:${bound}/graphql`,
+    port: bound,
+    close: async () => {
+      await apollo.stop();
+      await new Promise<void>((r) => http.close(() => r()));
+    },
+  };
+}
+
+/** Entry point of a subgraph's own process (`pnpm dev`): its port is PORT, else its default. */
+export async function startSubgraphProcess(module: SubgraphModule): Promise<() => Promise<void>> {
+  const config = loadConfig();
+  const port = process.env.PORT ? config.port : DEFAULT_SUBGRAPH_PORTS[module.name];
+  const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
+  try {
+    const server = await serveSubgraph(module, platform, port);
+    return async () => {
+      await server.close();
+      await platform.close();
+    };
+  } catch (err) {
+    await platform.close();
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+// How the gateway hands a request's identity to a subgraph over HTTP: the shared secret proves the
+// request came through the gateway, and only then are the forwarded claims believed.
+import { timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import type { Claims } from './auth.ts';
+import type { RequestIdentity } from './context.ts';
+import { isRole } from './roles.ts';
+
+export const HEADER = {
+  gatewaySecret: 'x-studyspot-gateway-secret',
+  requestId: 'x-request-id',
+  claims: 'x-studyspot-claims',
+  tenant: 'x-tenant-id',
+} as const;
+
+export function identityHeaders(identity: RequestIdentity, gatewaySecret: string): Record<string, string> {
+  const h: Record<string, string> = { [HEADER.gatewaySecret]: gatewaySecret, [HEADER.requestId]: identity.requestId };
+  if (identity.claims) h[HEADER.claims] = Buffer.from(JSON.stringify(identity.claims)).toString('base64url');
+  if (identity.actingTenantId) h[HEADER.tenant] = identity.actingTenantId;
+  return h;
+}
+
+export function secretMatches(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A client-supplied request id is kept when it is well formed; otherwise a new one is made. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const v = Array.isArray(header) ? header[0] : header;
+  return v && REQUEST_ID.test(v) ? v : randomUUID();
+}
+
+type HeaderBag = Record<string, string | string[] | undefined>;
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** Reads the identity a gateway forwarded. Call only after checking the gateway secret. */
+export function identityFromHeaders(headers: HeaderBag): RequestIdentity {
+  let claims: Claims | null = null;
+  const raw = first(headers[HEADER.claims]);
+  if (raw) {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Claims>;
+    if (typeof parsed.sub !== 'string' || !isRole(parsed.role)) throw new Error('malformed forwarded claims');
+    claims = {
+      sub: parsed.sub,
+      role: parsed.role,
+      tenantId: typeof parsed.tenantId === 'string' ? parsed.tenantId : null,
+      ...(Array.isArray(parsed.libraryIds) ? { libraryIds: parsed.libraryIds } : {}),
+    };
+  }
+  return { requestId: requestIdFrom(headers[HEADER.requestId]), claims, actingTenantId: first(headers[HEADER.tenant]) ?? null };
+}

@@ -1,0 +1,44 @@
+// Prisma clients over an opened database. The generated clients are not committed: `pnpm db:generate`.
+import { PrismaClient as CorePrismaClient } from '../core/generated/client.ts';
+import { PrismaClient as TenantPrismaClient } from '../tenant/generated/client.ts';
+import { openDatabase, type DatabaseTarget, type OpenOptions } from './targets.ts';
+
+export type CorePrisma = InstanceType<typeof CorePrismaClient>;
+export type TenantPrisma = InstanceType<typeof TenantPrismaClient>;
+
+export interface OpenClient<C> {
+  prisma: C;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type LogDefinition = { level: 'query'; emit: 'event' };
+
+async function openClient<C extends { $disconnect(): Promise<void> }>(
+  target: DatabaseTarget,
+  opts: OpenOptions & { logQueries?: boolean },
+  make: (adapter: unknown, log: LogDefinition[] | undefined) => C,
+): Promise<OpenClient<C>> {
+  const db = await openDatabase(target, opts);
+  const prisma = make(db.adapter, opts.logQueries ? [{ level: 'query', emit: 'event' }] : undefined);
+  return {
+    prisma,
+    ping: db.ping,
+    close: async () => {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}
+
+export function openCoreClient(target: DatabaseTarget, opts: OpenOptions & { logQueries?: boolean } = {}) {
+  return openClient<CorePrisma>(target, opts, (adapter, log) =>
+    new CorePrismaClient({ adapter: adapter as never, log }) as CorePrisma,
+  );
+}
+
+export function openTenantClient(target: DatabaseTarget, opts: OpenOptions & { logQueries?: boolean } = {}) {
+  return openClient<TenantPrisma>(target, opts, (adapter, log) =>
+    new TenantPrismaClient({ adapter: adapter as never, log }) as TenantPrisma,
+  );
+}

@@ -1,0 +1,113 @@
+// How StudySpot lays out its databases: a core database, and one database per tenant on the same
+// server (or on the server a tenant row names). Embedded mode: one PGlite directory per database.
+import { join } from 'node:path';
+import type { CorePrisma } from './clients.ts';
+import { openTenantClient } from './clients.ts';
+import { applyMigrations, schemaLocation } from './migrations.ts';
+import { createDatabase, pgliteDir, siblingDatabaseUrl, type DatabaseTarget } from './targets.ts';
+import { TenantClientCache, type TenantClientCacheOptions, type TenantStatus } from './tenant-clients.ts';
+
+export type DatabaseServer = { kind: 'postgres'; coreUrl: string } | { kind: 'pglite'; dataDir: string };
+
+export function coreTarget(server: DatabaseServer): DatabaseTarget {
+  return server.kind === 'postgres'
+    ? { kind: 'postgres', url: server.coreUrl }
+    : { kind: 'pglite', dataDir: join(server.dataDir, 'pglite', 'core') };
+}
+
+export interface TenantDatabaseRef {
+  dbName: string;
+  dbUrl: string | null;
+}
+
+export function tenantTarget(server: DatabaseServer, tenant: TenantDatabaseRef): DatabaseTarget {
+  if (tenant.dbUrl) return { kind: 'postgres', url: tenant.dbUrl };
+  return server.kind === 'postgres'
+    ? { kind: 'postgres', url: siblingDatabaseUrl(server.coreUrl, tenant.dbName) }
+    : { kind: 'pglite', dataDir: pgliteDir(join(server.dataDir, 'tenants'), tenant.dbName) };
+}
+
+/** A database name for a tenant slug: `<prefix>t_<slug>` with dashes as underscores. */
+export function tenantDatabaseName(slug: string, prefix = 'studyspot_'): string {
+  return `${prefix}t_${slug.replace(/-/g, '_')}`.slice(0, 63);
+}
+
+/** Creates the tenant's database when missing and applies every tenant migration. Safe to repeat. */
+export async function provisionTenantDatabase(target: DatabaseTarget): Promise<{ created: boolean; applied: string[] }> {
+  const created = await createDatabase(target);
+  const applied = await applyMigrations(target, schemaLocation('tenant'));
+  return { created, applied };
+}
+
+export async function migrateCore(server: DatabaseServer): Promise<string[]> {
+  const target = coreTarget(server);
+  await createDatabase(target);
+  return applyMigrations(target, schemaLocation('core'));
+}
+
+export interface TenantMigrationReport {
+  tenantId: string;
+  slug: string;
+  applied: string[];
+  error?: string;
+}
+
+/** Applies pending tenant migrations to every tenant database that exists, a few at a time. */
+export async function migrateAllTenants(
+  server: DatabaseServer,
+  core: CorePrisma,
+  opts: { concurrency?: number; onReport?: (r: TenantMigrationReport) => void } = {},
+): Promise<TenantMigrationReport[]> {
+  const tenants = await core.tenant.findMany({
+    where: { status: { in: ['ACTIVE', 'SUSPENDED'] } },
+    select: { id: true, slug: true, dbName: true, dbUrl: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  const reports: TenantMigrationReport[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < tenants.length) {
+      const t = tenants[next++]!;
+      let report: TenantMigrationReport;
+      try {
+        const applied = await applyMigrations(tenantTarget(server, t), schemaLocation('tenant'));
+        report = { tenantId: t.id, slug: t.slug, applied };
+      } catch (err) {
+        report = { tenantId: t.id, slug: t.slug, applied: [], error: (err as Error).message };
+      }
+      reports.push(report);
+      opts.onReport?.(report);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, tenants.length) }, worker));
+  return reports;
+}
+
+/** The tenant client cache wired to the core database. */
+export function createTenantClientCache(
+  server: DatabaseServer,
+  core: CorePrisma,
+  opts: Omit<TenantClientCacheOptions, 'resolve' | 'open'> & { poolMax?: number; logQueries?: boolean } = {},
+): TenantClientCache {
+  return new TenantClientCache({
+    ...opts,
+    resolve: async (tenantId) => {
+      if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return null;
+      const t = await core.tenant.findUnique({
+        where: { id: tenantId },
+        select: { id: true, status: true, dbName: true, dbUrl: true },
+      });
+      return t ? { id: t.id, status: t.status as TenantStatus, target: tenantTarget(server, t) } : null;
+    },
+    open: (target) => openTenantClient(target, { poolMax: opts.poolMax ?? 5, logQueries: opts.logQueries }),
+  });
+}
+
+/** Repository root: where `.data/` (embedded databases, dev keys) lives unless STUDYSPOT_DATA_DIR says otherwise. */
+export const REPO_ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
+
+/** DATABASE_URL selects a PostgreSQL server; without it, embedded PGlite under the data directory. */
+export function databaseServerFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseServer {
+  if (env.DATABASE_URL) return { kind: 'postgres', coreUrl: env.DATABASE_URL };
+  return { kind: 'pglite', dataDir: env.STUDYSPOT_DATA_DIR ?? join(REPO_ROOT, '.data') };
+}

@@ -1,0 +1,167 @@
+// Where a database lives, and how to open, create and drop one. Two kinds: a PostgreSQL server
+// (adapter-pg, pooled) and an embedded PGlite data directory (one in-process instance per directory).
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string };
+
+export interface OpenDatabase {
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  /** Runs one SQL statement; used for health checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DB_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+export function assertDatabaseName(name: string): string {
+  if (!DB_NAME.test(name)) throw new Error(`invalid database name "${name}"`);
+  return name;
+}
+
+/** The URL of another database on the same server as `url`. */
+export function siblingDatabaseUrl(url: string, dbName: string): string {
+  const u = new URL(url);
+  u.pathname = `/${assertDatabaseName(dbName)}`;
+  return u.toString();
+}
+
+export function describeTarget(t: DatabaseTarget): string {
+  if (t.kind === 'pglite') return `pglite:${t.dataDir}`;
+  const u = new URL(t.url);
+  return `postgres://${u.host}${u.pathname}`;
+}
+
+// PGlite: one instance per data directory per process, shared by every user in the process.
+const pglites = new Map<string, { db: Promise<PGlite>; refs: number }>();
+
+async function acquirePglite(dataDir: string): Promise<PGlite> {
+  let entry = pglites.get(dataDir);
+  if (!entry) {
+    entry = {
+      refs: 0,
+      db: (async () => {
+        await mkdir(dataDir, { recursive: true });
+        const db = new PGlite(dataDir);
+        await db.waitReady;
+        return db;
+      })(),
+    };
+    pglites.set(dataDir, entry);
+    entry.db.catch(() => pglites.delete(dataDir));
+  }
+  entry.refs++;
+  return entry.db;
+}
+
+async function releasePglite(dataDir: string): Promise<void> {
+  const entry = pglites.get(dataDir);
+  if (!entry) return;
+  entry.refs--;
+  if (entry.refs > 0) return;
+  pglites.delete(dataDir);
+  const db = await entry.db;
+  await db.close();
+}
+
+export interface OpenOptions {
+  /** Upper bound of connections this handle may hold (PostgreSQL only). */
+  poolMax?: number;
+  /** Idle connections are closed after this many ms (PostgreSQL only). */
+  idleTimeoutMs?: number;
+}
+
+export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<OpenDatabase> {
+  if (target.kind === 'pglite') {
+    const db = await acquirePglite(target.dataDir);
+    let closed = false;
+    return {
+      adapter: new PrismaPGlite(db),
+      ping: async () => void (await db.query('select 1')),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await releasePglite(target.dataDir);
+      },
+    };
+  }
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: opts.poolMax ?? 5,
+    idleTimeoutMillis: opts.idleTimeoutMs ?? 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  let closed = false;
+  return {
+    adapter: new PrismaPg(pool),
+    ping: async () => void (await pool.query('select 1')),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+async function withServerConnection<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  // Maintenance connection to the server's "postgres" database.
+  const client = new pg.Client({ connectionString: siblingDatabaseUrl(url, 'postgres'), connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the database if it does not exist. Returns true when it was created now. */
+export async function createDatabase(target: DatabaseTarget): Promise<boolean> {
+  if (target.kind === 'pglite') {
+    await mkdir(target.dataDir, { recursive: true });
+    return false;
+  }
+  const name = assertDatabaseName(new URL(target.url).pathname.slice(1));
+  return withServerConnection(target.url, async (c) => {
+    const exists = await c.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount) return false;
+    try {
+      await c.query(`create database "${name}"`);
+      return true;
+    } catch (err) {
+      // Two provisioners raced: 42P04 duplicate_database (or a unique violation in pg_database).
+      const code = (err as { code?: string }).code;
+      if (code === '42P04' || code === '23505') return false;
+      throw err;
+    }
+  });
+}
+
+export async function dropDatabase(target: DatabaseTarget): Promise<void> {
+  if (target.kind === 'pglite') {
+    await releaseAllPglite(target.dataDir);
+    await rm(target.dataDir, { recursive: true, force: true });
+    return;
+  }
+  const name = assertDatabaseName(new URL(target.url).pathname.slice(1));
+  await withServerConnection(target.url, (c) => c.query(`drop database if exists "${name}" with (force)`));
+}
+
+async function releaseAllPglite(dataDir: string): Promise<void> {
+  const entry = pglites.get(dataDir);
+  if (!entry) return;
+  pglites.delete(dataDir);
+  await (await entry.db).close();
+}
+
+export function pgliteDir(dataDir: string, dbName: string): string {
+  return join(dataDir, 'pglite', assertDatabaseName(dbName));
+}

@@ -1,0 +1,205 @@
+// The one place that hands out a tenant's Prisma client. A bounded cache of clients keyed by
+// database location: concurrent first use opens one client, idle clients are evicted after a grace
+// period, a client with an open lease (a request using it) is never closed, and shutdown closes all.
+import type { DatabaseTarget } from './targets.ts';
+import { describeTarget } from './targets.ts';
+import type { OpenClient, TenantPrisma } from './clients.ts';
+
+export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED' | 'FAILED' | 'DELETED';
+
+export interface TenantLocation {
+  id: string;
+  status: TenantStatus;
+  target: DatabaseTarget;
+}
+
+export type TenantAccessErrorCode = 'TENANT_NOT_FOUND' | 'TENANT_SUSPENDED' | 'TENANT_UNAVAILABLE' | 'SHUTTING_DOWN';
+
+/** Typed failure of tenant database access; the GraphQL layer maps `code` to an error code. */
+export class TenantAccessError extends Error {
+  constructor(
+    readonly code: TenantAccessErrorCode,
+    readonly tenantId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TenantAccessError';
+  }
+}
+
+export interface TenantClientCacheOptions {
+  /** Looks the tenant up in the core database; null when there is no such tenant. */
+  resolve(tenantId: string): Promise<TenantLocation | null>;
+  open(target: DatabaseTarget): Promise<OpenClient<TenantPrisma>>;
+  /** Most clients kept open at once (leased clients may push it over until released). */
+  maxClients?: number;
+  /** A client unused for this long is closed. */
+  idleMs?: number;
+  /** How long a tenant lookup is trusted; bounds how late a suspension takes effect. */
+  resolveTtlMs?: number;
+  now?: () => number;
+}
+
+export interface TenantLease {
+  prisma: TenantPrisma;
+  tenantId: string;
+  release(): void;
+}
+
+export interface TenantClientStats {
+  hits: number;
+  misses: number;
+  evictions: number;
+  open: number;
+  leased: number;
+  /** Clients opened while the cache was full of leased clients. */
+  overflows: number;
+}
+
+interface Entry {
+  key: string;
+  client: Promise<OpenClient<TenantPrisma>>;
+  leases: number;
+  lastUsed: number;
+  ready: boolean;
+}
+
+export class TenantClientCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly locations = new Map<string, { at: number; loc: Promise<TenantLocation | null> }>();
+  private readonly closing = new Set<Promise<void>>();
+  private readonly maxClients: number;
+  private readonly idleMs: number;
+  private readonly resolveTtlMs: number;
+  private readonly now: () => number;
+  private readonly sweeper: NodeJS.Timeout;
+  private shutDown = false;
+  private counters = { hits: 0, misses: 0, evictions: 0, overflows: 0 };
+
+  constructor(private readonly opts: TenantClientCacheOptions) {
+    this.maxClients = opts.maxClients ?? 50;
+    this.idleMs = opts.idleMs ?? 5 * 60_000;
+    this.resolveTtlMs = opts.resolveTtlMs ?? 1_000;
+    this.now = opts.now ?? Date.now;
+    this.sweeper = setInterval(() => this.evictIdle(), Math.max(50, Math.min(this.idleMs / 2, 30_000)));
+    this.sweeper.unref();
+  }
+
+  stats(): TenantClientStats {
+    let leased = 0;
+    for (const e of this.entries.values()) if (e.leases > 0) leased++;
+    return { ...this.counters, open: this.entries.size, leased };
+  }
+
+  /** Leases the tenant's client; call `release()` when the request is done with it. */
+  async lease(tenantId: string): Promise<TenantLease> {
+    if (this.shutDown) throw new TenantAccessError('SHUTTING_DOWN', tenantId, 'server is shutting down');
+    const loc = await this.locate(tenantId);
+    const key = describeTarget(loc.target);
+    let entry = this.entries.get(key);
+    if (entry) {
+      this.counters.hits++;
+    } else {
+      this.counters.misses++;
+      entry = { key, client: this.opts.open(loc.target), leases: 0, lastUsed: this.now(), ready: false };
+      this.entries.set(key, entry);
+      const created = entry;
+      created.client.then(
+        () => (created.ready = true),
+        () => this.entries.get(key) === created && this.entries.delete(key),
+      );
+      this.makeRoom();
+    }
+    entry.leases++;
+    entry.lastUsed = this.now();
+    let client: OpenClient<TenantPrisma>;
+    try {
+      client = await entry.client;
+    } catch (err) {
+      entry.leases--;
+      throw new TenantAccessError('TENANT_UNAVAILABLE', tenantId, `tenant database unavailable: ${(err as Error).message}`);
+    }
+    let released = false;
+    const held = entry;
+    return {
+      prisma: client.prisma,
+      tenantId,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.leases--;
+        held.lastUsed = this.now();
+        if (this.entries.size > this.maxClients) this.makeRoom();
+      },
+    };
+  }
+
+  /** Runs `fn` with the tenant's client leased for its whole duration. */
+  async withTenant<T>(tenantId: string, fn: (prisma: TenantPrisma) => Promise<T>): Promise<T> {
+    const lease = await this.lease(tenantId);
+    try {
+      return await fn(lease.prisma);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Forgets what is known of a tenant (after suspension, deletion or a move). */
+  invalidate(tenantId: string): void {
+    this.locations.delete(tenantId);
+  }
+
+  private async locate(tenantId: string): Promise<TenantLocation> {
+    const cached = this.locations.get(tenantId);
+    let locPromise: Promise<TenantLocation | null>;
+    if (cached && this.now() - cached.at < this.resolveTtlMs) {
+      locPromise = cached.loc;
+    } else {
+      locPromise = this.opts.resolve(tenantId);
+      this.locations.set(tenantId, { at: this.now(), loc: locPromise });
+      locPromise.catch(() => this.locations.delete(tenantId));
+    }
+    const loc = await locPromise;
+    if (!loc || loc.status === 'DELETED') throw new TenantAccessError('TENANT_NOT_FOUND', tenantId, 'no such tenant');
+    if (loc.status === 'SUSPENDED') throw new TenantAccessError('TENANT_SUSPENDED', tenantId, 'tenant is suspended');
+    if (loc.status !== 'ACTIVE') throw new TenantAccessError('TENANT_UNAVAILABLE', tenantId, `tenant is ${loc.status.toLowerCase()}`);
+    return loc;
+  }
+
+  /** Evicts least-recently-used idle clients until the cache is within its bound. */
+  private makeRoom(): void {
+    if (this.entries.size <= this.maxClients) return;
+    const idle = [...this.entries.values()].filter((e) => e.leases === 0 && e.ready).sort((a, b) => a.lastUsed - b.lastUsed);
+    let excess = this.entries.size - this.maxClients;
+    for (const e of idle) {
+      if (excess-- <= 0) break;
+      this.evict(e);
+    }
+    if (this.entries.size > this.maxClients) this.counters.overflows++;
+  }
+
+  private evictIdle(): void {
+    const cutoff = this.now() - this.idleMs;
+    for (const e of this.entries.values()) if (e.leases === 0 && e.ready && e.lastUsed <= cutoff) this.evict(e);
+  }
+
+  private evict(e: Entry): void {
+    this.entries.delete(e.key);
+    this.counters.evictions++;
+    const closing = e.client.then((c) => c.close()).catch(() => {});
+    this.closing.add(closing);
+    void closing.finally(() => this.closing.delete(closing));
+  }
+
+  /** Closes every client. New leases are refused; clients still leased are closed after their release or after `graceMs`. */
+  async close(graceMs = 5_000): Promise<void> {
+    this.shutDown = true;
+    clearInterval(this.sweeper);
+    const deadline = Date.now() + graceMs;
+    while ([...this.entries.values()].some((e) => e.leases > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const e of [...this.entries.values()]) this.evict(e);
+    await Promise.all([...this.closing]);
+  }
+}

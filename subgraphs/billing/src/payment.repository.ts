@@ -1,0 +1,14 @@
+import type { TenantPrisma } from '@studyspot/db';
+
+const PAYMENT_SELECT = { id: true, studentId: true, amountPaise: true, status: true, provider: true, createdAt: true } as const;
+const keyset = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+
+export type PaymentRow = Awaited<ReturnType<typeof findPaymentsByIds>>[number];
+
+export function findPaymentsByIds(db: TenantPrisma, ids: readonly string[]) {
+  return db.payment.findMany({ where: { id: { in: [...ids] } }, select: PAYMENT_SELECT });
+}
+
+export function listPayments(db: TenantPrisma, take: number, where: object, studentId?: string) {
+  return db.payment.findMany({ where: { AND: [where, studentId ? { studentId } : {}] }, orderBy: keyset, take, select: PAYMENT_SELECT });
+}

@@ -1,0 +1,5 @@
+// Runs this subgraph as its own HTTP server behind the gateway (`pnpm dev`).
+import { runMain, startSubgraphProcess } from '@studyspot/runtime';
+import { billingSubgraph } from './index.ts';
+
+await runMain('subgraph-billing', () => startSubgraphProcess(billingSubgraph));

@@ -1,0 +1,43 @@
+// The only code in campus that talks to Prisma. Returns plain rows with just the selected fields.
+import type { TenantPrisma } from '@studyspot/db';
+
+const LIBRARY_SELECT = { id: true, name: true, city: true, address: true, capacity: true, createdAt: true } as const;
+const STUDENT_SELECT = { id: true, name: true, phone: true, email: true, status: true, libraryId: true, createdAt: true } as const;
+
+export type LibraryRow = Awaited<ReturnType<typeof findLibrariesByIds>>[number];
+export type StudentRow = Awaited<ReturnType<typeof findStudentsByIds>>[number];
+
+const keyset = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+
+export function findLibrariesByIds(db: TenantPrisma, ids: readonly string[]) {
+  return db.library.findMany({ where: { id: { in: [...ids] } }, select: LIBRARY_SELECT });
+}
+
+export function listLibraries(db: TenantPrisma, take: number, where: object) {
+  return db.library.findMany({ where, orderBy: keyset, take, select: LIBRARY_SELECT });
+}
+
+export async function countSeatsByLibrary(db: TenantPrisma, libraryIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.seat.groupBy({ by: ['libraryId'], where: { libraryId: { in: [...libraryIds] } }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.libraryId, r._count._all]));
+}
+
+export function findStudentsByIds(db: TenantPrisma, ids: readonly string[]) {
+  return db.student.findMany({ where: { id: { in: [...ids] } }, select: STUDENT_SELECT });
+}
+
+export function listStudents(db: TenantPrisma, take: number, where: object, filter: { libraryId?: string; search?: string | null }) {
+  const search = filter.search?.trim();
+  return db.student.findMany({
+    where: {
+      AND: [
+        where,
+        filter.libraryId ? { libraryId: filter.libraryId } : {},
+        search ? { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, { phone: { contains: search } }] } : {},
+      ],
+    },
+    orderBy: keyset,
+    take,
+    select: STUDENT_SELECT,
+  });
+}
