@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { CorePrisma } from './clients.ts';
 import { openTenantClient } from './clients.ts';
-import { applyMigrations, schemaLocation } from './migrations.ts';
+import { applyMigrations, schemaLocation, type SchemaLocation } from './migrations.ts';
 import { createDatabase, pgliteDir, siblingDatabaseUrl, type DatabaseTarget } from './targets.ts';
 import { TenantClientCache, type TenantClientCacheOptions, type TenantStatus } from './tenant-clients.ts';
 
@@ -33,9 +33,12 @@ export function tenantDatabaseName(slug: string, prefix = 'studyspot_'): string 
 }
 
 /** Creates the tenant's database when missing and applies every tenant migration. Safe to repeat. */
-export async function provisionTenantDatabase(target: DatabaseTarget): Promise<{ created: boolean; applied: string[] }> {
+export async function provisionTenantDatabase(
+  target: DatabaseTarget,
+  location: SchemaLocation = schemaLocation('tenant'),
+): Promise<{ created: boolean; applied: string[] }> {
   const created = await createDatabase(target);
-  const applied = await applyMigrations(target, schemaLocation('tenant'));
+  const applied = await applyMigrations(target, location);
   return { created, applied };
 }
 
@@ -56,7 +59,7 @@ export interface TenantMigrationReport {
 export async function migrateAllTenants(
   server: DatabaseServer,
   core: CorePrisma,
-  opts: { concurrency?: number; onReport?: (r: TenantMigrationReport) => void } = {},
+  opts: { concurrency?: number; onReport?: (r: TenantMigrationReport) => void; location?: SchemaLocation } = {},
 ): Promise<TenantMigrationReport[]> {
   const tenants = await core.tenant.findMany({
     where: { status: { in: ['ACTIVE', 'SUSPENDED'] } },
@@ -70,7 +73,7 @@ export async function migrateAllTenants(
       const t = tenants[next++]!;
       let report: TenantMigrationReport;
       try {
-        const applied = await applyMigrations(tenantTarget(server, t), schemaLocation('tenant'));
+        const applied = await applyMigrations(tenantTarget(server, t), opts.location ?? schemaLocation('tenant'));
         report = { tenantId: t.id, slug: t.slug, applied };
       } catch (err) {
         report = { tenantId: t.id, slug: t.slug, applied: [], error: (err as Error).message };

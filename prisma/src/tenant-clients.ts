@@ -109,6 +109,7 @@ export class TenantClientCache {
         () => this.entries.get(key) === created && this.entries.delete(key),
       );
       this.makeRoom();
+      if (this.entries.size > this.maxClients) this.counters.overflows++;
     }
     entry.leases++;
     entry.lastUsed = this.now();
@@ -175,7 +176,6 @@ export class TenantClientCache {
       if (excess-- <= 0) break;
       this.evict(e);
     }
-    if (this.entries.size > this.maxClients) this.counters.overflows++;
   }
 
   private evictIdle(): void {

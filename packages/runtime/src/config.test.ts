@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'cfg-'));
+const keys = 'k1:0123456789abcdefghijklmnopqrstuvwxyz';
+
+function errorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('defaults to embedded PGlite, in-process events, port 4000 and generated dev secrets that persist', () => {
+    const dir = dataDir();
+    const c = loadConfig({ STUDYSPOT_DATA_DIR: dir });
+    expect(c.database).toEqual({ kind: 'pglite', dataDir: dir });
+    expect(c.redisUrl).toBeNull();
+    expect(c.port).toBe(4000);
+    expect(c.seedDemo).toBe(true);
+    const again = loadConfig({ STUDYSPOT_DATA_DIR: dir });
+    expect(again.keyRing.signingKey).toEqual(c.keyRing.signingKey);
+    expect(again.gatewaySecret).toBe(c.gatewaySecret);
+  });
+
+  it('uses servers when DATABASE_URL and REDIS_URL are set', () => {
+    const c = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), DATABASE_URL: 'postgresql://u@db:5432/core', REDIS_URL: 'redis://cache:6379' });
+    expect(c.database).toEqual({ kind: 'postgres', coreUrl: 'postgresql://u@db:5432/core' });
+    expect(c.redisUrl).toBe('redis://cache:6379');
+    expect(c.seedDemo).toBe(false);
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL: not a valid URL'],
+    [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL: expected postgres:// or postgresql://, got mysql://'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL: expected redis:// or rediss://, got http://'],
+    [{ PORT: 'eighty' }, 'PORT: expected a whole number from 0 to 65535, got "eighty"'],
+    [{ PORT: '70000' }, 'PORT: expected a whole number from 0 to 65535, got "70000"'],
+    [{ SUBGRAPH_MODE: 'cloud' }, 'SUBGRAPH_MODE: expected "local" or "remote", got "cloud"'],
+    [{ JWT_KEYS: 'k:short', GATEWAY_SECRET: 'x'.repeat(20) }, 'JWT_KEYS: key "k" is shorter than 32 characters'],
+    [{ NODE_ENV: 'production', GATEWAY_SECRET: 'x'.repeat(20) }, 'JWT_KEYS: required in production (kid:secret[,kid:secret…])'],
+    [{ NODE_ENV: 'production', JWT_KEYS: keys }, 'GATEWAY_SECRET: required in production'],
+  ])('names the variable in a one-line error: %j', (env, message) => {
+    const err = errorOf({ STUDYSPOT_DATA_DIR: dataDir(), ...env });
+    expect(err.message).toBe(message);
+    expect(err.message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { maskError, MASKED_MESSAGE } from './errors.ts';
+
+describe('maskError', () => {
+  it('keeps errors with a public code and drops their stack trace', () => {
+    const out = maskError({ message: 'Tenant not found', path: ['tenant'], extensions: { code: 'NOT_FOUND', stacktrace: ['at x'] } });
+    expect(out).toEqual({ message: 'Tenant not found', path: ['tenant'], locations: undefined, extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('masks errors without a code, with an unknown code, or INTERNAL_SERVER_ERROR', () => {
+    for (const extensions of [undefined, { code: 'DOWNSTREAM_SERVICE_ERROR' }, { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['x'] }]) {
+      const out = maskError({ message: 'relation "students" does not exist at pg/lib/client.js:12', path: ['students'], extensions });
+      expect(out).toEqual({ message: MASKED_MESSAGE, path: ['students'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    }
+  });
+
+  it('lets Apollo request errors through', () => {
+    expect(maskError({ message: 'Syntax Error', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }).message).toBe('Syntax Error');
+  });
+});
