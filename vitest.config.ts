@@ -1,14 +1,21 @@
 // Three projects: unit tests beside the code, integration tests (real PostgreSQL and Redis when
 // TEST_DATABASE_URL / REDIS_URL are set) and whole-supergraph tests under tests/.
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// graphql ships CommonJS (main) and ESM (module) builds. Node and Apollo's CommonJS packages load the
+// CommonJS one; Vite would pick the ESM one, and two copies of graphql refuse to work together.
+const graphqlCjs = createRequire(new URL('./gateway/package.json', import.meta.url)).resolve('graphql');
 
 const exclude = ['**/node_modules/**', '**/generated/**'];
 
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlCjs }] },
   test: {
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['{prisma,packages,subgraphs,gateway}/**/*.test.ts'],
@@ -16,6 +23,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['{prisma,packages,subgraphs,gateway}/**/*.integration.test.ts'],
@@ -25,6 +33,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'supergraph',
           include: ['tests/**/*.test.ts'],

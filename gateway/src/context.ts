@@ -23,8 +23,8 @@ export function buildGatewayContext(req: IncomingMessage, keyRing: KeyRing, logg
     try {
       claims = verifyAccessToken(keyRing, token);
     } catch (err) {
-      if (err instanceof AppError) err.extensions.http = { status: 401 };
-      throw err;
+      const message = err instanceof AppError ? err.message : 'Invalid access token';
+      throw new AppError('UNAUTHENTICATED', message, { http: { status: 401 } });
     }
   }
   const tenantHeader = req.headers[HEADER.tenant];

@@ -60,3 +60,11 @@ describe('access tokens', () => {
     expect(() => KeyRing.parse('nocolon')).toThrow('kid:secret');
   });
 });
+
+describe('malformed tokens', () => {
+  it('does not leak parser errors', () => {
+    const ring = KeyRing.generate();
+    const [h, p, s] = signAccessToken(ring, claims).split('.');
+    expect(codeOf(() => verifyAccessToken(ring, `${h}.${p!.slice(0, -3)}x.${s}`))).toEqual({ code: 'UNAUTHENTICATED', message: 'Malformed access token' });
+  });
+});

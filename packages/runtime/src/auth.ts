@@ -76,7 +76,12 @@ const invalid = (message: string) => new AppError('UNAUTHENTICATED', message);
 
 /** Verifies an access token; throws UNAUTHENTICATED with a reason a client can act on. */
 export function verifyAccessToken(ring: KeyRing, token: string): Claims {
-  const decoded = jwt.decode(token, { complete: true });
+  let decoded: jwt.Jwt | null;
+  try {
+    decoded = jwt.decode(token, { complete: true });
+  } catch {
+    decoded = null;
+  }
   if (!decoded || typeof decoded.payload === 'string') throw invalid('Malformed access token');
   const kid = decoded.header.kid;
   const secret = kid ? ring.secretFor(kid) : undefined;

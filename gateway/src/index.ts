@@ -1,0 +1,3 @@
+export { compose } from './compose.ts';
+export { startGateway, type GatewayServer } from './gateway.ts';
+export { SUBGRAPHS } from './subgraphs.ts';
