@@ -56,11 +56,19 @@ export class RedisEventBus implements EventBus {
     this.pub = new Redis(url, opts);
     this.sub = new Redis(url, opts);
     this.sub.on('message', (topic: string, message: string) => this.local.emit(topic, JSON.parse(message)));
-    for (const c of [this.pub, this.sub]) c.on('error', () => {});
+    // ioredis reports the cause (ECONNREFUSED, ENOTFOUND…) as an 'error' event and then rejects
+    // connect() with a bare "Connection is closed"; keep the cause for the startup message.
+    for (const c of [this.pub, this.sub]) c.on('error', (err: Error) => (this.lastError = err));
   }
 
+  private lastError: Error | undefined;
+
   async connect(): Promise<void> {
-    await Promise.all([this.pub.connect(), this.sub.connect()]);
+    try {
+      await Promise.all([this.pub.connect(), this.sub.connect()]);
+    } catch (err) {
+      throw this.lastError ?? err;
+    }
   }
 
   async publish(topic: string, payload: unknown): Promise<void> {

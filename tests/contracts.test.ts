@@ -1,0 +1,93 @@
+// Subgraph contracts: each subgraph's `_service { sdl }` declares its keys, and `_entities`
+// resolves every entity it owns or extends, through the same context the gateway would build.
+import { randomUUID } from 'node:crypto';
+import { SUBGRAPHS } from '@studyspot/gateway';
+import { buildSubgraph, subgraphContext, type Claims, type SubgraphName } from '@studyspot/runtime';
+import { createTestWorld, type TestWorld } from '@studyspot/testkit';
+import { graphql } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedTenant, type SeededTenant } from './support/supergraph.ts';
+
+let world: TestWorld;
+let a: SeededTenant;
+beforeAll(async () => {
+  world = await createTestWorld();
+  a = await seedTenant(world, 'alpha', ['Rohan Patil']);
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function run(name: SubgraphName, source: string, variableValues?: Record<string, unknown>, claims?: Claims) {
+  const module = SUBGRAPHS.find((m) => m.name === name)!;
+  const ctx = subgraphContext(world.platform, {
+    requestId: randomUUID(),
+    claims: claims ?? { sub: a.ownerId, role: 'OWNER', tenantId: a.id },
+    actingTenantId: null,
+  });
+  try {
+    return await graphql({ schema: buildSubgraph(module), source, variableValues, contextValue: ctx });
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+const KEYS: Record<SubgraphName, string[]> = {
+  identity: ['User', 'Tenant'],
+  tenancy: ['Tenant'],
+  campus: ['Library', 'Student', 'Tenant'],
+  billing: ['Payment', 'Student'],
+  communications: ['Notification', 'Student'],
+};
+
+describe('subgraph contracts', () => {
+  it.each(Object.entries(KEYS))('%s: _service.sdl declares @key on its entities', async (name, types) => {
+    const r = await run(name as SubgraphName, '{ _service { sdl } }');
+    const sdl = (r.data as { _service: { sdl: string } })._service.sdl;
+    expect(sdl).toContain('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7"');
+    for (const t of types) expect(sdl).toMatch(new RegExp(`type ${t} @key\\(fields: "id"`));
+  });
+
+  const entities = (reps: () => { __typename: string; id: string }[], expected: () => unknown[], name: SubgraphName, selection: string) =>
+    [name, reps, expected, selection] as const;
+
+  it.each([
+    entities(() => [{ __typename: 'User', id: a.ownerId }], () => [{ __typename: 'User', id: a.ownerId, name: 'alpha owner', role: 'OWNER' }], 'identity', '... on User { id name role }'),
+    entities(() => [{ __typename: 'Tenant', id: a.id }], () => [{ __typename: 'Tenant', id: a.id, slug: 'alpha' }], 'tenancy', '... on Tenant { id slug }'),
+    entities(
+      () => [{ __typename: 'Library', id: a.libraryId }, { __typename: 'Student', id: a.studentIds[0]! }, { __typename: 'Tenant', id: a.id }],
+      () => [
+        { __typename: 'Library', id: a.libraryId, name: 'alpha reading room' },
+        { __typename: 'Student', id: a.studentIds[0], name: 'Rohan Patil' },
+        { __typename: 'Tenant', id: a.id, libraries: { edges: [{ node: { id: a.libraryId } }] } },
+      ],
+      'campus',
+      '... on Library { id name } ... on Student { id name } ... on Tenant { id libraries { edges { node { id } } } }',
+    ),
+    entities(
+      () => [{ __typename: 'Payment', id: a.paymentIds[0]! }, { __typename: 'Student', id: a.studentIds[0]! }],
+      () => [
+        { __typename: 'Payment', id: a.paymentIds[0], amountPaise: 120000 },
+        { __typename: 'Student', id: a.studentIds[0], payments: { edges: [{ node: { id: a.paymentIds[0] } }] } },
+      ],
+      'billing',
+      '... on Payment { id amountPaise } ... on Student { id payments { edges { node { id } } } }',
+    ),
+    entities(
+      () => [{ __typename: 'Notification', id: a.notificationIds[0]! }],
+      () => [{ __typename: 'Notification', id: a.notificationIds[0], body: 'hello Rohan Patil' }],
+      'communications',
+      '... on Notification { id body }',
+    ),
+  ])('%s: _entities resolves its entities', async (name, reps, expected, selection) => {
+    const r = await run(name, `query($r: [_Any!]!) { _entities(representations: $r) { __typename ${selection} } }`, { r: reps() });
+    expect(r.errors).toBeUndefined();
+    expect((r.data as { _entities: unknown[] })._entities).toEqual(expected());
+  });
+
+  it('_entities answers null for an entity of another tenant', async () => {
+    const other = { sub: randomUUID(), role: 'OWNER' as const, tenantId: randomUUID() };
+    const r = await run('tenancy', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Tenant { id } } }', { r: [{ __typename: 'Tenant', id: a.id }] }, other);
+    expect(r.data).toEqual({ _entities: [null] });
+  });
+});

@@ -1,0 +1,94 @@
+// The services layout: each subgraph on its own HTTP port, the gateway calling them over HTTP.
+import { startGateway, SUBGRAPHS, type GatewayServer } from '@studyspot/gateway';
+import { createPlatform, createLogger, HEADER, identityHeaders, serveSubgraph, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql, seedTenant, type SeededTenant } from './support/supergraph.ts';
+import { createTestWorld, type TestWorld } from '@studyspot/testkit';
+
+let world: TestWorld;
+let gateway: GatewayServer;
+let subgraphs: Map<SubgraphName, RunningServer>;
+let a: SeededTenant;
+
+beforeAll(async () => {
+  world = await createTestWorld();
+  a = await seedTenant(world, 'alpha', ['Rohan Patil', 'Sneha Joshi']);
+  subgraphs = new Map();
+  for (const m of SUBGRAPHS) subgraphs.set(m.name, await serveSubgraph(m, world.platform, 0));
+  // The gateway process: its own platform (as in `pnpm dev`), same databases and secret.
+  const config = { ...world.config, subgraphMode: 'remote' as const, subgraphUrls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])) as Record<SubgraphName, string> };
+  const gatewayPlatform = await createPlatform(config, createLogger('gateway-test', 'silent'));
+  gateway = await startGateway(gatewayPlatform, 0);
+  const close = gateway.close;
+  gateway.close = async () => {
+    await close();
+    await gatewayPlatform.close();
+  };
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  for (const s of subgraphs?.values() ?? []) await s.close();
+  await world?.close();
+});
+
+describe('subgraphs over HTTP', () => {
+  it('answers a cross-subgraph query through the gateway', async () => {
+    const r = await gql(
+      gateway.url,
+      '{ currentTenant { slug libraries { edges { node { name students { edges { node { name payments { edges { node { amountPaise } } } } } } } } } } }',
+      { token: world.token({ sub: a.ownerId, role: 'OWNER', tenantId: a.id }) },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({
+      currentTenant: {
+        slug: 'alpha',
+        libraries: {
+          edges: [
+            {
+              node: {
+                name: 'alpha reading room',
+                students: {
+                  edges: [
+                    { node: { name: 'Rohan Patil', payments: { edges: [{ node: { amountPaise: 120000 } }] } } },
+                    { node: { name: 'Sneha Joshi', payments: { edges: [{ node: { amountPaise: 120001 } }] } } },
+                  ],
+                },
+              },
+            },
+          ],
+        },
+      },
+    });
+  });
+
+  it('a subgraph refuses requests that do not carry the gateway secret', async () => {
+    const url = subgraphs.get('campus')!.url;
+    const claims = { sub: a.ownerId, role: 'OWNER' as const, tenantId: a.id };
+    const forged = identityHeaders({ requestId: 'r1', claims, actingTenantId: null }, 'not-the-secret');
+    for (const headers of [{}, forged]) {
+      const r = await gql(url, '{ students { edges { node { name } } } }', { headers });
+      expect(r.status).toBe(401);
+      expect(r.data).toBeUndefined();
+      expect(r.errors).toEqual([{ message: 'Subgraphs accept requests only from the gateway', extensions: { code: 'UNAUTHENTICATED' } }]);
+    }
+    const genuine = identityHeaders({ requestId: 'r2', claims, actingTenantId: null }, world.config.gatewaySecret);
+    const ok = await gql(url, '{ students { edges { node { name } } } }', { headers: genuine });
+    expect(ok.data).toEqual({ students: { edges: [{ node: { name: 'Rohan Patil' } }, { node: { name: 'Sneha Joshi' } }] } });
+    expect(genuine[HEADER.requestId]).toBe('r2');
+  });
+
+  it('reports subgraph readiness at the gateway, and unreadiness when one is down', async () => {
+    const ready = await fetch(new URL('/readyz', gateway.url));
+    const body = (await ready.json()) as { checks: Record<string, string> };
+    expect(ready.status).toBe(200);
+    expect(Object.keys(body.checks).filter((k) => k.startsWith('subgraph:')).sort()).toEqual(
+      ['billing', 'campus', 'communications', 'identity', 'tenancy'].map((n) => `subgraph:${n}`),
+    );
+    await subgraphs.get('communications')!.close();
+    const down = await fetch(new URL('/readyz', gateway.url));
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { checks: Record<string, string> }).checks['subgraph:communications']).not.toBe('ok');
+    subgraphs.delete('communications');
+  });
+});

@@ -1,0 +1,115 @@
+// `pnpm start` as a newcomer runs it: a real process, embedded PGlite, demo seed, a query spanning
+// subgraphs; and the one-line errors for bad configuration.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gql } from './support/supergraph.ts';
+
+const MAIN = fileURLToPath(new URL('../gateway/src/main.ts', import.meta.url));
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir() {
+  const d = mkdtempSync(join(tmpdir(), 'studyspot-start-'));
+  dirs.push(d);
+  return d;
+}
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in time: ${stdout}${stderr}`)), 90_000);
+    const check = () => {
+      const m = /ready at (http:\/\/localhost:\d+\/graphql)/.exec(stdout);
+      if (m && stdout.includes('More: pnpm token')) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`exited: ${stderr}`));
+    });
+  });
+  ready.catch(() => {});
+  return { child, ready, exited, out: () => stdout, err: () => stderr };
+}
+
+async function failsWith(env: Record<string, string>, line: RegExp) {
+  const p = start(env);
+  expect(await p.exited).toBe(1);
+  const lines = p.err().split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(line);
+  expect(p.err()).not.toMatch(/\n\s+at /);
+}
+
+describe('pnpm start', () => {
+  it('starts on embedded PGlite with a demo tenant, answers a cross-subgraph query, and keeps its data across restarts', async () => {
+    const dataDir = tempDir();
+    const first = start({ STUDYSPOT_DATA_DIR: dataDir, PORT: '0' });
+    const url = await first.ready;
+    expect(first.out()).toContain('embedded PGlite, in-process events, local subgraphs');
+    expect(first.out()).toContain('Seeded demo tenant "Sunrise Study Centre"');
+    const token = /OWNER of demo: (\S+)/.exec(first.out())![1]!;
+    const q = '{ currentTenant { name libraries { edges { node { name seatCount students(first: 1) { edges { node { name payments { edges { node { amountPaise } } } } } } } } } } }';
+    const r = await gql(url, q, { token });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({
+      currentTenant: {
+        name: 'Sunrise Study Centre',
+        libraries: {
+          edges: [{ node: { name: 'Sunrise Reading Room', seatCount: 40, students: { edges: [{ node: { name: 'Rohan Patil', payments: { edges: [{ node: { amountPaise: 150000 } }] } } }] } } }],
+        },
+      },
+    });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = start({ STUDYSPOT_DATA_DIR: dataDir, PORT: '0' });
+    const url2 = await second.ready;
+    expect(second.out()).not.toContain('Seeded');
+    const token2 = /OWNER of demo: (\S+)/.exec(second.out())![1]!;
+    expect((await gql(url2, q, { token: token2 })).data).toEqual(r.data);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('names DATABASE_URL in one line when the server does not answer', () =>
+    failsWith({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/studyspot', STUDYSPOT_DATA_DIR: tempDir() }, /^studyspot: DATABASE_URL: cannot migrate core database postgres:\/\/127\.0\.0\.1:1\/studyspot: .*ECONNREFUSED/));
+
+  it('names DATABASE_URL when it is not a URL', () =>
+    failsWith({ DATABASE_URL: 'localhost db', STUDYSPOT_DATA_DIR: tempDir() }, /^studyspot: DATABASE_URL: not a valid URL$/));
+
+  it('names REDIS_URL when Redis does not answer', () =>
+    failsWith({ REDIS_URL: 'redis://127.0.0.1:1', STUDYSPOT_DATA_DIR: tempDir(), SEED_DEMO: '0' }, /^studyspot: REDIS_URL: cannot connect: .*ECONNREFUSED/));
+
+  it('names PORT when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await failsWith({ PORT: String(port), STUDYSPOT_DATA_DIR: tempDir(), SEED_DEMO: '0' }, new RegExp(`^studyspot: PORT: port ${port} is already in use$`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
