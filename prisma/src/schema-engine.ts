@@ -3,9 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type * as SchemaEngineModule from '@prisma/schema-engine-wasm';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
-type EngineModule = typeof import('@prisma/schema-engine-wasm') & { __wbg_set_wasm(exports: unknown): void };
+type EngineModule = typeof SchemaEngineModule & { __wbg_set_wasm(exports: unknown): void };
 
 const require = createRequire(import.meta.url);
 // @types/node does not declare the WebAssembly global; this is the one call we need.

@@ -78,20 +78,21 @@ export class RedisEventBus implements EventBus {
   subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
     const n = this.counts.get(topic) ?? 0;
     this.counts.set(topic, n + 1);
-    const ready = n === 0 ? this.sub.subscribe(topic) : Promise.resolve();
-    const self = this;
-    return (async function* () {
-      try {
-        await ready;
-        yield* iterate(self.local, topic, signal);
-      } finally {
-        const left = (self.counts.get(topic) ?? 1) - 1;
-        if (left === 0) {
-          self.counts.delete(topic);
-          await self.sub.unsubscribe(topic).catch(() => {});
-        } else self.counts.set(topic, left);
-      }
-    })();
+    return this.listen(topic, n === 0 ? this.sub.subscribe(topic) : Promise.resolve(), signal);
+  }
+
+  private async *listen(topic: string, ready: Promise<unknown>, signal?: AbortSignal): AsyncIterableIterator<unknown> {
+    try {
+      await ready;
+      yield* iterate(this.local, topic, signal);
+    } finally {
+      // The Redis subscription is shared by every local subscriber of the topic; drop it with the last.
+      const left = (this.counts.get(topic) ?? 1) - 1;
+      if (left === 0) {
+        this.counts.delete(topic);
+        await this.sub.unsubscribe(topic).catch(() => {});
+      } else this.counts.set(topic, left);
+    }
   }
 
   async ping(): Promise<void> {
