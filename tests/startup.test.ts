@@ -113,3 +113,8 @@ describe('pnpm start', () => {
     }
   });
 });
+
+describe('pnpm dev', () => {
+  it('refuses to run subgraphs as separate processes on embedded PGlite', () =>
+    failsWith({ SUBGRAPH_MODE: 'remote', STUDYSPOT_DATA_DIR: tempDir() }, /^studyspot: DATABASE_URL: required when the gateway calls subgraphs in other processes/));
+});

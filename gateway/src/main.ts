@@ -2,12 +2,13 @@
 // PGlite with in-process pub/sub and seeds a demo tenant; DATABASE_URL / REDIS_URL switch to servers.
 import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
-import { ConfigError, createLogger, createPlatform, loadConfig, runMain, signAccessToken } from '@studyspot/runtime';
+import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken } from '@studyspot/runtime';
 import { startGateway } from './gateway.ts';
 import { DEMO_SLUG, seedDemo } from './seed.ts';
 
 await runMain('studyspot', async () => {
   const config = loadConfig();
+  if (config.subgraphMode === 'remote') requireDatabaseServer(config, 'the gateway calls subgraphs in other processes');
   const logger = createLogger('gateway');
   const dbVar = config.database.kind === 'postgres' ? 'DATABASE_URL' : 'STUDYSPOT_DATA_DIR';
   try {

@@ -129,3 +129,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: (env.SEED_DEMO ?? (database.kind === 'pglite' ? '1' : '0')) === '1',
   };
 }
+
+/** Separate processes cannot share an embedded PGlite directory; the services layout needs a server. */
+export function requireDatabaseServer(config: Config, why: string): void {
+  if (config.database.kind === 'pglite') {
+    throw new ConfigError('DATABASE_URL', `required when ${why} (an embedded PGlite directory can be opened by one process only)`);
+  }
+}

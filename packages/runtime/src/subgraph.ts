@@ -7,7 +7,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { ConfigError, DEFAULT_SUBGRAPH_PORTS, loadConfig, type SubgraphName } from './config.ts';
+import { ConfigError, DEFAULT_SUBGRAPH_PORTS, loadConfig, requireDatabaseServer, type SubgraphName } from './config.ts';
 import { SubgraphContext, type RequestIdentity } from './context.ts';
 import { isPublicCode, maskError } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -130,6 +130,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
 /** Entry point of a subgraph's own process (`pnpm dev`): its port is PORT, else its default. */
 export async function startSubgraphProcess(module: SubgraphModule): Promise<() => Promise<void>> {
   const config = loadConfig();
+  requireDatabaseServer(config, 'subgraphs run as their own processes');
   const port = process.env.PORT ? config.port : DEFAULT_SUBGRAPH_PORTS[module.name];
   const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
   try {
