@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CorePrisma } from './clients.ts';
 import { openTenantClient } from './clients.ts';
 import { applyMigrations, schemaLocation, type SchemaLocation } from './migrations.ts';
-import { createDatabase, pgliteDir, siblingDatabaseUrl, type DatabaseTarget } from './targets.ts';
+import { assertDatabaseName, createDatabase, siblingDatabaseUrl, type DatabaseTarget } from './targets.ts';
 import { TenantClientCache, type TenantClientCacheOptions, type TenantStatus } from './tenant-clients.ts';
 
 export type DatabaseServer = { kind: 'postgres'; coreUrl: string } | { kind: 'pglite'; dataDir: string };
@@ -24,7 +24,7 @@ export function tenantTarget(server: DatabaseServer, tenant: TenantDatabaseRef):
   if (tenant.dbUrl) return { kind: 'postgres', url: tenant.dbUrl };
   return server.kind === 'postgres'
     ? { kind: 'postgres', url: siblingDatabaseUrl(server.coreUrl, tenant.dbName) }
-    : { kind: 'pglite', dataDir: pgliteDir(join(server.dataDir, 'tenants'), tenant.dbName) };
+    : { kind: 'pglite', dataDir: join(server.dataDir, 'pglite', 'tenants', assertDatabaseName(tenant.dbName)) };
 }
 
 /** A database name for a tenant slug: `<prefix>t_<slug>` with dashes as underscores. */

@@ -1,7 +1,6 @@
 // Where a database lives, and how to open, create and drop one. Two kinds: a PostgreSQL server
 // (adapter-pg, pooled) and an embedded PGlite data directory (one in-process instance per directory).
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -160,8 +159,4 @@ async function releaseAllPglite(dataDir: string): Promise<void> {
   if (!entry) return;
   pglites.delete(dataDir);
   await (await entry.db).close();
-}
-
-export function pgliteDir(dataDir: string, dbName: string): string {
-  return join(dataDir, 'pglite', assertDatabaseName(dbName));
 }
