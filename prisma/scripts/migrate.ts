@@ -26,3 +26,5 @@ try {
   console.error(`db:migrate: ${server.kind === 'postgres' ? 'DATABASE_URL' : 'STUDYSPOT_DATA_DIR'}: ${(err as Error).message}`);
   process.exitCode = 1;
 }
+// The WASM schema engine leaves a 10 s timer behind after applying migrations; do not wait for it.
+process.exit();
