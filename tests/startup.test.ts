@@ -38,7 +38,7 @@ function start(env: Record<string, string>) {
     const timer = setTimeout(() => reject(new Error(`not ready in time: ${stdout}${stderr}`)), 90_000);
     const check = () => {
       const m = /ready at (http:\/\/localhost:\d+\/graphql)/.exec(stdout);
-      if (m && stdout.includes('More: pnpm token')) {
+      if (m && stdout.includes('More: pnpm run token')) {
         clearTimeout(timer);
         resolve(m[1]!);
       }

@@ -45,5 +45,5 @@ async function printDevAccess(platform: Awaited<ReturnType<typeof createPlatform
   console.log('Dev tokens (12 h) for Apollo Sandbox, header "Authorization: Bearer <token>":');
   if (owner) console.log(`  OWNER of ${DEMO_SLUG}: ${signAccessToken(platform.config.keyRing, { sub: owner.id, role: 'OWNER', tenantId: demo.id }, ttl)}`);
   if (admin) console.log(`  SUPER_ADMIN:     ${signAccessToken(platform.config.keyRing, { sub: admin.id, role: 'SUPER_ADMIN', tenantId: null }, ttl)}`);
-  console.log(`More: pnpm token --role STAFF --tenant ${demo.id}\n`);
+  console.log(`More: pnpm run token --role STAFF --tenant ${demo.id}\n`);
 }

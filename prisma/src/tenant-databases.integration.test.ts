@@ -3,7 +3,7 @@
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testDatabases, testDatabaseUrl, type TestDatabases } from '@studyspot/testkit';
+import { testDatabases, testDatabaseUrl, type TestDatabases } from './testing.ts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCoreClient, type CorePrisma, type OpenClient } from './clients.ts';

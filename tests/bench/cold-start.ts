@@ -28,7 +28,7 @@ async function run(dataDir: string) {
     child.stdout.on('data', (d) => {
       out += d;
       const m = /ready at (\S+)/.exec(out);
-      if (m && out.includes('More: pnpm token')) {
+      if (m && out.includes('More: pnpm run token')) {
         clearTimeout(timer);
         resolve(m[1]!);
       }

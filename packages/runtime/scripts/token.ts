@@ -1,4 +1,4 @@
-// `pnpm token --role OWNER --tenant <tenant id> [--sub <user id>] [--ttl 3600]`: mints a dev access
+// `pnpm run token --role OWNER --tenant <tenant id> [--sub <user id>] [--ttl 3600]`: mints a dev access
 // token signed with this machine's key ring (JWT_KEYS, or the generated .data/dev-secrets.json).
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ const { values } = parseArgs({
 });
 const role = values.role?.toUpperCase();
 if (!isRole(role)) {
-  console.error('usage: pnpm token --role SUPER_ADMIN|ADMIN|SUPPORT|OWNER|MANAGER|STAFF|STUDENT [--tenant <id>] [--sub <id>] [--ttl seconds]');
+  console.error('usage: pnpm run token --role SUPER_ADMIN|ADMIN|SUPPORT|OWNER|MANAGER|STAFF|STUDENT [--tenant <id>] [--sub <id>] [--ttl seconds]');
   process.exit(2);
 }
 if (!isPlatformRole(role) && !values.tenant) {
