@@ -1,7 +1,7 @@
 import type { TenantPrisma } from '@studyspot/db';
+import { KEYSET_ORDER } from '@studyspot/runtime';
 
 const PAYMENT_SELECT = { id: true, studentId: true, amountPaise: true, status: true, provider: true, createdAt: true } as const;
-const keyset = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 
 export type PaymentRow = Awaited<ReturnType<typeof findPaymentsByIds>>[number];
 
@@ -10,5 +10,5 @@ export function findPaymentsByIds(db: TenantPrisma, ids: readonly string[]) {
 }
 
 export function listPayments(db: TenantPrisma, take: number, where: object, studentId?: string) {
-  return db.payment.findMany({ where: { AND: [where, studentId ? { studentId } : {}] }, orderBy: keyset, take, select: PAYMENT_SELECT });
+  return db.payment.findMany({ where: { AND: [where, studentId ? { studentId } : {}] }, orderBy: KEYSET_ORDER, take, select: PAYMENT_SELECT });
 }

@@ -1,5 +1,6 @@
 // The only code in campus that talks to Prisma. Returns plain rows with just the selected fields.
 import type { TenantPrisma } from '@studyspot/db';
+import { KEYSET_ORDER } from '@studyspot/runtime';
 
 const LIBRARY_SELECT = { id: true, name: true, city: true, address: true, capacity: true, createdAt: true } as const;
 const STUDENT_SELECT = { id: true, name: true, phone: true, email: true, status: true, libraryId: true, createdAt: true } as const;
@@ -7,14 +8,13 @@ const STUDENT_SELECT = { id: true, name: true, phone: true, email: true, status:
 export type LibraryRow = Awaited<ReturnType<typeof findLibrariesByIds>>[number];
 export type StudentRow = Awaited<ReturnType<typeof findStudentsByIds>>[number];
 
-const keyset = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 
 export function findLibrariesByIds(db: TenantPrisma, ids: readonly string[]) {
   return db.library.findMany({ where: { id: { in: [...ids] } }, select: LIBRARY_SELECT });
 }
 
 export function listLibraries(db: TenantPrisma, take: number, where: object) {
-  return db.library.findMany({ where, orderBy: keyset, take, select: LIBRARY_SELECT });
+  return db.library.findMany({ where, orderBy: KEYSET_ORDER, take, select: LIBRARY_SELECT });
 }
 
 export async function countSeatsByLibrary(db: TenantPrisma, libraryIds: readonly string[]): Promise<Map<string, number>> {
@@ -36,7 +36,7 @@ export function listStudents(db: TenantPrisma, take: number, where: object, filt
         search ? { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, { phone: { contains: search } }] } : {},
       ],
     },
-    orderBy: keyset,
+    orderBy: KEYSET_ORDER,
     take,
     select: STUDENT_SELECT,
   });

@@ -1,7 +1,7 @@
 import type { TenantPrisma } from '@studyspot/db';
+import { KEYSET_ORDER } from '@studyspot/runtime';
 
 const NOTIFICATION_SELECT = { id: true, studentId: true, channel: true, body: true, status: true, createdAt: true } as const;
-const keyset = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 
 export type NotificationRow = Awaited<ReturnType<typeof findNotificationsByIds>>[number];
 
@@ -10,5 +10,5 @@ export function findNotificationsByIds(db: TenantPrisma, ids: readonly string[])
 }
 
 export function listNotifications(db: TenantPrisma, take: number, where: object) {
-  return db.notification.findMany({ where, orderBy: keyset, take, select: NOTIFICATION_SELECT });
+  return db.notification.findMany({ where, orderBy: KEYSET_ORDER, take, select: NOTIFICATION_SELECT });
 }

@@ -1,4 +1,5 @@
 import type { CorePrisma } from '@studyspot/db';
+import { KEYSET_ORDER } from '@studyspot/runtime';
 
 const TENANT_SELECT = { id: true, slug: true, name: true, status: true, createdAt: true } as const;
 
@@ -12,7 +13,7 @@ export function findTenantsByIds(core: CorePrisma, ids: readonly string[]) {
 export function listTenants(core: CorePrisma, take: number, where: object, status?: TenantStatus | null) {
   return core.tenant.findMany({
     where: { AND: [where, status ? { status } : {}] },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    orderBy: KEYSET_ORDER,
     take,
     select: TENANT_SELECT,
   });
