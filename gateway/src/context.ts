@@ -1,38 +1,61 @@
 // The gateway's per-request context: authentication happens here, once, for the whole supergraph.
 import type { IncomingMessage } from 'node:http';
-import { AppError, HEADER, isPlatformRole, isUuid, requestIdFrom, verifyAccessToken, type KeyRing, type Logger, type RequestIdentity } from '@studyspot/runtime';
+import {
+  AppError,
+  HEADER,
+  isPlatformRole,
+  isUuid,
+  requestIdFrom,
+  verifyAccessToken,
+  type Claims,
+  type Logger,
+  type Platform,
+  type RequestIdentity,
+} from '@studyspot/runtime';
 
 export interface GatewayContext {
   identity: RequestIdentity;
   logger: Logger;
 }
 
+const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message, { http: { status: 401 } });
+
 function bearer(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
   if (!h) return null;
   const m = /^Bearer\s+(\S+)$/i.exec(h);
-  if (!m) throw new AppError('UNAUTHENTICATED', 'Authorization header must be "Bearer <token>"', { http: { status: 401 } });
+  if (!m) throw unauthenticated('Authorization header must be "Bearer <token>"');
   return m[1]!;
 }
 
-/** Verifies the bearer token (if any). A bad token is an error, not an anonymous request. */
-export function buildGatewayContext(req: IncomingMessage, keyRing: KeyRing, logger: Logger, requestId = requestIdFrom(req.headers[HEADER.requestId])): GatewayContext {
+function clientIp(req: IncomingMessage, trustProxy: boolean): string | null {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0]!.trim();
+  return req.socket.remoteAddress ?? null;
+}
+
+/**
+ * Verifies the bearer token (if any) and that its session is not revoked. A bad token is an error,
+ * not an anonymous request.
+ */
+export async function buildGatewayContext(req: IncomingMessage, platform: Platform, requestId = requestIdFrom(req.headers[HEADER.requestId])): Promise<GatewayContext> {
+  const { config, logger } = platform;
   const token = bearer(req);
-  let claims = null;
+  let claims: Claims | null = null;
   if (token) {
     try {
-      claims = verifyAccessToken(keyRing, token);
+      claims = verifyAccessToken(config.keyRing, token);
     } catch (err) {
-      const message = err instanceof AppError ? err.message : 'Invalid access token';
-      throw new AppError('UNAUTHENTICATED', message, { http: { status: 401 } });
+      throw unauthenticated(err instanceof AppError ? err.message : 'Invalid access token');
     }
+    if (claims.sid && (await platform.revocations.isRevoked(claims.sid))) throw unauthenticated('Session revoked');
   }
   const tenantHeader = req.headers[HEADER.tenant];
   const acting = typeof tenantHeader === 'string' ? tenantHeader : null;
   if (acting && !isUuid(acting)) throw new AppError('BAD_USER_INPUT', 'X-Tenant-Id must be a tenant id', { http: { status: 400 } });
   const actingTenantId = claims && isPlatformRole(claims.role) ? acting : null;
   return {
-    identity: { requestId, claims, actingTenantId },
+    identity: { requestId, claims, actingTenantId, clientIp: clientIp(req, config.trustProxy) },
     logger: logger.child({ requestId, tenantId: claims?.tenantId ?? actingTenantId ?? undefined, userId: claims?.sub }),
   };
 }

@@ -38,7 +38,7 @@ async function subgraphsReady(platform: Platform): Promise<Record<string, string
 }
 
 export async function startGateway(platform: Platform, port = platform.config.port): Promise<GatewayServer> {
-  const { config, logger } = platform;
+  const { config } = platform;
   const modules = new Map(SUBGRAPHS.map((m) => [m.name, m]));
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
@@ -85,7 +85,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => buildGatewayContext(req, config.keyRing, logger) }),
+    expressMiddleware(apollo, { context: async ({ req }) => buildGatewayContext(req, platform) }),
   );
 
   const bound = await listen(http, port);

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
 import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken } from '@studyspot/runtime';
 import { startGateway } from './gateway.ts';
-import { DEMO_SLUG, seedDemo } from './seed.ts';
+import { DEMO_SLUG, readDemoLogins, seedDemo } from './seed.ts';
 
 await runMain('studyspot', async () => {
   const config = loadConfig();
@@ -20,7 +20,7 @@ await runMain('studyspot', async () => {
   try {
     const reports = await migrateAllTenants(config.database, platform.core);
     for (const r of reports.filter((x) => x.error)) logger.error({ tenant: r.slug, error: r.error }, 'tenant migration failed');
-    const seeded = config.seedDemo && (await seedDemo(platform, config.database));
+    const seeded = config.seedDemo && (await seedDemo(platform));
     const server = await startGateway(platform);
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);
@@ -36,14 +36,18 @@ await runMain('studyspot', async () => {
 });
 
 async function printDevAccess(platform: Awaited<ReturnType<typeof createPlatform>>, seeded: boolean) {
-  const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG }, include: { users: true } });
-  if (!demo) return;
-  const owner = demo.users.find((u) => u.role === 'OWNER');
-  const admin = await platform.core.user.findFirst({ where: { role: 'SUPER_ADMIN' } });
-  const ttl = 12 * 3600;
+  const logins = readDemoLogins(platform);
+  const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG }, include: { users: { where: { role: 'OWNER' } } } });
+  if (!logins || !demo) return;
   if (seeded) console.log(`Seeded demo tenant "${demo.name}" (${demo.id}).`);
-  console.log('Dev tokens (12 h) for Apollo Sandbox, header "Authorization: Bearer <token>":');
-  if (owner) console.log(`  OWNER of ${DEMO_SLUG}: ${signAccessToken(platform.config.keyRing, { sub: owner.id, role: 'OWNER', tenantId: demo.id }, ttl)}`);
-  if (admin) console.log(`  SUPER_ADMIN:     ${signAccessToken(platform.config.keyRing, { sub: admin.id, role: 'SUPER_ADMIN', tenantId: null }, ttl)}`);
+  console.log('Demo logins (generated on first run, kept in .data/demo-logins.json):');
+  console.log(`  SUPER_ADMIN  mutation { login(input: { email: "${logins.admin.email}", password: "${logins.admin.password}" }) { accessToken } }`);
+  console.log(`  OWNER        mutation { login(input: { email: "${logins.owner.email}", password: "${logins.owner.password}" }) { accessToken } }`);
+  console.log(`  STUDENT      mutation { requestOtp(input: { tenantSlug: "${logins.tenantSlug}", phone: "${logins.studentPhones[0]}" }) { expiresInSeconds } }  (the code is logged)`);
+  const owner = demo.users[0];
+  if (owner) {
+    const token = signAccessToken(platform.config.keyRing, { sub: owner.id, role: 'OWNER', tenantId: demo.id }, 12 * 3600);
+    console.log(`Dev token (12 h) for Apollo Sandbox, header "Authorization: Bearer <token>":\n  OWNER of ${DEMO_SLUG}: ${token}`);
+  }
   console.log(`More: pnpm run token --role STAFF --tenant ${demo.id}\n`);
 }

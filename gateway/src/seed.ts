@@ -1,31 +1,62 @@
-// First run of the embedded default: a demo tenant with one library, seats and a few students, so
-// a newcomer has something to query. Runs only when the core database has no tenant at all.
-import type { DatabaseServer } from '@studyspot/db';
-import type { Platform } from '@studyspot/runtime';
+// First run of the embedded default: a demo tenant with one library, seats, a few students and
+// their accounts, plus a platform admin. Passwords are generated on first run (never hard-coded) and
+// kept in .data/demo-logins.json so each start can print working logins.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generatePassword, hashPassword, type Platform } from '@studyspot/runtime';
 import { provisionTenant } from '@studyspot/tenancy';
 
 export const DEMO_SLUG = 'demo';
 
-export async function seedDemo(platform: Platform, server: DatabaseServer): Promise<boolean> {
+export interface DemoLogins {
+  tenantId: string;
+  tenantSlug: string;
+  admin: { email: string; password: string };
+  owner: { email: string; password: string };
+  studentPhones: string[];
+}
+
+const loginsFile = (platform: Platform) => join(platform.config.dataDir, 'demo-logins.json');
+
+export function readDemoLogins(platform: Platform): DemoLogins | null {
+  const f = loginsFile(platform);
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as DemoLogins) : null;
+}
+
+export async function seedDemo(platform: Platform): Promise<boolean> {
   if ((await platform.core.tenant.count()) > 0) return false;
-  const tenant = await provisionTenant(platform.core, server, { slug: DEMO_SLUG, name: 'Sunrise Study Centre' });
-  await platform.core.user.createMany({
-    data: [
-      { name: 'Platform Admin', email: 'admin@studyspot.local', role: 'SUPER_ADMIN' },
-      { name: 'Asha Kulkarni', email: 'owner@sunrise.example', role: 'OWNER', tenantId: tenant.id },
-    ],
-  });
+  const ownerPassword = generatePassword();
+  const result = await provisionTenant(
+    platform.core,
+    platform.config.database,
+    { slug: DEMO_SLUG, name: 'Sunrise Study Centre', legalName: 'Sunrise Study Centre LLP', state: 'MH', owner: { name: 'Asha Kulkarni', email: 'owner@sunrise.example', password: ownerPassword } },
+    { dbPrefix: platform.config.tenantDatabasePrefix },
+  );
+  if (!('tenant' in result) || result.tenant.status !== 'ACTIVE') throw new Error(`demo seed failed: ${JSON.stringify(result.userErrors)}`);
+  const tenant = result.tenant;
+  const adminPassword = generatePassword();
+  await platform.core.user.create({ data: { name: 'Platform Admin', email: 'admin@studyspot.local', role: 'SUPER_ADMIN', passwordHash: await hashPassword(adminPassword) } });
+  const names = ['Rohan Patil', 'Sneha Joshi', 'Imran Shaikh', 'Priya Deshmukh', 'Vikram Rao'];
+  const phones = names.map((_, i) => `9198765432${10 + i}`);
+  await platform.core.user.createMany({ data: names.map((name, i) => ({ name, phone: phones[i]!, role: 'STUDENT' as const, tenantId: tenant.id })) });
   await platform.tenants.withTenant(tenant.id, async (db) => {
     const library = await db.library.create({
       data: { name: 'Sunrise Reading Room', city: 'Pune', address: '14 FC Road, Shivajinagar', capacity: 40 },
     });
     await db.seat.createMany({ data: Array.from({ length: 40 }, (_, i) => ({ libraryId: library.id, label: `A${String(i + 1).padStart(2, '0')}` })) });
-    const names = ['Rohan Patil', 'Sneha Joshi', 'Imran Shaikh', 'Priya Deshmukh', 'Vikram Rao'];
     for (const [i, name] of names.entries()) {
-      const student = await db.student.create({ data: { name, phone: `9198765432${10 + i}`, libraryId: library.id } });
+      const student = await db.student.create({ data: { name, phone: phones[i]!, libraryId: library.id } });
       await db.payment.create({ data: { studentId: student.id, amountPaise: 150_000, status: 'CAPTURED', provider: i % 2 ? 'cashfree' : 'razorpay' } });
       await db.notification.create({ data: { studentId: student.id, channel: 'sms', body: `Hi ${name.split(' ')[0]}, your seat fee of Rs 1500 is received.`, status: 'DELIVERED' } });
     }
   });
+  const logins: DemoLogins = {
+    tenantId: tenant.id,
+    tenantSlug: DEMO_SLUG,
+    admin: { email: 'admin@studyspot.local', password: adminPassword },
+    owner: { email: 'owner@sunrise.example', password: ownerPassword },
+    studentPhones: phones,
+  };
+  writeFileSync(loginsFile(platform), JSON.stringify(logins, null, 2), { mode: 0o600 });
   return true;
 }

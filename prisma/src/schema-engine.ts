@@ -2,7 +2,7 @@
 // .wasm as an ES module, which Node 20 cannot do, so we instantiate it ourselves once per process.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type * as SchemaEngineModule from '@prisma/schema-engine-wasm';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
@@ -28,6 +28,29 @@ function loadEngineModule(): Promise<EngineModule> {
   return loading;
 }
 
+/**
+ * Migration scripts must run whole. adapter-pg's executeScript splits the script on every ";" (which
+ * breaks dollar-quoted function bodies and even comments containing ";") and runs the pieces
+ * outside a transaction; the PGlite adapter's does not await its exec, so a failing script goes
+ * unnoticed. Both get an executeScript that sends the script as one simple-protocol query, which
+ * PostgreSQL runs as one implicit transaction, as Prisma's native engine does.
+ */
+function wholeScripts<A extends SqlDriverAdapter>(adapter: A): A {
+  const a = adapter as A & { client?: unknown; onError?: (e: unknown) => never };
+  const client = a.client as { exec?: (sql: string) => Promise<unknown>; query?: (sql: string) => Promise<unknown> } | undefined;
+  const run = client?.exec?.bind(client) ?? client?.query?.bind(client);
+  if (!run) return adapter;
+  a.executeScript = async (script: string) => {
+    try {
+      await run(script);
+    } catch (e) {
+      if (a.onError) a.onError(e);
+      throw e;
+    }
+  };
+  return adapter;
+}
+
 export const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 /** Runs `fn` with a schema engine bound to one database, and frees the engine afterwards. */
@@ -40,19 +63,15 @@ export async function withSchemaEngine<T>(
   // The engine does not dispose the adapters it connects when freed; track them and do it ourselves,
   // or their connections stay checked out of the pool.
   const connected: { dispose(): Promise<void> }[] = [];
+  const track = <A extends SqlDriverAdapter>(a: A): A => {
+    connected.push(a);
+    return wholeScripts(a);
+  };
   const tracking: SqlMigrationAwareDriverAdapterFactory = {
     provider: adapterFactory.provider,
     adapterName: adapterFactory.adapterName,
-    connect: async () => {
-      const a = await adapterFactory.connect();
-      connected.push(a);
-      return a;
-    },
-    connectToShadowDb: async () => {
-      const a = await adapterFactory.connectToShadowDb();
-      connected.push(a);
-      return a;
-    },
+    connect: async () => track(await adapterFactory.connect()),
+    connectToShadowDb: async () => track(await adapterFactory.connectToShadowDb()),
   };
   const engine = await mod.SchemaEngine.new(
     { datamodels: [[schema.path, schema.content]] },

@@ -91,10 +91,13 @@ export class TenantClientCache {
     return { ...this.counters, open: this.entries.size, leased };
   }
 
-  /** Leases the tenant's client; call `release()` when the request is done with it. */
-  async lease(tenantId: string): Promise<TenantLease> {
+  /**
+   * Leases the tenant's client; call `release()` when the request is done with it.
+   * `allowSuspended` lets platform staff keep working on a suspended tenant.
+   */
+  async lease(tenantId: string, opts: { allowSuspended?: boolean } = {}): Promise<TenantLease> {
     if (this.shutDown) throw new TenantAccessError('SHUTTING_DOWN', tenantId, 'server is shutting down');
-    const loc = await this.locate(tenantId);
+    const loc = await this.locate(tenantId, opts.allowSuspended);
     const key = describeTarget(loc.target);
     let entry = this.entries.get(key);
     if (entry) {
@@ -136,8 +139,8 @@ export class TenantClientCache {
   }
 
   /** Runs `fn` with the tenant's client leased for its whole duration. */
-  async withTenant<T>(tenantId: string, fn: (prisma: TenantPrisma) => Promise<T>): Promise<T> {
-    const lease = await this.lease(tenantId);
+  async withTenant<T>(tenantId: string, fn: (prisma: TenantPrisma) => Promise<T>, opts: { allowSuspended?: boolean } = {}): Promise<T> {
+    const lease = await this.lease(tenantId, opts);
     try {
       return await fn(lease.prisma);
     } finally {
@@ -150,7 +153,21 @@ export class TenantClientCache {
     this.locations.delete(tenantId);
   }
 
-  private async locate(tenantId: string): Promise<TenantLocation> {
+  /** Closes the cached client of a database that is about to be dropped (unless a request holds it). */
+  async evictDatabase(target: DatabaseTarget): Promise<void> {
+    const e = this.entries.get(describeTarget(target));
+    if (e && e.leases === 0) {
+      this.closeEntry(e);
+      await Promise.all([...this.closing]);
+    }
+  }
+
+  /** Throws a TenantAccessError unless the tenant exists and is active (same 1 s trust as leases). */
+  async assertActive(tenantId: string): Promise<void> {
+    await this.locate(tenantId);
+  }
+
+  private async locate(tenantId: string, allowSuspended = false): Promise<TenantLocation> {
     const cached = this.locations.get(tenantId);
     let locPromise: Promise<TenantLocation | null>;
     if (cached && this.now() - cached.at < this.resolveTtlMs) {
@@ -162,8 +179,8 @@ export class TenantClientCache {
     }
     const loc = await locPromise;
     if (!loc || loc.status === 'DELETED') throw new TenantAccessError('TENANT_NOT_FOUND', tenantId, 'no such tenant');
-    if (loc.status === 'SUSPENDED') throw new TenantAccessError('TENANT_SUSPENDED', tenantId, 'tenant is suspended');
-    if (loc.status !== 'ACTIVE') throw new TenantAccessError('TENANT_UNAVAILABLE', tenantId, `tenant is ${loc.status.toLowerCase()}`);
+    if (loc.status === 'SUSPENDED' && !allowSuspended) throw new TenantAccessError('TENANT_SUSPENDED', tenantId, 'tenant is suspended');
+    if (loc.status !== 'ACTIVE' && loc.status !== 'SUSPENDED') throw new TenantAccessError('TENANT_UNAVAILABLE', tenantId, `tenant is ${loc.status.toLowerCase()}`);
     return loc;
   }
 
@@ -174,16 +191,16 @@ export class TenantClientCache {
     let excess = this.entries.size - this.maxClients;
     for (const e of idle) {
       if (excess-- <= 0) break;
-      this.evict(e);
+      this.closeEntry(e);
     }
   }
 
   private evictIdle(): void {
     const cutoff = this.now() - this.idleMs;
-    for (const e of this.entries.values()) if (e.leases === 0 && e.ready && e.lastUsed <= cutoff) this.evict(e);
+    for (const e of this.entries.values()) if (e.leases === 0 && e.ready && e.lastUsed <= cutoff) this.closeEntry(e);
   }
 
-  private evict(e: Entry): void {
+  private closeEntry(e: Entry): void {
     this.entries.delete(e.key);
     this.counters.evictions++;
     const closing = e.client.then((c) => c.close()).catch(() => {});
@@ -199,7 +216,7 @@ export class TenantClientCache {
     while ([...this.entries.values()].some((e) => e.leases > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    for (const e of [...this.entries.values()]) this.evict(e);
+    for (const e of [...this.entries.values()]) this.closeEntry(e);
     await Promise.all([...this.closing]);
   }
 }

@@ -16,9 +16,18 @@ export interface SeededTenant {
   notificationIds: string[];
 }
 
+export const OWNER_PASSWORD = 'lamp orbit cactus 42';
+
 export async function seedTenant(world: TestWorld, slug: string, students: string[]): Promise<SeededTenant> {
-  const tenant = await provisionTenant(world.platform.core, world.db.server, { slug, name: `${slug} study centre` }, { dbPrefix: world.db.prefix });
-  const owner = await world.platform.core.user.create({ data: { name: `${slug} owner`, email: `owner@${slug}.test`, role: 'OWNER', tenantId: tenant.id } });
+  const result = await provisionTenant(
+    world.platform.core,
+    world.db.server,
+    { slug, name: `${slug} study centre`, owner: { name: `${slug} owner`, email: `owner@${slug}.test`, password: OWNER_PASSWORD } },
+    { dbPrefix: world.db.prefix },
+  );
+  if (!('tenant' in result) || result.tenant.status !== 'ACTIVE') throw new Error(`seed failed: ${JSON.stringify(result.userErrors)}`);
+  const tenant = result.tenant;
+  const owner = { id: result.ownerId };
   return world.platform.tenants.withTenant(tenant.id, async (db: TenantPrisma) => {
     const library = await db.library.create({ data: { name: `${slug} reading room`, city: 'Pune', capacity: 30 } });
     await db.seat.createMany({ data: Array.from({ length: 12 }, (_, i) => ({ libraryId: library.id, label: `S${i + 1}` })) });

@@ -13,6 +13,8 @@ export interface Claims {
   tenantId: string | null;
   /** Branches a manager or staff member is limited to; absent means all. */
   libraryIds?: string[];
+  /** Session the token belongs to; revoking the session revokes the token. */
+  sid?: string;
 }
 
 export interface JwtKey {
@@ -61,7 +63,8 @@ export class KeyRing {
 export function signAccessToken(ring: KeyRing, claims: Claims, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): string {
   const { kid, secret } = ring.signingKey;
   const payload: Record<string, unknown> = { role: claims.role, tid: claims.tenantId };
-  if (claims.libraryIds) payload.lib = claims.libraryIds;
+  if (claims.libraryIds?.length) payload.lib = claims.libraryIds;
+  if (claims.sid) payload.sid = claims.sid;
   return jwt.sign(payload, secret, {
     algorithm: ALGORITHM,
     keyid: kid,
@@ -96,5 +99,6 @@ export function verifyAccessToken(ring: KeyRing, token: string): Claims {
   if (!payload.sub || !isRole(role)) throw invalid('Invalid access token');
   const tenantId = typeof payload.tid === 'string' ? payload.tid : null;
   const libraryIds = Array.isArray(payload.lib) ? payload.lib.filter((x): x is string => typeof x === 'string') : undefined;
-  return { sub: payload.sub, role, tenantId, ...(libraryIds ? { libraryIds } : {}) };
+  const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
+  return { sub: payload.sub, role, tenantId, ...(libraryIds ? { libraryIds } : {}), ...(sid ? { sid } : {}) };
 }

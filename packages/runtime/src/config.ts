@@ -1,6 +1,6 @@
 // Configuration from the environment, validated up front. A bad value stops the process with one
 // line naming the variable (ConfigError), never a stack trace.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseServerFromEnv, REPO_ROOT, type DatabaseServer } from '@studyspot/db';
@@ -38,6 +38,14 @@ export interface Config {
   subgraphUrls: Record<SubgraphName, string>;
   tenantClients: { max: number; idleMs: number; poolMax: number };
   seedDemo: boolean;
+  /** Key for OTP hashes at rest (derived from GATEWAY_SECRET). */
+  otpSecret: string;
+  /** Days a deleted tenant's database is kept before it may be purged. */
+  tenantPurgeGraceDays: number;
+  /** Take the client IP from X-Forwarded-For (behind a trusted proxy). */
+  trustProxy: boolean;
+  /** Tenant databases are named `<prefix>t_<slug>`. */
+  tenantDatabasePrefix: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -78,6 +86,12 @@ function devSecrets(dataDir: string): DevSecrets {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
   return secrets;
+}
+
+function tenantDbPrefix(env: NodeJS.ProcessEnv): string {
+  const p = env.TENANT_DB_PREFIX ?? 'studyspot_';
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(p)) throw new ConfigError('TENANT_DB_PREFIX', 'lowercase letters, digits and _, starting with a letter, at most 31');
+  return p;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -127,6 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       poolMax: int(env, 'TENANT_POOL_MAX', 5, 1, 100),
     },
     seedDemo: (env.SEED_DEMO ?? (database.kind === 'pglite' ? '1' : '0')) === '1',
+    otpSecret: createHmac('sha256', gatewaySecret).update('studyspot-otp').digest('base64url'),
+    tenantPurgeGraceDays: int(env, 'TENANT_PURGE_GRACE_DAYS', 30, 0, 3650),
+    trustProxy: env.TRUST_PROXY === '1',
+    tenantDatabasePrefix: tenantDbPrefix(env),
   };
 }
 

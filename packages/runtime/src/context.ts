@@ -13,10 +13,23 @@ export interface RequestIdentity {
   claims: Claims | null;
   /** Tenant a platform role chose to act on (X-Tenant-Id); ignored for tenant roles. */
   actingTenantId: string | null;
+  /** The caller's IP address as the gateway saw it. */
+  clientIp?: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  tenantId?: string | null;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+  /** Overrides the actor (e.g. the account a successful login signed in). */
+  actor?: { id: string; role: Claims['role'] } | null;
 }
 
 export class SubgraphContext {
   readonly logger: Logger;
+  readonly clientIp: string | null;
   private readonly leases = new Map<string, Promise<{ prisma: TenantPrisma; release(): void }>>();
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
@@ -25,7 +38,9 @@ export class SubgraphContext {
     readonly requestId: string,
     readonly claims: Claims | null,
     private readonly actingTenantId: string | null,
+    clientIp: string | null = null,
   ) {
+    this.clientIp = clientIp;
     this.logger = platform.logger.child({ requestId, tenantId: this.tenantId ?? undefined, userId: claims?.sub });
   }
 
@@ -34,6 +49,10 @@ export class SubgraphContext {
     if (!this.claims) return null;
     if (isPlatformRole(this.claims.role)) return this.actingTenantId;
     return this.claims.tenantId;
+  }
+
+  get isPlatform(): boolean {
+    return Boolean(this.claims && isPlatformRole(this.claims.role));
   }
 
   get core() {
@@ -59,11 +78,22 @@ export class SubgraphContext {
     return tenantId;
   }
 
+  /** A tenant-role caller whose tenant is suspended (or gone) gets TENANT_SUSPENDED (or FORBIDDEN). */
+  async ensureTenantActive(): Promise<void> {
+    if (!this.claims || isPlatformRole(this.claims.role) || !this.claims.tenantId) return;
+    try {
+      await this.platform.tenants.assertActive(this.claims.tenantId);
+    } catch (err) {
+      if (err instanceof TenantAccessError && err.code === 'TENANT_NOT_FOUND') throw forbidden('Your tenant no longer exists');
+      throw toGraphQLError(err);
+    }
+  }
+
   /** The tenant's Prisma client, leased for the rest of this request. */
   async tenantDb(tenantId: string): Promise<TenantPrisma> {
     let lease = this.leases.get(tenantId);
     if (!lease) {
-      lease = this.platform.tenants.lease(tenantId).catch((err: unknown) => {
+      lease = this.platform.tenants.lease(tenantId, { allowSuspended: this.isPlatform }).catch((err: unknown) => {
         this.leases.delete(tenantId);
         throw toGraphQLError(err);
       });
@@ -80,6 +110,24 @@ export class SubgraphContext {
       this.loaders.set(name, l);
     }
     return l as DataLoader<K, V>;
+  }
+
+  /** Appends to the audit log with this request's actor, IP and request id. */
+  async audit(entry: AuditEntry): Promise<void> {
+    const actor = entry.actor === undefined ? (this.claims ? { id: this.claims.sub, role: this.claims.role } : null) : entry.actor;
+    await this.core.auditLog.create({
+      data: {
+        action: entry.action,
+        actorId: actor?.id ?? null,
+        actorRole: actor?.role ?? null,
+        tenantId: entry.tenantId === undefined ? this.tenantId : entry.tenantId,
+        targetType: entry.targetType ?? null,
+        targetId: entry.targetId ?? null,
+        ip: this.clientIp,
+        requestId: this.requestId,
+        details: (entry.details ?? {}) as object,
+      },
+    });
   }
 
   /** Releases the tenant clients this request leased. */

@@ -16,6 +16,7 @@ describe('pagination', () => {
     const c = encodeCursor(rows[1]!);
     expect(afterCursorWhere(c)).toEqual({ OR: [{ createdAt: { gt: rows[1]!.createdAt } }, { createdAt: rows[1]!.createdAt, id: { gt: 'id-1' } }] });
     expect(afterCursorWhere(null)).toEqual({});
+    expect(afterCursorWhere(c, 'desc')).toEqual({ OR: [{ createdAt: { lt: rows[1]!.createdAt } }, { createdAt: rows[1]!.createdAt, id: { lt: 'id-1' } }] });
   });
 
   it('asks for one extra row to know whether another page follows', async () => {

@@ -36,14 +36,18 @@ export function pageSize(first: number | null | undefined): number {
   return first;
 }
 
+export type Direction = 'asc' | 'desc';
+
 /** A Prisma `where` fragment selecting rows after the cursor in (createdAt, id) order. */
-export function afterCursorWhere(after: string | null | undefined) {
+export function afterCursorWhere(after: string | null | undefined, direction: Direction = 'asc') {
   if (!after) return {};
   const c = decodeCursor(after);
-  return { OR: [{ createdAt: { gt: c.createdAt } }, { createdAt: c.createdAt, id: { gt: c.id } }] };
+  const op = direction === 'asc' ? 'gt' : 'lt';
+  return { OR: [{ createdAt: { [op]: c.createdAt } }, { createdAt: c.createdAt, id: { [op]: c.id } }] };
 }
 
 export const KEYSET_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+export const KEYSET_ORDER_DESC = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 /**
  * Builds a page: `fetch(take, where)` must return up to `take` rows ordered by KEYSET_ORDER and
@@ -52,9 +56,10 @@ export const KEYSET_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const
 export async function paginate<T extends { createdAt: Date; id: string }>(
   args: ConnectionArgs,
   fetch: (take: number, where: ReturnType<typeof afterCursorWhere>) => Promise<T[]>,
+  direction: Direction = 'asc',
 ): Promise<Connection<T>> {
   const size = pageSize(args.first);
-  const rows = size === 0 ? [] : await fetch(size + 1, afterCursorWhere(args.after));
+  const rows = size === 0 ? [] : await fetch(size + 1, afterCursorWhere(args.after, direction));
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ node, cursor: encodeCursor(node) }));
   return {

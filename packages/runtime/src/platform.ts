@@ -10,8 +10,12 @@ import {
   type TenantClientCache,
 } from '@studyspot/db';
 import { ConfigError, type Config } from './config.ts';
+import { Redis } from 'ioredis';
 import { InProcessEventBus, RedisEventBus, type EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
+import { DevOtpSender, type OtpSender } from './otp.ts';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { MemoryRevocationList, RedisRevocationList, type RevocationList } from './revocation.ts';
 
 export interface Platform {
   config: Config;
@@ -19,6 +23,9 @@ export interface Platform {
   core: CorePrisma;
   tenants: TenantClientCache;
   events: EventBus;
+  revocations: RevocationList;
+  rateLimiter: RateLimiter;
+  otpSender: OtpSender;
   /** Throws when a dependency does not answer; used by /readyz. */
   checkReady(): Promise<Record<string, 'ok' | string>>;
   close(): Promise<void>;
@@ -42,17 +49,22 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
   }
 
   let events: EventBus;
+  let redis: Redis | null = null;
   if (config.redisUrl) {
-    const redis = new RedisEventBus(config.redisUrl);
+    const bus = new RedisEventBus(config.redisUrl);
+    redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
+    redis.on('error', () => {});
     try {
+      await bus.connect();
+      await bus.ping();
       await redis.connect();
-      await redis.ping();
     } catch (err) {
-      await redis.close();
+      await bus.close();
+      redis.disconnect();
       await core.close();
       throw new ConfigError('REDIS_URL', `cannot connect: ${reason(err)}`);
     }
-    events = redis;
+    events = bus;
   } else {
     events = new InProcessEventBus();
   }
@@ -70,6 +82,9 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     core: core.prisma,
     tenants,
     events,
+    revocations: redis ? new RedisRevocationList(redis) : new MemoryRevocationList(),
+    rateLimiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
+    otpSender: new DevOtpSender(logger),
     async checkReady() {
       const out: Record<string, string> = {};
       await Promise.all([
@@ -81,6 +96,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     async close() {
       await tenants.close();
       await events.close();
+      redis?.disconnect();
       await core.close();
     },
   };

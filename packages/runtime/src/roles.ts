@@ -1,4 +1,5 @@
-// Roles and the permissions they carry: derived in this one place, checked through `authorize`.
+// Roles and the permissions they carry: derived in this one place. Every query and mutation names
+// the permission it needs with @auth(requires: "…") (or is @public); see authorization.ts.
 export const PLATFORM_ROLES = ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'] as const;
 export const TENANT_ROLES = ['OWNER', 'MANAGER', 'STAFF'] as const;
 export const ROLES = [...PLATFORM_ROLES, ...TENANT_ROLES, 'STUDENT'] as const;
@@ -13,30 +14,63 @@ export function isPlatformRole(role: Role): boolean {
 }
 
 export const PERMISSIONS = [
+  /** See any tenant, list tenants. */
   'platform:tenants:read',
+  /** Create, suspend, reactivate, delete and restore tenants. */
   'platform:tenants:write',
-  'platform:users:read',
+  /** Drop a deleted tenant's database for good. */
+  'platform:tenants:purge',
+  /** Read accounts (platform roles: all; tenant roles: their tenant's). */
+  'users:read',
+  /** Create and manage accounts, within the limits of `canManageRole`. */
+  'users:write',
+  /** Read the audit log (platform admins: all; owners: their tenant's). */
+  'audit:read',
+  /** Read the tenant's profile and stats. */
   'tenant:read',
+  /** Edit the tenant's profile (name, contact, GSTIN). */
+  'tenant:settings:write',
   'tenant:libraries:read',
   'tenant:students:read',
   'tenant:payments:read',
   'tenant:notifications:read',
+  /** Read and act on one's own account and session. */
   'self:read',
+  'self:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && (PERMISSIONS as readonly string[]).includes(value);
+}
+
+const SELF: Permission[] = ['self:read', 'self:write'];
 const TENANT_READ: Permission[] = ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:payments:read', 'tenant:notifications:read'];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  SUPER_ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'platform:users:read', ...TENANT_READ, 'self:read'],
-  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'platform:users:read', ...TENANT_READ, 'self:read'],
-  SUPPORT: ['platform:tenants:read', 'platform:users:read', ...TENANT_READ, 'self:read'],
-  OWNER: [...TENANT_READ, 'self:read'],
-  MANAGER: [...TENANT_READ, 'self:read'],
-  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'self:read'],
-  STUDENT: ['self:read', 'tenant:libraries:read'],
+  SUPER_ADMIN: [...PERMISSIONS],
+  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', ...SELF],
+  SUPPORT: ['platform:tenants:read', 'users:read', ...TENANT_READ, ...SELF],
+  OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', ...SELF],
+  MANAGER: ['users:read', ...TENANT_READ, ...SELF],
+  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', ...SELF],
+  STUDENT: ['tenant:libraries:read', ...SELF],
 };
 
 export function can(role: Role, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
+}
+
+/** Which roles an account with `actor` role may create, edit or deactivate. */
+export function canManageRole(actor: Role, target: Role): boolean {
+  switch (actor) {
+    case 'SUPER_ADMIN':
+      return true;
+    case 'ADMIN':
+      return target !== 'SUPER_ADMIN' && target !== 'ADMIN';
+    case 'OWNER':
+      return target === 'MANAGER' || target === 'STAFF';
+    default:
+      return false;
+  }
 }

@@ -7,6 +7,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { applyAuthorization } from './authorization.ts';
 import { ConfigError, DEFAULT_SUBGRAPH_PORTS, loadConfig, requireDatabaseServer, type SubgraphName } from './config.ts';
 import { SubgraphContext, type RequestIdentity } from './context.ts';
 import { isPublicCode, maskError } from './errors.ts';
@@ -22,12 +23,13 @@ export interface SubgraphModule {
   resolvers: Resolvers;
 }
 
+/** The subgraph's executable schema, with every root field's access rule enforced. */
 export function buildSubgraph(module: SubgraphModule): GraphQLSchema {
-  return buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as never }]);
+  return applyAuthorization(buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as never }]));
 }
 
 export function subgraphContext(platform: Platform, identity: RequestIdentity): SubgraphContext {
-  return new SubgraphContext(platform, identity.requestId, identity.claims, identity.actingTenantId);
+  return new SubgraphContext(platform, identity.requestId, identity.claims, identity.actingTenantId, identity.clientIp ?? null);
 }
 
 /** Logs unexpected errors (those that will be masked) with the request id, and never their stack to clients. */

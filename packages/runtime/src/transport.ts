@@ -11,12 +11,14 @@ export const HEADER = {
   requestId: 'x-request-id',
   claims: 'x-studyspot-claims',
   tenant: 'x-tenant-id',
+  clientIp: 'x-studyspot-client-ip',
 } as const;
 
 export function identityHeaders(identity: RequestIdentity, gatewaySecret: string): Record<string, string> {
   const h: Record<string, string> = { [HEADER.gatewaySecret]: gatewaySecret, [HEADER.requestId]: identity.requestId };
   if (identity.claims) h[HEADER.claims] = Buffer.from(JSON.stringify(identity.claims)).toString('base64url');
   if (identity.actingTenantId) h[HEADER.tenant] = identity.actingTenantId;
+  if (identity.clientIp) h[HEADER.clientIp] = identity.clientIp;
   return h;
 }
 
@@ -50,7 +52,13 @@ export function identityFromHeaders(headers: HeaderBag): RequestIdentity {
       role: parsed.role,
       tenantId: typeof parsed.tenantId === 'string' ? parsed.tenantId : null,
       ...(Array.isArray(parsed.libraryIds) ? { libraryIds: parsed.libraryIds } : {}),
+      ...(typeof parsed.sid === 'string' ? { sid: parsed.sid } : {}),
     };
   }
-  return { requestId: requestIdFrom(headers[HEADER.requestId]), claims, actingTenantId: first(headers[HEADER.tenant]) ?? null };
+  return {
+    requestId: requestIdFrom(headers[HEADER.requestId]),
+    claims,
+    actingTenantId: first(headers[HEADER.tenant]) ?? null,
+    clientIp: first(headers[HEADER.clientIp]) ?? null,
+  };
 }

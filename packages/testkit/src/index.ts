@@ -40,6 +40,10 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     subgraphUrls: { identity: '', tenancy: '', campus: '', billing: '', communications: '' },
     tenantClients: { max: 20, idleMs: 60_000, poolMax: 2 },
     seedDemo: false,
+    otpSecret: randomBytes(24).toString('base64url'),
+    tenantPurgeGraceDays: 30,
+    trustProxy: false,
+    tenantDatabasePrefix: db.prefix,
     ...overrides,
   };
   const platform = await createPlatform(config, createLogger('test', process.env.LOG_LEVEL ?? 'silent'), opts);

@@ -12,3 +12,8 @@ export function findPaymentsByIds(db: TenantPrisma, ids: readonly string[]) {
 export function listPayments(db: TenantPrisma, take: number, where: object, studentId?: string) {
   return db.payment.findMany({ where: { AND: [where, studentId ? { studentId } : {}] }, orderBy: KEYSET_ORDER, take, select: PAYMENT_SELECT });
 }
+
+export async function tenantCounts(db: TenantPrisma) {
+  const r = await db.payment.aggregate({ where: { status: 'CAPTURED' }, _count: { _all: true }, _sum: { amountPaise: true } });
+  return { paymentCount: r._count._all, revenuePaise: r._sum.amountPaise ?? 0 };
+}

@@ -1,5 +1,5 @@
 import { byIds, isUuid, DateTimeScalar, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
-import { findPaymentsByIds, listPayments, type PaymentRow } from './payment.repository.ts';
+import { findPaymentsByIds, listPayments, tenantCounts, type PaymentRow } from './payment.repository.ts';
 
 
 async function paymentById(ctx: SubgraphContext, id: string) {
@@ -16,6 +16,12 @@ async function paymentsPage(ctx: SubgraphContext, args: ConnectionArgs, studentI
   return paginate(args, (take, where) => listPayments(db, take, where, studentId));
 }
 
+function countsFor(ctx: SubgraphContext, tenantId: string) {
+  return ctx
+    .loader<string, Awaited<ReturnType<typeof tenantCounts>>>('tenantCounts', (ids) => Promise.all(ids.map(async (id) => tenantCounts(await ctx.tenantDb(id)))))
+    .load(tenantId);
+}
+
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
@@ -25,6 +31,11 @@ export const resolvers: Resolvers = {
   Payment: {
     __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => paymentById(ctx, ref.id),
     student: (p: PaymentRow) => ({ __typename: 'Student', id: p.studentId }),
+  },
+  TenantStats: {
+    __resolveReference: (ref: { tenantId: string }, ctx: SubgraphContext) => ({ tenantId: ctx.authorizeTenant('tenant:payments:read', ref.tenantId) }),
+    paymentCount: async (s: { tenantId: string }, _a, ctx) => (await countsFor(ctx, s.tenantId)).paymentCount,
+    revenuePaise: async (s: { tenantId: string }, _a, ctx) => (await countsFor(ctx, s.tenantId)).revenuePaise,
   },
   Student: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),

@@ -41,3 +41,13 @@ export function listStudents(db: TenantPrisma, take: number, where: object, filt
     select: STUDENT_SELECT,
   });
 }
+
+export async function tenantCounts(db: TenantPrisma) {
+  const [libraryCount, seatCount, studentCount, activeStudentCount] = await Promise.all([
+    db.library.count(),
+    db.seat.count(),
+    db.student.count(),
+    db.student.count({ where: { status: 'ACTIVE' } }),
+  ]);
+  return { libraryCount, seatCount, studentCount, activeStudentCount };
+}

@@ -14,6 +14,7 @@ import {
   listLibraries,
   listStudents,
   type LibraryRow,
+  tenantCounts,
   type StudentRow,
 } from './campus.repository.ts';
 
@@ -63,6 +64,12 @@ async function studentsPage(ctx: SubgraphContext, tenantId: string, args: Connec
   return { ...page, edges: page.edges.map((e) => ({ ...e, node: tag(tenantId, e.node) })) };
 }
 
+function countsFor(ctx: SubgraphContext, tenantId: string) {
+  return ctx
+    .loader<string, Awaited<ReturnType<typeof tenantCounts>>>('tenantCounts', (ids) => Promise.all(ids.map(async (id) => tenantCounts(await ctx.tenantDb(id)))))
+    .load(tenantId);
+}
+
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
@@ -84,6 +91,13 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => studentById(ctx, ref.id),
     library: async (s: InTenant<StudentRow>, _a, ctx) =>
       s.libraryId ? tag(s.tenantId, await libraryLoader(ctx, s.tenantId).load(s.libraryId)) : null,
+  },
+  TenantStats: {
+    __resolveReference: (ref: { tenantId: string }, ctx: SubgraphContext) => ({ tenantId: ctx.authorizeTenant('tenant:read', ref.tenantId) }),
+    libraryCount: async (s: { tenantId: string }, _a, ctx) => (await countsFor(ctx, s.tenantId)).libraryCount,
+    seatCount: async (s: { tenantId: string }, _a, ctx) => (await countsFor(ctx, s.tenantId)).seatCount,
+    studentCount: async (s: { tenantId: string }, _a, ctx) => (await countsFor(ctx, s.tenantId)).studentCount,
+    activeStudentCount: async (s: { tenantId: string }, _a, ctx) => (await countsFor(ctx, s.tenantId)).activeStudentCount,
   },
   Tenant: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),

@@ -12,3 +12,7 @@ export function findNotificationsByIds(db: TenantPrisma, ids: readonly string[])
 export function listNotifications(db: TenantPrisma, take: number, where: object) {
   return db.notification.findMany({ where, orderBy: KEYSET_ORDER, take, select: NOTIFICATION_SELECT });
 }
+
+export async function tenantCounts(db: TenantPrisma) {
+  return { notificationCount: await db.notification.count() };
+}

@@ -1,5 +1,5 @@
 import { byIds, isUuid, DateTimeScalar, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
-import { findNotificationsByIds, listNotifications, type NotificationRow } from './notification.repository.ts';
+import { findNotificationsByIds, listNotifications, tenantCounts, type NotificationRow } from './notification.repository.ts';
 
 
 async function notificationById(ctx: SubgraphContext, id: string) {
@@ -20,6 +20,10 @@ export const resolvers: Resolvers = {
       const db = await ctx.tenantDb(ctx.authorizeTenant('tenant:notifications:read'));
       return paginate(args, (take, where) => listNotifications(db, take, where));
     },
+  },
+  TenantStats: {
+    __resolveReference: (ref: { tenantId: string }, ctx: SubgraphContext) => ({ tenantId: ctx.authorizeTenant('tenant:notifications:read', ref.tenantId) }),
+    notificationCount: async (s: { tenantId: string }, _a, ctx) => (await tenantCounts(await ctx.tenantDb(s.tenantId))).notificationCount,
   },
   Notification: {
     __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => notificationById(ctx, ref.id),

@@ -11,4 +11,4 @@ export const tenancySubgraph: SubgraphModule = {
   typeDefs: parse(readFileSync(sdlPath, 'utf8')),
   resolvers,
 };
-export { provisionTenant } from './tenant.service.ts';
+export { provisionTenant, type CreateTenantInput } from './tenant.service.ts';

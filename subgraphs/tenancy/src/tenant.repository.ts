@@ -1,20 +1,31 @@
 import type { CorePrisma } from '@studyspot/db';
 import { KEYSET_ORDER } from '@studyspot/runtime';
 
-const TENANT_SELECT = { id: true, slug: true, name: true, status: true, createdAt: true } as const;
-
 export type TenantRow = Awaited<ReturnType<typeof findTenantsByIds>>[number];
 type TenantStatus = TenantRow['status'];
 
 export function findTenantsByIds(core: CorePrisma, ids: readonly string[]) {
-  return core.tenant.findMany({ where: { id: { in: [...ids] } }, select: TENANT_SELECT });
+  return core.tenant.findMany({ where: { id: { in: [...ids] } } });
 }
 
-export function listTenants(core: CorePrisma, take: number, where: object, status?: TenantStatus | null) {
+export interface TenantListFilter {
+  status?: TenantStatus | null;
+  planId?: string | null;
+  search?: string | null;
+}
+
+export function listTenants(core: CorePrisma, take: number, where: object, f: TenantListFilter) {
+  const search = f.search?.trim();
   return core.tenant.findMany({
-    where: { AND: [where, status ? { status } : {}] },
+    where: {
+      AND: [
+        where,
+        f.status ? { status: f.status } : {},
+        f.planId ? { planId: f.planId } : {},
+        search ? { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, { slug: { contains: search.toLowerCase() } }] } : {},
+      ],
+    },
     orderBy: KEYSET_ORDER,
     take,
-    select: TENANT_SELECT,
   });
 }

@@ -1,29 +1,233 @@
-// Tenant lifecycle. Provisioning: a row in PROVISIONING, then the tenant's own database with every
-// tenant migration, then ACTIVE; a failure leaves FAILED and the same call can be repeated.
-import { provisionTenantDatabase, tenantDatabaseName, tenantTarget, type CorePrisma, type DatabaseServer } from '@studyspot/db';
-import { AppError, badInput } from '@studyspot/runtime';
+// Tenant lifecycle. Provisioning: a row in PROVISIONING (with its owner's account), then the tenant's
+// own database with every tenant migration, then ACTIVE; a failure leaves FAILED with the reason and
+// retryTenantProvisioning repeats it. Deletion is soft; purge drops the database after a grace period.
+import {
+  CorePrismaNs,
+  describeTarget,
+  dropDatabase,
+  provisionTenantDatabase,
+  tenantDatabaseName,
+  tenantTarget,
+  type CorePrisma,
+  type DatabaseServer,
+} from '@studyspot/db';
+import {
+  generatePassword,
+  hashPassword,
+  isUuid,
+  normalizeIndianMobile,
+  passwordProblem,
+  type SubgraphContext,
+} from '@studyspot/runtime';
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const GSTIN = /^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// States and union territories (GST state codes' alphabetic forms).
+const STATES = new Set('AN AP AR AS BR CH CT DD DL DN GA GJ HP HR JH JK KA KL LA LD MH ML MN MP MZ NL OR PB PY RJ SK TG TN TR UP UT WB'.split(' '));
 
-export interface ProvisionInput {
-  slug: string;
-  name: string;
+export type TenancyErrorCode = 'SLUG_TAKEN' | 'EMAIL_TAKEN' | 'INVALID_INPUT' | 'INVALID_STATE' | 'GRACE_PERIOD' | 'PROVISIONING_FAILED' | 'NOT_FOUND';
+export interface TenancyUserError {
+  code: TenancyErrorCode;
+  message: string;
+  field?: string[];
+}
+const err = (code: TenancyErrorCode, message: string, ...field: string[]): TenancyUserError => ({ code, message, ...(field.length ? { field: ['input', ...field] } : {}) });
+
+export interface ProfileInput {
+  name?: string | null;
+  legalName?: string | null;
+  gstin?: string | null;
+  state?: string | null;
+  contactEmail?: string | null;
+  contactPhone?: string | null;
 }
 
-export async function provisionTenant(core: CorePrisma, server: DatabaseServer, input: ProvisionInput, opts: { dbPrefix?: string } = {}) {
-  if (!SLUG.test(input.slug)) throw badInput('slug must be 1-40 lowercase letters, digits or dashes', 'slug');
-  if (!input.name.trim()) throw badInput('name is required', 'name');
-  const dbName = tenantDatabaseName(input.slug, opts.dbPrefix);
-  let tenant = await core.tenant.findUnique({ where: { slug: input.slug } });
-  if (tenant && tenant.status !== 'FAILED' && tenant.status !== 'PROVISIONING') {
-    throw new AppError('CONFLICT', `a tenant with slug "${input.slug}" already exists`, { field: 'slug' });
+type Profile = { name?: string; legalName?: string | null; gstin?: string | null; state?: string | null; contactEmail?: string | null; contactPhone?: string | null };
+
+/** Validates and normalizes profile fields; absent fields are left out. */
+function profile(input: ProfileInput): Profile | TenancyUserError {
+  const out: Profile = {};
+  if (input.name !== undefined && input.name !== null) {
+    if (!input.name.trim()) return err('INVALID_INPUT', 'Name is required', 'name');
+    out.name = input.name.trim();
   }
-  tenant ??= await core.tenant.create({ data: { slug: input.slug, name: input.name.trim(), dbName, status: 'PROVISIONING' } });
+  if (input.legalName !== undefined) out.legalName = input.legalName?.trim() || null;
+  if (input.gstin !== undefined) {
+    const g = input.gstin?.trim().toUpperCase() || null;
+    if (g && !GSTIN.test(g)) return err('INVALID_INPUT', 'GSTIN must be 15 characters like 27AAPFU0939F1ZV', 'gstin');
+    out.gstin = g;
+  }
+  if (input.state !== undefined) {
+    const st = input.state?.trim().toUpperCase() || null;
+    if (st && !STATES.has(st)) return err('INVALID_INPUT', 'state must be a two-letter state or UT code, e.g. MH', 'state');
+    out.state = st;
+  }
+  if (input.contactEmail !== undefined) {
+    const e = input.contactEmail?.trim().toLowerCase() || null;
+    if (e && !EMAIL.test(e)) return err('INVALID_INPUT', 'contactEmail is not an email address', 'contactEmail');
+    out.contactEmail = e;
+  }
+  if (input.contactPhone !== undefined) {
+    const p = input.contactPhone ? normalizeIndianMobile(input.contactPhone) : null;
+    if (input.contactPhone && !p) return err('INVALID_INPUT', 'contactPhone must be a 10-digit Indian mobile number', 'contactPhone');
+    out.contactPhone = p;
+  }
+  return out;
+}
+
+const isError = (x: object): x is TenancyUserError => 'code' in x && 'message' in x;
+
+/** Creates the tenant's database and applies its migrations; FAILED with the reason when that fails. */
+export async function provisionDatabase(core: CorePrisma, server: DatabaseServer, tenant: { id: string; dbName: string; dbUrl: string | null }) {
   try {
     await provisionTenantDatabase(tenantTarget(server, tenant));
-  } catch (err) {
-    await core.tenant.update({ where: { id: tenant.id }, data: { status: 'FAILED' } });
-    throw err;
+  } catch (e) {
+    const reason = (e as Error).message.split('\n')[0]!.slice(0, 500);
+    return core.tenant.update({ where: { id: tenant.id }, data: { status: 'FAILED', failureReason: reason } });
   }
-  return core.tenant.update({ where: { id: tenant.id }, data: { status: 'ACTIVE' } });
+  return core.tenant.update({ where: { id: tenant.id }, data: { status: 'ACTIVE', failureReason: null } });
+}
+
+export interface OwnerInput {
+  name: string;
+  email: string;
+  phone?: string | null;
+  password?: string | null;
+}
+
+export interface CreateTenantInput extends ProfileInput {
+  name: string;
+  slug: string;
+  owner: OwnerInput;
+}
+
+/** The whole of createTenant, usable without a request (the demo seed). */
+export async function provisionTenant(core: CorePrisma, server: DatabaseServer, input: CreateTenantInput, opts: { dbPrefix?: string } = {}) {
+  const slug = input.slug.trim().toLowerCase();
+  if (!SLUG.test(slug)) return { userErrors: [err('INVALID_INPUT', 'slug must be 1-40 lowercase letters, digits or dashes', 'slug')] };
+  const p = profile(input);
+  if (isError(p)) return { userErrors: [p] };
+  const ownerEmail = input.owner.email.trim().toLowerCase();
+  if (!EMAIL.test(ownerEmail)) return { userErrors: [err('INVALID_INPUT', 'Owner email is not an email address', 'owner', 'email')] };
+  if (!input.owner.name.trim()) return { userErrors: [err('INVALID_INPUT', 'Owner name is required', 'owner', 'name')] };
+  const ownerPhone = input.owner.phone ? normalizeIndianMobile(input.owner.phone) : null;
+  if (input.owner.phone && !ownerPhone) return { userErrors: [err('INVALID_INPUT', 'Owner phone must be a 10-digit Indian mobile number', 'owner', 'phone')] };
+  const ownerInitialPassword = input.owner.password ? undefined : generatePassword();
+  const password = input.owner.password ?? ownerInitialPassword!;
+  const problem = passwordProblem(password, { email: ownerEmail, name: input.owner.name });
+  if (problem) return { userErrors: [err('INVALID_INPUT', problem, 'owner', 'password')] };
+
+  let created: { tenant: { id: string; dbName: string; dbUrl: string | null }; ownerId: string };
+  try {
+    created = await core.$transaction(async (tx) => {
+      const tenant = await tx.tenant.create({
+        data: { ...p, name: p.name ?? input.name.trim(), slug, dbName: tenantDatabaseName(slug, opts.dbPrefix), status: 'PROVISIONING' },
+      });
+      const owner = await tx.user.create({
+        data: { name: input.owner.name.trim(), email: ownerEmail, phone: ownerPhone, role: 'OWNER', tenantId: tenant.id, passwordHash: await hashPassword(password) },
+      });
+      return { tenant, ownerId: owner.id };
+    });
+  } catch (e) {
+    if (e instanceof CorePrismaNs.PrismaClientKnownRequestError && e.code === 'P2002') {
+      const target = JSON.stringify(e.meta ?? {});
+      if (target.includes('email')) return { userErrors: [err('EMAIL_TAKEN', 'Another account has the owner email', 'owner', 'email')] };
+      return { userErrors: [err('SLUG_TAKEN', `A tenant with slug "${slug}" already exists`, 'slug')] };
+    }
+    throw e;
+  }
+  const tenant = await provisionDatabase(core, server, created.tenant);
+  const userErrors = tenant.status === 'FAILED' ? [err('PROVISIONING_FAILED', `Creating the tenant's database failed: ${tenant.failureReason}`)] : [];
+  return { tenant, ownerId: created.ownerId, ...(ownerInitialPassword ? { ownerInitialPassword } : {}), userErrors };
+}
+
+export async function createTenant(ctx: SubgraphContext, input: CreateTenantInput) {
+  const { config } = ctx.platform;
+  const result = await provisionTenant(ctx.core, config.database, input, { dbPrefix: config.tenantDatabasePrefix });
+  if ('tenant' in result) {
+    const { tenant } = result;
+    await ctx.audit({
+      action: tenant.status === 'ACTIVE' ? 'tenant.create' : 'tenant.provision.failed',
+      tenantId: tenant.id,
+      targetType: 'Tenant',
+      targetId: tenant.id,
+      details: { slug: tenant.slug, ...(tenant.failureReason ? { reason: tenant.failureReason } : {}) },
+    });
+  }
+  return result;
+}
+
+async function load(ctx: SubgraphContext, id: string) {
+  return isUuid(id) ? ctx.core.tenant.findUnique({ where: { id } }) : null;
+}
+
+const notFound = { userErrors: [err('NOT_FOUND', 'No such tenant')] };
+const wrongState = (message: string) => ({ userErrors: [err('INVALID_STATE', message)] });
+
+async function transition(ctx: SubgraphContext, id: string, from: string[], data: CorePrismaNs.TenantUpdateInput, action: string, details: Record<string, unknown> = {}) {
+  const tenant = await load(ctx, id);
+  if (!tenant) return notFound;
+  if (!from.includes(tenant.status)) return wrongState(`Not possible while the tenant is ${tenant.status}`);
+  // Conditional on the status read, so two admins acting at once cannot both succeed.
+  const done = await ctx.core.tenant.updateMany({ where: { id, status: tenant.status }, data: data as CorePrismaNs.TenantUpdateManyMutationInput });
+  if (done.count !== 1) return wrongState('The tenant changed meanwhile; try again');
+  ctx.platform.tenants.invalidate(id);
+  await ctx.audit({ action, tenantId: id, targetType: 'Tenant', targetId: id, details: { from: tenant.status, ...details } });
+  return { tenant: await load(ctx, id), userErrors: [] };
+}
+
+export const suspendTenant = (ctx: SubgraphContext, id: string, reason: string) =>
+  reason.trim()
+    ? transition(ctx, id, ['ACTIVE'], { status: 'SUSPENDED', suspendedAt: new Date(), suspensionReason: reason.trim() }, 'tenant.suspend', { reason: reason.trim() })
+    : Promise.resolve({ userErrors: [err('INVALID_INPUT', 'A reason is required', 'reason')] });
+
+export const reactivateTenant = (ctx: SubgraphContext, id: string) =>
+  transition(ctx, id, ['SUSPENDED'], { status: 'ACTIVE', suspendedAt: null, suspensionReason: null }, 'tenant.reactivate');
+
+export const deleteTenant = (ctx: SubgraphContext, id: string) =>
+  transition(ctx, id, ['ACTIVE', 'SUSPENDED', 'FAILED'], { status: 'DELETED', deletedAt: new Date() }, 'tenant.delete');
+
+export async function restoreTenant(ctx: SubgraphContext, id: string) {
+  const tenant = await load(ctx, id);
+  if (tenant?.purgedAt) return wrongState('The tenant was purged; its database is gone');
+  return transition(ctx, id, ['DELETED'], { status: 'SUSPENDED', deletedAt: null, suspendedAt: new Date(), suspensionReason: 'restored after deletion' }, 'tenant.restore');
+}
+
+export async function retryProvisioning(ctx: SubgraphContext, id: string) {
+  const tenant = await load(ctx, id);
+  if (!tenant) return notFound;
+  if (tenant.status !== 'FAILED') return wrongState('Only a FAILED tenant can be provisioned again');
+  const claimed = await ctx.core.tenant.updateMany({ where: { id, status: 'FAILED' }, data: { status: 'PROVISIONING' } });
+  if (claimed.count !== 1) return wrongState('Provisioning is already being retried');
+  const after = await provisionDatabase(ctx.core, ctx.platform.config.database, tenant);
+  await ctx.audit({ action: after.status === 'ACTIVE' ? 'tenant.provision.retry' : 'tenant.provision.failed', tenantId: id, targetType: 'Tenant', targetId: id, details: after.failureReason ? { reason: after.failureReason } : {} });
+  return { tenant: after, userErrors: after.status === 'FAILED' ? [err('PROVISIONING_FAILED', `Creating the tenant's database failed: ${after.failureReason}`)] : [] };
+}
+
+export async function purgeTenant(ctx: SubgraphContext, id: string) {
+  const tenant = await load(ctx, id);
+  if (!tenant) return notFound;
+  if (tenant.status !== 'DELETED' || !tenant.deletedAt) return wrongState('Only a deleted tenant can be purged');
+  if (tenant.purgedAt) return wrongState('Already purged');
+  const graceMs = ctx.platform.config.tenantPurgeGraceDays * 86_400_000;
+  if (tenant.deletedAt.getTime() + graceMs > Date.now()) {
+    return { userErrors: [err('GRACE_PERIOD', `Deleted tenants are kept ${ctx.platform.config.tenantPurgeGraceDays} days; purge after ${new Date(tenant.deletedAt.getTime() + graceMs).toISOString()}`)] };
+  }
+  const target = tenantTarget(ctx.platform.config.database, tenant);
+  await ctx.platform.tenants.evictDatabase(target);
+  await dropDatabase(target);
+  const purged = await ctx.core.tenant.update({ where: { id }, data: { purgedAt: new Date() } });
+  await ctx.audit({ action: 'tenant.purge', tenantId: id, targetType: 'Tenant', targetId: id, details: { database: describeTarget(target) } });
+  return { tenant: purged, userErrors: [] };
+}
+
+export async function updateTenant(ctx: SubgraphContext, id: string, input: ProfileInput) {
+  const tenant = await load(ctx, id);
+  if (!tenant || tenant.status === 'DELETED' || (!ctx.isPlatform && ctx.claims!.tenantId !== id)) return notFound;
+  const p = profile(input);
+  if (isError(p)) return { userErrors: [p] };
+  const updated = await ctx.core.tenant.update({ where: { id }, data: p });
+  await ctx.audit({ action: 'tenant.update', tenantId: id, targetType: 'Tenant', targetId: id, details: { fields: Object.keys(p) } });
+  return { tenant: updated, userErrors: [] };
 }

@@ -1,0 +1,26 @@
+// The port through which one-time passwords reach a phone. The communications subgraph backs it
+// with MSG91; until then (and in development) the dev sender writes the code to the log and keeps
+// the latest code per phone in memory so tests and a developer at the console can read it.
+import type { Logger } from './logger.ts';
+
+export interface OtpSender {
+  readonly kind: string;
+  send(message: { phone: string; code: string; expiresInMinutes: number; tenantId: string }): Promise<void>;
+}
+
+export class DevOtpSender implements OtpSender {
+  readonly kind = 'dev-log';
+  private readonly latest = new Map<string, string>();
+
+  constructor(private readonly logger: Logger) {}
+
+  async send(m: { phone: string; code: string; expiresInMinutes: number; tenantId: string }): Promise<void> {
+    this.latest.set(`${m.tenantId}:${m.phone}`, m.code);
+    this.logger.warn({ phone: m.phone, tenantId: m.tenantId, otp: m.code, expiresInMinutes: m.expiresInMinutes }, 'DEV OTP (no SMS provider configured)');
+  }
+
+  /** The last code sent to a phone of a tenant (development and tests only). */
+  lastCode(tenantId: string, phone: string): string | undefined {
+    return this.latest.get(`${tenantId}:${phone}`);
+  }
+}

@@ -1,0 +1,189 @@
+// Account administration (the earlier attempt's /admin/users as GraphQL). Who may manage whom comes
+// from `canManageRole`; tenant roles only ever see and touch their own tenant's accounts.
+import { CorePrismaNs } from '@studyspot/db';
+import {
+  canManageRole,
+  generatePassword,
+  hashPassword,
+  isPlatformRole,
+  isUuid,
+  normalizeIndianMobile,
+  passwordProblem,
+  type Role,
+  type SubgraphContext,
+} from '@studyspot/runtime';
+import { accountLockKey } from './auth.service.ts';
+import { revokeSessions } from './session.service.ts';
+import { failed, userError, type IdentityUserError } from './user-error.ts';
+import { findUsersByIds, USER_SELECT, type UserRow } from './user.repository.ts';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The tenant whose accounts the caller may see: null means every tenant (platform roles). */
+export function visibleTenant(ctx: SubgraphContext): string | null {
+  const claims = ctx.claims!;
+  return isPlatformRole(claims.role) ? null : claims.tenantId;
+}
+
+export async function findVisibleUser(ctx: SubgraphContext, id: string): Promise<UserRow | null> {
+  if (!isUuid(id)) return null;
+  const [user] = await findUsersByIds(ctx.core, [id]);
+  if (!user) return null;
+  const scope = visibleTenant(ctx);
+  return scope === null || user.tenantId === scope ? user : null;
+}
+
+type Payload = { user?: UserRow; initialPassword?: string; userErrors: IdentityUserError[] };
+
+/** Loads an account the caller may manage, or says why not. */
+async function manageable(ctx: SubgraphContext, id: string): Promise<UserRow | IdentityUserError> {
+  const user = await findVisibleUser(ctx, id);
+  if (!user) return userError('NOT_FOUND', 'No such account');
+  if (!canManageRole(ctx.claims!.role, user.role)) return userError('NOT_ALLOWED', `You may not manage ${user.role} accounts`);
+  return user;
+}
+
+const isError = (x: UserRow | IdentityUserError): x is IdentityUserError => 'code' in x;
+
+function uniqueViolation(err: unknown): string | null {
+  if (err instanceof CorePrismaNs.PrismaClientKnownRequestError && err.code === 'P2002') {
+    const target = JSON.stringify(err.meta ?? {});
+    return target.includes('phone') ? 'phone' : 'email';
+  }
+  return null;
+}
+
+export interface CreateUserInput {
+  name: string;
+  role: Role;
+  email?: string | null;
+  phone?: string | null;
+  tenantId?: string | null;
+  libraryIds?: string[] | null;
+  password?: string | null;
+}
+
+export async function createUser(ctx: SubgraphContext, input: CreateUserInput): Promise<Payload> {
+  const actor = ctx.claims!;
+  if (!canManageRole(actor.role, input.role)) return failed(userError('NOT_ALLOWED', `You may not create ${input.role} accounts`, 'role'));
+  const name = input.name.trim();
+  if (!name) return failed(userError('INVALID_INPUT', 'Name is required', 'name'));
+
+  let tenantId: string | null = null;
+  if (isPlatformRole(input.role)) {
+    if (input.tenantId) return failed(userError('INVALID_INPUT', 'Platform accounts belong to no tenant', 'tenantId'));
+  } else {
+    tenantId = input.tenantId ?? actor.tenantId;
+    if (!tenantId) return failed(userError('INVALID_INPUT', 'tenantId is required for tenant accounts', 'tenantId'));
+    if (!isPlatformRole(actor.role) && tenantId !== actor.tenantId) return failed(userError('NOT_ALLOWED', 'You may only create accounts of your own tenant', 'tenantId'));
+    const tenant = isUuid(tenantId) ? await ctx.core.tenant.findUnique({ where: { id: tenantId }, select: { status: true } }) : null;
+    if (!tenant || tenant.status === 'DELETED') return failed(userError('INVALID_INPUT', 'No such tenant', 'tenantId'));
+  }
+
+  const libraryIds = input.libraryIds ?? [];
+  if (libraryIds.length && input.role !== 'MANAGER' && input.role !== 'STAFF') return failed(userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds'));
+  if (!libraryIds.every(isUuid)) return failed(userError('INVALID_INPUT', 'libraryIds must be library ids', 'libraryIds'));
+
+  let phone: string | null = null;
+  if (input.phone) {
+    phone = normalizeIndianMobile(input.phone);
+    if (!phone) return failed(userError('INVALID_INPUT', 'Enter a 10-digit Indian mobile number', 'phone'));
+  }
+  const email = input.email?.trim().toLowerCase() || null;
+  let passwordHash: string | null = null;
+  let initialPassword: string | undefined;
+  if (input.role === 'STUDENT') {
+    if (!phone) return failed(userError('INVALID_INPUT', 'Students sign in by phone: phone is required', 'phone'));
+  } else {
+    if (!email || !EMAIL.test(email)) return failed(userError('INVALID_INPUT', 'A valid email is required', 'email'));
+    const password = input.password ?? (initialPassword = generatePassword());
+    const problem = passwordProblem(password, { email, name });
+    if (problem) return failed(userError('WEAK_PASSWORD', problem, 'password'));
+    passwordHash = await hashPassword(password);
+  }
+
+  try {
+    const user = await ctx.core.user.create({
+      data: { name, role: input.role, email, phone, tenantId, libraryIds, passwordHash },
+      select: USER_SELECT,
+    });
+    await ctx.audit({ action: 'user.create', tenantId, targetType: 'User', targetId: user.id, details: { role: user.role } });
+    return { user, ...(initialPassword ? { initialPassword } : {}), userErrors: [] };
+  } catch (err) {
+    const field = uniqueViolation(err);
+    if (field === 'phone') return failed(userError('PHONE_TAKEN', 'Another account of this tenant has that phone', 'phone'));
+    if (field) return failed(userError('EMAIL_TAKEN', 'Another account has that email', 'email'));
+    throw err;
+  }
+}
+
+export async function updateUser(ctx: SubgraphContext, id: string, input: { name?: string | null; role?: Role | null; phone?: string | null; libraryIds?: string[] | null }): Promise<Payload> {
+  const target = await manageable(ctx, id);
+  if (isError(target)) return failed(target);
+  const data: { name?: string; role?: Role; phone?: string | null; libraryIds?: string[] } = {};
+  if (input.name != null) {
+    if (!input.name.trim()) return failed(userError('INVALID_INPUT', 'Name is required', 'name'));
+    data.name = input.name.trim();
+  }
+  if (input.role != null && input.role !== target.role) {
+    if (target.id === ctx.claims!.sub) return failed(userError('NOT_ALLOWED', 'You may not change your own role', 'role'));
+    if (!canManageRole(ctx.claims!.role, input.role)) return failed(userError('NOT_ALLOWED', `You may not give the ${input.role} role`, 'role'));
+    if (isPlatformRole(input.role) !== isPlatformRole(target.role) || (input.role === 'STUDENT') !== (target.role === 'STUDENT')) {
+      return failed(userError('INVALID_INPUT', 'An account cannot move between platform, staff and student roles', 'role'));
+    }
+    data.role = input.role;
+  }
+  if (input.phone !== undefined) {
+    const phone = input.phone ? normalizeIndianMobile(input.phone) : null;
+    if (input.phone && !phone) return failed(userError('INVALID_INPUT', 'Enter a 10-digit Indian mobile number', 'phone'));
+    data.phone = phone;
+  }
+  if (input.libraryIds != null) {
+    const role = data.role ?? target.role;
+    if (input.libraryIds.length && role !== 'MANAGER' && role !== 'STAFF') return failed(userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds'));
+    if (!input.libraryIds.every(isUuid)) return failed(userError('INVALID_INPUT', 'libraryIds must be library ids', 'libraryIds'));
+    data.libraryIds = input.libraryIds;
+  }
+  try {
+    const user = await ctx.core.user.update({ where: { id: target.id }, data, select: USER_SELECT });
+    await ctx.audit({ action: 'user.update', tenantId: user.tenantId, targetType: 'User', targetId: user.id, details: { fields: Object.keys(data) } });
+    if (data.role) {
+      await ctx.audit({ action: 'user.role.change', tenantId: user.tenantId, targetType: 'User', targetId: user.id, details: { from: target.role, to: data.role } });
+      // Tokens carry the role: make the account sign in again to pick up the new one.
+      await revokeSessions(ctx, { userId: user.id }, 'ROLE_CHANGED');
+    }
+    return { user, userErrors: [] };
+  } catch (err) {
+    if (uniqueViolation(err) === 'phone') return failed(userError('PHONE_TAKEN', 'Another account of this tenant has that phone', 'phone'));
+    throw err;
+  }
+}
+
+export async function setActive(ctx: SubgraphContext, id: string, active: boolean): Promise<Payload> {
+  const target = await manageable(ctx, id);
+  if (isError(target)) return failed(target);
+  if (target.id === ctx.claims!.sub) return failed(userError('NOT_ALLOWED', 'You may not deactivate yourself'));
+  const user = await ctx.core.user.update({ where: { id: target.id }, data: { active }, select: USER_SELECT });
+  if (!active) await revokeSessions(ctx, { userId: user.id }, 'DEACTIVATED');
+  await ctx.audit({ action: active ? 'user.reactivate' : 'user.deactivate', tenantId: user.tenantId, targetType: 'User', targetId: user.id });
+  return { user, userErrors: [] };
+}
+
+export async function setPassword(ctx: SubgraphContext, id: string, password: string | null | undefined): Promise<Payload> {
+  const target = await manageable(ctx, id);
+  if (isError(target)) return failed(target);
+  if (target.role === 'STUDENT') return failed(userError('INVALID_INPUT', 'Students sign in by phone and have no password'));
+  const initialPassword = password ? undefined : generatePassword();
+  const chosen = password ?? initialPassword!;
+  const problem = passwordProblem(chosen, target);
+  if (problem) return failed(userError('WEAK_PASSWORD', problem, 'password'));
+  const user = await ctx.core.user.update({
+    where: { id: target.id },
+    data: { passwordHash: await hashPassword(chosen), passwordChangedAt: new Date(), lockedUntil: null, failedLoginCount: 0 },
+    select: USER_SELECT,
+  });
+  await revokeSessions(ctx, { userId: user.id }, 'PASSWORD_RESET');
+  if (user.email) await ctx.platform.rateLimiter.reset(accountLockKey(user.email));
+  await ctx.audit({ action: 'user.password.reset', tenantId: user.tenantId, targetType: 'User', targetId: user.id });
+  return { user, ...(initialPassword ? { initialPassword } : {}), userErrors: [] };
+}
