@@ -46,6 +46,8 @@ export interface Config {
   trustProxy: boolean;
   /** Tenant databases are named `<prefix>t_<slug>`. */
   tenantDatabasePrefix: string;
+  /** Prefix of every Redis key this deployment writes (rate limits, revocations). */
+  redisKeyPrefix: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -145,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tenantPurgeGraceDays: int(env, 'TENANT_PURGE_GRACE_DAYS', 30, 0, 3650),
     trustProxy: env.TRUST_PROXY === '1',
     tenantDatabasePrefix: tenantDbPrefix(env),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'studyspot:',
   };
 }
 

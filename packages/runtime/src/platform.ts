@@ -82,8 +82,8 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     core: core.prisma,
     tenants,
     events,
-    revocations: redis ? new RedisRevocationList(redis) : new MemoryRevocationList(),
-    rateLimiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
+    revocations: redis ? new RedisRevocationList(redis, config.redisKeyPrefix) : new MemoryRevocationList(),
+    rateLimiter: redis ? new RedisRateLimiter(redis, config.redisKeyPrefix) : new MemoryRateLimiter(),
     otpSender: new DevOtpSender(logger),
     async checkReady() {
       const out: Record<string, string> = {};

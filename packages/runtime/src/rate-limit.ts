@@ -44,10 +44,13 @@ export class MemoryRateLimiter implements RateLimiter {
 }
 
 export class RedisRateLimiter implements RateLimiter {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'studyspot:',
+  ) {}
 
   private k(key: string) {
-    return `studyspot:rl:${key}`;
+    return `${this.prefix}rl:${key}`;
   }
 
   async hit(key: string, windowSeconds: number): Promise<RateLimitState> {

@@ -29,14 +29,17 @@ export class MemoryRevocationList implements RevocationList {
 }
 
 export class RedisRevocationList implements RevocationList {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'studyspot:',
+  ) {}
 
   async revoke(sessionId: string, untilEpochSeconds: number): Promise<void> {
     const ttl = Math.max(1, Math.ceil(untilEpochSeconds - Date.now() / 1000));
-    await this.redis.set(`studyspot:revoked:${sessionId}`, '1', 'EX', ttl);
+    await this.redis.set(`${this.prefix}revoked:${sessionId}`, '1', 'EX', ttl);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
-    return (await this.redis.exists(`studyspot:revoked:${sessionId}`)) === 1;
+    return (await this.redis.exists(`${this.prefix}revoked:${sessionId}`)) === 1;
   }
 }

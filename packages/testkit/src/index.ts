@@ -44,6 +44,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     tenantPurgeGraceDays: 30,
     trustProxy: false,
     tenantDatabasePrefix: db.prefix,
+    redisKeyPrefix: `${db.prefix}:`,
     ...overrides,
   };
   const platform = await createPlatform(config, createLogger('test', process.env.LOG_LEVEL ?? 'silent'), opts);
