@@ -38,7 +38,8 @@ export async function provisionTenantDatabase(
   location: SchemaLocation = schemaLocation('tenant'),
 ): Promise<{ created: boolean; applied: string[] }> {
   const created = await createDatabase(target);
-  const applied = await applyMigrations(target, location);
+  // Provisioning is retried after a failure: a migration that failed then is rolled back and rerun.
+  const applied = await applyMigrations(target, location, { rollBackFailed: true });
   return { created, applied };
 }
 

@@ -68,14 +68,24 @@ export async function readSchema(schemaPath: string) {
   return { path: schemaPath, content: await readFile(schemaPath, 'utf8') };
 }
 
-/** Applies every pending migration to the target; returns the names applied now (empty when up to date). */
-export async function applyMigrations(target: DatabaseTarget, loc: SchemaLocation): Promise<string[]> {
+/**
+ * Applies every pending migration to the target; returns the names applied now (empty when up to date).
+ *
+ * `rollBackFailed`: a migration that failed earlier is first marked rolled back, as
+ * `prisma migrate resolve --rolled-back` would. That is sound here because each script runs as one
+ * implicit transaction (see schema-engine.ts), so a failed one left nothing behind.
+ */
+export async function applyMigrations(target: DatabaseTarget, loc: SchemaLocation, opts: { rollBackFailed?: boolean } = {}): Promise<string[]> {
   const [schema, migrationsList] = await Promise.all([readSchema(loc.schemaPath), cachedMigrationList(loc.migrationsDir)]);
   const db = await openDatabase(target, { poolMax: 1 });
   try {
-    const out = await withSchemaEngine(schema, db.adapter, (engine) =>
-      engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
-    );
+    const out = await withSchemaEngine(schema, db.adapter, async (engine) => {
+      if (opts.rollBackFailed) {
+        const history = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTERS });
+        for (const migrationName of history.failedMigrationNames) await engine.markMigrationRolledBack({ migrationName });
+      }
+      return engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+    });
     return out.appliedMigrationNames;
   } finally {
     await db.close();

@@ -83,7 +83,10 @@ export async function provisionDatabase(core: CorePrisma, server: DatabaseServer
   try {
     await provisionTenantDatabase(tenantTarget(server, tenant));
   } catch (e) {
-    const reason = (e as Error).message.split('\n')[0]!.slice(0, 500);
+    // The schema engine's message is a summary line, the database's own error, then a backtrace.
+    const lines = (e as Error).message.split('\n');
+    const end = lines.findIndex((l) => /^\s+\d+: /.test(l));
+    const reason = lines.slice(0, end === -1 ? 2 : end).map((l) => l.trim()).filter(Boolean).join(': ').slice(0, 500);
     return core.tenant.update({ where: { id: tenant.id }, data: { status: 'FAILED', failureReason: reason } });
   }
   return core.tenant.update({ where: { id: tenant.id }, data: { status: 'ACTIVE', failureReason: null } });
