@@ -93,6 +93,48 @@ describe('pnpm start', () => {
     expect(await second.exited).toBe(0);
   });
 
+  it('walks the sign-in story over HTTP with the printed demo logins', async () => {
+    const run = start({ STUDYSPOT_DATA_DIR: tempDir(), PORT: '0' });
+    const url = await run.ready;
+    const loginLine = (role: string) => new RegExp(`${role}\\s+mutation \\{ login\\(input: \\{ email: "([^"]+)", password: "([^"]+)" \\}\\)`).exec(run.out())!;
+    const signIn = async (email: string, password: string) => {
+      const r = await gql(url, 'mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken userErrors { code } } }', { variables: { e: email, p: password } });
+      return (r.data!.login as { accessToken: string | null; userErrors: { code: string }[] });
+    };
+    // The demo owner's printed login works and sees the demo tenant.
+    const [, ownerEmail, ownerPassword] = loginLine('OWNER');
+    const demoOwner = await signIn(ownerEmail!, ownerPassword!);
+    expect(demoOwner.userErrors).toEqual([]);
+    // A platform admin signs in and creates a tenant with a student account.
+    const [, adminEmail, adminPassword] = loginLine('SUPER_ADMIN');
+    const admin = (await signIn(adminEmail!, adminPassword!)).accessToken!;
+    const created = await gql(url, 'mutation { createTenant(input: { name: "Lakeview Library", slug: "lakeview", state: "MH", owner: { name: "Meera", email: "meera@lakeview.example" } }) { tenant { id status } ownerInitialPassword userErrors { code } } }', { token: admin });
+    const { tenant, ownerInitialPassword } = created.data!.createTenant as { tenant: { id: string; status: string }; ownerInitialPassword: string };
+    expect(tenant.status).toBe('ACTIVE');
+    await gql(url, 'mutation($t: ID!) { createUser(input: { name: "Dev Student", role: STUDENT, phone: "9822000001", tenantId: $t }) { userErrors { code } } }', { token: admin, variables: { t: tenant.id } });
+    // Its owner signs in and sees only their own tenant.
+    const owner = (await signIn('meera@lakeview.example', ownerInitialPassword)).accessToken!;
+    expect((await gql(url, '{ currentTenant { name } }', { token: owner })).data).toEqual({ currentTenant: { name: 'Lakeview Library' } });
+    const all = await gql(url, '{ tenants { edges { node { id } } } }', { token: owner });
+    expect(all.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(all.data).toBeNull();
+    // A student signs in by OTP; the dev sender logs the code.
+    await gql(url, 'mutation { requestOtp(input: { tenantSlug: "lakeview", phone: "9822000001" }) { userErrors { code } } }');
+    await expect.poll(() => /"otp":"(\d{6})"/.exec(run.out())?.[1], { timeout: 5_000 }).toMatch(/^\d{6}$/);
+    const code = /"otp":"(\d{6})"/.exec(run.out())![1];
+    const student = await gql(url, 'mutation($c: String!) { loginWithOtp(input: { tenantSlug: "lakeview", phone: "9822000001", code: $c }) { accessToken user { role } userErrors { code } } }', { variables: { c: code } });
+    expect(student.data).toMatchObject({ loginWithOtp: { user: { role: 'STUDENT' }, userErrors: [] } });
+    // Suspension blocks the owner within a second.
+    await gql(url, 'mutation($id: ID!) { suspendTenant(id: $id, reason: "demo") { tenant { status } } }', { token: admin, variables: { id: tenant.id } });
+    const t0 = Date.now();
+    let r = await gql(url, '{ currentTenant { name } }', { token: owner });
+    while (!r.errors && Date.now() - t0 < 2_000) r = await gql(url, '{ currentTenant { name } }', { token: owner });
+    expect(Date.now() - t0).toBeLessThan(1_100);
+    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['TENANT_SUSPENDED']);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
   it('names DATABASE_URL in one line when the server does not answer', () =>
     failsWith({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/studyspot', STUDYSPOT_DATA_DIR: tempDir() }, /^studyspot: DATABASE_URL: cannot migrate core database postgres:\/\/127\.0\.0\.1:1\/studyspot: .*ECONNREFUSED/));
 
