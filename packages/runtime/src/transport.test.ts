@@ -3,7 +3,7 @@ import { HEADER, identityFromHeaders, identityHeaders, requestIdFrom, secretMatc
 
 describe('gateway to subgraph transport', () => {
   it('forwards identity as headers and reads it back', () => {
-    const identity = { requestId: 'req-1', claims: { sub: 'u1', role: 'ADMIN' as const, tenantId: null }, actingTenantId: 't1' };
+    const identity = { requestId: 'req-1', claims: { sub: 'u1', role: 'ADMIN' as const, tenantId: null, sid: 's1' }, actingTenantId: 't1', clientIp: '10.0.0.7' };
     const headers = identityHeaders(identity, 'secret-secret-secret');
     expect(headers[HEADER.gatewaySecret]).toBe('secret-secret-secret');
     expect(identityFromHeaders(headers)).toEqual(identity);
