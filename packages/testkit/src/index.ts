@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { migrateCore } from '@studyspot/db';
+import { Redis } from 'ioredis';
 import { testDatabases, warnOnce, type TestDatabases } from '@studyspot/db/testing';
 import { createLogger, createPlatform, KeyRing, signAccessToken, type Claims, type Config, type Platform } from '@studyspot/runtime';
 
@@ -15,6 +16,18 @@ export function testRedisUrl(): string | null {
   return url;
 }
 
+
+/** Removes the rate-limit and revocation keys a test world wrote. */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true });
+  await redis.connect();
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export interface TestWorld {
   platform: Platform;
@@ -56,6 +69,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     close: async () => {
       await platform.close();
       await db.dropAll();
+      if (config.redisUrl) await deleteRedisKeys(config.redisUrl, config.redisKeyPrefix);
     },
   };
 }
