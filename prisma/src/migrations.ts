@@ -9,7 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { NO_FILTERS, withSchemaEngine } from './schema-engine.ts';
-import { openDatabase, type DatabaseTarget } from './targets.ts';
+import { openDatabase, PGLITE_EXTENSIONS, type DatabaseTarget } from './targets.ts';
 
 export type SchemaKind = 'core' | 'tenant';
 
@@ -111,9 +111,13 @@ export interface NewMigration {
 export async function createMigration(loc: SchemaLocation, name: string): Promise<NewMigration | null> {
   if (!/^[a-z0-9_]+$/i.test(name)) throw new Error(`migration name must be letters, digits and _ (got "${name}")`);
   const [schema, migrationsList] = await Promise.all([readSchema(loc.schemaPath), readMigrationList(loc.migrationsDir)]);
-  const shadow = new PGlite();
+  // The PGlite adapter's own shadow database has no extensions; give the engine one that has.
+  const main = new PGlite({ extensions: PGLITE_EXTENSIONS });
+  const shadow = new PGlite({ extensions: PGLITE_EXTENSIONS });
+  const factory = new PrismaPGlite(main);
+  factory.connectToShadowDb = () => new PrismaPGlite(shadow).connect();
   try {
-    const diff = await withSchemaEngine(schema, new PrismaPGlite(shadow), (engine) =>
+    const diff = await withSchemaEngine(schema, factory, (engine) =>
       engine.diff({
         from: { tag: 'migrations', ...migrationsList },
         to: { tag: 'schemaDatamodel', files: [schema] },
@@ -133,6 +137,6 @@ export async function createMigration(loc: SchemaLocation, name: string): Promis
     listCache.delete(loc.migrationsDir);
     return { name: dirName, path, sql };
   } finally {
-    await shadow.close();
+    await Promise.all([main.close(), shadow.close()]);
   }
 }

@@ -2,6 +2,7 @@
 // (adapter-pg, pooled) and an embedded PGlite data directory (one in-process instance per directory).
 import { mkdir, rm } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -43,6 +44,9 @@ export function describeTarget(t: DatabaseTarget): string {
 // +19 MB with these settings).
 const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=4MB', '-c', 'maintenance_work_mem=16MB', '-c', 'wal_buffers=1MB'];
 
+/** Extensions the tenant schema uses (seat_allocations' exclusion constraint needs btree_gist). */
+export const PGLITE_EXTENSIONS = { btree_gist };
+
 // PGlite: one instance per data directory per process, shared by every user in the process.
 const pglites = new Map<string, { db: Promise<PGlite>; refs: number }>();
 
@@ -53,7 +57,7 @@ async function acquirePglite(dataDir: string): Promise<PGlite> {
       refs: 0,
       db: (async () => {
         await mkdir(dataDir, { recursive: true });
-        const db = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+        const db = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS], extensions: PGLITE_EXTENSIONS });
         await db.waitReady;
         return db;
       })(),
