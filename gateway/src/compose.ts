@@ -1,10 +1,10 @@
 // `pnpm compose`: composes the subgraph SDL files into gateway/supergraph.graphql (what the gateway
 // serves) and gateway/schema.graphql (the public API schema, for clients and codegen).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
-import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES } from '@studyspot/runtime';
+import { DEFAULT_SUBGRAPH_PORTS, readSubgraphSdl, SUBGRAPH_NAMES } from '@studyspot/runtime';
 import { parse, printSchema } from 'graphql';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,7 +21,7 @@ export function compose(): Composed {
     SUBGRAPH_NAMES.map((name) => ({
       name,
       url: `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name]}/graphql`,
-      typeDefs: parse(readFileSync(join(ROOT, 'subgraphs', name, 'src', 'schema.graphql'), 'utf8')),
+      typeDefs: parse(readSubgraphSdl(join(ROOT, 'subgraphs', name, 'src'))),
     })),
   );
   if (result.errors) {

@@ -19,6 +19,8 @@ export type PaymentStatus =
 export type StudentStatus =
   /** May book seats and check in. */
   | 'ACTIVE'
+  /** Left the library; kept for history. */
+  | 'LEFT'
   /** Blocked by the library (e.g. unpaid dues). */
   | 'SUSPENDED';
 

@@ -72,9 +72,15 @@ export class SubgraphContext {
 
   /** Like `authorize`, and also requires a tenant to work in; returns its id. */
   authorizeTenant(permission: Permission, tenantId: string | null = this.tenantId): string {
-    const claims = this.authorize(permission);
+    this.authorize(permission);
+    return this.requireTenant(tenantId);
+  }
+
+  /** The tenant to work in (after the field's permission was checked): the caller's own, or the one a platform role selected. */
+  requireTenant(tenantId: string | null = this.tenantId): string {
+    if (!this.claims) throw unauthenticated();
     if (!tenantId) throw new AppError('BAD_USER_INPUT', 'No tenant selected: platform roles send the X-Tenant-Id header');
-    if (!isPlatformRole(claims.role) && claims.tenantId !== tenantId) throw forbidden();
+    if (!isPlatformRole(this.claims.role) && this.claims.tenantId !== tenantId) throw forbidden();
     return tenantId;
   }
 

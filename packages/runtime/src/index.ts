@@ -17,3 +17,4 @@ export * from './password.ts';
 export * from './rate-limit.ts';
 export * from './revocation.ts';
 export * from './phone.ts';
+export * from './sdl.ts';

@@ -31,7 +31,22 @@ export const PERMISSIONS = [
   /** Edit the tenant's profile (name, contact, GSTIN). */
   'tenant:settings:write',
   'tenant:libraries:read',
+  /** Create and edit libraries, seats and shifts. */
+  'tenant:libraries:write',
   'tenant:students:read',
+  /** Create, edit, import, suspend students. */
+  'tenant:students:write',
+  /** Seat allocations, seat maps and the waitlist. */
+  'tenant:allocations:read',
+  'tenant:allocations:write',
+  /** Attendance history and occupancy. */
+  'tenant:attendance:read',
+  /** Mark attendance by hand, show kiosk QR codes. */
+  'tenant:attendance:write',
+  /** Tenant analytics (students, churn, utilisation). */
+  'tenant:analytics:read',
+  /** A student's own seat, waitlist place and check-in. */
+  'student:self',
   'tenant:payments:read',
   'tenant:notifications:read',
   /** Read and act on one's own account and session. */
@@ -45,16 +60,26 @@ export function isPermission(value: unknown): value is Permission {
 }
 
 const SELF: Permission[] = ['self:read', 'self:write'];
-const TENANT_READ: Permission[] = ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:payments:read', 'tenant:notifications:read'];
+const TENANT_READ: Permission[] = [
+  'tenant:read',
+  'tenant:libraries:read',
+  'tenant:students:read',
+  'tenant:payments:read',
+  'tenant:notifications:read',
+  'tenant:allocations:read',
+  'tenant:attendance:read',
+  'tenant:analytics:read',
+];
+const FRONT_DESK: Permission[] = ['tenant:students:write', 'tenant:allocations:write', 'tenant:attendance:write'];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  SUPER_ADMIN: [...PERMISSIONS],
-  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', ...SELF],
+  SUPER_ADMIN: PERMISSIONS.filter((p) => p !== 'student:self'),
+  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...SELF],
   SUPPORT: ['platform:tenants:read', 'users:read', ...TENANT_READ, ...SELF],
-  OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', ...SELF],
-  MANAGER: ['users:read', ...TENANT_READ, ...SELF],
-  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', ...SELF],
-  STUDENT: ['tenant:libraries:read', ...SELF],
+  OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...SELF],
+  MANAGER: ['users:read', ...TENANT_READ, 'tenant:libraries:write', ...FRONT_DESK, ...SELF],
+  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', ...FRONT_DESK, ...SELF],
+  STUDENT: ['tenant:libraries:read', 'student:self', ...SELF],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import type { SubgraphModule } from '@studyspot/runtime';
+import { fileURLToPath } from 'node:url';
+import { readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
 import { resolvers } from './resolvers.ts';
 
-/** Path of this subgraph's SDL; `pnpm compose` reads it. */
-export const sdlPath = new URL('./schema.graphql', import.meta.url);
-
 export const identitySubgraph: SubgraphModule = {
   name: 'identity',
-  typeDefs: parse(readFileSync(sdlPath, 'utf8')),
+  typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
   resolvers,
 };

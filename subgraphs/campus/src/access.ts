@@ -1,0 +1,34 @@
+// Which tenant and which branches a request may touch. Managers and staff limited to some branches
+// (their token's libraryIds) see only those; a library outside the scope looks like a missing one.
+import type { TenantPrisma } from '@studyspot/db';
+import { isUuid, notFound, type SubgraphContext } from '@studyspot/runtime';
+
+export interface Scope {
+  tenantId: string;
+  db: TenantPrisma;
+  /** Branches the caller is limited to; null = every branch. */
+  libraryIds: string[] | null;
+}
+
+export async function scope(ctx: SubgraphContext, tenantId: string | null = ctx.tenantId): Promise<Scope> {
+  const id = ctx.requireTenant(tenantId);
+  const limited = ctx.claims?.libraryIds?.length && (ctx.claims.role === 'MANAGER' || ctx.claims.role === 'STAFF') ? ctx.claims.libraryIds : null;
+  return { tenantId: id, db: await ctx.tenantDb(id), libraryIds: limited };
+}
+
+export const canSeeLibrary = (s: Scope, libraryId: string) => s.libraryIds === null || s.libraryIds.includes(libraryId);
+
+/** A Prisma filter on libraryId for the caller's branches. */
+export const libraryFilter = (s: Scope) => (s.libraryIds === null ? {} : { libraryId: { in: s.libraryIds } });
+
+/** The library, if it exists and the caller may see it. */
+export async function visibleLibrary(s: Scope, libraryId: string) {
+  if (!isUuid(libraryId) || !canSeeLibrary(s, libraryId)) return null;
+  return s.db.library.findUnique({ where: { id: libraryId } });
+}
+
+export async function requireLibrary(s: Scope, libraryId: string) {
+  const lib = await visibleLibrary(s, libraryId);
+  if (!lib) throw notFound('Library');
+  return lib;
+}

@@ -1,0 +1,209 @@
+// Attendance: kiosk QR tokens (rotating, signed, short-lived, one use per student), check-in and
+// check-out by QR or by staff, closing forgotten visits at closing time, history with absence
+// streaks, and occupancy now and over a day. Every check-in and check-out is published as an event.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { notFound, topics, type SubgraphContext } from '@studyspot/runtime';
+import { canSeeLibrary, requireLibrary, type Scope } from './access.ts';
+import { fail, violation } from './errors.ts';
+import { addDays, inShift, istDay, istDayStart, istInstant, istMinuteOfDay, parseTime } from './time.ts';
+
+export const KIOSK_TOKEN_TTL_SECONDS = 60;
+export const KIOSK_REFRESH_SECONDS = 30;
+
+const kioskKey = (ctx: SubgraphContext) => createHmac('sha256', ctx.platform.config.gatewaySecret).update('studyspot-kiosk').digest();
+
+interface KioskClaims {
+  t: string; // tenant
+  l: string; // library
+  n: string; // nonce
+  e: number; // expiry, epoch seconds
+}
+
+export async function kioskToken(ctx: SubgraphContext, s: Scope, libraryId: string) {
+  await requireLibrary(s, libraryId);
+  const claims: KioskClaims = { t: s.tenantId, l: libraryId, n: randomBytes(12).toString('base64url'), e: Math.floor(Date.now() / 1000) + KIOSK_TOKEN_TTL_SECONDS };
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const sig = createHmac('sha256', kioskKey(ctx)).update(body).digest('base64url');
+  return { token: `${body}.${sig}`, expiresAt: new Date(claims.e * 1000), refreshInSeconds: KIOSK_REFRESH_SECONDS };
+}
+
+function readKioskToken(ctx: SubgraphContext, token: string): KioskClaims | 'invalid' | 'expired' {
+  const [body, sig] = token.split('.');
+  if (!body || !sig) return 'invalid';
+  const expected = createHmac('sha256', kioskKey(ctx)).update(body).digest();
+  const given = Buffer.from(sig, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
+  let claims: KioskClaims;
+  try {
+    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as KioskClaims;
+  } catch {
+    return 'invalid';
+  }
+  return claims.e * 1000 < Date.now() ? 'expired' : claims;
+}
+
+/** The signed-in student's record: the same id as their account, else matched by the account's phone. */
+export async function currentStudent(ctx: SubgraphContext, s: Scope) {
+  const byId = await s.db.student.findUnique({ where: { id: ctx.claims!.sub } }).catch(() => null);
+  if (byId) return byId;
+  const account = await ctx.core.user.findUnique({ where: { id: ctx.claims!.sub }, select: { phone: true } });
+  return account?.phone ? s.db.student.findUnique({ where: { phone: account.phone } }) : null;
+}
+
+/** The allocation that lets the student in now: live today, not paused today, its shift covering this minute (or any shift of today as a fallback). */
+async function allocationForNow(s: Scope, studentId: string, libraryId: string) {
+  const today = istDay();
+  const live = await s.db.seatAllocation.findMany({
+    where: { studentId, libraryId, status: { in: ['ACTIVE', 'PAUSED'] }, startDate: { lte: today }, endDate: { gte: today } },
+  });
+  const usable = live.filter((a) => !(a.status === 'PAUSED' && a.pausedFrom && a.pausedUntil && a.pausedFrom <= today && a.pausedUntil >= today));
+  const minute = istMinuteOfDay();
+  return usable.find((a) => inShift(minute, { start: a.shiftStart, end: a.shiftEnd })) ?? usable[0] ?? null;
+}
+
+async function publish(ctx: SubgraphContext, s: Scope, libraryId: string, type: 'CHECK_IN' | 'CHECK_OUT', visit: { id: string; studentId: string; seatId: string | null }) {
+  await ctx.events.publish(topics.library(s.tenantId, libraryId), { type, libraryId, visitId: visit.id, studentId: visit.studentId, seatId: visit.seatId, at: new Date().toISOString() });
+}
+
+async function checkIn(ctx: SubgraphContext, s: Scope, studentId: string, libraryId: string, source: 'KIOSK_QR' | 'STAFF') {
+  const allocation = await allocationForNow(s, studentId, libraryId);
+  if (!allocation) return fail('NO_ACTIVE_ALLOCATION', 'No seat or day pass in this library for today');
+  try {
+    const visit = await s.db.visit.create({ data: { libraryId, studentId, seatId: allocation.seatId, inSource: source, day: istDay() } });
+    await publish(ctx, s, libraryId, 'CHECK_IN', visit);
+    return { visit, action: 'CHECK_IN', userErrors: [] };
+  } catch (err) {
+    // The unique partial index allows one open visit per student, however many requests race.
+    if (violation(err) === 'unique') return fail('ALREADY_CHECKED_IN', 'Already inside');
+    throw err;
+  }
+}
+
+async function checkOut(ctx: SubgraphContext, s: Scope, visitId: string, libraryId: string, source: 'KIOSK_QR' | 'STAFF') {
+  const done = await s.db.visit.updateMany({ where: { id: visitId, checkedOutAt: null }, data: { checkedOutAt: new Date(), outSource: source } });
+  if (done.count !== 1) return fail('NOT_CHECKED_IN', 'Not inside');
+  const visit = await s.db.visit.findUniqueOrThrow({ where: { id: visitId } });
+  await publish(ctx, s, libraryId, 'CHECK_OUT', visit);
+  return { visit, action: 'CHECK_OUT', userErrors: [] };
+}
+
+/** A student scans the kiosk: in when outside, out when inside this library. */
+export async function checkInWithQr(ctx: SubgraphContext, s: Scope, token: string) {
+  const claims = readKioskToken(ctx, token);
+  if (claims === 'invalid') return fail('QR_INVALID', 'This is not a StudySpot kiosk code', 'token');
+  if (claims === 'expired') return fail('QR_EXPIRED', 'The code expired; scan the one on the screen now', 'token');
+  if (claims.t !== s.tenantId) return fail('QR_INVALID', 'This kiosk belongs to another study centre', 'token');
+  const student = await currentStudent(ctx, s);
+  if (!student) throw notFound('Student record');
+  if (student.status !== 'ACTIVE') return fail('INVALID_STATE', `Your membership is ${student.status}`);
+  try {
+    await s.db.kioskTokenUse.create({ data: { nonce: claims.n, studentId: student.id } });
+  } catch (err) {
+    if (violation(err) === 'unique') return fail('QR_REPLAYED', 'This code was used already; scan the one on the screen now', 'token');
+    throw err;
+  }
+  const open = await s.db.visit.findFirst({ where: { studentId: student.id, checkedOutAt: null } });
+  if (open && open.libraryId === claims.l) return checkOut(ctx, s, open.id, claims.l, 'KIOSK_QR');
+  if (open) return fail('ALREADY_CHECKED_IN', 'Check out of the other library first');
+  return checkIn(ctx, s, student.id, claims.l, 'KIOSK_QR');
+}
+
+export async function markAttendance(ctx: SubgraphContext, s: Scope, studentId: string, libraryId: string, action: 'CHECK_IN' | 'CHECK_OUT') {
+  if (!canSeeLibrary(s, libraryId) || !(await s.db.library.findUnique({ where: { id: libraryId } }).catch(() => null))) return fail('NOT_FOUND', 'No such library', 'libraryId');
+  const student = await s.db.student.findUnique({ where: { id: studentId } }).catch(() => null);
+  if (!student) return fail('NOT_FOUND', 'No such student', 'studentId');
+  if (action === 'CHECK_IN') {
+    if (student.status !== 'ACTIVE') return fail('INVALID_STATE', `The student is ${student.status}`, 'studentId');
+    return checkIn(ctx, s, studentId, libraryId, 'STAFF');
+  }
+  const open = await s.db.visit.findFirst({ where: { studentId, libraryId, checkedOutAt: null } });
+  return open ? checkOut(ctx, s, open.id, libraryId, 'STAFF') : fail('NOT_CHECKED_IN', 'The student is not inside this library');
+}
+
+/** Closes visits still open after the library's closing time on their day. Returns how many. */
+export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, libraryId: string, now = new Date()) {
+  const library = await requireLibrary(s, libraryId);
+  const hours = (library.openingHours as { weekday: number; closes: string }[] | null) ?? [];
+  const open = await s.db.visit.findMany({ where: { libraryId, checkedOutAt: null } });
+  let closed = 0;
+  for (const v of open) {
+    const closes = parseTime(hours.find((h) => h.weekday === v.day.getUTCDay())?.closes ?? '23:59') ?? 1439;
+    const closingAt = istInstant(v.day, closes);
+    if (closingAt > now) continue;
+    const done = await s.db.visit.updateMany({ where: { id: v.id, checkedOutAt: null }, data: { checkedOutAt: closingAt, autoClosed: true } });
+    if (done.count === 1) {
+      closed++;
+      await publish(ctx, s, libraryId, 'CHECK_OUT', v);
+    }
+  }
+  return closed;
+}
+
+/** Visits between two days, and absences: days the student held a live seat and did not come. */
+export async function attendanceHistory(s: Scope, studentId: string, from?: Date | null, to?: Date | null) {
+  const today = istDay();
+  const end = to && to < today ? to : today;
+  const start = from ?? addDays(end, -29);
+  const [visits, allocations] = await Promise.all([
+    s.db.visit.findMany({ where: { studentId, day: { gte: start, lte: end } }, orderBy: { checkedInAt: 'desc' } }),
+    s.db.seatAllocation.findMany({ where: { studentId, status: { in: ['ACTIVE', 'PAUSED'] }, startDate: { lte: end }, endDate: { gte: start } } }),
+  ]);
+  const present = new Set(visits.map((v) => v.day.getTime()));
+  const expected = (d: Date) =>
+    allocations.some((a) => a.startDate <= d && a.endDate >= d && !(a.pausedFrom && a.pausedUntil && a.pausedFrom <= d && a.pausedUntil >= d));
+  let daysAbsent = 0;
+  for (let d = start; d <= end; d = addDays(d, 1)) if (expected(d) && !present.has(d.getTime())) daysAbsent++;
+  let streak = 0;
+  for (let d = end; d >= start && expected(d) && !present.has(d.getTime()); d = addDays(d, -1)) streak++;
+  return { visits, daysPresent: present.size, daysAbsent, currentAbsenceStreak: streak };
+}
+
+export async function occupancy(s: Scope, libraryId: string) {
+  const library = await requireLibrary(s, libraryId);
+  const [open, seats] = await Promise.all([
+    s.db.visit.findMany({ where: { libraryId, checkedOutAt: null }, select: { seat: { select: { zone: true } } } }),
+    s.db.seat.groupBy({ by: ['zone'], where: { libraryId, status: 'AVAILABLE' }, _count: { _all: true } }),
+  ]);
+  const insideByZone = new Map<string, number>();
+  for (const v of open) {
+    const zone = v.seat?.zone ?? 'Unassigned';
+    insideByZone.set(zone, (insideByZone.get(zone) ?? 0) + 1);
+  }
+  const zones = seats.map((z) => ({ zone: z.zone, inside: insideByZone.get(z.zone) ?? 0, capacity: z._count._all }));
+  if (insideByZone.has('Unassigned')) zones.push({ zone: 'Unassigned', inside: insideByZone.get('Unassigned')!, capacity: 0 });
+  const capacity = library.capacity || seats.reduce((n, z) => n + z._count._all, 0);
+  return { library, inside: open.length, capacity, ratio: capacity ? Math.round((open.length / capacity) * 1000) / 1000 : 0, zones, at: new Date() };
+}
+
+/** For each hour of an IST day: students inside at its end and the most inside at once during it. */
+export async function occupancyTimeline(s: Scope, libraryId: string, day: Date) {
+  await requireLibrary(s, libraryId);
+  const start = istDayStart(day);
+  const end = istDayStart(addDays(day, 1));
+  const visits = await s.db.visit.findMany({
+    where: { libraryId, checkedInAt: { lt: end }, OR: [{ checkedOutAt: null }, { checkedOutAt: { gt: start } }] },
+    select: { checkedInAt: true, checkedOutAt: true },
+  });
+  // Sweep the check-ins (+1) and check-outs (-1) in time order.
+  const events: [number, number][] = [];
+  for (const v of visits) {
+    events.push([Math.max(v.checkedInAt.getTime(), start.getTime()), 1]);
+    if (v.checkedOutAt && v.checkedOutAt < end) events.push([v.checkedOutAt.getTime(), -1]);
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const points = [];
+  let inside = 0;
+  let i = 0;
+  for (let hour = 0; hour < 24; hour++) {
+    const hourEnd = start.getTime() + (hour + 1) * 3_600_000;
+    let peak = inside;
+    while (i < events.length && events[i]![0] < hourEnd) {
+      inside += events[i]![1];
+      peak = Math.max(peak, inside);
+      i++;
+    }
+    points.push({ hour, at: new Date(hourEnd), inside, peak });
+  }
+  return points;
+}
+

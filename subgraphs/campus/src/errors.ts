@@ -1,0 +1,39 @@
+// Expected failures of campus mutations are data: payloads carry userErrors with a stable code.
+export type CampusErrorCode =
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'SEAT_UNAVAILABLE'
+  | 'DUPLICATE'
+  | 'INVALID_STATE'
+  | 'QR_INVALID'
+  | 'QR_EXPIRED'
+  | 'QR_REPLAYED'
+  | 'NO_ACTIVE_ALLOCATION'
+  | 'ALREADY_CHECKED_IN'
+  | 'NOT_CHECKED_IN'
+  | 'SHIFT_IN_USE';
+
+export interface CampusUserError {
+  code: CampusErrorCode;
+  message: string;
+  field?: string[];
+}
+
+export const campusError = (code: CampusErrorCode, message: string, ...field: string[]): CampusUserError => ({
+  code,
+  message,
+  ...(field.length ? { field } : {}),
+});
+
+/** A payload that failed with one error. */
+export const fail = (code: CampusErrorCode, message: string, ...field: string[]) => ({ userErrors: [campusError(code, message, ...field)] });
+
+/** Prisma's code for a unique violation, and PostgreSQL's for an exclusion violation. */
+export function violation(err: unknown): 'unique' | 'exclusion' | null {
+  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }; message?: string };
+  if (e?.code === 'P2002') return 'unique';
+  const original = e?.meta?.driverAdapterError?.cause?.originalCode;
+  if (original === '23P01' || /23P01|exclusion constraint|no_double_booking/.test(e?.message ?? '')) return 'exclusion';
+  if (original === '23505') return 'unique';
+  return null;
+}

@@ -1,0 +1,140 @@
+// Seats (created as grids), seat status, shifts, and the seat map of a library on a date in a shift.
+import { topics, type SubgraphContext } from '@studyspot/runtime';
+import { requireLibrary, visibleLibrary, type Scope } from './access.ts';
+import { campusError, fail, violation } from './errors.ts';
+import { parseTime, shiftsOverlap } from './time.ts';
+
+export interface SeatGridInput {
+  zone: string;
+  rows: number;
+  columns: number;
+  prefix?: string | null;
+  kind?: 'AC' | 'NON_AC' | 'CABIN' | 'LOUNGE' | null;
+}
+
+export async function createSeats(ctx: SubgraphContext, s: Scope, libraryId: string, grid: SeatGridInput) {
+  if (!(await visibleLibrary(s, libraryId))) return { seats: [], ...fail('NOT_FOUND', 'No such library', 'libraryId') };
+  if (!Number.isInteger(grid.rows) || grid.rows < 1 || grid.rows > 26) return { seats: [], ...fail('INVALID_INPUT', 'rows must be 1-26', 'grid', 'rows') };
+  if (!Number.isInteger(grid.columns) || grid.columns < 1 || grid.columns > 99) return { seats: [], ...fail('INVALID_INPUT', 'columns must be 1-99', 'grid', 'columns') };
+  const zone = grid.zone.trim();
+  if (!zone) return { seats: [], ...fail('INVALID_INPUT', 'zone is required', 'grid', 'zone') };
+  const prefix = (grid.prefix ?? '').trim();
+  const labels = Array.from({ length: grid.rows }, (_, r) => Array.from({ length: grid.columns }, (_, c) => `${prefix}${String.fromCharCode(65 + r)}${String(c + 1).padStart(2, '0')}`)).flat();
+  try {
+    const seats = await s.db.$transaction(async (tx) => {
+      await tx.seat.createMany({ data: labels.map((label) => ({ libraryId, label, zone, kind: grid.kind ?? 'NON_AC' })) });
+      return tx.seat.findMany({ where: { libraryId, label: { in: labels } }, orderBy: { label: 'asc' } });
+    });
+    await ctx.events.publish(topics.library(s.tenantId, libraryId), { type: 'SEATS_CREATED', libraryId, count: seats.length });
+    return { seats, userErrors: [] };
+  } catch (err) {
+    if (violation(err) === 'unique') return { seats: [], ...fail('DUPLICATE', 'Some of these seat labels exist already in the library; use another prefix', 'grid', 'prefix') };
+    throw err;
+  }
+}
+
+export async function setSeatStatus(ctx: SubgraphContext, s: Scope, id: string, status: 'AVAILABLE' | 'MAINTENANCE') {
+  const seat = await s.db.seat.findUnique({ where: { id } }).catch(() => null);
+  if (!seat || !(await visibleLibrary(s, seat.libraryId))) return fail('NOT_FOUND', 'No such seat');
+  const updated = await s.db.seat.update({ where: { id }, data: { status } });
+  await ctx.events.publish(topics.library(s.tenantId, seat.libraryId), { type: 'SEAT_STATUS_CHANGED', seatId: id, status });
+  return { seat: updated, userErrors: [] };
+}
+
+export interface ShiftInput {
+  name?: string | null;
+  startTime?: string | null;
+  endTime?: string | null;
+  monthlyPricePaise?: number | null;
+  active?: boolean | null;
+}
+
+function shiftData(input: ShiftInput, creating: boolean) {
+  const data: { name?: string; startMinute?: number; endMinute?: number; monthlyPricePaise?: number; active?: boolean } = {};
+  if (input.name != null || creating) {
+    if (!input.name?.trim()) return campusError('INVALID_INPUT', 'name is required', 'input', 'name');
+    data.name = input.name.trim();
+  }
+  for (const [k, key] of [['startTime', 'startMinute'], ['endTime', 'endMinute']] as const) {
+    const v = input[k];
+    if (v == null) {
+      if (creating) return campusError('INVALID_INPUT', `${k} is required (HH:MM)`, 'input', k);
+      continue;
+    }
+    const m = parseTime(v);
+    if (m === null) return campusError('INVALID_INPUT', `${k} must be HH:MM`, 'input', k);
+    data[key] = m;
+  }
+  if (data.startMinute !== undefined && data.startMinute === data.endMinute) return campusError('INVALID_INPUT', 'A shift cannot end when it starts', 'input', 'endTime');
+  if (input.monthlyPricePaise != null || creating) {
+    const p = input.monthlyPricePaise;
+    if (p == null || !Number.isInteger(p) || p < 0 || p > 100_000_000) return campusError('INVALID_INPUT', 'monthlyPricePaise must be a whole number of paise', 'input', 'monthlyPricePaise');
+    data.monthlyPricePaise = p;
+  }
+  if (input.active != null) data.active = input.active;
+  return data;
+}
+
+export async function createShift(s: Scope, libraryId: string, input: ShiftInput) {
+  if (!(await visibleLibrary(s, libraryId))) return fail('NOT_FOUND', 'No such library', 'libraryId');
+  const data = shiftData(input, true);
+  if ('code' in data) return { userErrors: [data] };
+  try {
+    return { shift: await s.db.shift.create({ data: { ...data, libraryId } as never }), userErrors: [] };
+  } catch (err) {
+    if (violation(err) === 'unique') return fail('DUPLICATE', 'The library has a shift with this name', 'input', 'name');
+    throw err;
+  }
+}
+
+export async function updateShift(s: Scope, id: string, input: ShiftInput) {
+  const shift = await s.db.shift.findUnique({ where: { id } }).catch(() => null);
+  if (!shift || !(await visibleLibrary(s, shift.libraryId))) return fail('NOT_FOUND', 'No such shift');
+  const data = shiftData(input, false);
+  if ('code' in data) return { userErrors: [data] };
+  const start = data.startMinute ?? shift.startMinute;
+  const end = data.endMinute ?? shift.endMinute;
+  if (start === end) return fail('INVALID_INPUT', 'A shift cannot end when it starts', 'input', 'endTime');
+  if ((start !== shift.startMinute || end !== shift.endMinute) && (await s.db.seatAllocation.count({ where: { shiftId: id, status: { in: ['HELD', 'ACTIVE', 'PAUSED'] } } }))) {
+    return fail('SHIFT_IN_USE', 'Seats are allocated in this shift; create a new shift instead of moving its times', 'input', 'startTime');
+  }
+  try {
+    return { shift: await s.db.shift.update({ where: { id }, data: { ...data, startMinute: start, endMinute: end } }), userErrors: [] };
+  } catch (err) {
+    if (violation(err) === 'unique') return fail('DUPLICATE', 'The library has a shift with this name', 'input', 'name');
+    throw err;
+  }
+}
+
+type SeatStateName = 'FREE' | 'ALLOCATED' | 'PAUSED' | 'HELD' | 'MAINTENANCE';
+
+/** Every seat of the library with what it is doing on `date` in `shiftId`. Two queries, whatever the size. */
+export async function seatMap(s: Scope, libraryId: string, date: Date, shiftId: string) {
+  const library = await requireLibrary(s, libraryId);
+  const shift = await s.db.shift.findFirst({ where: { id: shiftId, libraryId } }).catch(() => null);
+  if (!shift) return null;
+  const [seats, allocations] = await Promise.all([
+    s.db.seat.findMany({ where: { libraryId }, orderBy: [{ zone: 'asc' }, { label: 'asc' }] }),
+    s.db.seatAllocation.findMany({
+      where: { libraryId, status: { in: ['HELD', 'ACTIVE', 'PAUSED'] }, startDate: { lte: date }, endDate: { gte: date } },
+      include: { student: true },
+    }),
+  ]);
+  const want = { start: shift.startMinute, end: shift.endMinute };
+  const bySeat = new Map<string, (typeof allocations)[number]>();
+  for (const a of allocations) if (shiftsOverlap(want, { start: a.shiftStart, end: a.shiftEnd })) bySeat.set(a.seatId, a);
+  let freeCount = 0;
+  const entries = seats.map((seat) => {
+    const a = bySeat.get(seat.id);
+    let state: SeatStateName;
+    if (seat.status === 'MAINTENANCE') state = 'MAINTENANCE';
+    else if (!a) state = 'FREE';
+    else if (a.status === 'HELD') state = 'HELD';
+    else if (a.status === 'PAUSED' && a.pausedFrom && a.pausedUntil && a.pausedFrom <= date && a.pausedUntil >= date) state = 'PAUSED';
+    else state = 'ALLOCATED';
+    if (state === 'FREE') freeCount++;
+    const { student, ...allocation } = a ?? { student: null };
+    return { seat, state, allocation: a ? allocation : null, occupant: student };
+  });
+  return { library, date, shift, entries, freeCount };
+}
