@@ -94,7 +94,7 @@ export async function requestOtp(ctx: SubgraphContext, input: { tenantSlug: stri
   if (byPhone.count > OTP_LIMITS.perPhone || byIp.count > OTP_LIMITS.perIp) {
     return failed(userError('RATE_LIMITED', 'Too many codes requested; try again later', undefined, Math.max(byPhone.retryAfterSeconds, byIp.retryAfterSeconds)));
   }
-  const student = await ctx.core.user.findFirst({ where: { tenantId: t.tenantId, phone, role: 'STUDENT', active: true }, select: { id: true } });
+  const student = await studentAccount(ctx, t.tenantId, phone);
   // The answer is the same whether or not the phone has an account, so it cannot be used to find students.
   if (student) {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -106,6 +106,24 @@ export async function requestOtp(ctx: SubgraphContext, input: { tenantSlug: stri
     await ctx.audit({ action: 'auth.otp.sent', actor: null, tenantId: t.tenantId, targetType: 'User', targetId: student.id });
   }
   return { expiresInSeconds: OTP_LIMITS.ttlSeconds, userErrors: [] };
+}
+
+/**
+ * The student's account: an existing STUDENT account with the phone, or, the first time a student
+ * registered by their library signs in, one created from the campus record (same id, so the token's
+ * subject is the student's id in the tenant database).
+ */
+async function studentAccount(ctx: SubgraphContext, tenantId: string, phone: string): Promise<{ id: string } | null> {
+  const existing = await ctx.core.user.findFirst({ where: { tenantId, phone, role: 'STUDENT' }, select: { id: true, active: true } });
+  if (existing) return existing.active ? existing : null;
+  const record = await ctx.platform.tenants.withTenant(tenantId, (db) => db.student.findUnique({ where: { phone }, select: { id: true, name: true, status: true } }));
+  if (!record || record.status !== 'ACTIVE') return null;
+  try {
+    return await ctx.core.user.create({ data: { id: record.id, name: record.name, phone, role: 'STUDENT', tenantId }, select: { id: true } });
+  } catch {
+    // Two first requests raced: the other one created it.
+    return ctx.core.user.findFirst({ where: { tenantId, phone, role: 'STUDENT' }, select: { id: true } });
+  }
 }
 
 export async function loginWithOtp(ctx: SubgraphContext, input: { tenantSlug: string; phone: string; code: string }): Promise<AuthResult> {
