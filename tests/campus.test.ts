@@ -206,3 +206,20 @@ describe('bad input', () => {
     expect((await gql(url(), CHECK, { token: studentToken, variables: { t: `${body}.${sig}` } })).data).toEqual({ checkInWithQr: { userErrors: [{ code: 'QR_EXPIRED' }] } });
   });
 });
+
+describe('background sweep', () => {
+  it('closes visits left open past closing time', async () => {
+    const { sweepOnce } = await import('@studyspot/campus');
+    const studentId = await studentIdByPhone(`919${String(700000400).padStart(9, '0')}`);
+    // A visit from three days ago that nobody checked out of.
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    const day = new Date(`${new Date(old.getTime() + 330 * 60_000).toISOString().slice(0, 10)}T00:00:00Z`);
+    const visit = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.visit.create({ data: { libraryId: lib.libraryId, studentId, inSource: 'STAFF', checkedInAt: old, day } }));
+    const r = await sweepOnce(w.world.platform);
+    expect(r.visitsClosed).toBeGreaterThanOrEqual(1);
+    const closed = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.visit.findUniqueOrThrow({ where: { id: visit.id } }));
+    expect(closed.autoClosed).toBe(true);
+    // Closed at 23:00 IST of that day, the library's closing time.
+    expect(closed.checkedOutAt!.toISOString()).toBe(new Date(day.getTime() - 330 * 60_000 + 23 * 3_600_000).toISOString());
+  });
+});

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
 import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken } from '@studyspot/runtime';
+import { startCampusSweeper } from '@studyspot/campus';
 import { startGateway } from './gateway.ts';
 import { DEMO_SLUG, readDemoLogins, seedDemo } from './seed.ts';
 
@@ -22,10 +23,13 @@ await runMain('studyspot', async () => {
     for (const r of reports.filter((x) => x.error)) logger.error({ tenant: r.slug, error: r.error }, 'tenant migration failed');
     const seeded = config.seedDemo && (await seedDemo(platform));
     const server = await startGateway(platform);
+    // In the one-process layout the gateway process also runs campus's background sweep.
+    const stopSweeper = config.subgraphMode === 'local' ? startCampusSweeper(platform) : async () => {};
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);
     if (!config.production) await printDevAccess(platform, seeded);
     return async () => {
+      await stopSweeper();
       await server.close();
       await platform.close();
     };

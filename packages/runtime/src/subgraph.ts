@@ -129,15 +129,20 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
   };
 }
 
-/** Entry point of a subgraph's own process (`pnpm dev`): its port is PORT, else its default. */
-export async function startSubgraphProcess(module: SubgraphModule): Promise<() => Promise<void>> {
+/**
+ * Entry point of a subgraph's own process (`pnpm dev`): its port is PORT, else its default.
+ * `background` starts work the subgraph runs beside requests and returns its stop function.
+ */
+export async function startSubgraphProcess(module: SubgraphModule, background?: (platform: Platform) => () => Promise<void>): Promise<() => Promise<void>> {
   const config = loadConfig();
   requireDatabaseServer(config, 'subgraphs run as their own processes');
   const port = process.env.PORT ? config.port : DEFAULT_SUBGRAPH_PORTS[module.name];
   const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
   try {
     const server = await serveSubgraph(module, platform, port);
+    const stopBackground = background?.(platform) ?? (async () => {});
     return async () => {
+      await stopBackground();
       await server.close();
       await platform.close();
     };

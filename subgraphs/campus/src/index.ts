@@ -8,3 +8,4 @@ export const campusSubgraph: SubgraphModule = {
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
   resolvers,
 };
+export { startCampusSweeper, sweepOnce } from './sweeper.ts';
