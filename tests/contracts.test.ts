@@ -35,7 +35,7 @@ async function run(name: SubgraphName, source: string, variableValues?: Record<s
 const KEYS: Record<SubgraphName, string[]> = {
   identity: ['User', 'Tenant'],
   tenancy: ['Tenant'],
-  campus: ['Library', 'Student', 'Tenant'],
+  campus: ['Library', 'Student', 'Tenant', 'Seat', 'Shift', 'SeatAllocation'],
   billing: ['Payment', 'Student'],
   communications: ['Notification', 'Student'],
 };
@@ -83,6 +83,25 @@ describe('subgraph contracts', () => {
     const r = await run(name, `query($r: [_Any!]!) { _entities(representations: $r) { __typename ${selection} } }`, { r: reps() });
     expect(r.errors).toBeUndefined();
     expect((r.data as { _entities: unknown[] })._entities).toEqual(expected());
+  });
+
+  it('campus: _entities resolves seats, shifts and allocations', async () => {
+    const { seat, shift, allocation } = await world.platform.tenants.withTenant(a.id, async (db) => {
+      const seat = await db.seat.findFirstOrThrow({ where: { libraryId: a.libraryId } });
+      const shift = await db.shift.create({ data: { libraryId: a.libraryId, name: 'Morning', startMinute: 360, endMinute: 840, monthlyPricePaise: 90_000 } });
+      const day = new Date(Date.UTC(2030, 0, 1));
+      const allocation = await db.seatAllocation.create({ data: { libraryId: a.libraryId, seatId: seat.id, shiftId: shift.id, studentId: a.studentIds[0]!, startDate: day, endDate: day, shiftStart: 360, shiftEnd: 840 } });
+      return { seat, shift, allocation };
+    });
+    const r = await run('campus', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Seat { label } ... on Shift { startTime endTime } ... on SeatAllocation { seat { id } student { name } } } }', {
+      r: [{ __typename: 'Seat', id: seat.id }, { __typename: 'Shift', id: shift.id }, { __typename: 'SeatAllocation', id: allocation.id }],
+    });
+    expect(r.errors).toBeUndefined();
+    expect((r.data as { _entities: unknown[] })._entities).toEqual([
+      { __typename: 'Seat', label: seat.label },
+      { __typename: 'Shift', startTime: '06:00', endTime: '14:00' },
+      { __typename: 'SeatAllocation', seat: { id: seat.id }, student: { name: 'Rohan Patil' } },
+    ]);
   });
 
   it('_entities answers null for an entity of another tenant', async () => {
