@@ -58,6 +58,7 @@ const MATRIX: Record<string, { doc: string; vars?: () => Record<string, unknown>
   'Mutation.updateStudent': { doc: 'mutation($id: ID!) { updateStudent(id: $id, input: { address: "x" }) { userErrors { code } } }', vars: () => ({ id: id() }), allowed: FRONT_DESK },
   'Mutation.suspendStudent': { doc: 'mutation($id: ID!) { suspendStudent(id: $id) { userErrors { code } } }', vars: () => ({ id: id() }), allowed: FRONT_DESK },
   'Mutation.reactivateStudent': { doc: 'mutation($id: ID!) { reactivateStudent(id: $id) { userErrors { code } } }', vars: () => ({ id: id() }), allowed: FRONT_DESK },
+  'Mutation.removeStudent': { doc: 'mutation($id: ID!) { removeStudent(id: $id) { userErrors { code } } }', vars: () => ({ id: id() }), allowed: FRONT_DESK },
   'Mutation.importStudents': { doc: 'mutation { importStudents(csv: "name,phone") { created userErrors { code } } }', allowed: FRONT_DESK },
   'Mutation.allocateSeat': { doc: `mutation($x: ID!) { allocateSeat(input: { studentId: $x, seatId: $x, shiftId: $x, startDate: "${day}", endDate: "${day}" }) { userErrors { code } } }`, vars: () => ({ x: id() }), allowed: FRONT_DESK },
   'Mutation.createDayPass': { doc: `mutation($x: ID!) { createDayPass(input: { studentId: $x, seatId: $x, shiftId: $x, date: "${day}", pricePaise: 100 }) { userErrors { code } } }`, vars: () => ({ x: id() }), allowed: FRONT_DESK },

@@ -113,6 +113,18 @@ describe('shifts and allocations', () => {
   });
 });
 
+describe('students', () => {
+  it('a student who leaves keeps their history and frees their seat', async () => {
+    const studentId = ids[15]!;
+    const r = await gql(url(), ALLOCATE, { token: owner, variables: { i: { studentId, seatId: lib.seatIds[15], shiftId: lib.shifts.evening, startDate: today(), endDate: plusDays(today(), 5) } } });
+    expect((r.data!.allocateSeat as { userErrors: unknown[] }).userErrors).toEqual([]);
+    const gone = await gql(url(), 'mutation($id: ID!) { removeStudent(id: $id) { student { status allocations { status } } userErrors { code } } }', { token: owner, variables: { id: studentId } });
+    expect(gone.data).toEqual({ removeStudent: { student: { status: 'LEFT', allocations: [{ status: 'CANCELLED' }] }, userErrors: [] } });
+    const again = await gql(url(), ALLOCATE, { token: owner, variables: { i: { studentId, seatId: lib.seatIds[16], shiftId: lib.shifts.evening, startDate: today(), endDate: today() } } });
+    expect((again.data!.allocateSeat as { userErrors: { code: string }[] }).userErrors.map((e) => e.code)).toEqual(['INVALID_STATE']);
+  });
+});
+
 describe('attendance and occupancy', () => {
   it('counts present and absent days and the current absence streak', async () => {
     const studentId = ids[10]!;

@@ -38,14 +38,37 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
   await platform.core.user.create({ data: { name: 'Platform Admin', email: 'admin@studyspot.local', role: 'SUPER_ADMIN', passwordHash: await hashPassword(adminPassword) } });
   const names = ['Rohan Patil', 'Sneha Joshi', 'Imran Shaikh', 'Priya Deshmukh', 'Vikram Rao'];
   const phones = names.map((_, i) => `9198765432${10 + i}`);
-  await platform.core.user.createMany({ data: names.map((name, i) => ({ name, phone: phones[i]!, role: 'STUDENT' as const, tenantId: tenant.id })) });
   await platform.tenants.withTenant(tenant.id, async (db) => {
     const library = await db.library.create({
-      data: { name: 'Sunrise Reading Room', city: 'Pune', address: '14 FC Road, Shivajinagar', capacity: 40 },
+      data: {
+        name: 'Sunrise Reading Room',
+        city: 'Pune',
+        state: 'MH',
+        address: '14 FC Road, Shivajinagar',
+        latitude: 18.5308,
+        longitude: 73.8475,
+        capacity: 40,
+        amenities: ['wifi', 'ac', 'locker', 'water'],
+        openingHours: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '06:00', closes: '23:00' })),
+      },
     });
-    await db.seat.createMany({ data: Array.from({ length: 40 }, (_, i) => ({ libraryId: library.id, label: `A${String(i + 1).padStart(2, '0')}` })) });
+    await db.seat.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({ libraryId: library.id, label: `A${String(i + 1).padStart(2, '0')}`, zone: i < 20 ? 'AC hall' : 'Quiet hall', kind: i < 20 ? ('AC' as const) : ('NON_AC' as const) })),
+    });
+    const seats = await db.seat.findMany({ where: { libraryId: library.id }, orderBy: { label: 'asc' } });
+    const fullDay = await db.shift.create({ data: { libraryId: library.id, name: 'Full day', startMinute: 360, endMinute: 1320, monthlyPricePaise: 150_000 } });
+    await db.shift.createMany({
+      data: [
+        { libraryId: library.id, name: 'Morning', startMinute: 360, endMinute: 840, monthlyPricePaise: 90_000 },
+        { libraryId: library.id, name: 'Evening', startMinute: 840, endMinute: 1320, monthlyPricePaise: 90_000 },
+      ],
+    });
+    const today = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
     for (const [i, name] of names.entries()) {
-      const student = await db.student.create({ data: { name, phone: phones[i]!, libraryId: library.id } });
+      const student = await db.student.create({ data: { name, phone: phones[i]!, libraryId: library.id, preparingFor: i % 2 ? 'MPSC' : 'UPSC CSE' } });
+      await db.seatAllocation.create({
+        data: { libraryId: library.id, seatId: seats[i]!.id, shiftId: fullDay.id, studentId: student.id, startDate: today, endDate: new Date(today.getTime() + 29 * 86_400_000), shiftStart: 360, shiftEnd: 1320, pricePaise: 150_000 },
+      });
       await db.payment.create({ data: { studentId: student.id, amountPaise: 150_000, status: 'CAPTURED', provider: i % 2 ? 'cashfree' : 'razorpay' } });
       await db.notification.create({ data: { studentId: student.id, channel: 'sms', body: `Hi ${name.split(' ')[0]}, your seat fee of Rs 1500 is received.`, status: 'DELIVERED' } });
     }

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCoreClient, type CorePrisma, type OpenClient } from './clients.ts';
 import { coreTarget, createTenantClientCache, migrateAllTenants, migrateCore, provisionTenantDatabase, tenantDatabaseName, tenantTarget } from './databases.ts';
-import { createMigration, schemaLocation, type SchemaLocation } from './migrations.ts';
+import { createMigration, readMigrationList, schemaLocation, type SchemaLocation } from './migrations.ts';
 import { TenantAccessError, type TenantClientCache } from './tenant-clients.ts';
 
 const onPostgres = Boolean(testDatabaseUrl());
@@ -55,7 +55,10 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
   return out;
 }
 
+let migrationNames: string[] = [];
+
 beforeAll(async () => {
+  migrationNames = (await readMigrationList(schemaLocation('tenant').migrationsDir)).migrationDirectories.map((d) => d.path);
   dbs = testDatabases();
   await migrateCore(dbs.server);
   core = await openCoreClient(coreTarget(dbs.server), { poolMax: 4 });
@@ -64,7 +67,7 @@ beforeAll(async () => {
     const slug = `tenant-${i}`;
     const t = await core.prisma.tenant.create({ data: { slug, name: `Tenant ${i}`, dbName: tenantDatabaseName(slug, dbs.prefix) } });
     const { created, applied } = await provisionTenantDatabase(tenantTarget(dbs.server, t));
-    expect(applied).toHaveLength(1);
+    expect(applied).toEqual(migrationNames);
     if (onPostgres) expect(created).toBe(true);
     await core.prisma.tenant.update({ where: { id: t.id }, data: { status: 'ACTIVE' } });
     return t.id;
@@ -80,20 +83,22 @@ afterAll(async () => {
 });
 
 describe('tenant migrations', () => {
-  it('recorded the initial migration in every tenant database as Prisma does', async () => {
+  it('recorded every tenant migration in every tenant database as Prisma does', async () => {
     const c = cache({ maxClients: 10 });
     const rows = await pool(TENANTS, 10, (i) =>
       c.withTenant(tenantIds[i]!, (db) =>
-        db.$queryRaw<{ migration_name: string; finished_at: Date | null; applied_steps_count: number }[]>`select migration_name, finished_at, applied_steps_count from _prisma_migrations`,
+        db.$queryRaw<{ migration_name: string; finished_at: Date | null; applied_steps_count: number }[]>`select migration_name, finished_at, applied_steps_count from _prisma_migrations order by migration_name`,
       ),
     );
     const initial = (await readFile(join(schemaLocation('tenant').migrationsDir, 'migration_lock.toml'), 'utf8')).includes('postgresql');
     expect(initial).toBe(true);
+    expect(migrationNames[0]).toMatch(/^\d{14}_init$/);
     for (const r of rows) {
-      expect(r).toHaveLength(1);
-      expect(r[0]!.migration_name).toMatch(/^\d{14}_init$/);
-      expect(r[0]!.finished_at).toBeInstanceOf(Date);
-      expect(r[0]!.applied_steps_count).toBe(1);
+      expect(r.map((m) => m.migration_name)).toEqual(migrationNames);
+      for (const m of r) {
+        expect(m.finished_at).toBeInstanceOf(Date);
+        expect(m.applied_steps_count).toBe(1);
+      }
     }
   });
 
@@ -103,7 +108,9 @@ describe('tenant migrations', () => {
     await cp(join(schemaLocation('tenant').migrationsDir, '..'), dir, { recursive: true, filter: (src) => !src.includes('generated') });
     const loc: SchemaLocation = { schemaPath: join(dir, 'schema.prisma'), migrationsDir: join(dir, 'migrations') };
     const schema = await readFile(loc.schemaPath, 'utf8');
-    await writeFile(loc.schemaPath, schema.replace('  email         String?\n', '  email         String?\n  nickname      String?\n'));
+    const withNickname = schema.replace(/^(\s+)email(\s+)String\?$/m, '$1email$2String?\n$1nickname String?');
+    expect(withNickname).not.toBe(schema);
+    await writeFile(loc.schemaPath, withNickname);
 
     const created = await createMigration(loc, 'add_nickname');
     expect(created?.name).toMatch(/^\d{14}_add_nickname$/);

@@ -152,6 +152,7 @@ export const resolvers: Resolvers = {
     updateStudent: inScope((_c, s, a: { id: string; input: students.StudentInput }) => students.updateStudent(s, a.id, a.input)),
     suspendStudent: inScope((ctx, s, a: { id: string }) => students.setStudentStatus(ctx, s, a.id, 'SUSPENDED')),
     reactivateStudent: inScope((ctx, s, a: { id: string }) => students.setStudentStatus(ctx, s, a.id, 'ACTIVE')),
+    removeStudent: inScope((ctx, s, a: { id: string }) => students.removeStudent(ctx, s, a.id, (allocationId) => allocations.cancelAllocation(ctx, s, allocationId))),
     importStudents: inScope((ctx, s, a: { csv: string; libraryId?: string | null }) => students.importStudents(ctx, s, a.csv, a.libraryId)),
     allocateSeat: inScope((ctx, s, a: { input: Parameters<typeof allocations.allocateSeat>[2] }) => allocations.allocateSeat(ctx, s, a.input)),
     createDayPass: inScope((ctx, s, a: { input: Parameters<typeof allocations.createDayPass>[2] }) => allocations.createDayPass(ctx, s, a.input)),

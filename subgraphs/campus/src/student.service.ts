@@ -138,6 +138,19 @@ export async function setStudentStatus(ctx: SubgraphContext, s: Scope, id: strin
   return { student, userErrors: [] };
 }
 
+/** Students are never deleted (payments and attendance refer to them): they leave. */
+export async function removeStudent(ctx: SubgraphContext, s: Scope, id: string, cancel: (allocationId: string) => Promise<unknown>) {
+  const st = await visibleStudent(s, id);
+  if (!st) return fail('NOT_FOUND', 'No such student');
+  if (st.status === 'LEFT') return fail('INVALID_STATE', 'The student has left already');
+  const live = await s.db.seatAllocation.findMany({ where: { studentId: id, status: { in: ['HELD', 'ACTIVE', 'PAUSED'] } }, select: { id: true } });
+  for (const a of live) await cancel(a.id);
+  await s.db.waitlistEntry.updateMany({ where: { studentId: id, status: 'WAITING' }, data: { status: 'WITHDRAWN' } });
+  const student = await s.db.student.update({ where: { id }, data: { status: 'LEFT' } });
+  await ctx.audit({ action: 'student.remove', targetType: 'Student', targetId: id, tenantId: s.tenantId, details: { cancelledAllocations: live.length } });
+  return { student, userErrors: [] };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Import
 
