@@ -1,14 +1,20 @@
 // A subgraph's SDL is `src/schema.graphql`, or for a large subgraph every file in `src/schema/`
-// (split by area), read in name order.
+// (split by area), read in name order; followed by what every subgraph declares alike (the @auth and
+// @public directives, DateTime and the shareable PageInfo) from common.graphql beside this file.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const COMMON = readFileSync(fileURLToPath(new URL('./common.graphql', import.meta.url)), 'utf8');
 
 export function readSubgraphSdl(srcDir: string): string {
   const dir = join(srcDir, 'schema');
-  if (!existsSync(dir)) return readFileSync(join(srcDir, 'schema.graphql'), 'utf8');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.graphql'))
-    .sort()
-    .map((f) => readFileSync(join(dir, f), 'utf8'))
-    .join('\n');
+  const own = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.graphql'))
+        .sort()
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join('\n')
+    : readFileSync(join(srcDir, 'schema.graphql'), 'utf8');
+  return `${own}\n${COMMON}`;
 }
