@@ -18,9 +18,6 @@ export async function scope(ctx: SubgraphContext, tenantId: string | null = ctx.
 
 export const canSeeLibrary = (s: Scope, libraryId: string) => s.libraryIds === null || s.libraryIds.includes(libraryId);
 
-/** A Prisma filter on libraryId for the caller's branches. */
-export const libraryFilter = (s: Scope) => (s.libraryIds === null ? {} : { libraryId: { in: s.libraryIds } });
-
 /** The library, if it exists and the caller may see it. */
 export async function visibleLibrary(s: Scope, libraryId: string) {
   if (!isUuid(libraryId) || !canSeeLibrary(s, libraryId)) return null;
