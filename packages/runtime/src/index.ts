@@ -16,5 +16,5 @@ export * from './otp.ts';
 export * from './password.ts';
 export * from './rate-limit.ts';
 export * from './revocation.ts';
-export * from './phone.ts';
+export * from './contact.ts';
 export * from './sdl.ts';

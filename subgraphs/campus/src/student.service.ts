@@ -1,6 +1,6 @@
 // Students: register, edit, suspend, search; bulk import from CSV.
 import { randomUUID } from 'node:crypto';
-import { normalizeIndianMobile, topics, type SubgraphContext } from '@studyspot/runtime';
+import { isEmail, normalizeIndianMobile, topics, type SubgraphContext } from '@studyspot/runtime';
 import { parse } from 'csv-parse/sync';
 import { visibleLibrary, type Scope } from './access.ts';
 import { campusError, fail, violation, type CampusUserError } from './errors.ts';
@@ -8,7 +8,6 @@ import { formatDate, istDay, parseDate } from './time.ts';
 
 const ID_PROOFS = ['AADHAAR', 'PAN', 'DRIVING_LICENCE', 'PASSPORT', 'VOTER_ID', 'STUDENT_ID'] as const;
 type IdProof = (typeof ID_PROOFS)[number];
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface StudentInput {
   name?: string | null;
@@ -57,7 +56,7 @@ export function studentData(input: StudentInput, creating: boolean): StudentData
   }
   if (input.email !== undefined) {
     const email = input.email?.trim().toLowerCase() || null;
-    if (email && !EMAIL.test(email)) return bad('email', 'email is not an email address');
+    if (email && !isEmail(email)) return bad('email', 'email is not an email address');
     out.email = email;
   }
   if (input.guardianPhone !== undefined) {

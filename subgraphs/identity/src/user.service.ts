@@ -7,6 +7,7 @@ import {
   hashPassword,
   isPlatformRole,
   isUuid,
+  isEmail,
   normalizeIndianMobile,
   passwordProblem,
   type Role,
@@ -17,7 +18,6 @@ import { revokeSessions } from './session.service.ts';
 import { failed, userError, type IdentityUserError } from './user-error.ts';
 import { findUsersByIds, USER_SELECT, type UserRow } from './user.repository.ts';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The tenant whose accounts the caller may see: null means every tenant (platform roles). */
 export function visibleTenant(ctx: SubgraphContext): string | null {
@@ -95,7 +95,7 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
   if (input.role === 'STUDENT') {
     if (!phone) return failed(userError('INVALID_INPUT', 'Students sign in by phone: phone is required', 'phone'));
   } else {
-    if (!email || !EMAIL.test(email)) return failed(userError('INVALID_INPUT', 'A valid email is required', 'email'));
+    if (!email || !isEmail(email)) return failed(userError('INVALID_INPUT', 'A valid email is required', 'email'));
     const password = input.password ?? (initialPassword = generatePassword());
     const problem = passwordProblem(password, { email, name });
     if (problem) return failed(userError('WEAK_PASSWORD', problem, 'password'));

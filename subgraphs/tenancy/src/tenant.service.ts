@@ -15,6 +15,7 @@ import {
   generatePassword,
   hashPassword,
   isUuid,
+  isEmail,
   normalizeIndianMobile,
   passwordProblem,
   type SubgraphContext,
@@ -22,7 +23,6 @@ import {
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const GSTIN = /^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // States and union territories (GST state codes' alphabetic forms).
 const STATES = new Set('AN AP AR AS BR CH CT DD DL DN GA GJ HP HR JH JK KA KL LA LD MH ML MN MP MZ NL OR PB PY RJ SK TG TN TR UP UT WB'.split(' '));
 
@@ -65,7 +65,7 @@ function profile(input: ProfileInput): Profile | TenancyUserError {
   }
   if (input.contactEmail !== undefined) {
     const e = input.contactEmail?.trim().toLowerCase() || null;
-    if (e && !EMAIL.test(e)) return err('INVALID_INPUT', 'contactEmail is not an email address', 'contactEmail');
+    if (e && !isEmail(e)) return err('INVALID_INPUT', 'contactEmail is not an email address', 'contactEmail');
     out.contactEmail = e;
   }
   if (input.contactPhone !== undefined) {
@@ -112,7 +112,7 @@ export async function provisionTenant(core: CorePrisma, server: DatabaseServer, 
   const p = profile(input);
   if (isError(p)) return { userErrors: [p] };
   const ownerEmail = input.owner.email.trim().toLowerCase();
-  if (!EMAIL.test(ownerEmail)) return { userErrors: [err('INVALID_INPUT', 'Owner email is not an email address', 'owner', 'email')] };
+  if (!isEmail(ownerEmail)) return { userErrors: [err('INVALID_INPUT', 'Owner email is not an email address', 'owner', 'email')] };
   if (!input.owner.name.trim()) return { userErrors: [err('INVALID_INPUT', 'Owner name is required', 'owner', 'name')] };
   const ownerPhone = input.owner.phone ? normalizeIndianMobile(input.owner.phone) : null;
   if (input.owner.phone && !ownerPhone) return { userErrors: [err('INVALID_INPUT', 'Owner phone must be a 10-digit Indian mobile number', 'owner', 'phone')] };
