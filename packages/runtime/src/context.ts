@@ -118,6 +118,11 @@ export class SubgraphContext {
     return l as DataLoader<K, V>;
   }
 
+  /** `compute` run once per tenant per request, e.g. the counts a subgraph adds to Tenant.stats. */
+  perTenant<V>(name: string, tenantId: string, compute: (db: TenantPrisma) => Promise<V>): Promise<V> {
+    return this.loader<string, V>(`perTenant:${name}`, (ids) => Promise.all(ids.map(async (id) => compute(await this.tenantDb(id))))).load(tenantId);
+  }
+
   /** Appends to the audit log with this request's actor, IP and request id. */
   async audit(entry: AuditEntry): Promise<void> {
     const actor = entry.actor === undefined ? (this.claims ? { id: this.claims.sub, role: this.claims.role } : null) : entry.actor;

@@ -16,11 +16,7 @@ async function paymentsPage(ctx: SubgraphContext, args: ConnectionArgs, studentI
   return paginate(args, (take, where) => listPayments(db, take, where, studentId));
 }
 
-function countsFor(ctx: SubgraphContext, tenantId: string) {
-  return ctx
-    .loader<string, Awaited<ReturnType<typeof tenantCounts>>>('tenantCounts', (ids) => Promise.all(ids.map(async (id) => tenantCounts(await ctx.tenantDb(id)))))
-    .load(tenantId);
-}
+const countsFor = (ctx: SubgraphContext, tenantId: string) => ctx.perTenant('tenantCounts', tenantId, tenantCounts);
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,

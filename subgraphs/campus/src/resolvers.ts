@@ -260,9 +260,5 @@ export const resolvers: Resolvers = {
   },
 };
 
-function countsFor(ctx: SubgraphContext, tenantId: string) {
-  return ctx
-    .loader<string, Awaited<ReturnType<typeof tenantCounts>>>('tenantCounts', (ids) => Promise.all(ids.map(async (id) => tenantCounts(await ctx.tenantDb(id)))))
-    .load(tenantId);
-}
+const countsFor = (ctx: SubgraphContext, tenantId: string) => ctx.perTenant('tenantCounts', tenantId, tenantCounts);
 

@@ -23,7 +23,7 @@ export const resolvers: Resolvers = {
   },
   TenantStats: {
     __resolveReference: (ref: { tenantId: string }, ctx: SubgraphContext) => ({ tenantId: ctx.authorizeTenant('tenant:notifications:read', ref.tenantId) }),
-    notificationCount: async (s: { tenantId: string }, _a, ctx) => (await tenantCounts(await ctx.tenantDb(s.tenantId))).notificationCount,
+    notificationCount: async (s: { tenantId: string }, _a, ctx) => (await ctx.perTenant('tenantCounts', s.tenantId, tenantCounts)).notificationCount,
   },
   Notification: {
     __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => notificationById(ctx, ref.id),
