@@ -30,6 +30,24 @@ describe('loadConfig', () => {
     expect(again.gatewaySecret).toBe(c.gatewaySecret);
   });
 
+  it('gives every process started at once the same generated secrets', async () => {
+    const dir = dataDir();
+    const { spawn } = await import('node:child_process');
+    const script = `import { loadConfig } from ${JSON.stringify(new URL('./config.ts', import.meta.url).pathname)}; const c = loadConfig({ STUDYSPOT_DATA_DIR: ${JSON.stringify(dir)} }); console.log(c.gatewaySecret + ' ' + c.keyRing.signingKey.kid);`;
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (err += d));
+        p.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(err))));
+      });
+    const seen = await Promise.all(Array.from({ length: 6 }, run));
+    expect(new Set(seen).size).toBe(1);
+    expect(loadConfig({ STUDYSPOT_DATA_DIR: dir }).gatewaySecret).toBe(seen[0]!.split(' ')[0]);
+  });
+
   it('uses servers when DATABASE_URL and REDIS_URL are set', () => {
     const c = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), DATABASE_URL: 'postgresql://u@db:5432/core', REDIS_URL: 'redis://cache:6379' });
     expect(c.database).toEqual({ kind: 'postgres', coreUrl: 'postgresql://u@db:5432/core' });

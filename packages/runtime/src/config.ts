@@ -1,7 +1,7 @@
 // Configuration from the environment, validated up front. A bad value stops the process with one
 // line naming the variable (ConfigError), never a stack trace.
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseServerFromEnv, REPO_ROOT, type DatabaseServer } from '@studyspot/db';
 import { KeyRing } from './auth.ts';
@@ -86,8 +86,19 @@ function devSecrets(dataDir: string): DevSecrets {
     gatewaySecret: randomBytes(32).toString('base64url'),
   };
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
-  return secrets;
+  // `pnpm dev` starts six processes at once: each writes a whole file aside and links it into place;
+  // the link is atomic and fails when the file exists, so the first wins and the others read its secrets.
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  try {
+    linkSync(tmp, file);
+    return secrets;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  } finally {
+    unlinkSync(tmp);
+  }
 }
 
 function tenantDbPrefix(env: NodeJS.ProcessEnv): string {
