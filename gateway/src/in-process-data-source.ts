@@ -2,9 +2,10 @@
 // SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { buildSubgraph, isPublicCode, MASKED_MESSAGE, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { buildSubgraph, inputCoercionError, isPublicCode, MASKED_MESSAGE, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
+import { adoptSignedIn } from './signed-in.ts';
 
 export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly schema: GraphQLSchema;
@@ -30,9 +31,12 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
         operationName: request.operationName,
         contextValue: ctx,
       });
+      if (ctx.signedIn && 'identity' in options.context) adoptSignedIn(options.context as GatewayContext, ctx.signedIn, this.platform.config.keyRing);
       if (!result.errors) return result as GatewayGraphQLResponse;
       const errors = result.errors.map((e) => {
         if (isPublicCode(e.extensions?.code)) return e;
+        const input = inputCoercionError(e);
+        if (input) return input;
         ctx.logger.error({ err: e.originalError ?? e, subgraph: this.module.name, path: e.path }, 'unexpected error');
         return new GraphQLError(MASKED_MESSAGE, { path: e.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       });

@@ -23,6 +23,9 @@ const REQUEST_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // The gateway's own refusals: operation limits, request bodies.
+  'OPERATION_TOO_COMPLEX',
+  'PAYLOAD_TOO_LARGE',
 ]);
 
 const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode).filter((c) => c !== 'INTERNAL_SERVER_ERROR'), ...REQUEST_CODES]);
@@ -55,4 +58,14 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   return { message: MASKED_MESSAGE, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+// graphql-js reports values that do not fit an argument's or variable's type with messages like
+// these and no code; they are the caller's mistake, not ours.
+const COERCION = /^(Argument "[^"]+" (has invalid value|of required type|of non-null type)|Variable "\$[^"]+" (got invalid value|of required type|of non-null type))/;
+
+/** The same error with BAD_USER_INPUT when graphql-js refused an input value; otherwise null. */
+export function inputCoercionError(e: GraphQLError): GraphQLError | null {
+  if (e.extensions?.code || !COERCION.test(e.message)) return null;
+  return new GraphQLError(e.message, { path: e.path, extensions: { code: ErrorCode.BAD_USER_INPUT } });
 }

@@ -18,3 +18,6 @@ export * from './rate-limit.ts';
 export * from './revocation.ts';
 export * from './contact.ts';
 export * from './sdl.ts';
+export * from './limits.ts';
+export * from './config-error.ts';
+export * from './input-rules.ts';

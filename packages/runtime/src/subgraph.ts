@@ -11,6 +11,7 @@ import { applyAuthorization } from './authorization.ts';
 import { ConfigError, DEFAULT_SUBGRAPH_PORTS, loadConfig, requireDatabaseServer, type SubgraphName } from './config.ts';
 import { SubgraphContext, type RequestIdentity } from './context.ts';
 import { isPublicCode, maskError } from './errors.ts';
+import { applyInputRules } from './input-rules.ts';
 import { createLogger } from './logger.ts';
 import { createPlatform, type Platform } from './platform.ts';
 import { HEADER, identityFromHeaders, secretMatches } from './transport.ts';
@@ -23,9 +24,12 @@ export interface SubgraphModule {
   resolvers: Resolvers;
 }
 
-/** The subgraph's executable schema, with every root field's access rule enforced. */
+/**
+ * The subgraph's executable schema: every root field's access rule is checked first, then every
+ * text argument's length and characters (input-rules.ts), then the resolver runs.
+ */
 export function buildSubgraph(module: SubgraphModule): GraphQLSchema {
-  return applyAuthorization(buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as never }]));
+  return applyAuthorization(applyInputRules(buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as never }])));
 }
 
 export function subgraphContext(platform: Platform, identity: RequestIdentity): SubgraphContext {
@@ -85,7 +89,8 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
       {
         async requestDidStart() {
           return {
-            async willSendResponse({ contextValue }) {
+            async willSendResponse({ contextValue, response }) {
+              if (contextValue.signedIn) response.http.headers.set(HEADER.signedIn, contextValue.signedIn);
               await contextValue.dispose();
             },
           };

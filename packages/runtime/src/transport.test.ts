@@ -24,6 +24,6 @@ describe('gateway to subgraph transport', () => {
 
   it('refuses forwarded claims with an unknown role', () => {
     const raw = Buffer.from(JSON.stringify({ sub: 'x', role: 'ROOT' })).toString('base64url');
-    expect(() => identityFromHeaders({ [HEADER.claims]: raw })).toThrow('malformed forwarded claims');
+    expect(() => identityFromHeaders({ [HEADER.claims]: raw })).toThrow('Malformed x-studyspot-claims header');
   });
 });

@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { Claims } from './auth.ts';
 import type { RequestIdentity } from './context.ts';
+import { AppError } from './errors.ts';
 import { isRole } from './roles.ts';
 
 export const HEADER = {
@@ -12,6 +13,8 @@ export const HEADER = {
   claims: 'x-studyspot-claims',
   tenant: 'x-tenant-id',
   clientIp: 'x-studyspot-client-ip',
+  /** Subgraph → gateway: the access token a sign-in in this request issued (see SubgraphContext.signedIn). */
+  signedIn: 'x-studyspot-signed-in',
 } as const;
 
 export function identityHeaders(identity: RequestIdentity, gatewaySecret: string): Record<string, string> {
@@ -45,13 +48,20 @@ export function identityFromHeaders(headers: HeaderBag): RequestIdentity {
   let claims: Claims | null = null;
   const raw = first(headers[HEADER.claims]);
   if (raw) {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Claims>;
-    if (typeof parsed.sub !== 'string' || !isRole(parsed.role)) throw new Error('malformed forwarded claims');
+    let parsed: Partial<Claims> | null = null;
+    try {
+      parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Claims>;
+    } catch {
+      // handled below
+    }
+    if (!parsed || typeof parsed !== 'object' || typeof parsed.sub !== 'string' || !isRole(parsed.role)) {
+      throw new AppError('BAD_USER_INPUT', `Malformed ${HEADER.claims} header`, { http: { status: 400 } });
+    }
     claims = {
       sub: parsed.sub,
       role: parsed.role,
       tenantId: typeof parsed.tenantId === 'string' ? parsed.tenantId : null,
-      ...(Array.isArray(parsed.libraryIds) ? { libraryIds: parsed.libraryIds } : {}),
+      ...(Array.isArray(parsed.libraryIds) && parsed.libraryIds.every((x) => typeof x === 'string') ? { libraryIds: parsed.libraryIds } : {}),
       ...(typeof parsed.sid === 'string' ? { sid: parsed.sid } : {}),
     };
   }

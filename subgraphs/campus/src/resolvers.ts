@@ -1,5 +1,5 @@
 // Campus resolvers: read the context and arguments, call a service, tag rows with their tenant.
-import { DateTimeScalar, isUuid, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { DateScalar, DateTimeScalar, isUuid, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { scope, canSeeLibrary, visibleLibrary, type Scope } from './access.ts';
 import * as allocations from './allocation.service.ts';
 import { campusAnalytics, tenantCounts } from './analytics.service.ts';
@@ -8,7 +8,7 @@ import * as libraries from './library.service.ts';
 import { loaders, tag, tagAll, type AllocationRow, type InTenant, type LibraryRow, type SeatRow, type ShiftRow, type StudentRow, type VisitRow } from './loaders.ts';
 import * as seats from './seat.service.ts';
 import * as students from './student.service.ts';
-import { DateScalar, formatTime } from './time.ts';
+import { formatTime } from './time.ts';
 
 type Args = Record<string, never>;
 

@@ -1,6 +1,8 @@
 // Days and times as the libraries live them: India Standard Time (UTC+05:30, no daylight saving).
 // Dates are stored as PostgreSQL `date` (midnight UTC in JavaScript); shift times as minutes after midnight.
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { formatDate, parseDate } from '@studyspot/runtime';
+
+export { formatDate, parseDate };
 
 const IST_OFFSET_MS = 330 * 60_000;
 const DAY_MS = 86_400_000;
@@ -29,17 +31,6 @@ export function istMinuteOfDay(at: Date = new Date()): number {
 
 export const addDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
 export const daysBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime()) / DAY_MS);
-export const formatDate = (d: Date) => d.toISOString().slice(0, 10);
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Parses YYYY-MM-DD; null for malformed or impossible dates (2026-02-30). */
-export function parseDate(s: string): Date | null {
-  const m = DATE.exec(s);
-  if (!m) return null;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return formatDate(d) === s ? d : null;
-}
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -65,19 +56,3 @@ export function shiftsOverlap(a: { start: number; end: number }, b: { start: num
 export function inShift(minute: number, shift: { start: number; end: number }): boolean {
   return shiftRanges(shift.start, shift.end).some(([s, e]) => minute >= s && minute < e);
 }
-
-export const DateScalar = new GraphQLScalarType({
-  name: 'Date',
-  description: 'A calendar date, YYYY-MM-DD.',
-  serialize: (v) => (v instanceof Date ? formatDate(v) : String(v)),
-  parseValue: (v) => {
-    const d = typeof v === 'string' ? parseDate(v) : null;
-    if (!d) throw new GraphQLError('Date must be a real date as YYYY-MM-DD', { extensions: { code: 'BAD_USER_INPUT' } });
-    return d;
-  },
-  parseLiteral: (ast) => {
-    const d = ast.kind === Kind.STRING ? parseDate(ast.value) : null;
-    if (!d) throw new GraphQLError('Date must be a real date as YYYY-MM-DD', { extensions: { code: 'BAD_USER_INPUT' } });
-    return d;
-  },
-});
