@@ -44,7 +44,7 @@ describe('subgraph contracts', () => {
   it.each(Object.entries(KEYS))('%s: _service.sdl declares @key on its entities', async (name, types) => {
     const r = await run(name as SubgraphName, '{ _service { sdl } }');
     const sdl = (r.data as { _service: { sdl: string } })._service.sdl;
-    expect(sdl).toContain('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7"');
+    expect(sdl).toContain('extend schema @link(url: "https://specs.apollo.dev/federation/v2.9"');
     for (const t of types) expect(sdl).toMatch(new RegExp(`type ${t} @key\\(fields: "id"`));
   });
 

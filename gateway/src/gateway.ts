@@ -1,17 +1,26 @@
 // The gateway: one HTTP server (/graphql, /healthz, /readyz) in front of the five subgraphs, either
 // in-process (embedded default, `pnpm start`) or over HTTP (`pnpm dev`, SUBGRAPH_MODE=remote).
+// A request goes: security headers and CORS → bounded JSON body → identity (context.ts) → operation
+// guard (limits, before parsing and planning) → Apollo Server validation → query plan → subgraphs.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { errorLoggingPlugin, HEADER, identityHeaders, listen, maskError, requestIdFrom, type Platform, type SubgraphName } from '@studyspot/runtime';
+import { DateScalar, DateTimeScalar, errorLoggingPlugin, HEADER, listen, maskError, requestIdFrom, type Platform, type SubgraphName } from '@studyspot/runtime';
 import express from 'express';
+import { isScalarType, type GraphQLSchema } from 'graphql';
 import { SUPERGRAPH_PATH } from './compose.ts';
 import { buildGatewayContext, type GatewayContext } from './context.ts';
+import { costModelFromSupergraph } from './guard/cost-model.ts';
+import { OperationGuard } from './guard/guard.ts';
+import { admit, hideSuggestionsPlugin } from './guard/plugin.ts';
+import { publicRootFields } from './guard/public-fields.ts';
+import { bodyErrors, boundedJson, finalHandlers, securityHeaders } from './http.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
+import { SubgraphDataSource } from './remote-data-source.ts';
 import { SUBGRAPHS } from './subgraphs.ts';
 
 export interface GatewayServer {
@@ -37,21 +46,33 @@ async function subgraphsReady(platform: Platform): Promise<Record<string, string
   return out;
 }
 
+/**
+ * The API schema's custom scalars get the subgraphs' strict parsing, so an impossible Date or
+ * DateTime is refused before planning (BAD_USER_INPUT naming the argument), in both layouts.
+ */
+function strictScalars(schema: GraphQLSchema): void {
+  for (const impl of [DateScalar, DateTimeScalar]) {
+    const t = schema.getType(impl.name);
+    if (isScalarType(t)) Object.assign(t, { parseValue: impl.parseValue, parseLiteral: impl.parseLiteral });
+  }
+}
+
 export async function startGateway(platform: Platform, port = platform.config.port): Promise<GatewayServer> {
   const { config } = platform;
   const modules = new Map(SUBGRAPHS.map((m) => [m.name, m]));
+  const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name }) => {
-      if (config.subgraphMode === 'local') return new InProcessDataSource(modules.get(name as SubgraphName)!, platform);
-      return new RemoteGraphQLDataSource<GatewayContext>({
-        url: config.subgraphUrls[name as SubgraphName],
-        willSendRequest: ({ request, context }) => {
-          if (!('identity' in context)) return;
-          for (const [k, v] of Object.entries(identityHeaders(context.identity, config.gatewaySecret))) request.http?.headers.set(k, v);
-        },
-      });
-    },
+    supergraphSdl,
+    buildService: ({ name }) =>
+      config.subgraphMode === 'local'
+        ? new InProcessDataSource(modules.get(name as SubgraphName)!, platform)
+        : new SubgraphDataSource(config.subgraphUrls[name as SubgraphName], platform),
+  });
+  const costs = costModelFromSupergraph(supergraphSdl);
+  let guard: OperationGuard | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    strictScalars(apiSchema);
+    guard = new OperationGuard(apiSchema, costs, config.limits, publicRootFields(SUBGRAPHS));
   });
 
   const app = express();
@@ -61,15 +82,20 @@ export async function startGateway(platform: Platform, port = platform.config.po
     gateway,
     formatError: maskError,
     includeStacktraceInErrorResponses: false,
+    // Introspection is decided per request by the guard: production refuses it to anonymous callers.
     introspection: true,
+    // Every request must carry its document, so the guard measures what runs.
+    persistedQueries: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
+      hideSuggestionsPlugin(config.production),
       errorLoggingPlugin(),
       config.production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
   await apollo.start();
 
+  app.use(securityHeaders(config));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const checks = { ...(await platform.checkReady()), ...(await subgraphsReady(platform)) };
@@ -82,11 +108,14 @@ export async function startGateway(platform: Platform, port = platform.config.po
     res.setHeader(HEADER.requestId, requestId);
     next();
   });
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => buildGatewayContext(req, platform) }),
-  );
+  const context = async ({ req }: { req: express.Request }) => {
+    const ctx = await buildGatewayContext(req, platform);
+    const admitted = admit(guard!, req, ctx, config.production);
+    if (admitted) ctx.operation = { cost: admitted.cost, depth: admitted.shape.depth, fields: admitted.shape.fields };
+    return ctx;
+  };
+  app.use('/graphql', boundedJson(config), bodyErrors, expressMiddleware(apollo, { context }));
+  finalHandlers(app, (err) => platform.logger.error({ err }, 'unexpected HTTP error'));
 
   const bound = await listen(http, port);
   return {

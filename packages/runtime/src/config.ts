@@ -6,15 +6,10 @@ import { join } from 'node:path';
 import { databaseServerFromEnv, REPO_ROOT, type DatabaseServer } from '@studyspot/db';
 import { KeyRing } from './auth.ts';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from './config-error.ts';
+import { loadLimits, type OperationLimits } from './limits.ts';
+
+export { ConfigError };
 
 export const SUBGRAPH_NAMES = ['identity', 'tenancy', 'campus', 'billing', 'communications'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -48,6 +43,34 @@ export interface Config {
   tenantDatabasePrefix: string;
   /** Prefix of every Redis key this deployment writes (rate limits, revocations). */
   redisKeyPrefix: string;
+  /** Operation limits the gateway enforces before planning (see limits.ts). */
+  limits: { signedIn: OperationLimits; anonymous: OperationLimits };
+  /** Origins a browser may call the API from (CORS). Outside production Apollo Sandbox's are added. */
+  corsOrigins: string[];
+  /**
+   * Whether OTP codes may be written to the log (no SMS provider). Always outside production; in
+   * production only with STUDYSPOT_INSECURE_LOG_OTP_CODES=1 (a staging deployment with private logs).
+   */
+  logOtpCodes: boolean;
+  /** Minutes before opening and after closing time a library still accepts check-ins. */
+  checkInGraceMinutes: number;
+}
+
+/** Where Apollo Sandbox (the landing page's embed and studio.apollographql.com) sends requests from. */
+export const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com', 'https://explorer.embed.apollographql.com'];
+
+function origins(env: NodeJS.ProcessEnv, production: boolean): string[] {
+  const raw = env.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? [];
+  for (const o of raw) {
+    let u: URL;
+    try {
+      u = new URL(o);
+    } catch {
+      throw new ConfigError('CORS_ORIGINS', `"${o}" is not an origin like https://app.example.com`);
+    }
+    if (u.origin !== o) throw new ConfigError('CORS_ORIGINS', `"${o}" is not an origin like https://app.example.com (no path or trailing slash)`);
+  }
+  return production ? raw : [...new Set([...raw, ...SANDBOX_ORIGINS])];
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -159,7 +182,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY === '1',
     tenantDatabasePrefix: tenantDbPrefix(env),
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'studyspot:',
+    limits: loadLimits(env),
+    corsOrigins: origins(env, production),
+    logOtpCodes: otpLogging(env, production),
+    checkInGraceMinutes: int(env, 'CHECK_IN_GRACE_MINUTES', 15, 0, 240),
   };
+}
+
+export const INSECURE_OTP_LOG_VARIABLE = 'STUDYSPOT_INSECURE_LOG_OTP_CODES';
+
+/**
+ * Production never writes OTP codes to the log unless a staging deployment opts in by name: anyone
+ * who reads the logs could sign in as any student. There is no SMS provider yet (MSG91 comes with the
+ * communications issue), so production refuses to start without the opt-in.
+ */
+function otpLogging(env: NodeJS.ProcessEnv, production: boolean): boolean {
+  const optIn = env[INSECURE_OTP_LOG_VARIABLE];
+  if (optIn !== undefined && optIn !== '' && optIn !== '0' && optIn !== '1') throw new ConfigError(INSECURE_OTP_LOG_VARIABLE, `expected 1 or 0, got "${optIn}"`);
+  if (!production) return true;
+  if (optIn !== '1') {
+    throw new ConfigError(
+      INSECURE_OTP_LOG_VARIABLE,
+      'production has no SMS provider to send OTP codes and refuses to write them to the log; set it to 1 only on a staging deployment whose logs are private',
+    );
+  }
+  return true;
 }
 
 /** Separate processes cannot share an embedded PGlite directory; the services layout needs a server. */

@@ -30,6 +30,8 @@ export interface AuditEntry {
 export class SubgraphContext {
   readonly logger: Logger;
   readonly clientIp: string | null;
+  /** An access token issued by this request (a sign-in); the gateway runs the rest of the operation as its account. */
+  signedIn: string | null = null;
   private readonly leases = new Map<string, Promise<{ prisma: TenantPrisma; release(): void }>>();
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { migrateCore } from '@studyspot/db';
 import { Redis } from 'ioredis';
 import { testDatabases, warnOnce, type TestDatabases } from '@studyspot/db/testing';
-import { createLogger, createPlatform, KeyRing, signAccessToken, type Claims, type Config, type Platform } from '@studyspot/runtime';
+import { createLogger, createPlatform, DEFAULT_LIMITS, KeyRing, signAccessToken, type Claims, type Config, type Platform } from '@studyspot/runtime';
 
 export { dropDatabasesWithPrefix, testDatabases, testDatabaseUrl, type TestDatabases } from '@studyspot/db/testing';
 
@@ -58,6 +58,10 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     trustProxy: false,
     tenantDatabasePrefix: db.prefix,
     redisKeyPrefix: `${db.prefix}:`,
+    limits: DEFAULT_LIMITS,
+    corsOrigins: [],
+    logOtpCodes: true,
+    checkInGraceMinutes: 15,
     ...overrides,
   };
   const platform = await createPlatform(config, createLogger('test', process.env.LOG_LEVEL ?? 'silent'), opts);

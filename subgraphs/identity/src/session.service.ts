@@ -17,16 +17,17 @@ export interface IssuedTokens {
 }
 
 function accessToken(ctx: SubgraphContext, user: UserRow, sessionId: string) {
-  return {
-    accessToken: signAccessToken(ctx.platform.config.keyRing, {
-      sub: user.id,
-      role: user.role,
-      tenantId: user.tenantId,
-      libraryIds: user.libraryIds,
-      sid: sessionId,
-    }),
-    accessTokenExpiresAt: new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000),
-  };
+  const token = signAccessToken(ctx.platform.config.keyRing, {
+    sub: user.id,
+    role: user.role,
+    tenantId: user.tenantId,
+    libraryIds: user.libraryIds,
+    sid: sessionId,
+  });
+  // The rest of this operation (e.g. `login { user { tenant { name } } }`) runs as the account that
+  // just signed in: the gateway adopts this token for the fetches that follow.
+  ctx.signedIn = token;
+  return { accessToken: token, accessTokenExpiresAt: new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000) };
 }
 
 async function newRefreshToken(ctx: SubgraphContext, sessionId: string) {

@@ -1,0 +1,65 @@
+// Operation limits the gateway enforces before planning, per class of caller. Anonymous callers can
+// only sign in, so their limits are much stricter. Every figure can be set from the environment:
+// LIMIT_<NAME> for signed-in callers and LIMIT_<NAME>_ANONYMOUS for anonymous ones.
+import { ConfigError } from './config-error.ts';
+
+export interface OperationLimits {
+  /** Request body size in bytes (JSON), checked before it is parsed. */
+  bodyBytes: number;
+  /** Length of the GraphQL document in bytes. */
+  documentBytes: number;
+  /** Lexical tokens in the document (graphql-js `parse` stops counting at the limit). */
+  tokens: number;
+  /** Deepest selection, fragments expanded. */
+  depth: number;
+  /** Aliased fields, fragments expanded. */
+  aliases: number;
+  /** Field selections, fragments expanded (each use of a fragment counts its fields again). */
+  fields: number;
+  /** Root fields of the operation. */
+  rootFields: number;
+  /** Estimated cost: each object costs 1 (or its @cost), multiplied by list sizes along the path. */
+  cost: number;
+}
+
+export type LimitName = keyof OperationLimits;
+
+export const DEFAULT_LIMITS: { signedIn: OperationLimits; anonymous: OperationLimits } = {
+  // Three nested default pages (libraries → students → payments, 20 each) cost about 17,000 and a
+  // page of 100 students with library, seat, shift and 20 payments about 3,000; the README's
+  // cross-subgraph query is depth 11. Two nested seat lists (300 × 300) already cost 90,000.
+  signedIn: { bodyBytes: 4_194_304, documentBytes: 65_536, tokens: 8_000, depth: 15, aliases: 50, fields: 1_500, rootFields: 20, cost: 25_000 },
+  // Sign-in, OTP and refresh: a handful of fields, one or two root fields.
+  anonymous: { bodyBytes: 16_384, documentBytes: 8_192, tokens: 1_000, depth: 6, aliases: 5, fields: 60, rootFields: 3, cost: 250 },
+};
+
+const ENV_NAMES: Record<LimitName, string> = {
+  bodyBytes: 'BODY_BYTES',
+  documentBytes: 'DOCUMENT_BYTES',
+  tokens: 'TOKENS',
+  depth: 'DEPTH',
+  aliases: 'ALIASES',
+  fields: 'FIELDS',
+  rootFields: 'ROOT_FIELDS',
+  cost: 'COST',
+};
+
+function readClass(env: NodeJS.ProcessEnv, suffix: string, defaults: OperationLimits): OperationLimits {
+  const out = { ...defaults };
+  for (const [key, name] of Object.entries(ENV_NAMES) as [LimitName, string][]) {
+    const variable = `LIMIT_${name}${suffix}`;
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000_000) throw new ConfigError(variable, `expected a whole number from 1 to 1000000000, got "${raw}"`);
+    out[key] = n;
+  }
+  return out;
+}
+
+export function loadLimits(env: NodeJS.ProcessEnv): { signedIn: OperationLimits; anonymous: OperationLimits } {
+  return { signedIn: readClass(env, '', DEFAULT_LIMITS.signedIn), anonymous: readClass(env, '_ANONYMOUS', DEFAULT_LIMITS.anonymous) };
+}
+
+/** The environment variable that sets a limit, for messages and docs. */
+export const limitVariable = (name: LimitName, anonymous: boolean) => `LIMIT_${ENV_NAMES[name]}${anonymous ? '_ANONYMOUS' : ''}`;
