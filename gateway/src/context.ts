@@ -51,7 +51,14 @@ export async function buildGatewayContext(req: IncomingMessage, platform: Platfo
     } catch (err) {
       throw unauthenticated(err instanceof AppError ? err.message : 'Invalid access token');
     }
-    if (claims.sid && (await platform.revocations.isRevoked(claims.sid))) throw unauthenticated('Session revoked');
+    let revoked: boolean;
+    try {
+      revoked = claims.sid ? await platform.revocations.isRevoked(claims.sid) : false;
+    } catch (err) {
+      logger.error({ err, requestId }, 'cannot check the session against the core database');
+      throw new AppError('SERVICE_UNAVAILABLE', 'Cannot check your session right now; try again shortly', { http: { status: 503 } });
+    }
+    if (revoked) throw unauthenticated('Session revoked');
   }
   const tenantHeader = req.headers[HEADER.tenant];
   const acting = typeof tenantHeader === 'string' ? tenantHeader : null;

@@ -9,7 +9,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { DateScalar, DateTimeScalar, errorLoggingPlugin, HEADER, listen, maskError, requestIdFrom, type Platform, type SubgraphName } from '@studyspot/runtime';
+import { DateScalar, DateTimeScalar, errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform, type SubgraphName } from '@studyspot/runtime';
 import express from 'express';
 import { isScalarType, type GraphQLSchema } from 'graphql';
 import { SUPERGRAPH_PATH } from './compose.ts';
@@ -99,8 +99,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const checks = { ...(await platform.checkReady()), ...(await subgraphsReady(platform)) };
-    const ok = Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
+    res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
   });
   app.use('/graphql', (req, res, next) => {
     const requestId = requestIdFrom(req.headers[HEADER.requestId]);

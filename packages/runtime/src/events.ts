@@ -5,6 +5,15 @@ import { Redis } from 'ioredis';
 
 export interface EventBus {
   readonly kind: 'redis' | 'in-process';
+  /** Whether events reach other processes right now (always true in-process). */
+  readonly healthy: boolean;
+  /** Called with the new state whenever `healthy` changes (a Redis outage begins or ends). */
+  onHealthChange(listener: (healthy: boolean) => void): void;
+  /**
+   * Never throws: while Redis is away an event is dropped (counted in `dropped`, logged once per
+   * outage) rather than failing the request that caused it. Events are notifications; state lives in
+   * the databases.
+   */
   publish(topic: string, payload: unknown): Promise<void>;
   /** Yields payloads published on `topic` until the iterator is returned or `signal` aborts. */
   subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown>;
@@ -27,7 +36,10 @@ async function* iterate(emitter: EventEmitter, event: string, signal?: AbortSign
 
 export class InProcessEventBus implements EventBus {
   readonly kind = 'in-process' as const;
+  readonly healthy = true;
   private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  onHealthChange(): void {}
 
   async publish(topic: string, payload: unknown): Promise<void> {
     this.emitter.emit(topic, payload);
@@ -50,18 +62,52 @@ export class RedisEventBus implements EventBus {
   private readonly sub: Redis;
   private readonly local = new EventEmitter().setMaxListeners(0);
   private readonly counts = new Map<string, number>();
+  private readonly health = new EventEmitter();
+  private wasHealthy = false;
+  /** Events not delivered because Redis was away. */
+  dropped = 0;
 
-  constructor(url: string) {
-    const opts = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, connectTimeout: 3_000 };
+  constructor(
+    url: string,
+    private readonly logger?: { warn(o: object, m: string): void; info(o: object, m: string): void },
+  ) {
+    // No offline queue: while Redis is away a publish fails at once instead of piling up; ioredis
+    // keeps reconnecting on its own (and resubscribes the topics) when it comes back.
+    const opts = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n: number) => Math.min(100 * n, 2_000) };
     this.pub = new Redis(url, opts);
     this.sub = new Redis(url, opts);
     this.sub.on('message', (topic: string, message: string) => this.local.emit(topic, JSON.parse(message)));
     // ioredis reports the cause (ECONNREFUSED, ENOTFOUND…) as an 'error' event and then rejects
     // connect() with a bare "Connection is closed"; keep the cause for the startup message.
-    for (const c of [this.pub, this.sub]) c.on('error', (err: Error) => (this.lastError = err));
+    for (const c of [this.pub, this.sub]) {
+      c.on('error', (err: Error) => (this.lastError = err));
+      c.on('ready', () => this.checkHealth());
+      c.on('close', () => this.checkHealth());
+    }
   }
 
   private lastError: Error | undefined;
+
+  get healthy(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready';
+  }
+
+  onHealthChange(listener: (healthy: boolean) => void): void {
+    this.health.on('change', listener);
+  }
+
+  private checkHealth(): void {
+    const now = this.healthy;
+    if (now === this.wasHealthy) return;
+    this.wasHealthy = now;
+    if (now) {
+      this.logger?.info({ dropped: this.dropped }, 'Redis is back: events flow between processes again');
+      // Topics first subscribed while Redis was away (ioredis resubscribes only what it had).
+      if (this.counts.size) void this.sub.subscribe(...this.counts.keys()).catch(() => {});
+    }
+    else this.logger?.warn({ cause: this.lastError?.message }, 'Redis is away: events stay in this process, limits are per process, revocations are read from the database');
+    this.health.emit('change', now);
+  }
 
   async connect(): Promise<void> {
     try {
@@ -69,16 +115,22 @@ export class RedisEventBus implements EventBus {
     } catch (err) {
       throw this.lastError ?? err;
     }
+    this.checkHealth();
   }
 
   async publish(topic: string, payload: unknown): Promise<void> {
-    await this.pub.publish(topic, JSON.stringify(payload));
+    try {
+      await this.pub.publish(topic, JSON.stringify(payload));
+    } catch {
+      this.dropped++;
+    }
   }
 
   subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
     const n = this.counts.get(topic) ?? 0;
     this.counts.set(topic, n + 1);
-    return this.listen(topic, n === 0 ? this.sub.subscribe(topic) : Promise.resolve(), signal);
+    // While Redis is away the subscription is made when it returns (checkHealth resubscribes).
+    return this.listen(topic, n === 0 ? this.sub.subscribe(topic).catch(() => {}) : Promise.resolve(), signal);
   }
 
   private async *listen(topic: string, ready: Promise<unknown>, signal?: AbortSignal): AsyncIterableIterator<unknown> {

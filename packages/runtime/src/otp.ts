@@ -12,11 +12,16 @@ export class DevOtpSender implements OtpSender {
   readonly kind = 'dev-log';
   private readonly latest = new Map<string, string>();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** Production only gets here with STUDYSPOT_INSECURE_LOG_OTP_CODES=1 (see config.ts): say so on every line. */
+    private readonly production = false,
+  ) {}
 
   async send(m: { phone: string; code: string; expiresInMinutes: number; tenantId: string }): Promise<void> {
     this.latest.set(`${m.tenantId}:${m.phone}`, m.code);
-    this.logger.warn({ phone: m.phone, tenantId: m.tenantId, otp: m.code, expiresInMinutes: m.expiresInMinutes }, 'DEV OTP (no SMS provider configured)');
+    const message = this.production ? 'INSECURE OTP IN LOG (STUDYSPOT_INSECURE_LOG_OTP_CODES=1; staging only)' : 'DEV OTP (no SMS provider configured)';
+    this.logger.warn({ phone: m.phone, tenantId: m.tenantId, otp: m.code, expiresInMinutes: m.expiresInMinutes }, message);
   }
 
   /** The last code sent to a phone of a tenant (development and tests only). */

@@ -14,8 +14,8 @@ import { Redis } from 'ioredis';
 import { InProcessEventBus, RedisEventBus, type EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
 import { DevOtpSender, type OtpSender } from './otp.ts';
-import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
-import { MemoryRevocationList, RedisRevocationList, type RevocationList } from './revocation.ts';
+import { FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { SessionRevocations, type RevocationList } from './revocation.ts';
 
 export interface Platform {
   config: Config;
@@ -51,8 +51,10 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
   let events: EventBus;
   let redis: Redis | null = null;
   if (config.redisUrl) {
-    const bus = new RedisEventBus(config.redisUrl);
-    redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
+    const bus = new RedisEventBus(config.redisUrl, logger);
+    // Commands fail at once while Redis is away (no offline queue); the limiter falls back to the
+    // process's own counters and ioredis reconnects in the background.
+    redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n) => Math.min(100 * n, 2_000) });
     redis.on('error', () => {});
     try {
       await bus.connect();
@@ -76,24 +78,28 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     logQueries: opts.logQueries,
   });
 
+  const revocations = new SessionRevocations(core.prisma, events);
   return {
     config,
     logger,
     core: core.prisma,
     tenants,
     events,
-    revocations: redis ? new RedisRevocationList(redis, config.redisKeyPrefix) : new MemoryRevocationList(),
-    rateLimiter: redis ? new RedisRateLimiter(redis, config.redisKeyPrefix) : new MemoryRateLimiter(),
-    otpSender: new DevOtpSender(logger),
+    revocations,
+    rateLimiter: redis ? new FallbackRateLimiter(redis, new RedisRateLimiter(redis, config.redisKeyPrefix)) : new MemoryRateLimiter(),
+    otpSender: new DevOtpSender(logger, config.production),
     async checkReady() {
       const out: Record<string, string> = {};
       await Promise.all([
         core.ping().then(() => (out.database = 'ok'), (e) => (out.database = reason(e))),
-        events.ping().then(() => (out.events = 'ok'), (e) => (out.events = reason(e))),
+        // Without Redis the process still answers (degraded): readiness must not take every replica
+        // out of the load balancer during a Redis outage.
+        events.ping().then(() => (out.events = 'ok'), (e) => (out.events = `degraded: ${reason(e)}`)),
       ]);
       return out;
     },
     async close() {
+      revocations.close();
       await tenants.close();
       await events.close();
       redis?.disconnect();

@@ -1,5 +1,7 @@
-// Fixed-window counters for brute-force protection (failed logins per account and per IP, OTP
-// requests per phone). Redis with REDIS_URL so limits hold across processes; in-process otherwise.
+// Fixed-window counters for brute-force protection (sign-in attempts per account and per IP, OTP
+// requests per phone). Redis with REDIS_URL so limits hold across processes; in-process otherwise,
+// and in-process too while Redis is away (each process then limits on its own: with N processes an
+// attacker gets at most N times the limit until Redis returns).
 import type { Redis } from 'ioredis';
 
 export interface RateLimitState {
@@ -14,6 +16,8 @@ export interface RateLimiter {
   /** The current count without adding to it. */
   peek(key: string): Promise<RateLimitState>;
   reset(key: string): Promise<void>;
+  /** Takes back one event counted by `hit` (an attempt that turned out to succeed). */
+  release(key: string): Promise<void>;
 }
 
 export class MemoryRateLimiter implements RateLimiter {
@@ -41,6 +45,11 @@ export class MemoryRateLimiter implements RateLimiter {
   async reset(key: string): Promise<void> {
     this.windows.delete(key);
   }
+
+  async release(key: string): Promise<void> {
+    const w = this.windows.get(key);
+    if (w && w.count > 0) w.count--;
+  }
 }
 
 export class RedisRateLimiter implements RateLimiter {
@@ -67,5 +76,41 @@ export class RedisRateLimiter implements RateLimiter {
 
   async reset(key: string): Promise<void> {
     await this.redis.del(this.k(key));
+  }
+
+  async release(key: string): Promise<void> {
+    // Only a counter that still exists (its window has not ended) is decremented.
+    await this.redis.eval("if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end return 0", 1, this.k(key));
+  }
+}
+
+/** Redis while it answers, the process's own counters while it does not. */
+export class FallbackRateLimiter implements RateLimiter {
+  private readonly local = new MemoryRateLimiter();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly shared: RateLimiter,
+  ) {}
+
+  private pick<T>(op: (l: RateLimiter) => Promise<T>): Promise<T> {
+    if (this.redis.status !== 'ready') return op(this.local);
+    return op(this.shared).catch(() => op(this.local));
+  }
+
+  hit(key: string, windowSeconds: number) {
+    return this.pick((l) => l.hit(key, windowSeconds));
+  }
+
+  peek(key: string) {
+    return this.pick((l) => l.peek(key));
+  }
+
+  reset(key: string) {
+    return this.pick((l) => l.reset(key));
+  }
+
+  release(key: string) {
+    return this.pick((l) => l.release(key));
   }
 }

@@ -1,45 +1,81 @@
 // Revoked sessions: the gateway refuses an access token whose session was revoked (logout, refresh
-// token reuse, deactivation) without waiting for the token to expire. Redis with REDIS_URL, so every
-// process sees a revocation at once; a process-local map in embedded mode.
-import type { Redis } from 'ioredis';
+// token reuse, deactivation, role change, password reset) without waiting for the token to expire.
+//
+// The core database is the source of truth (`sessions.revoked_at`, written by identity). Each process
+// keeps a small cache of answers; a revocation is published on the event bus so every process drops
+// its cached "still valid" at once. Redis is only that bus: when it is away, or comes back empty,
+// nothing is lost, and cached answers are trusted for at most OUTAGE_TTL_MS — the bound on how late
+// another process notices a revocation while Redis is down.
+import type { CorePrisma } from '@studyspot/db';
+import type { EventBus } from './events.ts';
+
+export const REVOCATION_TOPIC = 'sessions:revoked';
+/** How long a cached "not revoked" is trusted while revocations arrive over a healthy bus. */
+export const HEALTHY_TTL_MS = 30_000;
+/** How long it is trusted while the bus is down (no invalidations arrive). */
+export const OUTAGE_TTL_MS = 1_000;
+const MAX_ENTRIES = 50_000;
 
 export interface RevocationList {
-  /** Marks the session revoked until `untilEpochSeconds` (the latest expiry of its access tokens). */
-  revoke(sessionId: string, untilEpochSeconds: number): Promise<void>;
+  /** Tells every process that these sessions were revoked (the database row is already written). */
+  revoked(sessionIds: string[]): Promise<void>;
   isRevoked(sessionId: string): Promise<boolean>;
 }
 
-export class MemoryRevocationList implements RevocationList {
-  private readonly until = new Map<string, number>();
+export class SessionRevocations implements RevocationList {
+  private readonly cache = new Map<string, { revoked: boolean; at: number }>();
+  private readonly pending = new Map<string, Promise<boolean>>();
+  private readonly abort = new AbortController();
 
-  async revoke(sessionId: string, untilEpochSeconds: number): Promise<void> {
-    this.until.set(sessionId, untilEpochSeconds);
-    if (this.until.size > 10_000) this.sweep();
-  }
-
-  async isRevoked(sessionId: string): Promise<boolean> {
-    const u = this.until.get(sessionId);
-    return u !== undefined && u * 1000 > Date.now();
-  }
-
-  private sweep(): void {
-    const now = Date.now() / 1000;
-    for (const [k, v] of this.until) if (v <= now) this.until.delete(k);
-  }
-}
-
-export class RedisRevocationList implements RevocationList {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix = 'studyspot:',
-  ) {}
+    private readonly core: CorePrisma,
+    private readonly bus: EventBus,
+    private readonly now: () => number = Date.now,
+  ) {
+    // Revocations published while the bus was down never arrive: forget what was cached then.
+    bus.onHealthChange((healthy) => {
+      if (healthy) this.cache.clear();
+    });
+    void this.listen();
+  }
 
-  async revoke(sessionId: string, untilEpochSeconds: number): Promise<void> {
-    const ttl = Math.max(1, Math.ceil(untilEpochSeconds - Date.now() / 1000));
-    await this.redis.set(`${this.prefix}revoked:${sessionId}`, '1', 'EX', ttl);
+  private async listen(): Promise<void> {
+    for await (const payload of this.bus.subscribe(REVOCATION_TOPIC, this.abort.signal)) {
+      for (const id of (payload as { sessionIds?: string[] }).sessionIds ?? []) this.remember(id, true);
+    }
+  }
+
+  private remember(id: string, revoked: boolean): void {
+    this.cache.delete(id);
+    this.cache.set(id, { revoked, at: this.now() });
+    if (this.cache.size > MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  async revoked(sessionIds: string[]): Promise<void> {
+    for (const id of sessionIds) this.remember(id, true);
+    await this.bus.publish(REVOCATION_TOPIC, { sessionIds });
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
-    return (await this.redis.exists(`${this.prefix}revoked:${sessionId}`)) === 1;
+    const hit = this.cache.get(sessionId);
+    if (hit && (hit.revoked || this.now() - hit.at < (this.bus.healthy ? HEALTHY_TTL_MS : OUTAGE_TTL_MS))) return hit.revoked;
+    let lookup = this.pending.get(sessionId);
+    if (!lookup) {
+      lookup = this.core.session
+        .findUnique({ where: { id: sessionId }, select: { revokedAt: true } })
+        .then((row) => {
+          // A session that does not exist (or was purged) is as good as revoked.
+          const revoked = !row || row.revokedAt !== null;
+          this.remember(sessionId, revoked);
+          return revoked;
+        })
+        .finally(() => this.pending.delete(sessionId));
+      this.pending.set(sessionId, lookup);
+    }
+    return lookup;
+  }
+
+  close(): void {
+    this.abort.abort();
   }
 }

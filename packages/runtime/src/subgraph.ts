@@ -53,6 +53,13 @@ export function errorLoggingPlugin<C extends { logger: { error(o: object, m: str
   };
 }
 
+/** `ok`, `degraded` (answering without something optional, e.g. Redis) or `unavailable`. */
+export function readiness(checks: Record<string, string>): 'ok' | 'degraded' | 'unavailable' {
+  const values = Object.values(checks);
+  if (values.every((v) => v === 'ok')) return 'ok';
+  return values.every((v) => v === 'ok' || v.startsWith('degraded')) ? 'degraded' : 'unavailable';
+}
+
 /** Listens on `port`; a port already taken becomes a one-line ConfigError naming `variable`. */
 export function listen(server: Server, port: number, variable = 'PORT'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -104,8 +111,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const checks = await platform.checkReady();
-    const ok = Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
+    res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
   });
   app.use('/graphql', (req, res, next) => {
     if (!secretMatches(req.header(HEADER.gatewaySecret), platform.config.gatewaySecret)) {

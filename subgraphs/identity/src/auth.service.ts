@@ -33,36 +33,38 @@ export async function login(ctx: SubgraphContext, input: { email: string; passwo
   const limiter = ctx.platform.rateLimiter;
   const email = input.email.trim().toLowerCase();
   const accountKey = accountLockKey(email);
-  const ip = await limiter.peek(ipKey('login', ctx));
-  if (ip.count >= LOGIN_LIMITS.perIp) {
+  const ipLoginKey = ipKey('login', ctx);
+  // Every attempt is counted before the password is checked, atomically, and handed back only if it
+  // succeeds: attempts sent in parallel (1,000 aliased `login`s in one request) count one each, so
+  // they cannot all slip under the limit before the first failure is recorded.
+  const [ip, account] = await Promise.all([limiter.hit(ipLoginKey, LOGIN_LIMITS.windowSeconds), limiter.hit(accountKey, LOGIN_LIMITS.windowSeconds)]);
+  if (ip.count > LOGIN_LIMITS.perIp) {
     await verifyAgainstDummy(input.password);
     return failed(userError('RATE_LIMITED', 'Too many failed sign-ins from this address; try again later', undefined, ip.retryAfterSeconds));
   }
-  const account = await limiter.peek(accountKey);
   const user = await findUserForLogin(ctx.core, email);
-  if (account.count >= LOGIN_LIMITS.perAccount) {
+  if (account.count > LOGIN_LIMITS.perAccount) {
     await verifyAgainstDummy(input.password);
     return failed(userError('ACCOUNT_LOCKED', 'Too many failed sign-ins; the account is locked for a while', undefined, account.retryAfterSeconds));
   }
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!ok || !user) {
-    const [a] = await Promise.all([limiter.hit(accountKey, LOGIN_LIMITS.windowSeconds), limiter.hit(ipKey('login', ctx), LOGIN_LIMITS.windowSeconds)]);
-    const locked = a.count >= LOGIN_LIMITS.perAccount;
+    const locked = account.count >= LOGIN_LIMITS.perAccount;
     if (user) {
       await ctx.core.user.update({
         where: { id: user.id },
-        data: { failedLoginCount: { increment: 1 }, ...(locked ? { lockedUntil: new Date(Date.now() + a.retryAfterSeconds * 1000) } : {}) },
+        data: { failedLoginCount: { increment: 1 }, ...(locked ? { lockedUntil: new Date(Date.now() + account.retryAfterSeconds * 1000) } : {}) },
       });
     }
     await ctx.audit({ action: locked ? 'auth.login.locked' : 'auth.login.failed', actor: null, tenantId: user?.tenantId ?? null, targetType: 'User', targetId: user?.id, details: { email } });
     return locked
-      ? failed(userError('ACCOUNT_LOCKED', 'Too many failed sign-ins; the account is locked for a while', undefined, a.retryAfterSeconds))
+      ? failed(userError('ACCOUNT_LOCKED', 'Too many failed sign-ins; the account is locked for a while', undefined, account.retryAfterSeconds))
       : failed(userError('INVALID_CREDENTIALS', 'Email or password is wrong'));
   }
   if (!user.active) return failed(userError('ACCOUNT_DISABLED', 'This account is deactivated'));
   const blocked = tenantBlock(user.tenant?.status);
   if (blocked) return failed(blocked);
-  await limiter.reset(accountKey);
+  await Promise.all([limiter.reset(accountKey), limiter.release(ipLoginKey)]);
   const { passwordHash: _p, tenant: _t, ...row } = user;
   const tokens = await openSession(ctx, row);
   await ctx.audit({ action: 'auth.login', actor: { id: user.id, role: user.role }, tenantId: user.tenantId, targetType: 'User', targetId: user.id, details: { method: 'password' } });

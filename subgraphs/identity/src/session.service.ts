@@ -54,7 +54,7 @@ export async function rotate(ctx: SubgraphContext, tokenId: string, sessionId: s
   return { ...accessToken(ctx, user, sessionId), ...(await newRefreshToken(ctx, sessionId)) };
 }
 
-/** Revokes sessions (at once in the database, within a second at the gateway). Returns how many were open. */
+/** Revokes sessions: at once in the database and at every gateway process (within a second while Redis is down). Returns how many were open. */
 export async function revokeSessions(ctx: SubgraphContext, where: { sessionId?: string; userId?: string; exceptSessionId?: string }, reason: string): Promise<number> {
   const open = await ctx.core.session.findMany({
     where: {
@@ -67,9 +67,8 @@ export async function revokeSessions(ctx: SubgraphContext, where: { sessionId?: 
   });
   if (open.length === 0) return 0;
   const ids = open.map((s) => s.id);
+  // The database row is the revocation; the list only tells every process to stop trusting its cache.
   const done = await ctx.core.session.updateMany({ where: { id: { in: ids }, revokedAt: null }, data: { revokedAt: new Date(), revokeReason: reason } });
-  // Access tokens live at most ACCESS_TOKEN_TTL_SECONDS; the revocation only has to outlive them.
-  const until = Math.ceil(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS;
-  await Promise.all(ids.map((id) => ctx.platform.revocations.revoke(id, until)));
+  await ctx.platform.revocations.revoked(ids);
   return done.count;
 }
