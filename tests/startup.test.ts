@@ -82,6 +82,10 @@ describe('pnpm start', () => {
         },
       },
     });
+    // A second start on the same data directory is refused in one line naming the first process
+    // (two writers would corrupt PGlite), and the first goes on serving.
+    await failsWith({ STUDYSPOT_DATA_DIR: dataDir, PORT: '0' }, new RegExp(`^studyspot: STUDYSPOT_DATA_DIR: .* is in use by process ${first.child.pid} \\(`));
+    expect((await gql(url, q, { token })).data).toEqual(r.data);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
@@ -155,6 +159,12 @@ describe('pnpm start', () => {
       blocker.close();
     }
   });
+});
+
+describe('production', () => {
+  const secrets = { NODE_ENV: 'production', JWT_KEYS: `k1:${'s'.repeat(40)}`, GATEWAY_SECRET: 'g'.repeat(32) };
+  it('refuses to start with OTP codes going to the log, naming the opt-in', () =>
+    failsWith({ ...secrets, STUDYSPOT_DATA_DIR: tempDir() }, /^studyspot: STUDYSPOT_INSECURE_LOG_OTP_CODES: production has no SMS provider/));
 });
 
 describe('pnpm dev', () => {

@@ -1,12 +1,15 @@
 // Where a database lives, and how to open, create and drop one. Two kinds: a PostgreSQL server
 // (adapter-pg, pooled) and an embedded PGlite data directory (one in-process instance per directory).
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
@@ -47,8 +50,46 @@ const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=4MB', '-c'
 /** Extensions the tenant schema uses (seat_allocations' exclusion constraint needs btree_gist). */
 export const PGLITE_EXTENSIONS = { btree_gist };
 
-// PGlite: one instance per data directory per process, shared by every user in the process.
-const pglites = new Map<string, { db: Promise<PGlite>; refs: number }>();
+// PGlite: one instance per data directory per process, shared by every user in the process, and
+// one process per directory (data-dir-lock.ts).
+const pglites = new Map<string, { db: Promise<{ pg: PGlite; lock: DataDirLock }>; refs: number }>();
+
+const newPglite = (dir: string) => new PGlite(dir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS], extensions: PGLITE_EXTENSIONS });
+
+/**
+ * A new directory is initialised beside its final name and renamed into place when complete, so a
+ * process killed during initdb never leaves a half-made directory that aborts every later start.
+ * One left by an older version (files, but no PG_VERSION) holds no data yet: it is moved aside.
+ */
+async function ensureInitialised(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION')) && existsSync(join(dataDir, 'global', 'pg_control'))) return;
+  await mkdir(dirname(dataDir), { recursive: true });
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) {
+    const aside = `${dataDir}.incomplete-${Date.now()}`;
+    await rename(dataDir, aside);
+    console.warn(`studyspot: ${dataDir} was an interrupted initialisation (no PG_VERSION); moved it to ${aside} and starting it afresh`);
+  }
+  const staging = `${dataDir}.init-${process.pid}`;
+  // Staging directories of processes killed during initdb hold nothing: clear them away.
+  const prefix = `${basename(dataDir)}.init-`;
+  for (const name of await readdir(dirname(dataDir))) if (name.startsWith(prefix)) await rm(join(dirname(dataDir), name), { recursive: true, force: true });
+  const fresh = newPglite(staging);
+  await fresh.waitReady;
+  await fresh.close();
+  await rm(dataDir, { recursive: true, force: true });
+  await rename(staging, dataDir);
+}
+
+/** PGlite fails to open a damaged directory with a bare `Aborted()`: say which directory, and what to do. */
+export class EmbeddedDatabaseError extends Error {
+  constructor(dataDir: string, cause: unknown) {
+    super(
+      `cannot open the embedded database at ${dataDir} (PGlite: ${(cause as Error).message || String(cause)}). It was left untouched; ` +
+        'move it away to start that database afresh, or restore it from a copy',
+    );
+    this.name = 'EmbeddedDatabaseError';
+  }
+}
 
 async function acquirePglite(dataDir: string): Promise<PGlite> {
   let entry = pglites.get(dataDir);
@@ -56,17 +97,37 @@ async function acquirePglite(dataDir: string): Promise<PGlite> {
     entry = {
       refs: 0,
       db: (async () => {
-        await mkdir(dataDir, { recursive: true });
-        const db = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS], extensions: PGLITE_EXTENSIONS });
-        await db.waitReady;
-        return db;
+        await mkdir(dirname(dataDir), { recursive: true });
+        const lock = await lockDataDir(dataDir);
+        try {
+          await ensureInitialised(dataDir);
+          const pg = newPglite(dataDir);
+          try {
+            await pg.waitReady;
+          } catch (err) {
+            throw new EmbeddedDatabaseError(dataDir, err);
+          }
+          return { pg, lock };
+        } catch (err) {
+          await lock.release();
+          throw err;
+        }
       })(),
     };
     pglites.set(dataDir, entry);
     entry.db.catch(() => pglites.delete(dataDir));
   }
   entry.refs++;
-  return entry.db;
+  return (await entry.db).pg;
+}
+
+async function closePglite(entry: { db: Promise<{ pg: PGlite; lock: DataDirLock }> }): Promise<void> {
+  const { pg, lock } = await entry.db;
+  try {
+    await pg.close();
+  } finally {
+    await lock.release();
+  }
 }
 
 async function releasePglite(dataDir: string): Promise<void> {
@@ -75,8 +136,7 @@ async function releasePglite(dataDir: string): Promise<void> {
   entry.refs--;
   if (entry.refs > 0) return;
   pglites.delete(dataDir);
-  const db = await entry.db;
-  await db.close();
+  await closePglite(entry);
 }
 
 export interface OpenOptions {
@@ -167,5 +227,5 @@ async function releaseAllPglite(dataDir: string): Promise<void> {
   const entry = pglites.get(dataDir);
   if (!entry) return;
   pglites.delete(dataDir);
-  await (await entry.db).close();
+  await closePglite(entry);
 }
