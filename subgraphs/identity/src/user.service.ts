@@ -63,6 +63,18 @@ export interface CreateUserInput {
   password?: string | null;
 }
 
+/**
+ * Branch limits name libraries of the account's own tenant: an id of another tenant's library, or one
+ * that names nothing, is NOT_FOUND (exactly like a missing one, so it reveals nothing).
+ */
+async function branchProblem(ctx: SubgraphContext, role: Role, tenantId: string | null, libraryIds: string[]): Promise<IdentityUserError | null> {
+  if (!libraryIds.length) return null;
+  if (role !== 'MANAGER' && role !== 'STAFF') return userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds');
+  const ids = [...new Set(libraryIds)];
+  const known = tenantId && ids.every(isUuid) ? await ctx.platform.tenants.withTenant(tenantId, (db) => db.library.count({ where: { id: { in: ids } } }), { allowSuspended: true }) : 0;
+  return known === ids.length ? null : userError('NOT_FOUND', 'No such library in this tenant', 'libraryIds');
+}
+
 export async function createUser(ctx: SubgraphContext, input: CreateUserInput): Promise<Payload> {
   const actor = ctx.claims!;
   if (!canManageRole(actor.role, input.role)) return failed(userError('NOT_ALLOWED', `You may not create ${input.role} accounts`, 'role'));
@@ -81,8 +93,8 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
   }
 
   const libraryIds = input.libraryIds ?? [];
-  if (libraryIds.length && input.role !== 'MANAGER' && input.role !== 'STAFF') return failed(userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds'));
-  if (!libraryIds.every(isUuid)) return failed(userError('INVALID_INPUT', 'libraryIds must be library ids', 'libraryIds'));
+  const branches = await branchProblem(ctx, input.role, tenantId, libraryIds);
+  if (branches) return failed(branches);
 
   let phone: string | null = null;
   if (input.phone) {
@@ -139,9 +151,8 @@ export async function updateUser(ctx: SubgraphContext, id: string, input: { name
     data.phone = phone;
   }
   if (input.libraryIds != null) {
-    const role = data.role ?? target.role;
-    if (input.libraryIds.length && role !== 'MANAGER' && role !== 'STAFF') return failed(userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds'));
-    if (!input.libraryIds.every(isUuid)) return failed(userError('INVALID_INPUT', 'libraryIds must be library ids', 'libraryIds'));
+    const branches = await branchProblem(ctx, data.role ?? target.role, target.tenantId, input.libraryIds);
+    if (branches) return failed(branches);
     data.libraryIds = input.libraryIds;
   }
   try {
