@@ -219,7 +219,7 @@ describe('background sweep', () => {
     expect(r.visitsClosed).toBeGreaterThanOrEqual(1);
     const closed = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.visit.findUniqueOrThrow({ where: { id: visit.id } }));
     expect(closed.autoClosed).toBe(true);
-    // Closed at 23:00 IST of that day, the library's closing time.
-    expect(closed.checkedOutAt!.toISOString()).toBe(new Date(day.getTime() - 330 * 60_000 + 23 * 3_600_000).toISOString());
+    // Closed at 23:59 IST of that day, the library's closing time.
+    expect(closed.checkedOutAt!.toISOString()).toBe(new Date(day.getTime() - 330 * 60_000 + (23 * 60 + 59) * 60_000).toISOString());
   });
 });

@@ -1,11 +1,13 @@
 // `pnpm start` as a newcomer runs it: a real process, embedded PGlite, demo seed, a query spanning
 // subgraphs; and the one-line errors for bad configuration.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropDatabasesWithPrefix } from '@studyspot/testkit';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gql } from './support/supergraph.ts';
 
@@ -157,6 +159,32 @@ describe('pnpm start', () => {
       await failsWith({ PORT: String(port), STUDYSPOT_DATA_DIR: tempDir(), SEED_DEMO: '0' }, new RegExp(`^studyspot: PORT: port ${port} is already in use$`));
     } finally {
       blocker.close();
+    }
+  });
+});
+
+describe('demo seed', () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)('stops before seeding when the data directory cannot keep the generated logins', async () => {
+    const server = new URL(process.env.TEST_DATABASE_URL!);
+    const name = `studyspot_seedtest_${process.pid}`;
+    server.pathname = `/${name}`;
+    const notADir = join(tempDir(), 'a-file');
+    writeFileSync(notADir, 'not a directory');
+    try {
+      await failsWith(
+        { DATABASE_URL: server.toString(), SEED_DEMO: '1', STUDYSPOT_DATA_DIR: join(notADir, 'data'), JWT_KEYS: `k1:${'s'.repeat(40)}`, GATEWAY_SECRET: 'g'.repeat(32) },
+        /^studyspot: STUDYSPOT_DATA_DIR: cannot write the demo logins to .*; nothing was seeded$/,
+      );
+      const c = new pg.Client({ connectionString: server.toString() });
+      await c.connect();
+      try {
+        expect((await c.query('select count(*)::int as n from tenants')).rows[0].n).toBe(0);
+        expect((await c.query('select count(*)::int as n from users')).rows[0].n).toBe(0);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await dropDatabasesWithPrefix(process.env.TEST_DATABASE_URL!, name);
     }
   });
 });

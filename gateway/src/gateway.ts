@@ -9,9 +9,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { DateScalar, DateTimeScalar, errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform, type SubgraphName } from '@studyspot/runtime';
+import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform, type SubgraphName } from '@studyspot/runtime';
 import express from 'express';
-import { isScalarType, type GraphQLSchema } from 'graphql';
 import { SUPERGRAPH_PATH } from './compose.ts';
 import { buildGatewayContext, type GatewayContext } from './context.ts';
 import { costModelFromSupergraph } from './guard/cost-model.ts';
@@ -46,17 +45,6 @@ async function subgraphsReady(platform: Platform): Promise<Record<string, string
   return out;
 }
 
-/**
- * The API schema's custom scalars get the subgraphs' strict parsing, so an impossible Date or
- * DateTime is refused before planning (BAD_USER_INPUT naming the argument), in both layouts.
- */
-function strictScalars(schema: GraphQLSchema): void {
-  for (const impl of [DateScalar, DateTimeScalar]) {
-    const t = schema.getType(impl.name);
-    if (isScalarType(t)) Object.assign(t, { parseValue: impl.parseValue, parseLiteral: impl.parseLiteral });
-  }
-}
-
 export async function startGateway(platform: Platform, port = platform.config.port): Promise<GatewayServer> {
   const { config } = platform;
   const modules = new Map(SUBGRAPHS.map((m) => [m.name, m]));
@@ -71,7 +59,6 @@ export async function startGateway(platform: Platform, port = platform.config.po
   const costs = costModelFromSupergraph(supergraphSdl);
   let guard: OperationGuard | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
-    strictScalars(apiSchema);
     guard = new OperationGuard(apiSchema, costs, config.limits, publicRootFields(SUBGRAPHS));
   });
 

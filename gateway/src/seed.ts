@@ -1,15 +1,14 @@
 // First run of the embedded default: a demo tenant with one library, seats, a few students and
 // their accounts, plus a platform admin. Passwords are generated on first run (never hard-coded) and
 // kept in .data/demo-logins.json so each start can print working logins.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { generatePassword, hashPassword, type Platform } from '@studyspot/runtime';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ConfigError, generatePassword, hashPassword, type Platform } from '@studyspot/runtime';
 import { provisionTenant } from '@studyspot/tenancy';
 
 export const DEMO_SLUG = 'demo';
 
 export interface DemoLogins {
-  tenantId: string;
   tenantSlug: string;
   admin: { email: string; password: string };
   owner: { email: string; password: string };
@@ -23,9 +22,35 @@ export function readDemoLogins(platform: Platform): DemoLogins | null {
   return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as DemoLogins) : null;
 }
 
+/**
+ * Writes the logins file whole or not at all (aside, then renamed). It is written before anything is
+ * seeded: a data directory that cannot take it stops the start with nothing seeded, instead of seeding
+ * accounts whose generated passwords are then lost.
+ */
+function writeLogins(platform: Platform, logins: DemoLogins): void {
+  const file = loginsFile(platform);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, JSON.stringify(logins, null, 2), { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    throw new ConfigError('STUDYSPOT_DATA_DIR', `cannot write the demo logins to ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing was seeded`);
+  }
+}
+
 export async function seedDemo(platform: Platform): Promise<boolean> {
   if ((await platform.core.tenant.count()) > 0) return false;
   const ownerPassword = generatePassword();
+  const adminPassword = generatePassword();
+  const names = ['Rohan Patil', 'Sneha Joshi', 'Imran Shaikh', 'Priya Deshmukh', 'Vikram Rao'];
+  const phones = names.map((_, i) => `9198765432${10 + i}`);
+  writeLogins(platform, {
+    tenantSlug: DEMO_SLUG,
+    admin: { email: 'admin@studyspot.local', password: adminPassword },
+    owner: { email: 'owner@sunrise.example', password: ownerPassword },
+    studentPhones: phones,
+  });
   const result = await provisionTenant(
     platform.core,
     platform.config.database,
@@ -34,10 +59,7 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
   );
   if (!('tenant' in result) || result.tenant.status !== 'ACTIVE') throw new Error(`demo seed failed: ${JSON.stringify(result.userErrors)}`);
   const tenant = result.tenant;
-  const adminPassword = generatePassword();
   await platform.core.user.create({ data: { name: 'Platform Admin', email: 'admin@studyspot.local', role: 'SUPER_ADMIN', passwordHash: await hashPassword(adminPassword) } });
-  const names = ['Rohan Patil', 'Sneha Joshi', 'Imran Shaikh', 'Priya Deshmukh', 'Vikram Rao'];
-  const phones = names.map((_, i) => `9198765432${10 + i}`);
   await platform.tenants.withTenant(tenant.id, async (db) => {
     const library = await db.library.create({
       data: {
@@ -73,13 +95,5 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
       await db.notification.create({ data: { studentId: student.id, channel: 'sms', body: `Hi ${name.split(' ')[0]}, your seat fee of Rs 1500 is received.`, status: 'DELIVERED' } });
     }
   });
-  const logins: DemoLogins = {
-    tenantId: tenant.id,
-    tenantSlug: DEMO_SLUG,
-    admin: { email: 'admin@studyspot.local', password: adminPassword },
-    owner: { email: 'owner@sunrise.example', password: ownerPassword },
-    studentPhones: phones,
-  };
-  writeFileSync(loginsFile(platform), JSON.stringify(logins, null, 2), { mode: 0o600 });
   return true;
 }

@@ -1,8 +1,8 @@
 // The operation guard: every document is measured against the caller's limits before Apollo Server
 // validates it and before the gateway plans it. A refusal is one coded error with the measured figure
 // and the limit, in milliseconds, and no subgraph is touched. Subscriptions go through the same guard.
-import { limitVariable, type LimitName, type OperationLimits } from '@studyspot/runtime';
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { DateScalar, DateTimeScalar, limitVariable, type LimitName, type OperationLimits } from '@studyspot/runtime';
+import { GraphQLError, isScalarType, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import type { CostModel } from './cost-model.ts';
 import { checkLiterals } from './literals.ts';
@@ -64,6 +64,17 @@ function parseBounded(source: string, tokens: number, check: (measured: string) 
   return doc;
 }
 
+/**
+ * The API schema's custom scalars get the subgraphs' strict parsing, so an impossible Date or
+ * DateTime is refused here, before planning (BAD_USER_INPUT naming the argument), in both layouts.
+ */
+function strictScalars(schema: GraphQLSchema): void {
+  for (const impl of [DateScalar, DateTimeScalar]) {
+    const t = schema.getType(impl.name);
+    if (isScalarType(t)) Object.assign(t, { parseValue: impl.parseValue, parseLiteral: impl.parseLiteral });
+  }
+}
+
 export class OperationGuard {
   /**
    * @param publicRootFields `Mutation.login`-style names of the root fields marked @public in the
@@ -75,7 +86,9 @@ export class OperationGuard {
     private readonly costs: CostModel,
     private readonly limits: { signedIn: OperationLimits; anonymous: OperationLimits },
     private readonly publicRootFields: ReadonlySet<string>,
-  ) {}
+  ) {
+    strictScalars(schema);
+  }
 
   check(req: GuardRequest): Admitted {
     const limits = req.anonymous ? this.limits.anonymous : this.limits.signedIn;

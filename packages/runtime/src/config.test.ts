@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, SANDBOX_ORIGINS } from './config.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'cfg-'));
 const keys = 'k1:0123456789abcdefghijklmnopqrstuvwxyz';
@@ -49,6 +50,22 @@ describe('loadConfig', () => {
     // Six tsx processes starting at once take several seconds on a busy 2-core machine; the test
     // asserts agreement, not speed.
   }, 60_000);
+
+  it('allows Apollo Sandbox origins outside production only, plus CORS_ORIGINS', () => {
+    const dev = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), CORS_ORIGINS: 'https://app.example.com' });
+    expect(dev.corsOrigins).toEqual(['https://app.example.com', ...SANDBOX_ORIGINS]);
+    const prod = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_KEYS: keys, GATEWAY_SECRET: 'x'.repeat(20), STUDYSPOT_INSECURE_LOG_OTP_CODES: '1', CORS_ORIGINS: 'https://app.example.com' });
+    expect(prod.corsOrigins).toEqual(['https://app.example.com']);
+    expect(errorOf({ STUDYSPOT_DATA_DIR: dataDir(), CORS_ORIGINS: 'https://app.example.com/' }).message).toMatch(/^CORS_ORIGINS: /);
+  });
+
+  it('reads operation limits per class of caller', () => {
+    const c = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), LIMIT_DEPTH: '9', LIMIT_COST_ANONYMOUS: '100' });
+    expect(c.limits.signedIn.depth).toBe(9);
+    expect(c.limits.anonymous.cost).toBe(100);
+    expect(c.limits.anonymous.depth).toBe(DEFAULT_LIMITS.anonymous.depth);
+    expect(errorOf({ STUDYSPOT_DATA_DIR: dataDir(), LIMIT_FIELDS: 'lots' }).message).toBe('LIMIT_FIELDS: expected a whole number from 1 to 1000000000, got "lots"');
+  });
 
   it('uses servers when DATABASE_URL and REDIS_URL are set', () => {
     const c = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), DATABASE_URL: 'postgresql://u@db:5432/core', REDIS_URL: 'redis://cache:6379' });

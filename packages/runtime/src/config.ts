@@ -108,11 +108,15 @@ function devSecrets(dataDir: string): DevSecrets {
     jwtKeys: ring.keys.map((k) => `${k.kid}:${k.secret}`).join(','),
     gatewaySecret: randomBytes(32).toString('base64url'),
   };
-  mkdirSync(dataDir, { recursive: true });
   // `pnpm dev` starts six processes at once: each writes a whole file aside and links it into place;
   // the link is atomic and fails when the file exists, so the first wins and the others read its secrets.
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  } catch (err) {
+    throw new ConfigError('STUDYSPOT_DATA_DIR', `cannot keep generated development secrets in ${dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   try {
     linkSync(tmp, file);
     return secrets;

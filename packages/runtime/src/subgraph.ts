@@ -85,8 +85,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The port a subgraph process listens on: that of the URL the gateway calls it at. */
+export function subgraphPort(url: string, name: SubgraphName): number {
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : u.protocol === 'http:' ? 80 : DEFAULT_SUBGRAPH_PORTS[name];
+}
+
 /** Serves one subgraph over HTTP. Requests without the gateway's secret are refused with 401. */
-export async function serveSubgraph(module: SubgraphModule, platform: Platform, port: number): Promise<RunningServer> {
+export async function serveSubgraph(module: SubgraphModule, platform: Platform, port: number, portVariable = 'PORT'): Promise<RunningServer> {
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraph(module),
     formatError: maskError,
@@ -128,7 +134,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     }),
   );
   const http = createServer(app);
-  const bound = await listen(http, port);
+  const bound = await listen(http, port, portVariable);
   platform.logger.info({ subgraph: module.name, port: bound }, 'subgraph listening');
   return {
     url: `http://127.0.0.1:${bound}/graphql`,
@@ -141,16 +147,17 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
 }
 
 /**
- * Entry point of a subgraph's own process (`pnpm dev`): its port is PORT, else its default.
- * `background` starts work the subgraph runs beside requests and returns its stop function.
+ * Entry point of a subgraph's own process (`pnpm dev`). It listens on the port of its
+ * SUBGRAPH_<NAME>_URL, the address the gateway calls (4001–4005 by default), so the two always agree;
+ * PORT is the gateway's. `background` starts work beside requests and returns its stop function.
  */
 export async function startSubgraphProcess(module: SubgraphModule, background?: (platform: Platform) => () => Promise<void>): Promise<() => Promise<void>> {
   const config = loadConfig();
   requireDatabaseServer(config, 'subgraphs run as their own processes');
-  const port = process.env.PORT ? config.port : DEFAULT_SUBGRAPH_PORTS[module.name];
+  const port = subgraphPort(config.subgraphUrls[module.name], module.name);
   const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
   try {
-    const server = await serveSubgraph(module, platform, port);
+    const server = await serveSubgraph(module, platform, port, `SUBGRAPH_${module.name.toUpperCase()}_URL`);
     const stopBackground = background?.(platform) ?? (async () => {});
     return async () => {
       await stopBackground();

@@ -5,7 +5,7 @@ import type { TenantPrisma } from '@studyspot/db';
 import { topics, type SubgraphContext } from '@studyspot/runtime';
 import { canSeeLibrary, type Scope } from './access.ts';
 import { fail, violation } from './errors.ts';
-import { daysBetween, istDay } from './time.ts';
+import { addDays, daysBetween, istDay } from './time.ts';
 
 export const HOLD_HOURS = 24;
 const LIVE = ['HELD', 'ACTIVE', 'PAUSED'] as const;
@@ -83,14 +83,16 @@ export async function allocateSeat(ctx: SubgraphContext, s: Scope, input: NewAll
 export const createDayPass = (ctx: SubgraphContext, s: Scope, input: { studentId: string; seatId: string; shiftId: string; date: Date; pricePaise: number }) =>
   allocateSeat(ctx, s, { ...input, startDate: input.date, endDate: input.date, kind: 'DAY_PASS' });
 
-async function update(ctx: SubgraphContext, s: Scope, id: string, check: (a: NonNullable<Awaited<ReturnType<typeof visibleAllocation>>>) => string | null, data: object, event: string) {
+type Allocation = NonNullable<Awaited<ReturnType<typeof visibleAllocation>>>;
+
+async function update(ctx: SubgraphContext, s: Scope, id: string, check: (a: Allocation) => string | null, data: object | ((a: Allocation) => object), event: string) {
   const a = await visibleAllocation(s, id);
   if (!a) return fail('NOT_FOUND', 'No such allocation');
   const problem = check(a);
   if (problem) return fail('INVALID_STATE', problem);
   try {
-    // Conditional on the status read, so a concurrent change cannot be overwritten.
-    const done = await s.db.seatAllocation.updateMany({ where: { id, status: a.status }, data });
+    // Conditional on the status and end date read, so a concurrent change cannot be overwritten.
+    const done = await s.db.seatAllocation.updateMany({ where: { id, status: a.status, endDate: a.endDate }, data: typeof data === 'function' ? data(a) : data });
     if (done.count !== 1) return fail('INVALID_STATE', 'The allocation changed meanwhile; try again');
   } catch (err) {
     if (violation(err) === 'exclusion') return unavailable();
@@ -112,6 +114,13 @@ export async function changeSeat(ctx: SubgraphContext, s: Scope, id: string, sea
   return update(ctx, s, id, live, { seatId }, 'ALLOCATION_SEAT_CHANGED');
 }
 
+/** Days of a pause, both ends included. */
+const pauseDays = (from: Date, until: Date) => daysBetween(from, until) + 1;
+
+/**
+ * A paused student loses no paid day: the end date moves later by the days paused (the seat must be
+ * free for them, else SEAT_UNAVAILABLE). Resuming early gives back the days not taken.
+ */
 export function pauseAllocation(ctx: SubgraphContext, s: Scope, id: string, from: Date, until: Date) {
   if (until < from) return fail('INVALID_INPUT', 'until is before from', 'until');
   return update(
@@ -119,13 +128,25 @@ export function pauseAllocation(ctx: SubgraphContext, s: Scope, id: string, from
     s,
     id,
     (a) => live(a) ?? (a.status === 'PAUSED' ? 'The allocation is paused already' : from < a.startDate || until > a.endDate ? 'The pause must lie within the allocation' : null),
-    { status: 'PAUSED', pausedFrom: from, pausedUntil: until },
+    (a) => ({ status: 'PAUSED', pausedFrom: from, pausedUntil: until, endDate: addDays(a.endDate, pauseDays(from, until)) }),
     'ALLOCATION_PAUSED',
   );
 }
 
-export const resumeAllocation = (ctx: SubgraphContext, s: Scope, id: string) =>
-  update(ctx, s, id, (a) => (a.status === 'PAUSED' ? null : 'The allocation is not paused'), { status: 'ACTIVE', pausedFrom: null, pausedUntil: null }, 'ALLOCATION_RESUMED');
+export const resumeAllocation = (ctx: SubgraphContext, s: Scope, id: string, today = istDay()) =>
+  update(
+    ctx,
+    s,
+    id,
+    (a) => (a.status === 'PAUSED' ? null : 'The allocation is not paused'),
+    (a) => {
+      // Days of the pause from today on were never taken: the end date moves back by them.
+      const { pausedFrom: from, pausedUntil: until } = a;
+      const unused = from && until && today <= until ? pauseDays(today > from ? today : from, until) : 0;
+      return { status: 'ACTIVE', pausedFrom: null, pausedUntil: null, endDate: addDays(a.endDate, -unused) };
+    },
+    'ALLOCATION_RESUMED',
+  );
 
 export function extendAllocation(ctx: SubgraphContext, s: Scope, id: string, endDate: Date) {
   return update(

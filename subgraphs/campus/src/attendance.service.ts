@@ -2,10 +2,11 @@
 // check-out by QR or by staff, closing forgotten visits at closing time, history with absence
 // streaks, and occupancy now and over a day. Every check-in and check-out is published as an event.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { notFound, topics, type SubgraphContext } from '@studyspot/runtime';
+import { badInput, notFound, topics, type SubgraphContext } from '@studyspot/runtime';
 import { canSeeLibrary, requireLibrary, type Scope } from './access.ts';
 import { fail, violation } from './errors.ts';
-import { addDays, inShift, istDay, istDayStart, istInstant, istMinuteOfDay, parseTime } from './time.ts';
+import { closingFor, nextOpening, sessionAt, type WeekdayHours } from './opening-hours.ts';
+import { addDays, daysBetween, inShift, istDay, istDayStart, istMinuteOfDay } from './time.ts';
 
 export const KIOSK_TOKEN_TTL_SECONDS = 60;
 export const KIOSK_REFRESH_SECONDS = 30;
@@ -65,7 +66,20 @@ async function publish(ctx: SubgraphContext, s: Scope, libraryId: string, type: 
   await ctx.events.publish(topics.library(s.tenantId, libraryId), { type, libraryId, visitId: visit.id, studentId: visit.studentId, seatId: visit.seatId, at: new Date().toISOString() });
 }
 
+/** Check-ins are taken while the library is open, give or take the configured grace. */
+async function closedNow(ctx: SubgraphContext, s: Scope, libraryId: string) {
+  const library = await s.db.library.findUnique({ where: { id: libraryId }, select: { openingHours: true } });
+  const hours = (library?.openingHours as WeekdayHours[] | null) ?? [];
+  const now = new Date();
+  if (sessionAt(hours, now, ctx.platform.config.checkInGraceMinutes)) return null;
+  const next = nextOpening(hours, now);
+  const when = next ? ` It opens ${next.toLocaleString('en-IN', { timeZone: 'Asia/Kolkata', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false })} IST.` : '';
+  return fail('LIBRARY_CLOSED', `The library is closed now.${when}`);
+}
+
 async function checkIn(ctx: SubgraphContext, s: Scope, studentId: string, libraryId: string, source: 'KIOSK_QR' | 'STAFF') {
+  const closed = await closedNow(ctx, s, libraryId);
+  if (closed) return closed;
   const allocation = await allocationForNow(s, studentId, libraryId);
   if (!allocation) return fail('NO_ACTIVE_ALLOCATION', 'No seat or day pass in this library for today');
   try {
@@ -123,12 +137,11 @@ export async function markAttendance(ctx: SubgraphContext, s: Scope, studentId: 
 /** Closes visits still open after the library's closing time on their day. Returns how many. */
 export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, libraryId: string, now = new Date()) {
   const library = await requireLibrary(s, libraryId);
-  const hours = (library.openingHours as { weekday: number; closes: string }[] | null) ?? [];
+  const hours = (library.openingHours as WeekdayHours[] | null) ?? [];
   const open = await s.db.visit.findMany({ where: { libraryId, checkedOutAt: null } });
   let closed = 0;
   for (const v of open) {
-    const closes = parseTime(hours.find((h) => h.weekday === v.day.getUTCDay())?.closes ?? '23:59') ?? 1439;
-    const closingAt = istInstant(v.day, closes);
+    const closingAt = closingFor(hours, v.checkedInAt, v.day, ctx.platform.config.checkInGraceMinutes);
     if (closingAt > now) continue;
     const done = await s.db.visit.updateMany({ where: { id: v.id, checkedOutAt: null }, data: { checkedOutAt: closingAt, autoClosed: true } });
     if (done.count === 1) {
@@ -140,10 +153,14 @@ export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, library
 }
 
 /** Visits between two days, and absences: days the student held a live seat and did not come. */
+/** The longest range a history covers. */
+export const MAX_HISTORY_DAYS = 366;
+
 export async function attendanceHistory(s: Scope, studentId: string, from?: Date | null, to?: Date | null) {
   const today = istDay();
   const end = to && to < today ? to : today;
   const start = from ?? addDays(end, -29);
+  if (daysBetween(start, end) >= MAX_HISTORY_DAYS) throw badInput(`from and to may span at most ${MAX_HISTORY_DAYS} days`, 'from');
   const [visits, allocations] = await Promise.all([
     s.db.visit.findMany({ where: { studentId, day: { gte: start, lte: end } }, orderBy: { checkedInAt: 'desc' } }),
     s.db.seatAllocation.findMany({ where: { studentId, status: { in: ['ACTIVE', 'PAUSED'] }, startDate: { lte: end }, endDate: { gte: start } } }),

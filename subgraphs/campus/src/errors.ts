@@ -11,7 +11,8 @@ export type CampusErrorCode =
   | 'NO_ACTIVE_ALLOCATION'
   | 'ALREADY_CHECKED_IN'
   | 'NOT_CHECKED_IN'
-  | 'SHIFT_IN_USE';
+  | 'SHIFT_IN_USE'
+  | 'LIBRARY_CLOSED';
 
 export interface CampusUserError {
   code: CampusErrorCode;

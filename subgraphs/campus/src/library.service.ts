@@ -2,7 +2,7 @@
 import { AppError, KEYSET_ORDER, paginate, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
 import { visibleLibrary, type Scope } from './access.ts';
 import { campusError, fail, type CampusUserError } from './errors.ts';
-import { parseTime } from './time.ts';
+import { hoursProblem } from './opening-hours.ts';
 
 export interface OpeningHoursInput {
   weekday: number;
@@ -52,10 +52,9 @@ function validate(input: LibraryInput, creating: boolean): LibraryData | CampusU
   if (input.openingHours) {
     const seen = new Set<number>();
     for (const [i, h] of input.openingHours.entries()) {
-      const opens = parseTime(h.opens);
-      const closes = parseTime(h.closes);
       if (!Number.isInteger(h.weekday) || h.weekday < 0 || h.weekday > 6 || seen.has(h.weekday)) return campusError('INVALID_INPUT', 'weekday must be 0-6, each at most once', 'input', 'openingHours', String(i));
-      if (opens === null || closes === null || closes <= opens) return campusError('INVALID_INPUT', 'opens and closes are HH:MM with closes after opens', 'input', 'openingHours', String(i));
+      const problem = hoursProblem(h);
+      if (problem) return campusError('INVALID_INPUT', problem, 'input', 'openingHours', String(i));
       seen.add(h.weekday);
     }
     out.openingHours = [...input.openingHours].sort((a, b) => a.weekday - b.weekday);

@@ -120,6 +120,8 @@ export const resolvers: Resolvers = {
     occupancyTimeline: async (_p, a: { libraryId: string; date: Date }, ctx) => attendance.occupancyTimeline(await scope(ctx), a.libraryId, a.date),
     studentAttendance: async (_p, a: { studentId: string; from?: Date | null; to?: Date | null }, ctx) => {
       const s = await scope(ctx);
+      // An unknown student (or one outside the caller's branches) has no history: null, like student(id).
+      if (!isUuid(a.studentId) || !(await students.visibleStudent(s, a.studentId))) return null;
       const h = await attendance.attendanceHistory(s, a.studentId, a.from, a.to);
       return { ...h, visits: tagAll(s.tenantId, h.visits) };
     },

@@ -1,0 +1,69 @@
+// When a library is open: one notion for hours validation, check-ins and the overdue-visit sweep.
+// A weekday's hours may close after midnight (06:00–02:00 closes at 02:00 the next day), like shifts;
+// a library with no hours at all is open around the clock; a weekday without an entry is closed.
+import { addDays, istDay, istInstant, parseTime } from './time.ts';
+
+export interface WeekdayHours {
+  weekday: number;
+  opens: string;
+  closes: string;
+}
+
+export interface Session {
+  opensAt: Date;
+  closesAt: Date;
+}
+
+/** Why a library's hours are unusable, or null. Closing before opening means after midnight. */
+export function hoursProblem(h: WeekdayHours): string | null {
+  const opens = parseTime(h.opens);
+  const closes = parseTime(h.closes);
+  if (opens === null || closes === null) return 'opens and closes are HH:MM';
+  if (opens === closes) return 'opens and closes must differ (an earlier closing time means after midnight)';
+  return null;
+}
+
+/** The session that starts on IST day `day` (a date-only value), or null when closed that weekday. */
+export function sessionOn(hours: readonly WeekdayHours[], day: Date): Session | null {
+  if (!hours.length) return { opensAt: istInstant(day, 0), closesAt: istInstant(addDays(day, 1), 0) };
+  const h = hours.find((x) => x.weekday === day.getUTCDay());
+  const opens = h && parseTime(h.opens);
+  const closes = h && parseTime(h.closes);
+  if (opens == null || closes == null) return null;
+  return { opensAt: istInstant(day, opens), closesAt: istInstant(closes > opens ? day : addDays(day, 1), closes) };
+}
+
+/**
+ * The session open at `at`, allowing `graceMinutes` before opening and after closing; null when the
+ * library is closed then. Yesterday's session counts too: it may run past midnight.
+ */
+export function sessionAt(hours: readonly WeekdayHours[], at: Date, graceMinutes = 0): Session | null {
+  const grace = graceMinutes * 60_000;
+  const today = istDay(at);
+  for (const day of [today, addDays(today, -1)]) {
+    const s = sessionOn(hours, day);
+    if (s && at.getTime() >= s.opensAt.getTime() - grace && at.getTime() < s.closesAt.getTime() + grace) return s;
+  }
+  return null;
+}
+
+/** The next opening after `at` (within a week), for "closed now, opens at …" messages. */
+export function nextOpening(hours: readonly WeekdayHours[], at: Date): Date | null {
+  const today = istDay(at);
+  for (let i = 0; i <= 7; i++) {
+    const s = sessionOn(hours, addDays(today, i));
+    if (s && s.opensAt > at) return s.opensAt;
+  }
+  return null;
+}
+
+/**
+ * When a visit left open is closed by the sweep: at the end of the session it began in, or, for a
+ * visit that began while the library was closed (a staff correction), at the end of its day.
+ */
+export function closingFor(hours: readonly WeekdayHours[], checkedInAt: Date, day: Date, graceMinutes: number): Date {
+  const session = sessionAt(hours, checkedInAt, graceMinutes);
+  if (session) return session.closesAt;
+  const sameDay = sessionOn(hours, day)?.closesAt;
+  return sameDay && sameDay > checkedInAt ? sameDay : istInstant(day, 1439);
+}
