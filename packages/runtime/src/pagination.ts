@@ -1,4 +1,5 @@
 // Relay connections with keyset pagination on (createdAt, id): stable under inserts, no OFFSET scans.
+import { isUuid } from './context.ts';
 import { badInput } from './errors.ts';
 
 export const MAX_PAGE_SIZE = 100;
@@ -23,12 +24,21 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
 }
 
+/** A cursor this API handed out: an ISO timestamp and a row id. Anything else is BAD_USER_INPUT. */
 export function decodeCursor(cursor: string): Cursor {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw badInput('Invalid cursor', 'after');
+  const [iso, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = iso && ISO.test(iso) ? new Date(iso) : new Date(NaN);
+  if (!id || extra !== undefined || !isUuid(id) || Number.isNaN(createdAt.getTime())) throw badInput('Invalid cursor: pass an endCursor this API returned', 'after');
   return { createdAt, id };
 }
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A `where` value for an id column: the id itself, or one that matches nothing when the text cannot
+ * be an id (PostgreSQL would refuse it as a uuid). A filter by an id that names nothing finds nothing.
+ */
+export const idFilter = (id: string): string | { in: string[] } => (isUuid(id) ? id : { in: [] });
 
 export function pageSize(first: number | null | undefined): number {
   if (first == null) return DEFAULT_PAGE_SIZE;

@@ -1,5 +1,5 @@
 // Campus resolvers: read the context and arguments, call a service, tag rows with their tenant.
-import { DateScalar, DateTimeScalar, isUuid, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { DateScalar, DateTimeScalar, idFilter, isUuid, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { scope, canSeeLibrary, visibleLibrary, type Scope } from './access.ts';
 import * as allocations from './allocation.service.ts';
 import { campusAnalytics, tenantCounts } from './analytics.service.ts';
@@ -46,7 +46,7 @@ const studentsPage = (s: Scope, args: ConnectionArgs, f: { search?: string | nul
           AND: [
             where,
             s.libraryIds ? { OR: [{ libraryId: { in: s.libraryIds } }, { libraryId: null }] } : {},
-            f.libraryId ? { libraryId: f.libraryId } : {},
+            f.libraryId ? { libraryId: idFilter(f.libraryId) } : {},
             f.status ? { status: f.status } : {},
             search ? { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, { phone: { contains: search.replace(/\D/g, '') || search } }] } : {},
           ],

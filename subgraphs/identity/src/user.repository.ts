@@ -1,6 +1,6 @@
 // The only code in identity that reads or writes accounts, sessions, OTPs and the audit log.
 import type { CorePrisma } from '@studyspot/db';
-import { KEYSET_ORDER, KEYSET_ORDER_DESC } from '@studyspot/runtime';
+import { idFilter, KEYSET_ORDER, KEYSET_ORDER_DESC } from '@studyspot/runtime';
 
 export const USER_SELECT = {
   id: true,
@@ -45,7 +45,7 @@ export function listUsers(core: CorePrisma, take: number, where: object, filter:
       AND: [
         where,
         filter.role ? { role: filter.role } : {},
-        filter.tenantId ? { tenantId: filter.tenantId } : {},
+        filter.tenantId ? { tenantId: idFilter(filter.tenantId) } : {},
         filter.active != null ? { active: filter.active } : {},
         search ? { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, { email: { contains: search.toLowerCase() } }] } : {},
       ],
@@ -114,8 +114,8 @@ export function listAuditLogs(core: CorePrisma, take: number, where: object, f: 
     where: {
       AND: [
         where,
-        f.tenantId ? { tenantId: f.tenantId } : {},
-        f.actorId ? { actorId: f.actorId } : {},
+        f.tenantId ? { tenantId: idFilter(f.tenantId) } : {},
+        f.actorId ? { actorId: idFilter(f.actorId) } : {},
         f.action ? { action: f.action } : {},
         f.targetId ? { targetId: f.targetId } : {},
         f.since ? { createdAt: { gte: f.since } } : {},
