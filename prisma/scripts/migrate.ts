@@ -13,6 +13,7 @@ try {
   const core = await openCoreClient(target, { poolMax: 2 });
   try {
     const reports = await migrateAllTenants(server, core.prisma, {
+      all: true,
       onReport: (r) =>
         console.log(`tenant ${r.slug}: ${r.error ? `FAILED ${r.error}` : r.applied.length ? `applied ${r.applied.join(', ')}` : 'up to date'}`),
     });

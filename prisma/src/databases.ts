@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { CorePrisma } from './clients.ts';
 import { openTenantClient } from './clients.ts';
-import { applyMigrations, schemaLocation, type SchemaLocation } from './migrations.ts';
+import { applyMigrations, latestMigration, schemaLocation, type SchemaLocation } from './migrations.ts';
 import { assertDatabaseName, createDatabase, siblingDatabaseUrl, type DatabaseTarget } from './targets.ts';
 import { TenantClientCache, type TenantClientCacheOptions, type TenantStatus } from './tenant-clients.ts';
 
@@ -57,13 +57,21 @@ export interface TenantMigrationReport {
 }
 
 /** Applies pending tenant migrations to every tenant database that exists, a few at a time. */
+/**
+ * Applies pending tenant migrations. Each tenant row records the last migration its database has
+ * (`schema_version`), so by default only tenants behind the folder's latest are opened at all: a
+ * start-up with every tenant up to date costs one core query, however many tenants there are.
+ * `all` checks every tenant's own `_prisma_migrations` (what `pnpm db:migrate` does).
+ */
 export async function migrateAllTenants(
   server: DatabaseServer,
   core: CorePrisma,
-  opts: { concurrency?: number; onReport?: (r: TenantMigrationReport) => void; location?: SchemaLocation } = {},
+  opts: { concurrency?: number; onReport?: (r: TenantMigrationReport) => void; location?: SchemaLocation; all?: boolean } = {},
 ): Promise<TenantMigrationReport[]> {
+  const location = opts.location ?? schemaLocation('tenant');
+  const latest = await latestMigration(location);
   const tenants = await core.tenant.findMany({
-    where: { status: { in: ['ACTIVE', 'SUSPENDED'] } },
+    where: { status: { in: ['ACTIVE', 'SUSPENDED'] }, ...(opts.all || !latest ? {} : { OR: [{ schemaVersion: null }, { schemaVersion: { not: latest } }] }) },
     select: { id: true, slug: true, dbName: true, dbUrl: true },
     orderBy: { createdAt: 'asc' },
   });
@@ -74,7 +82,8 @@ export async function migrateAllTenants(
       const t = tenants[next++]!;
       let report: TenantMigrationReport;
       try {
-        const applied = await applyMigrations(tenantTarget(server, t), opts.location ?? schemaLocation('tenant'));
+        const applied = await applyMigrations(tenantTarget(server, t), location);
+        await core.tenant.update({ where: { id: t.id }, data: { schemaVersion: latest } });
         report = { tenantId: t.id, slug: t.slug, applied };
       } catch (err) {
         report = { tenantId: t.id, slug: t.slug, applied: [], error: (err as Error).message };

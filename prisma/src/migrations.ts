@@ -79,6 +79,8 @@ export async function applyMigrations(target: DatabaseTarget, loc: SchemaLocatio
   const [schema, migrationsList] = await Promise.all([readSchema(loc.schemaPath), cachedMigrationList(loc.migrationsDir)]);
   const db = await openDatabase(target, { poolMax: 1 });
   try {
+    // Up to date (the usual case at start-up): one query instead of loading the WASM schema engine.
+    if (!opts.rollBackFailed && (await allApplied(db, migrationsList))) return [];
     const out = await withSchemaEngine(schema, db.adapter, async (engine) => {
       if (opts.rollBackFailed) {
         const history = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTERS });
@@ -90,6 +92,25 @@ export async function applyMigrations(target: DatabaseTarget, loc: SchemaLocatio
   } finally {
     await db.close();
   }
+}
+
+/** Whether every migration of the folder is recorded as finished (and none failed) in `_prisma_migrations`. */
+async function allApplied(db: Awaited<ReturnType<typeof openDatabase>>, list: MigrationList): Promise<boolean> {
+  try {
+    const rows = await db.query<{ migration_name: string; ok: boolean }>(
+      'select migration_name, finished_at is not null and rolled_back_at is null as ok from _prisma_migrations',
+    );
+    if (rows.some((r) => !r.ok && !rows.some((o) => o.ok && o.migration_name === r.migration_name))) return false;
+    const done = new Set(rows.filter((r) => r.ok).map((r) => r.migration_name));
+    return list.migrationDirectories.every((d) => done.has(d.path));
+  } catch {
+    return false; // no _prisma_migrations yet: a new database
+  }
+}
+
+/** The newest migration of a folder: what a database at the latest schema has applied last. */
+export async function latestMigration(loc: SchemaLocation): Promise<string | null> {
+  return (await cachedMigrationList(loc.migrationsDir)).migrationDirectories.at(-1)?.path ?? null;
 }
 
 function timestamp(d = new Date()): string {

@@ -19,6 +19,8 @@ export interface OpenDatabase {
   adapter: SqlMigrationAwareDriverAdapterFactory;
   /** Runs one SQL statement; used for health checks. */
   ping(): Promise<void>;
+  /** Runs one read-only query (migration bookkeeping). */
+  query<R>(sql: string): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -153,6 +155,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     return {
       adapter: new PrismaPGlite(db),
       ping: async () => void (await db.query('select 1')),
+      query: async <R>(sql: string) => (await db.query<R>(sql)).rows,
       close: async () => {
         if (closed) return;
         closed = true;
@@ -172,6 +175,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   return {
     adapter: new PrismaPg(pool),
     ping: async () => void (await pool.query('select 1')),
+    query: async <R>(sql: string) => (await pool.query(sql)).rows as R[],
     close: async () => {
       if (closed) return;
       closed = true;

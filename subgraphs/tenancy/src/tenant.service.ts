@@ -5,7 +5,9 @@ import {
   CorePrismaNs,
   describeTarget,
   dropDatabase,
+  latestMigration,
   provisionTenantDatabase,
+  schemaLocation,
   tenantDatabaseName,
   tenantTarget,
   type CorePrisma,
@@ -89,7 +91,7 @@ export async function provisionDatabase(core: CorePrisma, server: DatabaseServer
     const reason = lines.slice(0, end === -1 ? 2 : end).map((l) => l.trim()).filter(Boolean).join(': ').slice(0, 500);
     return core.tenant.update({ where: { id: tenant.id }, data: { status: 'FAILED', failureReason: reason } });
   }
-  return core.tenant.update({ where: { id: tenant.id }, data: { status: 'ACTIVE', failureReason: null } });
+  return core.tenant.update({ where: { id: tenant.id }, data: { status: 'ACTIVE', failureReason: null, schemaVersion: await latestMigration(schemaLocation('tenant')) } });
 }
 
 export interface OwnerInput {
