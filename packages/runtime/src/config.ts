@@ -41,7 +41,7 @@ export interface Config {
   trustProxy: boolean;
   /** Tenant databases are named `<prefix>t_<slug>`. */
   tenantDatabasePrefix: string;
-  /** Prefix of every Redis key this deployment writes (rate limits, revocations). */
+  /** Prefix of every Redis key this deployment writes (rate limits). */
   redisKeyPrefix: string;
   /** Operation limits the gateway enforces before planning (see limits.ts). */
   limits: { signedIn: OperationLimits; anonymous: OperationLimits };
