@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KeyRing, signAccessToken } from '@studyspot/runtime';
+import { whenReady } from './ready.ts';
 
 const MAIN = fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url));
 const N = 100;
@@ -18,22 +19,12 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const dataDir = mkdtempSync(join(tmpdir(), 'studyspot-bench-abuse-'));
 const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
   env: { ...process.env, STUDYSPOT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '', REDIS_URL: '' },
-  stdio: ['ignore', 'pipe', 'inherit'],
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
 try {
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('not ready in 180 s')), 180_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ready at (\S+)/.exec(out);
-      if (m && out.includes('More: pnpm run token')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`gateway exited ${code}`)));
-  });
+  const ready = await whenReady(child);
+  const { url } = ready;
+  const out = ready.out();
   const owner = /OWNER of demo: (\S+)/.exec(out)![1]!;
   const tenantId = /--tenant (\S+)/.exec(out)![1]!;
   const secrets = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { jwtKeys: string };

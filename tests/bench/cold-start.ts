@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { whenReady } from './ready.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const QUERY = '{ currentTenant { name libraries { edges { node { name seatCount students(first: 5) { edges { node { name payments { edges { node { amountPaise } } } } } } } } } } }';
@@ -52,22 +53,8 @@ async function start(dataDir: string): Promise<Run> {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('not ready in 180 s')), 180_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ready at (\S+)/.exec(out);
-      if (m && out.includes('More: pnpm run token')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err || out}`)));
-  });
-  return { child, url, out, readyMs: performance.now() - t0 };
+  const { url, out } = await whenReady(child);
+  return { child, url, out: out(), readyMs: performance.now() - t0 };
 }
 
 async function stop(run: Run): Promise<void> {
