@@ -3,11 +3,11 @@
 // opens with every acknowledged write; a second process on the same directory is refused with one
 // line naming the holder, and starts once the holder is gone (the lock is never left stale).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { coreTarget, migrateCore, openCoreClient } from '@studyspot/db';
+import { coreTarget, migrateCore, openCoreClient, openDatabase } from '@studyspot/db';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const WRITER = fileURLToPath(new URL('./support/embedded-writer.ts', import.meta.url));
@@ -62,6 +62,22 @@ async function persisted(ids: string[]): Promise<{ missing: string[]; rows: numb
 }
 
 describe('embedded data durability', () => {
+  it('names a directory it cannot open, and leaves it untouched, instead of a bare Aborted()', async () => {
+    const dir = join(root, 'damaged');
+    const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+    await db.ping();
+    await db.close();
+    // Destroy the WAL: PostgreSQL can no longer find its checkpoint record.
+    const wal = readdirSync(join(dir, 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f));
+    for (const f of wal) writeFileSync(join(dir, 'pg_wal', f), Buffer.alloc(16 * 1024 * 1024));
+    const before = readdirSync(dir).sort();
+    await expect(openDatabase({ kind: 'pglite', dataDir: dir })).rejects.toThrow(new RegExp(`^cannot open the embedded database at ${dir} \\(PGlite: .*\\)\\. It was left untouched`));
+    // PostgreSQL leaves its pid file behind (harmless: a SIGKILLed holder leaves one too); nothing else changes.
+    expect(readdirSync(dir).filter((f) => !before.includes(f) && f !== 'postmaster.pid')).toEqual([]);
+    // The failed open released the directory's lock: a second attempt says the same, not "in use".
+    await expect(openDatabase({ kind: 'pglite', dataDir: dir })).rejects.toThrow(/cannot open the embedded database/);
+  });
+
   it('survives SIGKILL during writes, round after round, with every acknowledged write', async () => {
     const acked: string[] = [];
     const ROUNDS = 10;
