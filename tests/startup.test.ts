@@ -89,7 +89,7 @@ describe('pnpm start', () => {
     await failsWith({ STUDYSPOT_DATA_DIR: dataDir, PORT: '0' }, new RegExp(`^studyspot: STUDYSPOT_DATA_DIR: .* is in use by process ${first.child.pid} \\(`));
     expect((await gql(url, q, { token })).data).toEqual(r.data);
     first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    expect(await first.exited, first.err()).toBe(0);
 
     const second = start({ STUDYSPOT_DATA_DIR: dataDir, PORT: '0' });
     const url2 = await second.ready;
@@ -97,7 +97,7 @@ describe('pnpm start', () => {
     const token2 = /OWNER of demo: (\S+)/.exec(second.out())![1]!;
     expect((await gql(url2, q, { token: token2 })).data).toEqual(r.data);
     second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.err()).toBe(0);
   });
 
   it('walks the sign-in story over HTTP with the printed demo logins', async () => {
@@ -139,7 +139,7 @@ describe('pnpm start', () => {
     expect(Date.now() - t0).toBeLessThan(1_100);
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['TENANT_SUSPENDED']);
     run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(0);
+    expect(await run.exited, run.err()).toBe(0);
   });
 
   it('names DATABASE_URL in one line when the server does not answer', () =>

@@ -69,6 +69,8 @@ export async function startGateway(platform: Platform, port = platform.config.po
     gateway,
     formatError: maskError,
     includeStacktraceInErrorResponses: false,
+    // runMain owns SIGINT/SIGTERM: two handlers stopping the same server deadlocked until the forced exit.
+    stopOnTerminationSignals: false,
     // Introspection is decided per request by the guard: production refuses it to anonymous callers.
     introspection: true,
     // Every request must carry its document, so the guard measures what runs.

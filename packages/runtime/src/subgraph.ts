@@ -97,6 +97,8 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     schema: buildSubgraph(module),
     formatError: maskError,
     includeStacktraceInErrorResponses: false,
+    // runMain owns SIGINT/SIGTERM: two handlers stopping the same server deadlocked until the forced exit.
+    stopOnTerminationSignals: false,
     plugins: [
       errorLoggingPlugin(),
       {
