@@ -17,8 +17,6 @@ export interface GatewayContext {
   /** Who is asking; replaced when a sign-in inside the operation issues a token (signed-in.ts). */
   identity: RequestIdentity;
   logger: Logger;
-  /** What the operation guard measured, for logs. */
-  operation?: { cost: number; depth: number; fields: number };
 }
 
 const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message, { http: { status: 401 } });

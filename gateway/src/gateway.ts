@@ -98,8 +98,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
   });
   const context = async ({ req }: { req: express.Request }) => {
     const ctx = await buildGatewayContext(req, platform);
-    const admitted = admit(guard!, req, ctx, config.production);
-    if (admitted) ctx.operation = { cost: admitted.cost, depth: admitted.shape.depth, fields: admitted.shape.fields };
+    admit(guard!, req, ctx, config.production);
     return ctx;
   };
   app.use('/graphql', boundedJson(config), bodyErrors, expressMiddleware(apollo, { context }));
