@@ -2,6 +2,7 @@
 // in-process (embedded default, `pnpm start`) or over HTTP (`pnpm dev`, SUBGRAPH_MODE=remote).
 // A request goes: security headers and CORS → bounded JSON body → identity (context.ts) → operation
 // guard (limits, before parsing and planning) → Apollo Server validation → query plan → subgraphs.
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
@@ -9,7 +10,9 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import { receiptRouter, webhookRouter } from '@studyspot/billing';
 import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform, type SubgraphName } from '@studyspot/runtime';
+import { paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import express from 'express';
 import { SUPERGRAPH_PATH } from './compose.ts';
 import { buildGatewayContext, type GatewayContext } from './context.ts';
@@ -26,7 +29,25 @@ export interface GatewayServer {
   http: Server;
   url: string;
   port: number;
+  /** The payment gateway simulators this gateway serves (outside production, when no provider URL is set). */
+  simulators: PaymentSimulators | null;
   close(): Promise<void>;
+}
+
+/**
+ * Outside production, a provider without a configured API URL is this deployment's own simulator,
+ * served here under /_simulators. Its test accounts are derived (from GATEWAY_SECRET), so they
+ * survive restarts and send their webhooks to this gateway.
+ */
+function mountSimulators(app: express.Express, platform: Platform): PaymentSimulators | null {
+  const { config } = platform;
+  if (config.production || (config.payments.razorpayUrl && config.payments.cashfreeUrl)) return null;
+  const sims = paymentSimulators();
+  const derived = { secret: createHmac('sha256', config.gatewaySecret).update('studyspot-simulators').digest('base64url'), webhookBase: () => platform.publicUrl };
+  sims.razorpay.state.derived = derived;
+  sims.cashfree.state.derived = derived;
+  app.use(sims.router);
+  return sims;
 }
 
 async function subgraphsReady(platform: Platform): Promise<Record<string, string>> {
@@ -102,14 +123,21 @@ export async function startGateway(platform: Platform, port = platform.config.po
     return ctx;
   };
   app.use('/graphql', boundedJson(config), bodyErrors, expressMiddleware(apollo, { context }));
+  // Payment providers call back here (raw bodies, signatures checked); receipts open from signed links.
+  app.use('/webhooks', webhookRouter(platform));
+  app.use('/receipts', receiptRouter(platform));
+  const simulators = mountSimulators(app, platform);
   finalHandlers(app, (err) => platform.logger.error({ err }, 'unexpected HTTP error'));
 
   const bound = await listen(http, port);
+  if (!config.publicUrl) platform.publicUrl = `http://localhost:${bound}`;
   return {
     http,
     port: bound,
     url: `http://localhost:${bound}/graphql`,
+    simulators,
     close: async () => {
+      await Promise.all([simulators?.razorpay.state.settled(), simulators?.cashfree.state.settled()]);
       await apollo.stop();
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));
     },

@@ -3,9 +3,10 @@
 import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
 import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken } from '@studyspot/runtime';
+import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startGateway } from './gateway.ts';
-import { DEMO_SLUG, readDemoLogins, seedDemo } from './seed.ts';
+import { connectDemoGateways, DEMO_SLUG, readDemoLogins, seedDemo } from './seed.ts';
 
 await runMain('studyspot', async () => {
   const config = loadConfig();
@@ -23,8 +24,10 @@ await runMain('studyspot', async () => {
     for (const r of reports.filter((x) => x.error)) logger.error({ tenant: r.slug, error: r.error }, 'tenant migration failed');
     const seeded = config.seedDemo && (await seedDemo(platform));
     const server = await startGateway(platform);
-    // In the one-process layout the gateway process also runs campus's background sweep.
-    const stopSweeper = config.subgraphMode === 'local' ? startCampusSweeper(platform) : async () => {};
+    if (seeded) await connectDemoGateways(platform, server.simulators);
+    // In the one-process layout the gateway process also runs the subgraphs' background sweeps.
+    const sweepers = config.subgraphMode === 'local' ? [startCampusSweeper(platform), startBillingSweeper(platform)] : [];
+    const stopSweeper = async () => void (await Promise.all(sweepers.map((stop) => stop())));
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);
     if (!config.production) await printDevAccess(platform, seeded);

@@ -3,7 +3,10 @@
 // kept in .data/demo-logins.json so each start can print working logins.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConfigError, generatePassword, hashPassword, type Platform } from '@studyspot/runtime';
+import { billingScope, connectAccount, recordPayment } from '@studyspot/billing';
+import { syncAllocationDues } from '@studyspot/billing/dues';
+import { addDays, ConfigError, generatePassword, hashPassword, istDay, subgraphContext, type Platform } from '@studyspot/runtime';
+import type { PaymentSimulators } from '@studyspot/simulators';
 import { provisionTenant } from '@studyspot/tenancy';
 
 export const DEMO_SLUG = 'demo';
@@ -59,8 +62,8 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
   );
   if (!('tenant' in result) || result.tenant.status !== 'ACTIVE') throw new Error(`demo seed failed: ${JSON.stringify(result.userErrors)}`);
   const tenant = result.tenant;
-  await platform.core.user.create({ data: { name: 'Platform Admin', email: 'admin@studyspot.local', role: 'SUPER_ADMIN', passwordHash: await hashPassword(adminPassword) } });
-  await platform.tenants.withTenant(tenant.id, async (db) => {
+  const admin = await platform.core.user.create({ data: { name: 'Platform Admin', email: 'admin@studyspot.local', role: 'SUPER_ADMIN', passwordHash: await hashPassword(adminPassword) } });
+  const allocations = await platform.tenants.withTenant(tenant.id, async (db) => {
     const library = await db.library.create({
       data: {
         name: 'Sunrise Reading Room',
@@ -85,15 +88,52 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
         { libraryId: library.id, name: 'Evening', startMinute: 840, endMinute: 1320, monthlyPricePaise: 90_000 },
       ],
     });
-    const today = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
+    const today = istDay();
+    // Two full billing months.
+    const twoMonths = addDays(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 2, today.getUTCDate())), -1);
+    const out: { allocationId: string; studentId: string }[] = [];
     for (const [i, name] of names.entries()) {
       const student = await db.student.create({ data: { name, phone: phones[i]!, libraryId: library.id, preparingFor: i % 2 ? 'MPSC' : 'UPSC CSE' } });
-      await db.seatAllocation.create({
-        data: { libraryId: library.id, seatId: seats[i]!.id, shiftId: fullDay.id, studentId: student.id, startDate: today, endDate: new Date(today.getTime() + 29 * 86_400_000), shiftStart: 360, shiftEnd: 1320, pricePaise: 150_000 },
+      const allocation = await db.seatAllocation.create({
+        data: { libraryId: library.id, seatId: seats[i]!.id, shiftId: fullDay.id, studentId: student.id, startDate: today, endDate: twoMonths, shiftStart: 360, shiftEnd: 1320, pricePaise: 150_000 },
       });
-      await db.payment.create({ data: { studentId: student.id, amountPaise: 150_000, status: 'CAPTURED', provider: i % 2 ? 'cashfree' : 'razorpay' } });
-      await db.notification.create({ data: { studentId: student.id, channel: 'sms', body: `Hi ${name.split(' ')[0]}, your seat fee of Rs 1500 is received.`, status: 'DELIVERED' } });
+      out.push({ allocationId: allocation.id, studentId: student.id });
+      if (i < 3) await db.notification.create({ data: { studentId: student.id, channel: 'sms', body: `Hi ${name.split(' ')[0]}, your seat fee of Rs 1500 is received.`, status: 'DELIVERED' } });
     }
+    return out;
   });
+  // Fees and payments go through billing's own services: two months of dues each; the first three
+  // students paid their first month at the desk (cash, UPI to the QR, a bank transfer).
+  const ctx = subgraphContext(platform, { requestId: 'seed', claims: { sub: admin.id, role: 'SUPER_ADMIN', tenantId: null }, actingTenantId: tenant.id });
+  try {
+    for (const a of allocations) await syncAllocationDues(ctx, tenant.id, a.allocationId);
+    const scope = await billingScope(ctx);
+    const methods = [{ method: 'CASH' as const }, { method: 'UPI_QR' as const, reference: 'UPI-DEMO-0001' }, { method: 'BANK_TRANSFER' as const, reference: 'NEFT-DEMO-0001' }];
+    for (const [i, m] of methods.entries()) await recordPayment(scope, { studentId: allocations[i]!.studentId, amountPaise: 150_000, ...m });
+  } finally {
+    await ctx.dispose();
+  }
   return true;
+}
+
+/**
+ * The demo tenant's Razorpay and Cashfree accounts on the gateway's own simulators (the seed's fee
+ * figures: Razorpay 2% + ₹0, Cashfree 1.5% + ₹3, breakeven ₹600), connected through billing like an
+ * owner would. Runs after the gateway listens: connecting checks the credentials against it.
+ */
+export async function connectDemoGateways(platform: Platform, simulators: PaymentSimulators | null): Promise<void> {
+  if (!simulators) return;
+  const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true, webhookKey: true } });
+  if (!demo) return;
+  const ctx = subgraphContext(platform, { requestId: 'seed', claims: { sub: '00000000-0000-0000-0000-000000000000', role: 'SUPER_ADMIN', tenantId: null }, actingTenantId: demo.id });
+  try {
+    const scope = await billingScope(ctx);
+    for (const [provider, feePercentBp, feeFixedPaise] of [['razorpay', 200, 0], ['cashfree', 150, 300]] as const) {
+      const account = simulators[provider].state.credentialsFor(demo.webhookKey)!;
+      const r = await connectAccount(scope, { provider, keyId: account.keyId, keySecret: account.keySecret, webhookSecret: account.webhookSecret, feePercentBp, feeFixedPaise });
+      if (r.userErrors.length) throw new Error(`demo ${provider} account: ${r.userErrors[0]!.message}`);
+    }
+  } finally {
+    await ctx.dispose();
+  }
 }

@@ -8,6 +8,7 @@ import { KeyRing } from './auth.ts';
 
 import { ConfigError } from './config-error.ts';
 import { loadLimits, type OperationLimits } from './limits.ts';
+import { SecretBox } from './secret-box.ts';
 
 export { ConfigError };
 
@@ -54,6 +55,49 @@ export interface Config {
   logOtpCodes: boolean;
   /** Minutes before opening and after closing time a library still accepts check-ins. */
   checkInGraceMinutes: number;
+  /**
+   * Where payment providers and browsers reach this deployment (webhook URLs, receipt links).
+   * Null: http://localhost:<bound port>.
+   */
+  publicUrl: string | null;
+  payments: PaymentsConfig;
+}
+
+export interface PaymentsConfig {
+  /**
+   * API bases the provider SDKs use. Null (the default outside production): this deployment's own
+   * simulators, served by the gateway under /_simulators.
+   */
+  razorpayUrl: string | null;
+  cashfreeUrl: string | null;
+  /** A gateway call that takes longer fails over to the other gateway. */
+  timeoutMs: number;
+  /** Encrypts tenants' gateway secrets at rest. */
+  secrets: SecretBox;
+  /** Online orders still unpaid after this long are asked about at the provider (and settled or expired). */
+  reconcileAfterMinutes: number;
+}
+
+function payments(env: NodeJS.ProcessEnv, production: boolean, gatewaySecret: string): PaymentsConfig {
+  let secrets: SecretBox;
+  if (env.PAYMENT_SECRETS_KEYS) {
+    try {
+      secrets = SecretBox.parse(env.PAYMENT_SECRETS_KEYS);
+    } catch (err) {
+      throw new ConfigError('PAYMENT_SECRETS_KEYS', (err as Error).message);
+    }
+  } else if (production) {
+    throw new ConfigError('PAYMENT_SECRETS_KEYS', 'required in production (kid:base64 of 32 random bytes[,…]); it encrypts tenants\' gateway secrets');
+  } else {
+    secrets = SecretBox.derived(gatewaySecret);
+  }
+  return {
+    razorpayUrl: url(env, 'RAZORPAY_API_URL', ['http:', 'https:']) ?? (production ? 'https://api.razorpay.com' : null),
+    cashfreeUrl: url(env, 'CASHFREE_API_URL', ['http:', 'https:']) ?? (production ? 'https://api.cashfree.com/pg' : null),
+    timeoutMs: int(env, 'PAYMENT_GATEWAY_TIMEOUT_MS', 8_000, 100, 120_000),
+    secrets,
+    reconcileAfterMinutes: int(env, 'RECONCILE_AFTER_MINUTES', 30, 1, 7 * 24 * 60),
+  };
 }
 
 /** Where Apollo Sandbox (the landing page's embed and studio.apollographql.com) sends requests from. */
@@ -190,6 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: origins(env, production),
     logOtpCodes: otpLogging(env, production),
     checkInGraceMinutes: int(env, 'CHECK_IN_GRACE_MINUTES', 15, 0, 240),
+    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/$/, '') ?? null,
+    payments: payments(env, production, gatewaySecret),
   };
 }
 

@@ -21,3 +21,6 @@ export * from './sdl.ts';
 export * from './limits.ts';
 export * from './config-error.ts';
 export * from './input-rules.ts';
+export * from './secret-box.ts';
+export * from './days.ts';
+export * from './periodic.ts';

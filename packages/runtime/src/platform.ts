@@ -26,6 +26,11 @@ export interface Platform {
   revocations: RevocationList;
   rateLimiter: RateLimiter;
   otpSender: OtpSender;
+  /**
+   * Where providers and browsers reach this deployment (webhooks, receipt links, the simulators):
+   * PUBLIC_URL, else http://localhost:<port> — the gateway sets the port it actually bound.
+   */
+  publicUrl: string;
   /** Throws when a dependency does not answer; used by /readyz. */
   checkReady(): Promise<Record<string, 'ok' | string>>;
   close(): Promise<void>;
@@ -88,6 +93,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     revocations,
     rateLimiter: redis ? new FallbackRateLimiter(redis, new RedisRateLimiter(redis, config.redisKeyPrefix)) : new MemoryRateLimiter(),
     otpSender: new DevOtpSender(logger, config.production),
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     async checkReady() {
       const out: Record<string, string> = {};
       await Promise.all([

@@ -47,7 +47,18 @@ export const PERMISSIONS = [
   'tenant:analytics:read',
   /** A student's own seat, waitlist place and check-in. */
   'student:self',
+  /** Payments, receipts and refunds of the tenant. */
   'tenant:payments:read',
+  /** Record offline payments and open online payment orders for students. */
+  'tenant:payments:write',
+  /** Refund payments. */
+  'tenant:payments:refund',
+  /** Students' dues (the defaulters list). */
+  'tenant:dues:read',
+  /** Discounts and waivers on dues. */
+  'tenant:dues:write',
+  /** Payment gateway accounts, late-fee rules. */
+  'tenant:billing:settings',
   'tenant:notifications:read',
   /** Read and act on one's own account and session. */
   'self:read',
@@ -65,20 +76,24 @@ const TENANT_READ: Permission[] = [
   'tenant:libraries:read',
   'tenant:students:read',
   'tenant:payments:read',
+  'tenant:dues:read',
   'tenant:notifications:read',
   'tenant:allocations:read',
   'tenant:attendance:read',
   'tenant:analytics:read',
 ];
-const FRONT_DESK: Permission[] = ['tenant:students:write', 'tenant:allocations:write', 'tenant:attendance:write'];
+// The front desk also takes fees (records payments, opens payment orders) and sees dues and payments.
+const FRONT_DESK: Permission[] = ['tenant:students:write', 'tenant:allocations:write', 'tenant:attendance:write', 'tenant:payments:write'];
+// Money decisions: refunds, discounts and waivers.
+const MONEY: Permission[] = ['tenant:payments:refund', 'tenant:dues:write'];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS.filter((p) => p !== 'student:self'),
-  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...SELF],
+  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
   SUPPORT: ['platform:tenants:read', 'users:read', ...TENANT_READ, ...SELF],
-  OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...SELF],
-  MANAGER: ['users:read', ...TENANT_READ, 'tenant:libraries:write', ...FRONT_DESK, ...SELF],
-  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', ...FRONT_DESK, ...SELF],
+  OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
+  MANAGER: ['users:read', ...TENANT_READ, 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, ...SELF],
+  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', 'tenant:dues:read', 'tenant:payments:read', ...FRONT_DESK, ...SELF],
   STUDENT: ['tenant:libraries:read', 'student:self', ...SELF],
 };
 

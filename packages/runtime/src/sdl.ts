@@ -1,8 +1,9 @@
-// A subgraph's SDL is `src/schema.graphql`, or for a large subgraph every file in `src/schema/`
-// (split by area), read in name order; followed by what every subgraph declares alike (the @auth,
-// @public and @length directives, the scalars and the shareable PageInfo) from common.graphql beside
-// this file. Every text argument's description then gets its length limit (input-rules.ts).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// A subgraph's SDL is `src/schema.graphql`; or, for a subgraph split by area, every file in
+// `src/schema/` in name order; or `src/base.graphql` followed by each area folder's own `*.graphql`
+// (`src/dues/dues.graphql`, …, folders in name order). Then what every subgraph declares alike (the
+// @auth, @public and @length directives, the scalars and the shareable PageInfo) from common.graphql
+// beside this file. Every text argument's description then gets its length limit (input-rules.ts).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, print } from 'graphql';
@@ -10,14 +11,26 @@ import { describeLengthLimits } from './input-rules.ts';
 
 const COMMON = readFileSync(fileURLToPath(new URL('./common.graphql', import.meta.url)), 'utf8');
 
-export function readSubgraphSdl(srcDir: string): string {
+const graphqlFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => join(dir, f));
+
+function sdlFiles(srcDir: string): string[] {
   const dir = join(srcDir, 'schema');
-  const own = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((f) => f.endsWith('.graphql'))
-        .sort()
-        .map((f) => readFileSync(join(dir, f), 'utf8'))
-        .join('\n')
-    : readFileSync(join(srcDir, 'schema.graphql'), 'utf8');
+  if (existsSync(dir)) return graphqlFiles(dir);
+  if (existsSync(join(srcDir, 'schema.graphql'))) return [join(srcDir, 'schema.graphql')];
+  const areas = readdirSync(srcDir)
+    .filter((f) => statSync(join(srcDir, f)).isDirectory())
+    .sort()
+    .flatMap((f) => graphqlFiles(join(srcDir, f)));
+  return [join(srcDir, 'base.graphql'), ...areas];
+}
+
+export function readSubgraphSdl(srcDir: string): string {
+  const own = sdlFiles(srcDir)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
   return print(describeLengthLimits(parse(`${own}\n${COMMON}`)));
 }

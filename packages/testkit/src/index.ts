@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { migrateCore } from '@studyspot/db';
 import { Redis } from 'ioredis';
 import { testDatabases, warnOnce, type TestDatabases } from '@studyspot/db/testing';
-import { createLogger, createPlatform, DEFAULT_LIMITS, KeyRing, signAccessToken, type Claims, type Config, type Platform } from '@studyspot/runtime';
+import { createLogger, createPlatform, DEFAULT_LIMITS, KeyRing, SecretBox, signAccessToken, type Claims, type Config, type Platform } from '@studyspot/runtime';
 
 export { dropDatabasesWithPrefix, testDatabases, testDatabaseUrl, type TestDatabases } from '@studyspot/db/testing';
 
@@ -62,6 +62,8 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     corsOrigins: [],
     logOtpCodes: true,
     checkInGraceMinutes: 15,
+    publicUrl: null,
+    payments: { razorpayUrl: null, cashfreeUrl: null, timeoutMs: 2_000, secrets: SecretBox.derived(randomBytes(16).toString('hex')), reconcileAfterMinutes: 30 },
     ...overrides,
   };
   const platform = await createPlatform(config, createLogger('test', process.env.LOG_LEVEL ?? 'silent'), opts);

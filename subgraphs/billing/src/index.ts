@@ -1,10 +1,39 @@
+// The billing subgraph: one module put together from its areas (dues, payments, gateways, webhooks,
+// refunds, receipts, reports), each with its SDL, resolvers, services and SQL in its own folder.
 import { fileURLToPath } from 'node:url';
-import { readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
+import { readSubgraphSdl, type Resolvers, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
-import { resolvers } from './resolvers.ts';
+import { baseResolvers } from './base.resolvers.ts';
+import { duesResolvers } from './dues/dues.resolvers.ts';
+import { gatewaysResolvers } from './gateways/gateways.resolvers.ts';
+import { paymentsResolvers } from './payments/payments.resolvers.ts';
+import { receiptsResolvers } from './receipts/receipts.resolvers.ts';
+import { refundsResolvers } from './refunds/refunds.resolvers.ts';
+import { reportsResolvers } from './reports/reports.resolvers.ts';
+
+/** Merges the areas' resolver maps type by type (an area may add fields to a type another declares). */
+function merge(...maps: Resolvers[]): Resolvers {
+  const out: Record<string, unknown> = {};
+  for (const m of maps) {
+    for (const [type, fields] of Object.entries(m)) {
+      const existing = out[type];
+      out[type] = existing && typeof existing === 'object' && !(existing as { serialize?: unknown }).serialize ? { ...(existing as object), ...(fields as object) } : fields;
+    }
+  }
+  return out as Resolvers;
+}
 
 export const billingSubgraph: SubgraphModule = {
   name: 'billing',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers,
+  resolvers: merge(baseResolvers, duesResolvers, paymentsResolvers, gatewaysResolvers, refundsResolvers, receiptsResolvers, reportsResolvers),
 };
+
+export { syncAllocationDues } from './dues/dues.sync.ts';
+export { billingSweepOnce, startBillingSweeper } from './jobs/sweeper.ts';
+export { receiptRouter } from './receipts/receipt.router.ts';
+export { webhookRouter } from './webhooks/webhook.router.ts';
+// Used by the demo seed, which goes through the same services as the API.
+export { connectAccount } from './gateways/accounts.ts';
+export { recordPayment } from './payments/offline.ts';
+export { billingScope } from './scope.ts';

@@ -1,5 +1,6 @@
-// Runs this subgraph as its own HTTP server behind the gateway (`pnpm dev`).
+// Runs this subgraph as its own HTTP server behind the gateway (`pnpm dev`), with its background sweep
+// (reconciliation, overdue dues and late fees).
 import { runMain, startSubgraphProcess } from '@studyspot/runtime';
-import { billingSubgraph } from './index.ts';
+import { billingSubgraph, startBillingSweeper } from './index.ts';
 
-await runMain('subgraph-billing', () => startSubgraphProcess(billingSubgraph));
+await runMain('subgraph-billing', () => startSubgraphProcess(billingSubgraph, (platform) => startBillingSweeper(platform)));

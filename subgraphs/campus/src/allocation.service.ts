@@ -1,6 +1,7 @@
 // Seat allocations (memberships), day passes and the waitlist. The database's exclusion constraint
 // is what prevents double booking, under any concurrency: the code only turns its refusal into a
 // SEAT_UNAVAILABLE userError.
+import { syncAllocationDues } from '@studyspot/billing/dues';
 import type { TenantPrisma } from '@studyspot/db';
 import { topics, type SubgraphContext } from '@studyspot/runtime';
 import { canSeeLibrary, type Scope } from './access.ts';
@@ -72,6 +73,7 @@ export async function allocateSeat(ctx: SubgraphContext, s: Scope, input: NewAll
   if ('userErrors' in p) return p;
   try {
     const allocation = await s.db.seatAllocation.create({ data: { ...p.row, status: 'ACTIVE' } });
+    await syncAllocationDues(ctx, s.tenantId, allocation.id);
     await publish(ctx, s, allocation.libraryId, 'ALLOCATION_CREATED', { allocationId: allocation.id, seatId: allocation.seatId, studentId: allocation.studentId });
     return { allocation, userErrors: [] };
   } catch (err) {
@@ -99,6 +101,7 @@ async function update(ctx: SubgraphContext, s: Scope, id: string, check: (a: All
     throw err;
   }
   const allocation = await s.db.seatAllocation.findUniqueOrThrow({ where: { id } });
+  await syncAllocationDues(ctx, s.tenantId, id);
   await publish(ctx, s, allocation.libraryId, event, { allocationId: id, seatId: allocation.seatId, studentId: allocation.studentId, status: allocation.status });
   return { allocation, userErrors: [] };
 }
@@ -228,6 +231,7 @@ export async function acceptOffer(ctx: SubgraphContext, s: Scope, entryId: strin
     s.db.seatAllocation.update({ where: { id: offer.id }, data: { status: 'ACTIVE', holdExpiresAt: null } }),
     s.db.waitlistEntry.update({ where: { id: entryId }, data: { status: 'ACCEPTED' } }),
   ]);
+  await syncAllocationDues(ctx, s.tenantId, offer.id);
   await publish(ctx, s, entry.libraryId, 'ALLOCATION_CREATED', { allocationId: offer.id, seatId: offer.seatId, studentId: offer.studentId });
   return { entry: await s.db.waitlistEntry.findUniqueOrThrow({ where: { id: entryId } }), userErrors: [] };
 }

@@ -1,6 +1,6 @@
 // Background work of campus: every few minutes, lapse waitlist holds (passing seats on) and close
 // visits nobody checked out of after closing time, in every active tenant. One run at a time.
-import { subgraphContext, type Platform } from '@studyspot/runtime';
+import { startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
 import { scope } from './access.ts';
 import { expireHolds } from './allocation.service.ts';
 import { closeOverdueVisits } from './attendance.service.ts';
@@ -25,18 +25,5 @@ export async function sweepOnce(platform: Platform): Promise<{ tenants: number; 
 }
 
 /** Starts the periodic sweep; returns a function that stops it (and waits for a run in progress). */
-export function startCampusSweeper(platform: Platform, intervalMs = 5 * 60_000): () => Promise<void> {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweepOnce(platform)
-      .then((r) => (r.holdsExpired || r.visitsClosed) && platform.logger.info(r, 'campus sweep'))
-      .catch((err: unknown) => platform.logger.error({ err }, 'campus sweep failed'))
-      .finally(() => (running = null));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}
+export const startCampusSweeper = (platform: Platform, intervalMs = 5 * 60_000) =>
+  startPeriodic(platform.logger, 'campus sweep', () => sweepOnce(platform), intervalMs, (r) => Boolean(r.holdsExpired || r.visitsClosed));

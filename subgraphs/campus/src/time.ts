@@ -1,27 +1,10 @@
 // Days and times as the libraries live them: India Standard Time (UTC+05:30, no daylight saving).
 // Dates are stored as PostgreSQL `date` (midnight UTC in JavaScript); shift times as minutes after midnight.
-import { formatDate, parseDate } from '@studyspot/runtime';
+import { addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, parseDate } from '@studyspot/runtime';
 
-export { formatDate, parseDate };
+export { addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, parseDate };
 
 const IST_OFFSET_MS = 330 * 60_000;
-const DAY_MS = 86_400_000;
-
-/** The IST calendar day of an instant, as a date-only value. */
-export function istDay(at: Date = new Date()): Date {
-  const shifted = new Date(at.getTime() + IST_OFFSET_MS);
-  return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate()));
-}
-
-/** The instant a given IST day starts. */
-export function istDayStart(day: Date): Date {
-  return new Date(day.getTime() - IST_OFFSET_MS);
-}
-
-/** The instant of `minutes` after midnight IST on `day`. */
-export function istInstant(day: Date, minutes: number): Date {
-  return new Date(istDayStart(day).getTime() + minutes * 60_000);
-}
 
 /** Minutes after IST midnight of an instant. */
 export function istMinuteOfDay(at: Date = new Date()): number {
@@ -29,8 +12,6 @@ export function istMinuteOfDay(at: Date = new Date()): number {
   return shifted.getUTCHours() * 60 + shifted.getUTCMinutes();
 }
 
-export const addDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
-export const daysBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime()) / DAY_MS);
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 

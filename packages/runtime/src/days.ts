@@ -1,0 +1,19 @@
+// Days as the libraries live them: India Standard Time (UTC+05:30, no daylight saving). A day is a
+// date-only value (PostgreSQL `date`, midnight UTC in JavaScript).
+const IST_OFFSET_MS = 330 * 60_000;
+const DAY_MS = 86_400_000;
+
+export const addDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
+export const daysBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime()) / DAY_MS);
+
+/** The IST calendar day of an instant. */
+export function istDay(at: Date = new Date()): Date {
+  const shifted = new Date(at.getTime() + IST_OFFSET_MS);
+  return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate()));
+}
+
+/** The instant a given IST day starts. */
+export const istDayStart = (day: Date) => new Date(day.getTime() - IST_OFFSET_MS);
+
+/** The instant of `minutes` after midnight IST on `day`. */
+export const istInstant = (day: Date, minutes: number) => new Date(istDayStart(day).getTime() + minutes * 60_000);

@@ -1,0 +1,47 @@
+// Local simulators of the payment gateways, speaking their HTTP APIs: the `razorpay` and
+// `cashfree-pg` SDKs are pointed at them in tests, `pnpm dev` and the embedded default. Mount both
+// on an Express app (the gateway does, under /_simulators) or run them on a port of their own.
+import { createServer, type Server } from 'node:http';
+import express from 'express';
+import { cashfreeSimulator, type CashfreeSimulator } from './cashfree.ts';
+import { razorpaySimulator, type RazorpaySimulator } from './razorpay.ts';
+
+export { cashfreeJson, cashfreeSimulator, settleCashfreeRefund, type CashfreeSimulator } from './cashfree.ts';
+export { SimulatorState, type Mode, type SimAccount, type WebhookPolicy } from './harness.ts';
+export { razorpaySimulator, settleRazorpayRefund, type RazorpaySimulator } from './razorpay.ts';
+
+export const SIMULATOR_PATHS = { razorpay: '/_simulators/razorpay', cashfree: '/_simulators/cashfree' } as const;
+
+export interface PaymentSimulators {
+  razorpay: RazorpaySimulator;
+  cashfree: CashfreeSimulator;
+  router: express.Router;
+}
+
+export function paymentSimulators(): PaymentSimulators {
+  const razorpay = razorpaySimulator();
+  const cashfree = cashfreeSimulator();
+  const router = express.Router();
+  router.use(SIMULATOR_PATHS.razorpay, razorpay.router);
+  router.use(SIMULATOR_PATHS.cashfree, cashfree.router);
+  return { razorpay, cashfree, router };
+}
+
+/** Both simulators on a loopback port of their own (tests); `baseUrl` is where to point the clients. */
+export async function startPaymentSimulators(): Promise<PaymentSimulators & { baseUrl: string; close(): Promise<void> }> {
+  const sims = paymentSimulators();
+  const app = express();
+  app.use(sims.router);
+  const server: Server = createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return {
+    ...sims,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await Promise.all([sims.razorpay.state.settled(), sims.cashfree.state.settled()]);
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// The SQL of dues: lists, the rows behind relations (batched), balances per student.
+import type { TenantPrisma } from '@studyspot/db';
+import { KEYSET_ORDER, idFilter, type afterCursorWhere } from '@studyspot/runtime';
+import { addDays, istDay } from './dates.ts';
+
+export type DueRow = Awaited<ReturnType<typeof findDuesByIds>>[number];
+
+export interface DueListFilter {
+  status?: 'OPEN' | 'PAID' | 'VOID' | null;
+  overdue?: boolean | null;
+  libraryId?: string | null;
+  shiftId?: string | null;
+  month?: string | null;
+  studentId?: string | null;
+}
+
+export function findDuesByIds(db: TenantPrisma, ids: readonly string[]) {
+  return db.due.findMany({ where: { id: { in: [...ids] } } });
+}
+
+/** The `where` of a dues list: the caller's scope, then the filter. A month is YYYY-MM. */
+export async function duesWhere(db: TenantPrisma, scope: object, f: DueListFilter, today = istDay()) {
+  const month = f.month ? /^(\d{4})-(\d{2})$/.exec(f.month) : null;
+  const monthStart = month ? new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1)) : null;
+  const allocationIds = f.shiftId ? (await db.seatAllocation.findMany({ where: { shiftId: idFilter(f.shiftId) }, select: { id: true } })).map((a) => a.id) : null;
+  return {
+    AND: [
+      scope,
+      f.overdue ? { status: 'OPEN' as const, dueDate: { lt: today } } : f.status ? { status: f.status } : { status: { in: ['OPEN' as const, 'PAID' as const] } },
+      f.libraryId ? { libraryId: idFilter(f.libraryId) } : {},
+      f.studentId ? { studentId: idFilter(f.studentId) } : {},
+      allocationIds ? { allocationId: { in: allocationIds } } : {},
+      monthStart ? { periodStart: { gte: monthStart, lt: new Date(Date.UTC(monthStart.getUTCFullYear(), monthStart.getUTCMonth() + 1, 1)) } } : {},
+    ],
+  };
+}
+
+export function listDues(db: TenantPrisma, take: number, after: ReturnType<typeof afterCursorWhere>, where: object) {
+  return db.due.findMany({ where: { AND: [after, where] }, orderBy: KEYSET_ORDER, take });
+}
+
+export function duesOfStudents(db: TenantPrisma, studentIds: readonly string[], status?: 'OPEN' | 'PAID' | 'VOID' | null) {
+  return db.due.findMany({ where: { studentId: { in: [...studentIds] }, status: status ?? { in: ['OPEN', 'PAID'] } }, orderBy: [{ dueDate: 'asc' }, { createdAt: 'asc' }] });
+}
+
+export function duesOfAllocations(db: TenantPrisma, allocationIds: readonly string[]) {
+  return db.due.findMany({ where: { allocationId: { in: [...allocationIds] } }, orderBy: [{ kind: 'asc' }, { period: 'asc' }] });
+}
+
+export function adjustmentsOf(db: TenantPrisma, dueIds: readonly string[]) {
+  return db.dueAdjustment.findMany({ where: { dueId: { in: [...dueIds] } }, orderBy: [{ createdAt: 'asc' }] });
+}
+
+/** Per student: what open dues still owe, and the credit they hold. */
+export async function balancesOf(db: TenantPrisma, studentIds: readonly string[]): Promise<Map<string, { owedPaise: number; creditPaise: number }>> {
+  const [owed, credit] = await Promise.all([
+    db.$queryRaw<{ student_id: string; owed: number }[]>`
+      SELECT student_id, SUM(amount_paise + adjustment_paise - paid_paise)::int AS owed FROM dues
+      WHERE student_id = ANY(${[...studentIds]}::uuid[]) AND status = 'OPEN' GROUP BY student_id`,
+    db.creditEntry.groupBy({ by: ['studentId'], where: { studentId: { in: [...studentIds] } }, _sum: { amountPaise: true } }),
+  ]);
+  const out = new Map(studentIds.map((id) => [id, { owedPaise: 0, creditPaise: 0 }]));
+  for (const r of owed) out.get(r.student_id)!.owedPaise = r.owed;
+  for (const r of credit) out.get(r.studentId)!.creditPaise = r._sum.amountPaise ?? 0;
+  return out;
+}
+
+/** Open dues past their due date, for the sweep (overdue events and late fees). */
+export function overdueDues(db: TenantPrisma, today = istDay(), take = 500) {
+  return db.due.findMany({ where: { status: 'OPEN', dueDate: { lt: today } }, orderBy: [{ dueDate: 'asc' }], take });
+}
+
+export const daysOverdue = (due: { status: string; dueDate: Date }, today = istDay()) =>
+  due.status === 'OPEN' && due.dueDate < today ? Math.round((today.getTime() - due.dueDate.getTime()) / 86_400_000) : 0;
+
+export { addDays };

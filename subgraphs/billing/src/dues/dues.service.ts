@@ -1,0 +1,82 @@
+// Rules about dues beyond generating them (dues.sync.ts): discounts and waivers by staff, the
+// tenant's late-fee rule applied by the sweep, and the billing settings. Every change is audited.
+import type { TenantPrisma } from '@studyspot/db';
+import { topics } from '@studyspot/runtime';
+import { fail } from '../errors.ts';
+import { canSee, type BillingScope } from '../scope.ts';
+import { daysOverdue, overdueDues } from './dues.repository.ts';
+import { istDay } from './dates.ts';
+
+export async function adjustDue(s: BillingScope, input: { dueId: string; kind: 'DISCOUNT' | 'WAIVER' | 'LATE_FEE'; amountPaise?: number | null; reason: string }) {
+  const reason = input.reason.trim();
+  if (!reason) return fail('INVALID_INPUT', 'Say why', 'input', 'reason');
+  if (input.kind === 'LATE_FEE') return fail('INVALID_INPUT', 'Late fees come from the late-fee rule; give a DISCOUNT or a WAIVER', 'input', 'kind');
+  const due = await s.db.due.findUnique({ where: { id: input.dueId } }).catch(() => null);
+  if (!due || !canSee(s, due)) return fail('NOT_FOUND', 'No such due', 'input', 'dueId');
+  let amount = 0;
+  const result = await s.db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ balance: number; status: string }[]>`
+      SELECT (amount_paise + adjustment_paise - paid_paise)::int AS balance, status::text AS status FROM dues WHERE id = ${due.id}::uuid FOR UPDATE`;
+    if (!locked || locked.status !== 'OPEN' || locked.balance <= 0) return fail('INVALID_STATE', 'Nothing is owed on this due');
+    amount = input.kind === 'WAIVER' ? locked.balance : input.amountPaise ?? 0;
+    if (!Number.isInteger(amount) || amount <= 0 || amount > locked.balance) return fail('INVALID_INPUT', `A discount is 1 to ${locked.balance} paise (what is still owed)`, 'input', 'amountPaise');
+    await tx.dueAdjustment.create({ data: { dueId: due.id, kind: input.kind, amountPaise: -amount, reason, actorId: s.ctx.claims!.sub } });
+    return {
+      due: await tx.due.update({ where: { id: due.id }, data: { adjustmentPaise: { decrement: amount }, status: amount === locked.balance ? 'PAID' : 'OPEN' } }),
+      userErrors: [],
+    };
+  });
+  if ('due' in result) await s.ctx.audit({ action: `due.${input.kind.toLowerCase()}`, targetType: 'Due', targetId: due.id, tenantId: s.tenantId, details: { amountPaise: amount, reason } });
+  return result;
+}
+
+export async function billingSettings(db: TenantPrisma) {
+  return (await db.billingSettings.findUnique({ where: { id: 1 } })) ?? { lateFeeKind: 'NONE' as const, lateFeePaise: 0, lateFeeGraceDays: 0, lateFeeCapPaise: null };
+}
+
+export async function updateBillingSettings(s: BillingScope, input: { lateFeeKind: 'NONE' | 'FLAT' | 'PER_DAY'; lateFeePaise: number; lateFeeGraceDays: number; lateFeeCapPaise?: number | null }) {
+  if (!Number.isInteger(input.lateFeePaise) || input.lateFeePaise < 0 || input.lateFeePaise > 10_000_000) return fail('INVALID_INPUT', 'lateFeePaise is 0 to 10,000,000', 'input', 'lateFeePaise');
+  if (!Number.isInteger(input.lateFeeGraceDays) || input.lateFeeGraceDays < 0 || input.lateFeeGraceDays > 90) return fail('INVALID_INPUT', 'lateFeeGraceDays is 0 to 90', 'input', 'lateFeeGraceDays');
+  if (input.lateFeeCapPaise != null && (!Number.isInteger(input.lateFeeCapPaise) || input.lateFeeCapPaise < 0)) return fail('INVALID_INPUT', 'lateFeeCapPaise is 0 or more', 'input', 'lateFeeCapPaise');
+  const data = { lateFeeKind: input.lateFeeKind, lateFeePaise: input.lateFeePaise, lateFeeGraceDays: input.lateFeeGraceDays, lateFeeCapPaise: input.lateFeeCapPaise ?? null };
+  const settings = await s.db.billingSettings.upsert({ where: { id: 1 }, create: data, update: data });
+  await s.ctx.audit({ action: 'billing.settings.update', tenantId: s.tenantId, details: data });
+  return { settings, userErrors: [] };
+}
+
+/** The late fee a due should carry today under the rule (0 within the grace days). */
+export function lateFeeFor(rule: Awaited<ReturnType<typeof billingSettings>>, days: number): number {
+  const late = days - rule.lateFeeGraceDays;
+  if (late <= 0 || rule.lateFeeKind === 'NONE') return 0;
+  const fee = rule.lateFeeKind === 'FLAT' ? rule.lateFeePaise : rule.lateFeePaise * late;
+  return rule.lateFeeCapPaise == null ? fee : Math.min(fee, rule.lateFeeCapPaise);
+}
+
+/**
+ * The sweep's part: announce each due the first time it is overdue, and bring its late fee (one
+ * LATE_FEE adjustment per due, raised as days pass) up to what the rule says. Idempotent per day.
+ */
+export async function chargeOverdue(db: TenantPrisma, tenantId: string, publish: (topic: string, p: unknown) => Promise<void>, today = istDay()): Promise<{ overdue: number; lateFeesPaise: number }> {
+  const rule = await billingSettings(db);
+  let lateFeesPaise = 0;
+  const dues = await overdueDues(db, today);
+  for (const due of dues) {
+    const wanted = lateFeeFor(rule, daysOverdue(due, today));
+    const charged = await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM dues WHERE id = ${due.id}::uuid FOR UPDATE`;
+      const existing = await tx.dueAdjustment.findFirst({ where: { dueId: due.id, kind: 'LATE_FEE' } });
+      const delta = wanted - (existing?.amountPaise ?? 0);
+      if (delta <= 0) return 0;
+      if (existing) await tx.dueAdjustment.update({ where: { id: existing.id }, data: { amountPaise: wanted, reason: `late fee: ${daysOverdue(due, today)} days overdue` } });
+      else await tx.dueAdjustment.create({ data: { dueId: due.id, kind: 'LATE_FEE', amountPaise: wanted, reason: `late fee: ${daysOverdue(due, today)} days overdue` } });
+      await tx.due.update({ where: { id: due.id }, data: { adjustmentPaise: { increment: delta } } });
+      return delta;
+    });
+    lateFeesPaise += charged;
+    if (!due.overdueNotifiedAt) {
+      const first = await db.due.updateMany({ where: { id: due.id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: new Date() } });
+      if (first.count === 1) await publish(topics.tenant(tenantId), { type: 'DUE_OVERDUE', dueId: due.id, studentId: due.studentId, libraryId: due.libraryId, daysOverdue: daysOverdue(due, today) });
+    }
+  }
+  return { overdue: dues.length, lateFeesPaise };
+}

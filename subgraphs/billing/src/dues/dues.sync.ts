@@ -1,0 +1,87 @@
+// Makes an allocation's dues match what it should charge (schedule.ts). Campus calls it after every
+// change to an allocation; it is idempotent, so calling it again (the billing sweep does, for recent
+// changes) repairs anything a failure in between left behind.
+// - New periods become OPEN dues; the student's credit is used on them at once.
+// - A period whose charge changed: an unpaid due takes the new amount and dates; a (partly) paid one
+//   keeps its amount and the difference, when it grew, becomes a TOP_UP due.
+// - Unpaid dues the allocation no longer charges (cancelled or left: periods starting after that
+//   day) become VOID; paid ones stay, for the owner to refund.
+import { topics, type SubgraphContext } from '@studyspot/runtime';
+import { applyCredit, type Tx } from '../payments/ledger.ts';
+import { istDay } from './dates.ts';
+import { scheduleFor, type ScheduledDue } from './schedule.ts';
+
+interface AllocationRow {
+  id: string;
+  student_id: string;
+  library_id: string;
+  kind: 'MONTHLY' | 'DAY_PASS';
+  status: string;
+  start_date: Date;
+  end_date: Date;
+  paused_from: Date | null;
+  paused_until: Date | null;
+  price_paise: number;
+  updated_at: Date;
+}
+
+function wanted(a: AllocationRow): ScheduledDue[] {
+  if (a.status === 'HELD' || a.status === 'EXPIRED') return [];
+  const all = scheduleFor({ kind: a.kind, startDate: a.start_date, endDate: a.end_date, pausedFrom: a.paused_from, pausedUntil: a.paused_until, pricePaise: a.price_paise });
+  if (a.status !== 'CANCELLED') return all;
+  const cancelledOn = istDay(a.updated_at);
+  return all.filter((d) => d.periodStart <= cancelledOn);
+}
+
+export async function syncDuesInTx(tx: Tx, allocationId: string): Promise<{ created: { id: string; studentId: string; libraryId: string; amountPaise: number; dueDate: Date }[] }> {
+  const [a] = await tx.$queryRaw<AllocationRow[]>`
+    SELECT id, student_id, library_id, kind::text AS kind, status::text AS status, start_date, end_date, paused_from, paused_until, price_paise, updated_at
+    FROM seat_allocations WHERE id = ${allocationId}::uuid FOR UPDATE`;
+  if (!a) return { created: [] };
+  const existing = await tx.due.findMany({ where: { allocationId } });
+  const key = (kind: string, period: number) => `${kind}:${period}`;
+  const have = new Map(existing.map((d) => [key(d.kind, d.period), d]));
+  const created: { id: string; studentId: string; libraryId: string; amountPaise: number; dueDate: Date }[] = [];
+  const keep = new Set<string>();
+  const create = async (kind: 'MONTHLY' | 'DAY_PASS' | 'TOP_UP', d: ScheduledDue, amountPaise: number) => {
+    const due = await tx.due.create({
+      data: { studentId: a.student_id, libraryId: a.library_id, allocationId, kind, period: d.period, periodStart: d.periodStart, periodEnd: d.periodEnd, dueDate: d.dueDate, amountPaise },
+    });
+    created.push({ id: due.id, studentId: due.studentId, libraryId: due.libraryId, amountPaise, dueDate: due.dueDate });
+  };
+  for (const d of wanted(a)) {
+    keep.add(key(d.kind, d.period));
+    const due = have.get(key(d.kind, d.period));
+    if (!due) {
+      if (d.amountPaise > 0) await create(d.kind, d, d.amountPaise);
+      continue;
+    }
+    if (due.status === 'VOID') continue;
+    const dates = { periodStart: d.periodStart, periodEnd: d.periodEnd, dueDate: d.dueDate };
+    if (due.paidPaise === 0) {
+      await tx.due.update({ where: { id: due.id }, data: { ...dates, amountPaise: d.amountPaise, status: d.amountPaise + due.adjustmentPaise > 0 ? 'OPEN' : 'PAID' } });
+      continue;
+    }
+    await tx.due.update({ where: { id: due.id }, data: dates });
+    const topUp = have.get(key('TOP_UP', d.period));
+    const missing = d.amountPaise - due.amountPaise;
+    keep.add(key('TOP_UP', d.period));
+    if (missing > 0 && !topUp) await create('TOP_UP', d, missing);
+    else if (topUp && topUp.paidPaise === 0 && topUp.status !== 'VOID') await tx.due.update({ where: { id: topUp.id }, data: { ...dates, amountPaise: Math.max(missing, 0), status: missing > 0 ? 'OPEN' : 'VOID' } });
+  }
+  for (const due of existing) {
+    if (keep.has(key(due.kind, due.period)) || due.status === 'VOID' || due.paidPaise > 0) continue;
+    await tx.due.update({ where: { id: due.id }, data: { status: 'VOID' } });
+  }
+  if (created.length) await applyCredit(tx, a.student_id);
+  return { created };
+}
+
+/** Syncs one allocation's dues in its own transaction and announces the new ones. */
+export async function syncAllocationDues(ctx: SubgraphContext, tenantId: string, allocationId: string): Promise<void> {
+  const db = await ctx.tenantDb(tenantId);
+  const { created } = await db.$transaction((tx) => syncDuesInTx(tx, allocationId));
+  for (const d of created) {
+    await ctx.events.publish(topics.tenant(tenantId), { type: 'DUE_CREATED', dueId: d.id, studentId: d.studentId, libraryId: d.libraryId, amountPaise: d.amountPaise, dueDate: d.dueDate.toISOString().slice(0, 10) });
+  }
+}

@@ -1,0 +1,122 @@
+// The tenant's gateway accounts: connecting one (secrets sealed at rest, checked with a harmless call
+// first), the clients built from them, and their health: marked down after consecutive failures or
+// a provider's downtime notice, and up again once a cool-off has passed and a probe succeeds.
+import type { TenantPrisma } from '@studyspot/db';
+import type { Platform } from '@studyspot/runtime';
+import { fail } from '../errors.ts';
+import type { BillingScope } from '../scope.ts';
+import { CashfreeClient } from './cashfree.client.ts';
+import { RazorpayClient } from './razorpay.client.ts';
+import { PROVIDERS, type GatewayClient, type Provider } from './provider.ts';
+
+/** Failures in a row that mark a gateway down, and how long it then stays down before a probe. */
+export const DOWN_AFTER_FAILURES = 3;
+export const COOL_OFF_MS = 60_000;
+
+export type AccountRow = NonNullable<Awaited<ReturnType<TenantPrisma['gatewayAccount']['findUnique']>>>;
+
+/** Where a provider's API is: configured, or this deployment's own simulator. */
+export function apiBase(platform: Platform, provider: Provider): string {
+  const configured = provider === 'razorpay' ? platform.config.payments.razorpayUrl : platform.config.payments.cashfreeUrl;
+  return configured ?? `${platform.publicUrl}/_simulators/${provider}${provider === 'cashfree' ? '/pg' : ''}`;
+}
+
+export function clientFor(platform: Platform, account: { provider: string; keyId: string; secretEnc: string }): GatewayClient {
+  const provider = account.provider as Provider;
+  const secret = platform.config.payments.secrets.open(account.secretEnc);
+  const { timeoutMs } = platform.config.payments;
+  return provider === 'razorpay' ? new RazorpayClient(apiBase(platform, provider), account.keyId, secret, timeoutMs) : new CashfreeClient(apiBase(platform, provider), account.keyId, secret, timeoutMs);
+}
+
+/** The URL to give the provider for this tenant's webhooks. */
+export const webhookUrl = (platform: Platform, provider: Provider, webhookKey: string) => `${platform.publicUrl}/webhooks/${provider}/${webhookKey}`;
+
+export const isDown = (a: { downUntil: Date | null }, now = new Date()) => a.downUntil !== null && a.downUntil > now;
+
+export interface ConnectInput {
+  provider: Provider;
+  keyId: string;
+  keySecret: string;
+  webhookSecret?: string | null;
+  feePercentBp: number;
+  feeFixedPaise?: number | null;
+}
+
+export async function connectAccount(s: BillingScope, input: ConnectInput) {
+  const keyId = input.keyId.trim();
+  if (!keyId) return fail('INVALID_INPUT', 'keyId is required', 'input', 'keyId');
+  if (input.keySecret.length < 8) return fail('INVALID_INPUT', 'keySecret looks too short', 'input', 'keySecret');
+  if (input.provider === 'razorpay' && !input.webhookSecret) return fail('INVALID_INPUT', 'Razorpay signs webhooks with a webhook secret of its own: give it', 'input', 'webhookSecret');
+  if (!Number.isInteger(input.feePercentBp) || input.feePercentBp < 0 || input.feePercentBp > 1_000) return fail('INVALID_INPUT', 'feePercentBp is 0 to 1000 (10%)', 'input', 'feePercentBp');
+  const fixed = input.feeFixedPaise ?? 0;
+  if (!Number.isInteger(fixed) || fixed < 0 || fixed > 100_000) return fail('INVALID_INPUT', 'feeFixedPaise is 0 to 100,000', 'input', 'feeFixedPaise');
+  const { secrets } = s.ctx.platform.config.payments;
+  const row = { keyId, secretEnc: secrets.seal(input.keySecret), webhookSecretEnc: input.webhookSecret ? secrets.seal(input.webhookSecret) : null, secretLast4: input.keySecret.slice(-4), feePercentBp: input.feePercentBp, feeFixedPaise: fixed };
+  try {
+    await clientFor(s.ctx.platform, { provider: input.provider, ...row }).probe();
+  } catch (err) {
+    const kind = (err as { kind?: string }).kind;
+    return kind === 'unavailable'
+      ? fail('PAYMENT_GATEWAY_UNAVAILABLE', `${input.provider} did not answer the check; try again shortly`)
+      : fail('GATEWAY_REJECTED', `${input.provider} refused these credentials`, 'input', 'keySecret');
+  }
+  const now = new Date();
+  const account = await s.db.gatewayAccount.upsert({
+    where: { provider: input.provider },
+    create: { provider: input.provider, ...row, checkedAt: now },
+    update: { ...row, active: true, consecutiveFailures: 0, downUntil: null, downReason: null, checkedAt: now },
+  });
+  await s.ctx.audit({ action: 'billing.gateway.connect', tenantId: s.tenantId, targetType: 'GatewayAccount', targetId: input.provider, details: { keyId, secretLast4: row.secretLast4, feePercentBp: row.feePercentBp, feeFixedPaise: fixed } });
+  return { account, userErrors: [] };
+}
+
+export async function disconnectAccount(s: BillingScope, provider: Provider) {
+  const existing = await s.db.gatewayAccount.findUnique({ where: { provider } });
+  if (!existing) return fail('NOT_FOUND', `No ${provider} account is connected`);
+  const account = await s.db.gatewayAccount.update({ where: { provider }, data: { active: false } });
+  await s.ctx.audit({ action: 'billing.gateway.disconnect', tenantId: s.tenantId, targetType: 'GatewayAccount', targetId: provider });
+  return { account, userErrors: [] };
+}
+
+export const activeAccounts = (db: TenantPrisma) => db.gatewayAccount.findMany({ where: { active: true, provider: { in: [...PROVIDERS] } } });
+
+/** A call to the gateway failed without an answer: count it, and mark the gateway down after DOWN_AFTER_FAILURES in a row. */
+export async function recordFailure(db: TenantPrisma, provider: Provider, reason: string, now = new Date()): Promise<void> {
+  await db.$executeRaw`
+    UPDATE gateway_accounts SET consecutive_failures = consecutive_failures + 1,
+      down_until = CASE WHEN consecutive_failures + 1 >= ${DOWN_AFTER_FAILURES} THEN ${new Date(now.getTime() + COOL_OFF_MS)} ELSE down_until END,
+      down_reason = CASE WHEN consecutive_failures + 1 >= ${DOWN_AFTER_FAILURES} THEN ${`${DOWN_AFTER_FAILURES} failures in a row: ${reason}`.slice(0, 300)} ELSE down_reason END,
+      updated_at = now()
+    WHERE provider = ${provider}`;
+}
+
+export async function recordSuccess(db: TenantPrisma, provider: Provider): Promise<void> {
+  await db.gatewayAccount.updateMany({ where: { provider, OR: [{ consecutiveFailures: { gt: 0 } }, { downUntil: { not: null } }] }, data: { consecutiveFailures: 0, downUntil: null, downReason: null } });
+}
+
+/** The provider said it is down (Razorpay's payment.downtime.started): down until it says it is resolved (at most a day). */
+export async function markDown(db: TenantPrisma, provider: Provider, reason: string, untilMs = 24 * 3_600_000): Promise<void> {
+  await db.gatewayAccount.updateMany({ where: { provider }, data: { downUntil: new Date(Date.now() + untilMs), downReason: reason } });
+}
+
+/**
+ * Accounts that may take an order now. One whose cool-off has passed is probed first: up again if it
+ * answers, down for another cool-off if not.
+ */
+export async function usableAccounts(platform: Platform, db: TenantPrisma, now = new Date()): Promise<AccountRow[]> {
+  const out: AccountRow[] = [];
+  for (const a of await activeAccounts(db)) {
+    if (isDown(a, now)) continue;
+    if (a.downReason) {
+      try {
+        await clientFor(platform, a).probe();
+        await recordSuccess(db, a.provider as Provider);
+      } catch {
+        await db.gatewayAccount.update({ where: { provider: a.provider }, data: { downUntil: new Date(now.getTime() + COOL_OFF_MS) } });
+        continue;
+      }
+    }
+    out.push(a);
+  }
+  return out;
+}

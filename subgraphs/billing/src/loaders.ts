@@ -1,0 +1,71 @@
+// Per-request DataLoaders for every relation billing resolves, so a list of 1,000 dues with their
+// adjustments, or 1,000 students with their balances, costs a constant number of statements.
+import { byIds, type SubgraphContext } from '@studyspot/runtime';
+import { adjustmentsOf, balancesOf, duesOfAllocations, duesOfStudents, findDuesByIds } from './dues/dues.repository.ts';
+import { billingScope, type BillingScope } from './scope.ts';
+
+const scopes = new WeakMap<SubgraphContext, Promise<BillingScope>>();
+
+/** The request's billing scope, worked out once. */
+export function scopeOf(ctx: SubgraphContext): Promise<BillingScope> {
+  let s = scopes.get(ctx);
+  if (!s) {
+    s = billingScope(ctx);
+    scopes.set(ctx, s);
+  }
+  return s;
+}
+
+const groupBy = <T, K>(rows: T[], key: (r: T) => K) => {
+  const m = new Map<K, T[]>();
+  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return m;
+};
+
+export function loaders(ctx: SubgraphContext, s: BillingScope) {
+  const { db } = s;
+  return {
+    due: ctx.loader('billing:due', async (ids: readonly string[]) => byIds(ids, await findDuesByIds(db, ids))),
+    duesOfStudent: (status: 'OPEN' | 'PAID' | 'VOID' | null) =>
+      ctx.loader(`billing:duesOfStudent:${status ?? 'live'}`, async (ids: readonly string[]) => {
+        const g = groupBy(await duesOfStudents(db, ids, status), (r) => r.studentId);
+        return ids.map((id) => g.get(id) ?? []);
+      }),
+    duesOfAllocation: ctx.loader('billing:duesOfAllocation', async (ids: readonly string[]) => {
+      const g = groupBy(await duesOfAllocations(db, ids), (r) => r.allocationId!);
+      return ids.map((id) => g.get(id) ?? []);
+    }),
+    adjustments: ctx.loader('billing:adjustments', async (ids: readonly string[]) => {
+      const g = groupBy(await adjustmentsOf(db, ids), (r) => r.dueId);
+      return ids.map((id) => g.get(id) ?? []);
+    }),
+    balance: ctx.loader('billing:balance', async (ids: readonly string[]) => {
+      const m = await balancesOf(db, ids);
+      return ids.map((id) => m.get(id)!);
+    }),
+    payment: ctx.loader('billing:payment', async (ids: readonly string[]) => byIds(ids, await db.payment.findMany({ where: { id: { in: [...ids] } } }))),
+    allocationsOfPayment: ctx.loader('billing:allocationsOfPayment', async (ids: readonly string[]) => {
+      const g = groupBy(await db.paymentAllocation.findMany({ where: { paymentId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } }), (r) => r.paymentId);
+      return ids.map((id) => g.get(id) ?? []);
+    }),
+    receiptOfPayment: ctx.loader('billing:receiptOfPayment', async (ids: readonly string[]) => {
+      const rows = await db.receipt.findMany({ where: { paymentId: { in: [...ids] } } });
+      const m = new Map(rows.map((r) => [r.paymentId, r]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
+    refundsOfPayment: ctx.loader('billing:refundsOfPayment', async (ids: readonly string[]) => {
+      const g = groupBy(await db.refund.findMany({ where: { paymentId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } }), (r) => r.paymentId);
+      return ids.map((id) => g.get(id) ?? []);
+    }),
+    paymentOfOrder: ctx.loader('billing:paymentOfOrder', async (ids: readonly string[]) => {
+      const rows = await db.payment.findMany({ where: { orderId: { in: [...ids] } } });
+      const m = new Map(rows.map((r) => [r.orderId!, r]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
+  };
+}
+
+export async function L(ctx: SubgraphContext) {
+  const s = await scopeOf(ctx);
+  return { s, l: loaders(ctx, s) };
+}

@@ -1,0 +1,59 @@
+// Offline payments recorded by the front desk: cash, UPI to the library's QR, bank transfer. The money
+// goes on the dues named (in that order), then on the oldest open dues; what is left is kept as the
+// student's credit and used by the next due. Receipt number in the same transaction.
+import { isUuid, topics } from '@studyspot/runtime';
+import { fail } from '../errors.ts';
+import { assignReceipt } from '../receipts/numbers.ts';
+import { canSeeStudent, type BillingScope } from '../scope.ts';
+import { allocatePayment } from './ledger.ts';
+import { gstContext } from './settle.ts';
+
+export interface RecordPaymentInput {
+  studentId: string;
+  amountPaise: number;
+  method: 'CASH' | 'UPI_QR' | 'BANK_TRANSFER';
+  reference?: string | null;
+  note?: string | null;
+  dueIds?: string[] | null;
+}
+
+export const MAX_PAYMENT_PAISE = 100_000_000; // ₹10 lakh in one payment
+
+export async function recordPayment(s: BillingScope, input: RecordPaymentInput) {
+  if (!Number.isInteger(input.amountPaise) || input.amountPaise < 1 || input.amountPaise > MAX_PAYMENT_PAISE) return fail('INVALID_INPUT', 'amountPaise is 1 to 100,000,000', 'input', 'amountPaise');
+  if (!['CASH', 'UPI_QR', 'BANK_TRANSFER'].includes(input.method)) return fail('INVALID_INPUT', 'Offline payments are CASH, UPI_QR or BANK_TRANSFER', 'input', 'method');
+  if (input.method !== 'CASH' && !input.reference?.trim()) return fail('INVALID_INPUT', 'A UPI or bank transfer needs its reference (UTR)', 'input', 'reference');
+  const student = isUuid(input.studentId) ? await s.db.student.findUnique({ where: { id: input.studentId } }) : null;
+  if (!student || !canSeeStudent(s, student)) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
+  const named = input.dueIds ?? [];
+  const dues = named.length ? await s.db.due.findMany({ where: { id: { in: named.filter(isUuid) }, studentId: student.id, status: 'OPEN' } }) : [];
+  if (dues.length !== new Set(named).size) return fail('NOT_FOUND', 'Some of those dues are not open dues of this student', 'input', 'dueIds');
+  const libraryId = dues[0]?.libraryId ?? student.libraryId;
+  const gst = await gstContext(s.ctx.platform, s.db, s.tenantId, libraryId);
+  const capturedAt = new Date();
+  const { payment, receipt } = await s.db.$transaction(async (tx) => {
+    const payment = await tx.payment.create({
+      data: {
+        studentId: student.id,
+        amountPaise: input.amountPaise,
+        status: 'CAPTURED',
+        provider: 'offline',
+        channel: 'OFFLINE',
+        method: input.method,
+        libraryId,
+        reference: input.reference?.trim() || null,
+        note: input.note?.trim() || null,
+        receivedById: s.ctx.claims!.sub,
+        capturedAt,
+      },
+    });
+    const byId = new Map(dues.map((d) => [d.id, d]));
+    const earmarks = named.map((id) => byId.get(id)!).map((d) => ({ dueId: d.id, amountPaise: d.amountPaise + d.adjustmentPaise - d.paidPaise }));
+    await allocatePayment(tx, { paymentId: payment.id, studentId: student.id, amountPaise: input.amountPaise, earmarks });
+    const receipt = await assignReceipt(tx, { id: payment.id, amountPaise: payment.amountPaise, libraryId, capturedAt }, gst);
+    return { payment, receipt };
+  });
+  await s.ctx.audit({ action: 'payment.record', targetType: 'Payment', targetId: payment.id, tenantId: s.tenantId, details: { amountPaise: payment.amountPaise, method: input.method, receipt: receipt.number } });
+  await s.ctx.events.publish(topics.tenant(s.tenantId), { type: 'PAYMENT_CAPTURED', paymentId: payment.id, studentId: student.id, libraryId, amountPaise: payment.amountPaise, provider: 'offline' });
+  return { payment, userErrors: [] };
+}

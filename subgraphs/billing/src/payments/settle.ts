@@ -1,0 +1,96 @@
+// Settling an online order once its money is captured: the one path shared by the checkout's
+// confirmPayment, both providers' webhooks and the reconciliation job, so whichever comes first
+// settles and the others find it done. The order row is locked for the whole transaction; a payment
+// is written only for captured money of exactly the order's amount and currency (anything else puts
+// the order in REVIEW for the owner); its money goes on the order's dues and it gets its receipt
+// number in the same transaction.
+import type { TenantPrisma } from '@studyspot/db';
+import { topics, type Platform } from '@studyspot/runtime';
+import { gatewayFee } from '../gateways/money.ts';
+import type { Provider, ProviderPayment } from '../gateways/provider.ts';
+import { assignReceipt } from '../receipts/numbers.ts';
+import { allocatePayment } from './ledger.ts';
+
+type Method = 'CARD' | 'UPI' | 'NETBANKING' | 'WALLET' | 'ONLINE';
+
+export function methodOf(providerMethod: string | null): Method {
+  const m = (providerMethod ?? '').toLowerCase();
+  if (m.includes('upi')) return 'UPI';
+  if (m.includes('card')) return 'CARD';
+  if (m.includes('net')) return 'NETBANKING';
+  if (m.includes('wallet')) return 'WALLET';
+  return 'ONLINE';
+}
+
+/** The seller's GST registration and the place of supply (the library's state). */
+export async function gstContext(platform: Platform, db: TenantPrisma, tenantId: string, libraryId: string | null) {
+  const [tenant, library] = await Promise.all([
+    platform.core.tenant.findUnique({ where: { id: tenantId }, select: { gstin: true, state: true } }),
+    libraryId ? db.library.findUnique({ where: { id: libraryId }, select: { state: true } }) : null,
+  ]);
+  return { seller: { gstin: tenant?.gstin ?? null, state: tenant?.state ?? null }, placeOfSupply: library?.state ?? null };
+}
+
+export type Settled =
+  | { outcome: 'settled' | 'already'; paymentId: string }
+  | { outcome: 'review'; reason: string }
+  | { outcome: 'missing' };
+
+export async function settleOrder(platform: Platform, tenantId: string, db: TenantPrisma, where: { orderId: string } | { provider: Provider; providerOrderId: string }, captured: ProviderPayment): Promise<Settled> {
+  const order = 'orderId' in where ? await db.paymentOrder.findUnique({ where: { id: where.orderId } }) : await db.paymentOrder.findUnique({ where: { provider_providerOrderId: where } });
+  if (!order) return { outcome: 'missing' };
+  const gst = await gstContext(platform, db, tenantId, order.libraryId);
+  const account = await db.gatewayAccount.findUnique({ where: { provider: order.provider } });
+  const result = await db.$transaction(async (tx): Promise<Settled> => {
+    const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM payment_orders WHERE id = ${order.id}::uuid FOR UPDATE`;
+    if (locked!.status === 'PAID') {
+      const existing = await tx.payment.findUniqueOrThrow({ where: { orderId: order.id }, select: { id: true } });
+      return { outcome: 'already', paymentId: existing.id };
+    }
+    if (captured.amountPaise !== order.amountPaise || captured.currency !== order.currency) {
+      const reason = `captured ${captured.amountPaise} ${captured.currency} for an order of ${order.amountPaise} ${order.currency} (payment ${captured.providerPaymentId})`;
+      await tx.paymentOrder.update({ where: { id: order.id }, data: { status: 'REVIEW', reviewReason: reason } });
+      return { outcome: 'review', reason };
+    }
+    const capturedAt = new Date();
+    const feePaise = captured.feePaise ?? (account ? gatewayFee(order.amountPaise, { percentBp: account.feePercentBp, fixedPaise: account.feeFixedPaise }) : 0);
+    const payment = await tx.payment.create({
+      data: {
+        studentId: order.studentId,
+        amountPaise: order.amountPaise,
+        status: 'CAPTURED',
+        provider: order.provider,
+        channel: 'ONLINE',
+        method: methodOf(captured.method),
+        libraryId: order.libraryId,
+        orderId: order.id,
+        providerPaymentId: captured.providerPaymentId,
+        feePaise,
+        capturedAt,
+      },
+    });
+    const earmarks = await tx.orderDue.findMany({ where: { orderId: order.id }, select: { dueId: true, amountPaise: true } });
+    await allocatePayment(tx, { paymentId: payment.id, studentId: order.studentId, amountPaise: payment.amountPaise, earmarks });
+    await assignReceipt(tx, { id: payment.id, amountPaise: payment.amountPaise, libraryId: payment.libraryId, capturedAt }, gst);
+    await tx.paymentOrder.update({ where: { id: order.id }, data: { status: 'PAID' } });
+    return { outcome: 'settled', paymentId: payment.id };
+  });
+  if (result.outcome === 'settled') {
+    await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_CAPTURED', paymentId: result.paymentId, orderId: order.id, studentId: order.studentId, libraryId: order.libraryId, amountPaise: order.amountPaise, provider: order.provider });
+  }
+  if (result.outcome === 'review') {
+    platform.logger.warn({ tenantId, orderId: order.id, reason: result.reason }, 'payment order needs review');
+    await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_REVIEW', orderId: order.id, studentId: order.studentId, reason: result.reason });
+  }
+  return result;
+}
+
+/** A failed attempt: an order still waiting becomes FAILED (a later capture can still settle it). */
+export async function failOrder(platform: Platform, tenantId: string, db: TenantPrisma, where: { provider: Provider; providerOrderId: string }, reason: string): Promise<boolean> {
+  const done = await db.paymentOrder.updateMany({ where: { ...where, status: 'CREATED' }, data: { status: 'FAILED', reviewReason: reason.slice(0, 300) } });
+  if (done.count === 1) {
+    const order = await db.paymentOrder.findUniqueOrThrow({ where: { provider_providerOrderId: where } });
+    await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_FAILED', orderId: order.id, studentId: order.studentId, reason });
+  }
+  return done.count === 1;
+}

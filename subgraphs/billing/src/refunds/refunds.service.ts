@@ -1,0 +1,97 @@
+// Refunds, full or partial, never more than captured minus refunded and pending. The caller's
+// idempotency key makes a retried request return the same refund. The refund row is written (PENDING,
+// with the payment locked) before the gateway is asked, so a webhook that arrives first finds it; its
+// outcome — from the gateway's answer or a webhook, whichever comes first — is applied once: the
+// payment's refunded amount grows and the money comes off the dues it paid (re-opening them, or
+// keeping them settled with a waiver, as the owner chose). Offline payments are refunded in cash at
+// once.
+import type { TenantPrisma } from '@studyspot/db';
+import { isUuid, topics, type Platform } from '@studyspot/runtime';
+import { fail } from '../errors.ts';
+import { clientFor } from '../gateways/accounts.ts';
+import type { GatewayError, ProviderRefundStatus } from '../gateways/provider.ts';
+import { unwindPayment } from '../payments/ledger.ts';
+import { canSee, type BillingScope } from '../scope.ts';
+
+export interface RefundInput {
+  paymentId: string;
+  /** Default: everything still refundable. */
+  amountPaise?: number | null;
+  idempotencyKey: string;
+  reopenDues?: boolean | null;
+  reason?: string | null;
+}
+
+export async function refundPayment(s: BillingScope, input: RefundInput) {
+  const key = input.idempotencyKey.trim();
+  if (key.length < 8) return fail('INVALID_INPUT', 'idempotencyKey: at least 8 characters, the same for a retry of the same refund', 'input', 'idempotencyKey');
+  const again = await s.db.refund.findUnique({ where: { idempotencyKey: key } });
+  if (again) return again.paymentId === input.paymentId ? { refund: again, userErrors: [] } : fail('INVALID_INPUT', 'This idempotencyKey was used for another payment', 'input', 'idempotencyKey');
+  const payment = isUuid(input.paymentId) ? await s.db.payment.findUnique({ where: { id: input.paymentId } }) : null;
+  if (!payment || !canSee(s, payment)) return fail('NOT_FOUND', 'No such payment', 'input', 'paymentId');
+  const created = await s.db.$transaction(async (tx) => {
+    const [p] = await tx.$queryRaw<{ status: string; amount: number; refunded: number }[]>`
+      SELECT status::text AS status, amount_paise AS amount, refunded_paise AS refunded FROM payments WHERE id = ${payment.id}::uuid FOR UPDATE`;
+    if (p!.status !== 'CAPTURED') return fail('INVALID_STATE', `The payment is ${p!.status}`);
+    const pending = await tx.refund.aggregate({ where: { paymentId: payment.id, status: 'PENDING' }, _sum: { amountPaise: true } });
+    const refundable = p!.amount - p!.refunded - (pending._sum.amountPaise ?? 0);
+    const amount = input.amountPaise ?? refundable;
+    if (!Number.isInteger(amount) || amount < 1) return fail('INVALID_INPUT', 'amountPaise: at least 1', 'input', 'amountPaise');
+    if (amount > refundable) return fail('AMOUNT_TOO_LARGE', `At most ${refundable} paise can be refunded (captured ${p!.amount}, refunded ${p!.refunded}, pending ${pending._sum.amountPaise ?? 0})`, 'input', 'amountPaise');
+    return {
+      refund: await tx.refund.create({
+        data: { paymentId: payment.id, amountPaise: amount, idempotencyKey: key, reopenDues: input.reopenDues ?? false, reason: input.reason?.trim() || null, createdById: s.ctx.claims!.sub },
+      }),
+      userErrors: [],
+    };
+  });
+  if (!('refund' in created)) return created;
+  const refund = created.refund;
+  await s.ctx.audit({ action: 'payment.refund', targetType: 'Refund', targetId: refund.id, tenantId: s.tenantId, details: { paymentId: payment.id, amountPaise: refund.amountPaise, reopenDues: refund.reopenDues } });
+  if (payment.channel === 'OFFLINE') {
+    await applyRefundOutcome(s.ctx.platform, s.tenantId, s.db, refund.id, 'processed', null);
+  } else {
+    const account = await s.db.gatewayAccount.findUnique({ where: { provider: payment.provider } });
+    const order = payment.orderId ? await s.db.paymentOrder.findUnique({ where: { id: payment.orderId } }) : null;
+    if (!account || !order || !payment.providerPaymentId) {
+      await applyRefundOutcome(s.ctx.platform, s.tenantId, s.db, refund.id, 'failed', null, `the ${payment.provider} account is not connected`);
+    } else {
+      try {
+        const r = await clientFor(s.ctx.platform, account).refund({ providerOrderId: order.providerOrderId, providerPaymentId: payment.providerPaymentId, amountPaise: refund.amountPaise, reference: refund.id });
+        await applyRefundOutcome(s.ctx.platform, s.tenantId, s.db, refund.id, r.status, r.providerRefundId);
+      } catch (err) {
+        const e = err as GatewayError;
+        // No answer: the refund may or may not exist at the gateway; it stays PENDING for its webhook.
+        if (e.kind === 'unavailable') s.ctx.logger.warn({ refundId: refund.id, err: e.message }, 'refund request got no answer; waiting for the webhook');
+        else await applyRefundOutcome(s.ctx.platform, s.tenantId, s.db, refund.id, 'failed', null, e.message);
+      }
+    }
+  }
+  return { refund: await s.db.refund.findUniqueOrThrow({ where: { id: refund.id } }), userErrors: [] };
+}
+
+/**
+ * Moves a refund forward (PENDING → PROCESSED or FAILED), once: a second report of the same outcome,
+ * or a late "failed" after "processed", changes nothing. Returns whether this call moved it.
+ */
+export async function applyRefundOutcome(platform: Platform, tenantId: string, db: TenantPrisma, refundId: string, outcome: ProviderRefundStatus, providerRefundId: string | null, failure?: string): Promise<boolean> {
+  const moved = await db.$transaction(async (tx) => {
+    const [r] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
+    if (!r) return null;
+    if (providerRefundId) await tx.refund.update({ where: { id: refundId }, data: { providerRefundId } });
+    if (r.status !== 'PENDING' || outcome === 'pending') return null;
+    const refund = await tx.refund.update({
+      where: { id: refundId },
+      data: outcome === 'processed' ? { status: 'PROCESSED', processedAt: new Date() } : { status: 'FAILED', failureReason: (failure ?? 'the gateway failed the refund').slice(0, 300) },
+    });
+    if (outcome !== 'processed') return refund;
+    const payment = await tx.payment.update({ where: { id: refund.paymentId }, data: { refundedPaise: { increment: refund.amountPaise } } });
+    if (payment.refundedPaise === payment.amountPaise) await tx.payment.update({ where: { id: payment.id }, data: { status: 'REFUNDED' } });
+    await unwindPayment(tx, { paymentId: payment.id, studentId: payment.studentId, amountPaise: refund.amountPaise, reopenDues: refund.reopenDues, actorId: refund.createdById, refundId });
+    return refund;
+  });
+  if (moved) {
+    await platform.events.publish(topics.tenant(tenantId), { type: moved.status === 'PROCESSED' ? 'REFUND_PROCESSED' : 'REFUND_FAILED', refundId, paymentId: moved.paymentId, amountPaise: moved.amountPaise });
+  }
+  return moved !== null;
+}

@@ -1,0 +1,40 @@
+// What a Cashfree webhook means for billing (amounts converted from rupees exactly). Idempotent and
+// forward-only, like the Razorpay handlers.
+import type { TenantPrisma } from '@studyspot/db';
+import type { Platform } from '@studyspot/runtime';
+import { rupeesToPaise } from '../gateways/money.ts';
+import { applyRefundOutcome } from '../refunds/refunds.service.ts';
+import { failOrder, settleOrder } from '../payments/settle.ts';
+
+interface CfEvent {
+  type: string;
+  data: {
+    order?: { order_id: string };
+    payment?: { cf_payment_id: string | number; payment_status: string; payment_amount: number | string; payment_currency: string; payment_group?: string; payment_message?: string };
+    refund?: { refund_id: string; cf_refund_id?: string | number; refund_status: string; status_description?: string };
+  };
+}
+
+export async function handleCashfree(platform: Platform, tenantId: string, db: TenantPrisma, e: CfEvent): Promise<string> {
+  const order = e.data.order;
+  const p = e.data.payment;
+  switch (e.type) {
+    case 'PAYMENT_SUCCESS_WEBHOOK': {
+      if (!order || !p || p.payment_status !== 'SUCCESS') return 'ignored: not a success';
+      const r = await settleOrder(platform, tenantId, db, { provider: 'cashfree', providerOrderId: order.order_id }, { providerPaymentId: String(p.cf_payment_id), status: 'captured', amountPaise: rupeesToPaise(p.payment_amount), currency: p.payment_currency, method: p.payment_group ?? null, feePaise: null });
+      return r.outcome === 'review' ? `review: ${r.reason}` : r.outcome;
+    }
+    case 'PAYMENT_FAILED_WEBHOOK':
+    case 'PAYMENT_USER_DROPPED_WEBHOOK':
+      if (!order) return 'ignored: no order';
+      return (await failOrder(platform, tenantId, db, { provider: 'cashfree', providerOrderId: order.order_id }, p?.payment_message ?? e.type)) ? 'order failed' : 'no change';
+    case 'REFUND_STATUS_WEBHOOK': {
+      const r = e.data.refund;
+      if (!r || !(await db.refund.findUnique({ where: { id: r.refund_id }, select: { id: true } }).catch(() => null))) return 'ignored: not a StudySpot refund';
+      const outcome = r.refund_status === 'SUCCESS' ? 'processed' : r.refund_status === 'CANCELLED' ? 'failed' : 'pending';
+      return (await applyRefundOutcome(platform, tenantId, db, r.refund_id, outcome, r.refund_id, r.status_description)) ? `refund ${outcome}` : 'no change';
+    }
+    default:
+      return `ignored: ${e.type}`;
+  }
+}

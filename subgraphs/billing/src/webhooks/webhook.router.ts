@@ -1,0 +1,87 @@
+// Payment webhooks, on the gateway's port: POST /webhooks/<provider>/<webhookKey>, where the key is
+// the tenant's opaque webhook id. The raw body is kept and the signature checked (in constant time)
+// before anything is parsed or written; an unknown tenant or account is 404, a bad or stale signature
+// 401, with nothing written. Each delivery is recorded once by the provider's event id: a duplicate is
+// acknowledged (200) and not processed again; processing is idempotent anyway, so a delivery that
+// failed half-way (500, its record removed) is safe to retry.
+import { createHash } from 'node:crypto';
+import type { TenantPrisma } from '@studyspot/db';
+import { isUuid, type Platform } from '@studyspot/runtime';
+import express, { type Request, type Response, type Router } from 'express';
+import { PROVIDERS, type Provider } from '../gateways/provider.ts';
+import { handleCashfree } from './cashfree.events.ts';
+import { handleRazorpay } from './razorpay.events.ts';
+import { cashfreeSignatureCheck, razorpaySignatureValid } from './verify.ts';
+
+const answer = (res: Response, status: number, body: object) => void res.status(status).json(body);
+
+function eventId(provider: Provider, req: Request, raw: Buffer): string {
+  const header = provider === 'razorpay' ? req.header('x-razorpay-event-id') : req.header('x-idempotency-key');
+  return header && header.length <= 200 ? header : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+async function verify(platform: Platform, provider: Provider, account: { secretEnc: string; webhookSecretEnc: string | null }, req: Request, raw: Buffer): Promise<string | null> {
+  const { secrets } = platform.config.payments;
+  if (provider === 'razorpay') {
+    if (!account.webhookSecretEnc) return 'no webhook secret is configured for this account';
+    return razorpaySignatureValid(raw, req.header('x-razorpay-signature'), secrets.open(account.webhookSecretEnc)) ? null : 'bad signature';
+  }
+  const check = cashfreeSignatureCheck(raw, req.header('x-webhook-signature'), req.header('x-webhook-timestamp'), secrets.open(account.secretEnc));
+  return check === 'ok' ? null : check === 'stale' ? 'timestamp outside the accepted window' : 'bad signature';
+}
+
+async function handle(platform: Platform, provider: Provider, req: Request, res: Response): Promise<void> {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const key = String(req.params.webhookKey);
+  const tenant = isUuid(key) ? await platform.core.tenant.findUnique({ where: { webhookKey: key }, select: { id: true, status: true } }) : null;
+  if (!tenant || (tenant.status !== 'ACTIVE' && tenant.status !== 'SUSPENDED')) return answer(res, 404, { error: 'unknown webhook' });
+  await platform.tenants.withTenant(
+    tenant.id,
+    async (db: TenantPrisma) => {
+      const account = await db.gatewayAccount.findUnique({ where: { provider } });
+      if (!account) return answer(res, 404, { error: 'unknown webhook' });
+      const problem = await verify(platform, provider, account, req, raw);
+      if (problem) {
+        platform.logger.warn({ tenantId: tenant.id, provider, problem }, 'webhook refused');
+        return answer(res, 401, { error: problem });
+      }
+      let event: { event?: string; type?: string };
+      try {
+        event = JSON.parse(raw.toString('utf8')) as typeof event;
+      } catch {
+        return answer(res, 400, { error: 'body is not JSON' });
+      }
+      const id = eventId(provider, req, raw);
+      const type = String(event.event ?? event.type ?? 'unknown').slice(0, 100);
+      try {
+        await db.webhookEvent.create({ data: { provider, eventId: id, eventType: type, outcome: 'processing', payload: event as object } });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'P2002') return answer(res, 200, { received: true, duplicate: true });
+        throw err;
+      }
+      try {
+        const outcome = provider === 'razorpay' ? await handleRazorpay(platform, tenant.id, db, event as never) : await handleCashfree(platform, tenant.id, db, event as never);
+        await db.webhookEvent.update({ where: { provider_eventId: { provider, eventId: id } }, data: { outcome } });
+        answer(res, 200, { received: true, outcome });
+      } catch (err) {
+        await db.webhookEvent.delete({ where: { provider_eventId: { provider, eventId: id } } }).catch(() => {});
+        throw err;
+      }
+    },
+    { allowSuspended: true },
+  );
+}
+
+export function webhookRouter(platform: Platform): Router {
+  const router = express.Router();
+  router.post('/:provider/:webhookKey', express.raw({ type: () => true, limit: '1mb' }), (req, res, next) => {
+    const provider = req.params.provider as Provider;
+    if (!PROVIDERS.includes(provider)) return answer(res, 404, { error: 'unknown provider' });
+    handle(platform, provider, req, res).catch((err: unknown) => {
+      platform.logger.error({ err, provider }, 'webhook processing failed');
+      if (res.headersSent) return next(err);
+      answer(res, 500, { error: 'processing failed; deliver again' });
+    });
+  });
+  return router;
+}
