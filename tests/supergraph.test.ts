@@ -136,8 +136,11 @@ describe('supergraph (in-process subgraphs)', () => {
     const r = await gql(w.gateway.url, '{ tenants { edges { node { slug } } } }', { token: w.ownerToken(w.a) });
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     const staff = w.tokenFor({ sub: randomUUID(), role: 'STAFF', tenantId: w.a.id });
-    const pay = await gql(w.gateway.url, '{ payments { edges { node { id } } } }', { token: staff });
-    expect(pay.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    // The front desk takes payments but does not refund them or touch the gateway accounts.
+    const refund = await gql(w.gateway.url, 'mutation($p: ID!) { refundPayment(input: { paymentId: $p, idempotencyKey: "staff-refund-1" }) { refund { id } } }', { token: staff, variables: { p: w.a.paymentIds[0] } });
+    expect(refund.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    const accounts = await gql(w.gateway.url, '{ gatewayAccounts { provider } }', { token: staff });
+    expect(accounts.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 
   it('answers TENANT_SUSPENDED for a suspended tenant within a second', async () => {

@@ -70,6 +70,10 @@ export async function startGateway(platform: Platform, port = platform.config.po
   const { config } = platform;
   const modules = new Map(SUBGRAPHS.map((m) => [m.name, m]));
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  // @apollo/gateway reports usage metrics to Apollo and probes cloud metadata addresses unless told
+  // not to: a tenant's API does not talk to third parties on its own. An operator may opt in with
+  // APOLLO_TELEMETRY_DISABLED=false.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>

@@ -2,7 +2,7 @@
 // SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { buildSubgraph, inputCoercionError, isPublicCode, MASKED_MESSAGE, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { BUSY_MESSAGE, buildSubgraph, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { adoptSignedIn } from './signed-in.ts';
@@ -37,6 +37,10 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
         if (isPublicCode(e.extensions?.code)) return e;
         const input = inputCoercionError(e);
         if (input) return input;
+        if (isBusyDatabase(e)) {
+          ctx.logger.warn({ err: e.originalError ?? e, subgraph: this.module.name, path: e.path }, 'database busy');
+          return new GraphQLError(BUSY_MESSAGE, { path: e.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
+        }
         ctx.logger.error({ err: e.originalError ?? e, subgraph: this.module.name, path: e.path }, 'unexpected error');
         return new GraphQLError(MASKED_MESSAGE, { path: e.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       });

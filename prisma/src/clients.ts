@@ -31,14 +31,20 @@ async function openClient<C extends { $disconnect(): Promise<void> }>(
   };
 }
 
+/**
+ * Interactive transactions wait up to 10 s for a pooled connection and may run 15 s (Prisma's
+ * defaults, 2 s and 5 s, failed money transactions that queued behind row locks under load).
+ */
+const TRANSACTIONS = { maxWait: 10_000, timeout: 15_000 };
+
 export function openCoreClient(target: DatabaseTarget, opts: OpenOptions & { logQueries?: boolean } = {}) {
   return openClient<CorePrisma>(target, opts, (adapter, log) =>
-    new CorePrismaClient({ adapter: adapter as never, log }) as CorePrisma,
+    new CorePrismaClient({ adapter: adapter as never, log, transactionOptions: TRANSACTIONS }) as CorePrisma,
   );
 }
 
 export function openTenantClient(target: DatabaseTarget, opts: OpenOptions & { logQueries?: boolean } = {}) {
   return openClient<TenantPrisma>(target, opts, (adapter, log) =>
-    new TenantPrismaClient({ adapter: adapter as never, log }) as TenantPrisma,
+    new TenantPrismaClient({ adapter: adapter as never, log, transactionOptions: TRANSACTIONS }) as TenantPrisma,
   );
 }

@@ -81,8 +81,8 @@ export interface SupergraphWorld {
   close(): Promise<void>;
 }
 
-export async function createSupergraphWorld(overrides: Parameters<typeof createTestWorld>[0] = {}): Promise<SupergraphWorld> {
-  const world = await createTestWorld(overrides);
+export async function createSupergraphWorld(overrides: Parameters<typeof createTestWorld>[0] = {}, opts: Parameters<typeof createTestWorld>[1] = {}): Promise<SupergraphWorld> {
+  const world = await createTestWorld(overrides, opts);
   try {
     const a = await seedTenant(world, 'alpha', ['Rohan Patil', 'Sneha Joshi', 'Imran Shaikh']);
     const b = await seedTenant(world, 'beta', ['Kavya Nair']);

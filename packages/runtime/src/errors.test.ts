@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskError, MASKED_MESSAGE } from './errors.ts';
+import { GraphQLError } from 'graphql';
+import { BUSY_MESSAGE, maskError, MASKED_MESSAGE } from './errors.ts';
 
 describe('maskError', () => {
   it('keeps errors with a public code and drops their stack trace', () => {
@@ -16,5 +17,15 @@ describe('maskError', () => {
 
   it('lets Apollo request errors through', () => {
     expect(maskError({ message: 'Syntax Error', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }).message).toBe('Syntax Error');
+  });
+
+  it("answers SERVICE_UNAVAILABLE (retryable) for Prisma's transient transaction failures, and masks other Prisma errors", () => {
+    const prismaError = (code: string) => Object.assign(new Error(`Transaction API error: ${code}`), { code, clientVersion: '7.10.0' });
+    for (const code of ['P2024', 'P2028', 'P2034']) {
+      const thrown = new GraphQLError('Transaction API error', { path: ['refundPayment'], originalError: prismaError(code) });
+      expect(maskError({ message: thrown.message, path: ['refundPayment'] }, thrown)).toEqual({ message: BUSY_MESSAGE, path: ['refundPayment'], extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
+    }
+    const unique = new GraphQLError('Unique constraint failed', { originalError: prismaError('P2002') });
+    expect(maskError({ message: unique.message }, unique).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
   });
 });

@@ -46,12 +46,30 @@ export function isPublicCode(code: unknown): boolean {
 }
 
 export const MASKED_MESSAGE = 'Internal server error';
+export const BUSY_MESSAGE = 'The database is busy; nothing was changed, try again';
+
+/**
+ * Prisma's transient failures: no pooled connection within the wait (P2024), a transaction that could
+ * not start or ran out of time (P2028), a write conflict or deadlock (P2034). The transaction was
+ * rolled back, so the caller may safely retry.
+ */
+const BUSY_CODES = new Set(['P2024', 'P2028', 'P2034']);
+export function isBusyDatabase(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && BUSY_CODES.has(code)) return true;
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
 
 /**
  * formatError for every Apollo Server here: keeps errors with a public code (minus stack traces),
  * masks everything else. Unexpected errors are logged with the request id by the errors plugin.
  */
-export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  if (isBusyDatabase(error)) return { message: BUSY_MESSAGE, path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true } };
   const code = formatted.extensions?.code;
   if (isPublicCode(code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};

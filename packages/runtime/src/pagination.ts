@@ -40,9 +40,9 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export const idFilter = (id: string): string | { in: string[] } => (isUuid(id) ? id : { in: [] });
 
-export function pageSize(first: number | null | undefined): number {
+export function pageSize(first: number | null | undefined, max = MAX_PAGE_SIZE): number {
   if (first == null) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+  if (!Number.isInteger(first) || first < 0 || first > max) throw badInput(`first must be between 0 and ${max}`, 'first');
   return first;
 }
 
@@ -67,8 +67,9 @@ export async function paginate<T extends { createdAt: Date; id: string }>(
   args: ConnectionArgs,
   fetch: (take: number, where: ReturnType<typeof afterCursorWhere>) => Promise<T[]>,
   direction: Direction = 'asc',
+  maxSize = MAX_PAGE_SIZE,
 ): Promise<Connection<T>> {
-  const size = pageSize(args.first);
+  const size = pageSize(args.first, maxSize);
   const rows = size === 0 ? [] : await fetch(size + 1, afterCursorWhere(args.after, direction));
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ node, cursor: encodeCursor(node) }));

@@ -2,7 +2,7 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { DateScalar, DateTimeScalar, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { L } from './loaders.ts';
-import { scopeWhere } from './scope.ts';
+import { canSee, scopeWhere } from './scope.ts';
 
 async function tenantCounts(db: TenantPrisma) {
   const [paid, owed] = await Promise.all([
@@ -28,8 +28,13 @@ export const baseResolvers: Resolvers = {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     payments: async (st: { id: string }, args: ConnectionArgs, ctx) => {
       ctx.authorizeTenant('tenant:payments:read');
-      const { s } = await L(ctx);
-      return paginate(args, (take, after) => s.db.payment.findMany({ where: { AND: [after, scopeWhere(s), { studentId: st.id }] }, orderBy: KEYSET_ORDER, take }));
+      const { s, l } = await L(ctx);
+      // A first page is loaded for the whole list of students at once; later pages one by one.
+      return paginate(args, async (take, after) =>
+        args.after
+          ? s.db.payment.findMany({ where: { AND: [after, scopeWhere(s), { studentId: st.id }] }, orderBy: KEYSET_ORDER, take })
+          : (await l.firstPaymentsOfStudent(take).load(st.id)).filter((p) => canSee(s, p)),
+      );
     },
   },
 };

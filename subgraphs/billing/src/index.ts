@@ -35,5 +35,6 @@ export { receiptRouter } from './receipts/receipt.router.ts';
 export { webhookRouter } from './webhooks/webhook.router.ts';
 // Used by the demo seed, which goes through the same services as the API.
 export { connectAccount } from './gateways/accounts.ts';
+export { resealGatewaySecrets, type RotationReport } from './gateways/rotate.ts';
 export { recordPayment } from './payments/offline.ts';
 export { billingScope } from './scope.ts';

@@ -2,6 +2,7 @@
 // adjustments, or 1,000 students with their balances, costs a constant number of statements.
 import { byIds, type SubgraphContext } from '@studyspot/runtime';
 import { adjustmentsOf, balancesOf, duesOfAllocations, duesOfStudents, findDuesByIds } from './dues/dues.repository.ts';
+import { firstPaymentsOfStudents } from './payments/payments.repository.ts';
 import { billingScope, type BillingScope } from './scope.ts';
 
 const scopes = new WeakMap<SubgraphContext, Promise<BillingScope>>();
@@ -43,6 +44,12 @@ export function loaders(ctx: SubgraphContext, s: BillingScope) {
       const m = await balancesOf(db, ids);
       return ids.map((id) => m.get(id)!);
     }),
+    /** The first page (`take` + 1 rows, to tell whether there is more) of each student's payments. */
+    firstPaymentsOfStudent: (take: number) =>
+      ctx.loader(`billing:firstPayments:${take}`, async (ids: readonly string[]) => {
+        const g = groupBy(await firstPaymentsOfStudents(db, ids, take, s.libraryIds), (r) => r.studentId);
+        return ids.map((id) => g.get(id) ?? []);
+      }),
     payment: ctx.loader('billing:payment', async (ids: readonly string[]) => byIds(ids, await db.payment.findMany({ where: { id: { in: [...ids] } } }))),
     allocationsOfPayment: ctx.loader('billing:allocationsOfPayment', async (ids: readonly string[]) => {
       const g = groupBy(await db.paymentAllocation.findMany({ where: { paymentId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } }), (r) => r.paymentId);

@@ -13,6 +13,9 @@ async function studentMoney(ctx: SubgraphContext, studentId: string) {
   return scoped;
 }
 
+/** The defaulters list of a large tenant fits one page (other lists stop at 100). */
+export const DUES_MAX_PAGE = 1_000;
+
 export const duesResolvers: Resolvers = {
   Query: {
     due: async (_p, a: { id: string }, ctx) => {
@@ -23,7 +26,7 @@ export const duesResolvers: Resolvers = {
     dues: async (_p, a: ConnectionArgs & { filter?: DueListFilter | null }, ctx) => {
       const { s } = await L(ctx);
       const where = await duesWhere(s.db, scopeWhere(s), a.filter ?? {});
-      return paginate(a, (take, after) => listDues(s.db, take, after, where));
+      return paginate(a, (take, after) => listDues(s.db, take, after, where), 'asc', DUES_MAX_PAGE);
     },
     myDues: async (_p, _a, ctx) => {
       const { s } = await L(ctx);

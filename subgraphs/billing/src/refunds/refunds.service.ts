@@ -29,25 +29,47 @@ export async function refundPayment(s: BillingScope, input: RefundInput) {
   if (again) return again.paymentId === input.paymentId ? { refund: again, userErrors: [] } : fail('INVALID_INPUT', 'This idempotencyKey was used for another payment', 'input', 'idempotencyKey');
   const payment = isUuid(input.paymentId) ? await s.db.payment.findUnique({ where: { id: input.paymentId } }) : null;
   if (!payment || !canSee(s, payment)) return fail('NOT_FOUND', 'No such payment', 'input', 'paymentId');
-  const created = await s.db.$transaction(async (tx) => {
+  const created = await createRefundRow(s, payment.id, key, input).catch(async (err: unknown) => {
+    // The same key raced us: the refund that won is the answer.
+    if ((err as { code?: string }).code !== 'P2002') throw err;
+    const winner = await s.db.refund.findUnique({ where: { idempotencyKey: key } });
+    if (!winner) throw err;
+    return winner.paymentId === payment.id ? { refund: winner, userErrors: [], replay: true } : fail('INVALID_INPUT', 'This idempotencyKey was used for another payment', 'input', 'idempotencyKey');
+  });
+  if (!('refund' in created)) return created;
+  if ('replay' in created) return { refund: created.refund, userErrors: [] };
+  const refund = created.refund;
+  await s.ctx.audit({ action: 'payment.refund', targetType: 'Refund', targetId: refund.id, tenantId: s.tenantId, details: { paymentId: payment.id, amountPaise: refund.amountPaise, reopenDues: refund.reopenDues } });
+  await sendRefund(s, payment, refund);
+  return { refund: await s.db.refund.findUniqueOrThrow({ where: { id: refund.id } }), userErrors: [] };
+}
+
+/** Writes the refund (PENDING) with the payment locked, if that much is still refundable. */
+function createRefundRow(s: BillingScope, paymentId: string, key: string, input: RefundInput) {
+  return s.db.$transaction(async (tx) => {
     const [p] = await tx.$queryRaw<{ status: string; amount: number; refunded: number }[]>`
-      SELECT status::text AS status, amount_paise AS amount, refunded_paise AS refunded FROM payments WHERE id = ${payment.id}::uuid FOR UPDATE`;
+      SELECT status::text AS status, amount_paise AS amount, refunded_paise AS refunded FROM payments WHERE id = ${paymentId}::uuid FOR UPDATE`;
     if (p!.status !== 'CAPTURED') return fail('INVALID_STATE', `The payment is ${p!.status}`);
-    const pending = await tx.refund.aggregate({ where: { paymentId: payment.id, status: 'PENDING' }, _sum: { amountPaise: true } });
+    const pending = await tx.refund.aggregate({ where: { paymentId, status: 'PENDING' }, _sum: { amountPaise: true } });
     const refundable = p!.amount - p!.refunded - (pending._sum.amountPaise ?? 0);
+    if (refundable <= 0) return fail('INVALID_STATE', `Nothing is left to refund (captured ${p!.amount}, refunded ${p!.refunded}, pending ${pending._sum.amountPaise ?? 0})`);
     const amount = input.amountPaise ?? refundable;
     if (!Number.isInteger(amount) || amount < 1) return fail('INVALID_INPUT', 'amountPaise: at least 1', 'input', 'amountPaise');
     if (amount > refundable) return fail('AMOUNT_TOO_LARGE', `At most ${refundable} paise can be refunded (captured ${p!.amount}, refunded ${p!.refunded}, pending ${pending._sum.amountPaise ?? 0})`, 'input', 'amountPaise');
     return {
       refund: await tx.refund.create({
-        data: { paymentId: payment.id, amountPaise: amount, idempotencyKey: key, reopenDues: input.reopenDues ?? false, reason: input.reason?.trim() || null, createdById: s.ctx.claims!.sub },
+        data: { paymentId, amountPaise: amount, idempotencyKey: key, reopenDues: input.reopenDues ?? false, reason: input.reason?.trim() || null, createdById: s.ctx.claims!.sub },
       }),
       userErrors: [],
     };
   });
-  if (!('refund' in created)) return created;
-  const refund = created.refund;
-  await s.ctx.audit({ action: 'payment.refund', targetType: 'Refund', targetId: refund.id, tenantId: s.tenantId, details: { paymentId: payment.id, amountPaise: refund.amountPaise, reopenDues: refund.reopenDues } });
+}
+
+type PaymentRow = NonNullable<Awaited<ReturnType<TenantPrisma['payment']['findUnique']>>>;
+type RefundRow = NonNullable<Awaited<ReturnType<TenantPrisma['refund']['findUnique']>>>;
+
+/** Offline money goes back in cash at once; online money is refunded at its gateway. */
+async function sendRefund(s: BillingScope, payment: PaymentRow, refund: RefundRow): Promise<void> {
   if (payment.channel === 'OFFLINE') {
     await applyRefundOutcome(s.ctx.platform, s.tenantId, s.db, refund.id, 'processed', null);
   } else {
@@ -67,7 +89,6 @@ export async function refundPayment(s: BillingScope, input: RefundInput) {
       }
     }
   }
-  return { refund: await s.db.refund.findUniqueOrThrow({ where: { id: refund.id } }), userErrors: [] };
 }
 
 /**
@@ -75,6 +96,7 @@ export async function refundPayment(s: BillingScope, input: RefundInput) {
  * or a late "failed" after "processed", changes nothing. Returns whether this call moved it.
  */
 export async function applyRefundOutcome(platform: Platform, tenantId: string, db: TenantPrisma, refundId: string, outcome: ProviderRefundStatus, providerRefundId: string | null, failure?: string): Promise<boolean> {
+  if (!isUuid(refundId)) return false;
   const moved = await db.$transaction(async (tx) => {
     const [r] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
     if (!r) return null;

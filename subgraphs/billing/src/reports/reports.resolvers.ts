@@ -15,7 +15,7 @@ export const reportsResolvers: Resolvers = {
   Library: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     collections: async (lib: { id: string }, a: { from: Date; to: Date }, ctx) => {
-      if (!ctx.claims || !can(ctx.claims.role, 'tenant:payments:read')) throw forbidden('Collections need the payments permission');
+      if (!ctx.claims || !can(ctx.claims.role, 'tenant:analytics:read')) throw forbidden('Collections are analytics: owners, managers and the platform see them');
       const { s } = await L(ctx);
       if (s.libraryIds && !s.libraryIds.includes(lib.id)) throw forbidden('This library is outside your branches');
       return collections(s.db, a, { libraryIds: [lib.id] });

@@ -1,0 +1,17 @@
+// Payment reads that lists need in one statement whatever their length.
+import type { TenantPrisma } from '@studyspot/db';
+import { KEYSET_ORDER } from '@studyspot/runtime';
+
+/**
+ * The first `take` payments (oldest first) of each of many students, limited to some branches when
+ * `libraryIds` is given: two statements for a page of students, not one per student.
+ */
+export async function firstPaymentsOfStudents(db: TenantPrisma, studentIds: readonly string[], take: number, libraryIds: string[] | null) {
+  const ids = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM (
+      SELECT id, row_number() OVER (PARTITION BY student_id ORDER BY created_at, id) AS n
+      FROM payments
+      WHERE student_id = ANY(${[...studentIds]}::uuid[]) AND (${libraryIds}::uuid[] IS NULL OR library_id = ANY(${libraryIds}::uuid[]))
+    ) ranked WHERE n <= ${take}`;
+  return ids.length ? db.payment.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: KEYSET_ORDER }) : [];
+}
