@@ -26,10 +26,9 @@ describe('one payment, many callers', () => {
     const { order } = await createOrder(w, s.studentId);
     expect(order!.provider).toBe('RAZORPAY');
     // The checkout completes but the simulator's own webhooks are held back; we deliver them ourselves, all at once.
-    const target = w.accounts.razorpay.webhookUrl;
-    w.accounts.razorpay.webhookUrl = null;
+    w.sims.razorpay.state.webhooks.drop = true;
     const handed = await w.sims.razorpay.pay(order!.providerOrderId, 'captured');
-    w.accounts.razorpay.webhookUrl = target;
+    w.sims.razorpay.state.webhooks.drop = false;
     const entity = w.sims.razorpay.payments.get(handed.razorpay_payment_id)!;
     const captured = razorpayDelivery(w.accounts.razorpay.webhookSecret, 'payment.captured', { payment: { entity } }, `evt_cap_${order!.id.slice(0, 8)}`);
     const paid = razorpayDelivery(w.accounts.razorpay.webhookSecret, 'order.paid', { payment: { entity } }, `evt_paid_${order!.id.slice(0, 8)}`);

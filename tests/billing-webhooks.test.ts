@@ -185,6 +185,20 @@ describe('deliveries as providers make them', () => {
     }
   });
 
+  it("sends each Cashfree order's webhooks to the tenant's address, with nothing set up in Cashfree's dashboard", async () => {
+    const { order } = await openOrder(165_000);
+    expect(w.sims.cashfree.orders.get(order.providerOrderId)!.order_meta).toEqual({ notify_url: cfUrl });
+    const dashboard = w.accounts.cashfree.webhookUrl;
+    w.accounts.cashfree.webhookUrl = null;
+    try {
+      await payAtCheckout(w, order);
+      await settled(w);
+    } finally {
+      w.accounts.cashfree.webhookUrl = dashboard;
+    }
+    expect((await orderStatus(w, order.id)).status).toBe('PAID');
+  });
+
   it('puts a capture of a different amount on review instead of settling it', async () => {
     const { s, order } = await openOrder(43_000);
     const before = await billingRows(w);
@@ -196,6 +210,13 @@ describe('deliveries as providers make them', () => {
     const { order: cf } = await openOrder(155_000);
     const over = await deliver(cfUrl, cashfreeDelivery(w.accounts.cashfree.keySecret, 'PAYMENT_SUCCESS_WEBHOOK', cashfreeSuccess(cf.providerOrderId, 1550.01)));
     expect(((await over.json()) as { outcome: string }).outcome).toMatch(/^review: captured 155001 INR for an order of 155000 INR/);
+    // An amount that is not rupees with at most two decimals is never rounded into a settlement.
+    const { order: odd } = await openOrder(156_000);
+    for (const amount of [1560.001, 'abc']) {
+      const res = await deliver(cfUrl, cashfreeDelivery(w.accounts.cashfree.keySecret, 'PAYMENT_SUCCESS_WEBHOOK', { ...cashfreeSuccess(odd.providerOrderId, 1560), payment: { ...cashfreeSuccess(odd.providerOrderId, 1560).payment, payment_amount: amount } }));
+      expect(await res.json()).toEqual({ received: true, outcome: `ignored: unreadable amount ${JSON.stringify(amount)}` });
+    }
+    expect((await orderStatus(w, odd.id)).status).toBe('CREATED');
   });
 });
 
@@ -206,16 +227,16 @@ describe('reconciliation', () => {
     const declined = await openOrder(46_000);
     const abandoned = await openOrder(47_000);
     const fresh = await openOrder(49_000);
-    const urls: [string | null, string | null] = [w.accounts.razorpay.webhookUrl, w.accounts.cashfree.webhookUrl];
-    w.accounts.razorpay.webhookUrl = null; // the provider's deliveries are lost
-    w.accounts.cashfree.webhookUrl = null;
+    w.sims.razorpay.state.webhooks.drop = true; // the providers' deliveries are lost
+    w.sims.cashfree.state.webhooks.drop = true;
     try {
       await payAtCheckout(w, lost.order);
       await payAtCheckout(w, lostCf.order);
       await w.sims.razorpay.pay(declined.order.providerOrderId, 'failed');
       await payAtCheckout(w, fresh.order);
     } finally {
-      [w.accounts.razorpay.webhookUrl, w.accounts.cashfree.webhookUrl] = urls;
+      w.sims.razorpay.state.webhooks.drop = false;
+      w.sims.cashfree.state.webhooks.drop = false;
     }
     const ids = [lost, lostCf, declined, abandoned].map((o) => o.order.id);
     await w.world.platform.tenants.withTenant(w.a.id, async (db) => {

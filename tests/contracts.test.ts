@@ -1,6 +1,7 @@
 // Subgraph contracts: each subgraph's `_service { sdl }` declares its keys, and `_entities`
 // resolves every entity it owns or extends, through the same context the gateway would build.
 import { randomUUID } from 'node:crypto';
+import { billingScope, recordPayment, syncAllocationDues } from '@studyspot/billing';
 import { SUBGRAPHS } from '@studyspot/gateway';
 import { buildSubgraph, subgraphContext, type Claims, type SubgraphName } from '@studyspot/runtime';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
@@ -36,7 +37,7 @@ const KEYS: Record<SubgraphName, string[]> = {
   identity: ['User', 'Tenant'],
   tenancy: ['Tenant'],
   campus: ['Library', 'Student', 'Tenant', 'Seat', 'Shift', 'SeatAllocation'],
-  billing: ['Payment', 'Student'],
+  billing: ['Payment', 'Student', 'Due', 'Refund', 'Receipt', 'PaymentOrder', 'Library', 'SeatAllocation'],
   communications: ['Notification', 'Student'],
 };
 
@@ -83,6 +84,63 @@ describe('subgraph contracts', () => {
     const r = await run(name, `query($r: [_Any!]!) { _entities(representations: $r) { __typename ${selection} } }`, { r: reps() });
     expect(r.errors).toBeUndefined();
     expect((r.data as { _entities: unknown[] })._entities).toEqual(expected());
+  });
+
+  it('billing: _entities resolves dues, refunds, receipts, orders and the allocations and libraries it extends', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const rows = await world.platform.tenants.withTenant(a.id, async (db) => {
+      const seat = await db.seat.findFirstOrThrow({ where: { libraryId: a.libraryId } });
+      const shift = await db.shift.create({ data: { libraryId: a.libraryId, name: 'Contract', startMinute: 360, endMinute: 840, monthlyPricePaise: 90_000 } });
+      const day = new Date(Date.UTC(2031, 0, 1));
+      const allocation = await db.seatAllocation.create({ data: { libraryId: a.libraryId, seatId: seat.id, shiftId: shift.id, studentId: a.studentIds[0]!, startDate: day, endDate: new Date(Date.UTC(2031, 0, 31)), shiftStart: 360, shiftEnd: 840, pricePaise: 90_000 } });
+      return { allocation };
+    });
+    const ctx = subgraphContext(world.platform, { requestId: randomUUID(), claims: { sub: a.ownerId, role: 'OWNER', tenantId: a.id }, actingTenantId: null });
+    let ids: { due: string; payment: string; receipt: string; refund: string; order: string };
+    try {
+      await syncAllocationDues(ctx, a.id, rows.allocation.id);
+      const scope = await billingScope(ctx);
+      const due = await scope.db.due.findFirstOrThrow({ where: { allocationId: rows.allocation.id } });
+      const paid = await recordPayment(scope, { studentId: a.studentIds[0]!, amountPaise: 90_000, method: 'CASH', dueIds: [due.id] });
+      if (!('payment' in paid)) throw new Error(JSON.stringify(paid.userErrors));
+      const payment = paid.payment;
+      const receipt = await scope.db.receipt.findUniqueOrThrow({ where: { paymentId: payment.id } });
+      const refund = await scope.db.refund.create({ data: { paymentId: payment.id, amountPaise: 100, idempotencyKey: `contract-${payment.id}`, createdById: a.ownerId } });
+      const order = await scope.db.paymentOrder.create({ data: { studentId: a.studentIds[0]!, provider: 'cashfree', providerOrderId: randomUUID(), amountPaise: 100, createdById: a.ownerId, expiresAt: new Date(Date.now() + 3_600_000) } });
+      ids = { due: due.id, payment: payment.id, receipt: receipt.id, refund: refund.id, order: order.id };
+    } finally {
+      await ctx.dispose();
+    }
+    const r = await run(
+      'billing',
+      `query($r: [_Any!]!) { _entities(representations: $r) { __typename
+        ... on Due { id amountPaise dueStatus: status } ... on Refund { id amountPaise refundStatus: status } ... on Receipt { id number amountPaise }
+        ... on PaymentOrder { id orderStatus: status } ... on SeatAllocation { id dues { id } } ... on Library { id collections(from: "${day(-1)}", to: "${day(1)}") { paymentCount } } } }`,
+      {
+        r: [
+          { __typename: 'Due', id: ids.due },
+          { __typename: 'Refund', id: ids.refund },
+          { __typename: 'Receipt', id: ids.receipt },
+          { __typename: 'PaymentOrder', id: ids.order },
+          { __typename: 'SeatAllocation', id: rows.allocation.id },
+          { __typename: 'Library', id: a.libraryId },
+          { __typename: 'Due', id: randomUUID() },
+        ],
+      },
+    );
+    expect(r.errors?.map((e) => e.message)).toBeUndefined();
+    expect((r.data as { _entities: unknown[] })._entities).toEqual([
+      { __typename: 'Due', id: ids.due, amountPaise: 90_000, dueStatus: 'PAID' },
+      { __typename: 'Refund', id: ids.refund, amountPaise: 100, refundStatus: 'PENDING' },
+      { __typename: 'Receipt', id: ids.receipt, number: expect.stringMatching(/^L1\/\d{2}-\d{2}\/00001$/), amountPaise: 90_000 },
+      { __typename: 'PaymentOrder', id: ids.order, orderStatus: 'CREATED' },
+      { __typename: 'SeatAllocation', id: rows.allocation.id, dues: [{ id: ids.due }] },
+      { __typename: 'Library', id: a.libraryId, collections: { paymentCount: 1 } },
+      null,
+    ]);
+    // Another tenant's owner resolves none of them.
+    const other = await run('billing', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Due { id } ... on Receipt { id } ... on Refund { id } } }', { r: [{ __typename: 'Due', id: ids.due }, { __typename: 'Receipt', id: ids.receipt }, { __typename: 'Refund', id: ids.refund }] }, { sub: randomUUID(), role: 'OWNER', tenantId: randomUUID() });
+    expect((other.data as { _entities: unknown[] } | null)?._entities ?? other.errors?.map((e) => e.extensions?.code)).toEqual([null, null, null]);
   });
 
   it('campus: _entities resolves seats, shifts and allocations', async () => {

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
   it('allows Apollo Sandbox origins outside production only, plus CORS_ORIGINS', () => {
     const dev = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), CORS_ORIGINS: 'https://app.example.com' });
     expect(dev.corsOrigins).toEqual(['https://app.example.com', ...SANDBOX_ORIGINS]);
-    const prod = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_KEYS: keys, GATEWAY_SECRET: 'x'.repeat(20), STUDYSPOT_INSECURE_LOG_OTP_CODES: '1', PAYMENT_SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, CORS_ORIGINS: 'https://app.example.com' });
+    const prod = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_KEYS: keys, GATEWAY_SECRET: 'x'.repeat(20), STUDYSPOT_INSECURE_LOG_OTP_CODES: '1', PAYMENT_SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, PUBLIC_URL: 'https://api.example.com', CORS_ORIGINS: 'https://app.example.com' });
     expect(prod.corsOrigins).toEqual(['https://app.example.com']);
     expect(errorOf({ STUDYSPOT_DATA_DIR: dataDir(), CORS_ORIGINS: 'https://app.example.com/' }).message).toMatch(/^CORS_ORIGINS: /);
   });
@@ -86,6 +86,8 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production', JWT_KEYS: keys }, 'GATEWAY_SECRET: required in production'],
     [{ NODE_ENV: 'production', JWT_KEYS: keys, GATEWAY_SECRET: 'x'.repeat(20), STUDYSPOT_INSECURE_LOG_OTP_CODES: '1' }, "PAYMENT_SECRETS_KEYS: required in production (kid:base64 of 32 random bytes[,…]); it encrypts tenants' gateway secrets"],
     [{ PAYMENT_SECRETS_KEYS: 'k1:short' }, 'PAYMENT_SECRETS_KEYS: key "k1" must be 32 bytes (base64 of 32 random bytes)'],
+    [{ NODE_ENV: 'production', JWT_KEYS: keys, GATEWAY_SECRET: 'x'.repeat(20), STUDYSPOT_INSECURE_LOG_OTP_CODES: '1', PAYMENT_SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` }, 'PUBLIC_URL: required in production (https://…): payment webhooks and receipt links are built on it'],
+    [{ NODE_ENV: 'production', JWT_KEYS: keys, GATEWAY_SECRET: 'x'.repeat(20), STUDYSPOT_INSECURE_LOG_OTP_CODES: '1', PAYMENT_SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, PUBLIC_URL: 'http://api.example.com' }, 'PUBLIC_URL: expected https://, got http://'],
   ])('names the variable in a one-line error: %j', (env, message) => {
     const err = errorOf({ STUDYSPOT_DATA_DIR: dataDir(), ...env });
     expect(err.message).toBe(message);

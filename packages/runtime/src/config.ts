@@ -234,9 +234,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: origins(env, production),
     logOtpCodes: otpLogging(env, production),
     checkInGraceMinutes: int(env, 'CHECK_IN_GRACE_MINUTES', 15, 0, 240),
-    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/$/, '') ?? null,
     payments: payments(env, production, gatewaySecret),
+    publicUrl: publicUrl(env, production),
   };
+}
+
+/**
+ * Where the outside world reaches the gateway: providers' webhooks and receipt links are built on it.
+ * Production must say it (https); elsewhere the gateway's own loopback address is used.
+ */
+function publicUrl(env: NodeJS.ProcessEnv, production: boolean): string | null {
+  const value = url(env, 'PUBLIC_URL', production ? ['https:'] : ['http:', 'https:'])?.replace(/\/$/, '') ?? null;
+  if (!value && production) throw new ConfigError('PUBLIC_URL', 'required in production (https://…): payment webhooks and receipt links are built on it');
+  return value;
 }
 
 export const INSECURE_OTP_LOG_VARIABLE = 'STUDYSPOT_INSECURE_LOG_OTP_CODES';

@@ -238,7 +238,7 @@ export function cashfreeSimulator(state = new SimulatorState('cashfree')): Cashf
           payment: { ...payment, auth_id: null },
           customer_details: order.customer_details,
         }),
-      ]);
+      ], typeof order.order_meta.notify_url === 'string' ? order.order_meta.notify_url : null);
       return { order_id: order.order_id, cf_payment_id: payment.cf_payment_id };
     },
   };

@@ -19,6 +19,8 @@ export interface WebhookPolicy {
   duplicates: number;
   /** Send a batch of webhooks in reverse order. */
   reverse: boolean;
+  /** Lose every delivery (the provider's webhooks never arrive). */
+  drop: boolean;
 }
 
 export interface Delivery {
@@ -43,7 +45,7 @@ export class SimulatorState {
   readonly accounts = new Map<string, SimAccount>();
   derived: DerivedAccounts | null = null;
   mode: Mode = 'up';
-  webhooks: WebhookPolicy = { delayMs: 0, duplicates: 0, reverse: false };
+  webhooks: WebhookPolicy = { delayMs: 0, duplicates: 0, reverse: false, drop: false };
   /** Every delivery attempted, newest last (tests read it). */
   readonly deliveries: Delivery[] = [];
   private readonly pending = new Set<Promise<unknown>>();
@@ -88,10 +90,13 @@ export class SimulatorState {
     return account;
   }
 
-  /** Sends signed webhooks for one account, after the configured delay, duplicated or reversed as told. */
-  send(account: SimAccount, events: { body: string; headers: (body: string) => Record<string, string> }[]): Promise<void> {
-    if (!account.webhookUrl) return Promise.resolve();
-    const url = account.webhookUrl;
+  /**
+   * Sends signed webhooks for one account (to `url`, e.g. an order's own notify URL, else the
+   * account's), after the configured delay, duplicated, reversed or lost as told.
+   */
+  send(account: SimAccount, events: { body: string; headers: (body: string) => Record<string, string> }[], target?: string | null): Promise<void> {
+    const url = target || account.webhookUrl;
+    if (!url || this.webhooks.drop) return Promise.resolve();
     const ordered = this.webhooks.reverse ? [...events].reverse() : events;
     const copies = 1 + this.webhooks.duplicates;
     const run = (async () => {
@@ -122,7 +127,7 @@ export class SimulatorState {
 
   reset(): void {
     this.mode = 'up';
-    this.webhooks = { delayMs: 0, duplicates: 0, reverse: false };
+    this.webhooks = { delayMs: 0, duplicates: 0, reverse: false, drop: false };
   }
 }
 

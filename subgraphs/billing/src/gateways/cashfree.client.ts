@@ -35,7 +35,7 @@ export class CashfreeClient implements GatewayClient {
     }
   }
 
-  async createOrder(input: { reference: string; amountPaise: number; customer: { id: string; phone: string; name: string; email?: string | null } }) {
+  async createOrder(input: { reference: string; amountPaise: number; customer: { id: string; phone: string; name: string; email?: string | null }; notifyUrl?: string }) {
     const order = await this.call('create order', (o) =>
       this.sdk.PGCreateOrder(
         {
@@ -44,6 +44,7 @@ export class CashfreeClient implements GatewayClient {
           order_currency: 'INR',
           customer_details: { customer_id: input.customer.id, customer_phone: input.customer.phone.slice(-10), customer_name: input.customer.name, customer_email: input.customer.email ?? undefined },
           order_note: `StudySpot ${input.reference}`,
+          ...(input.notifyUrl ? { order_meta: { notify_url: input.notifyUrl } } : {}),
         },
         undefined,
         input.reference,

@@ -10,6 +10,9 @@ describe('money', () => {
     expect(rupeesToPaise('170.5')).toBe(17_050);
     expect(rupeesToPaise(170)).toBe(17_000);
     expect(() => rupeesToPaise('1.234')).toThrow();
+    expect(() => rupeesToPaise(1550.005)).toThrow();
+    expect(() => rupeesToPaise(1e21)).toThrow();
+    expect(() => rupeesToPaise(Number.NaN)).toThrow();
   });
 
   it('charges percent (rounded up) plus fixed, with 18% GST on the fee', () => {

@@ -1,9 +1,12 @@
 // Money at the edges: everything inside StudySpot is integer paise. Cashfree speaks rupees with two
 // decimals; fees are a percentage (basis points) plus a fixed part, with 18% GST on the fee.
 
-/** "170.29", 170.29 or "170" rupees → 17029 paise, exactly (no floating-point multiplication). */
+/**
+ * "170.29", 170.29 or "170" rupees → 17029 paise, exactly (no floating-point multiplication). A
+ * number is read as JavaScript writes it, so 170.295 is refused like "170.295", never rounded.
+ */
 export function rupeesToPaise(v: number | string): number {
-  const s = typeof v === 'number' ? v.toFixed(2) : v.trim();
+  const s = typeof v === 'number' ? String(v) : v.trim();
   const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(s);
   if (!m) throw new Error(`not a rupee amount: ${String(v)}`);
   const paise = Number(m[2]) * 100 + Number((m[3] ?? '0').padEnd(2, '0'));

@@ -32,7 +32,8 @@ export interface ProviderRefund {
 export interface GatewayClient {
   readonly provider: Provider;
   readonly keyId: string;
-  createOrder(input: { reference: string; amountPaise: number; customer: { id: string; phone: string; name: string; email?: string | null } }): Promise<ProviderOrder>;
+  /** `notifyUrl`: where this order's payment webhooks go (Cashfree takes it per order; Razorpay only from its dashboard). */
+  createOrder(input: { reference: string; amountPaise: number; customer: { id: string; phone: string; name: string; email?: string | null }; notifyUrl?: string }): Promise<ProviderOrder>;
   orderPayments(providerOrderId: string): Promise<ProviderPayment[]>;
   refund(input: { providerOrderId: string; providerPaymentId: string; amountPaise: number; reference: string }): Promise<ProviderRefund>;
   /** A harmless authenticated call: do these credentials work, is the gateway answering? */

@@ -3,7 +3,7 @@
 // times out the next one is tried in the same call. Failures count towards marking a gateway down.
 import type { TenantPrisma } from '@studyspot/db';
 import type { Platform } from '@studyspot/runtime';
-import { clientFor, recordFailure, recordSuccess, usableAccounts, type AccountRow } from './accounts.ts';
+import { clientFor, recordFailure, recordSuccess, usableAccounts, webhookUrl, type AccountRow } from './accounts.ts';
 import { gatewayFee } from './money.ts';
 import { GatewayError, type Provider, type ProviderOrder } from './provider.ts';
 
@@ -29,7 +29,7 @@ export type RoutedOrder = { order: ProviderOrder; decision: RoutingDecision; acc
 export async function createOrderRouted(
   platform: Platform,
   db: TenantPrisma,
-  input: { reference: string; amountPaise: number; customer: { id: string; phone: string; name: string; email?: string | null } },
+  input: { reference: string; amountPaise: number; customer: { id: string; phone: string; name: string; email?: string | null }; webhookKey: string },
 ): Promise<RoutedOrder> {
   const all = await db.gatewayAccount.findMany({ where: { active: true } });
   const ranked = rank(await usableAccounts(platform, db), input.amountPaise);
@@ -42,7 +42,7 @@ export async function createOrderRouted(
   for (const [i, { account, feePaise }] of ranked.entries()) {
     const provider = account.provider as Provider;
     try {
-      const order = await clientFor(platform, account).createOrder(input);
+      const order = await clientFor(platform, account).createOrder({ ...input, notifyUrl: webhookUrl(platform, provider, input.webhookKey) });
       await recordSuccess(db, provider);
       const cheaper = ranked.length > 1 && i === 0 ? `cheapest: fee ${rupees(feePaise)} against ${ranked.slice(1).map((r) => `${r.account.provider} ${rupees(r.feePaise)}`).join(', ')} for ${rupees(input.amountPaise)}` : null;
       const reason =

@@ -28,7 +28,8 @@ export async function createPaymentOrder(s: BillingScope, input: { studentId?: s
   const amountPaise = earmarks.reduce((t, e) => t + e.amountPaise, 0);
   if (amountPaise < MIN_ORDER_PAISE) return fail('NOTHING_TO_PAY', amountPaise ? 'Less than ₹1 is owed: pay it at the desk' : 'Nothing is owed on those dues');
   const reference = randomUUID();
-  const routed = await createOrderRouted(s.ctx.platform, s.db, { reference, amountPaise, customer: { id: student.id, phone: student.phone, name: student.name, email: student.email } });
+  const { webhookKey } = await s.ctx.core.tenant.findUniqueOrThrow({ where: { id: s.tenantId }, select: { webhookKey: true } });
+  const routed = await createOrderRouted(s.ctx.platform, s.db, { reference, amountPaise, webhookKey, customer: { id: student.id, phone: student.phone, name: student.name, email: student.email } });
   if ('unavailable' in routed) {
     return routed.unavailable
       ? { ...fail('PAYMENT_GATEWAY_UNAVAILABLE', `No gateway could take the order: ${routed.unavailable.tried.map((t) => `${t.provider}: ${t.error}`).join('; ')}`), routing: routed.unavailable }

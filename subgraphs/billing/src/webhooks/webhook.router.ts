@@ -53,6 +53,8 @@ async function handle(platform: Platform, provider: Provider, req: Request, res:
       }
       const id = eventId(provider, req, raw);
       const type = String(event.event ?? event.type ?? 'unknown').slice(0, 100);
+      // Providers redeliver often: a plain read answers a known event without a failed insert.
+      if (await db.webhookEvent.findUnique({ where: { provider_eventId: { provider, eventId: id } }, select: { eventId: true } })) return answer(res, 200, { received: true, duplicate: true });
       try {
         await db.webhookEvent.create({ data: { provider, eventId: id, eventType: type, outcome: 'processing', payload: event as object } });
       } catch (err) {
