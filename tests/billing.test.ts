@@ -2,6 +2,7 @@
 // real SDKs: the issue's story end to end, dues rules, desk payments and credit, refunds, the
 // collections report, and receipts with GST.
 import { createHmac } from 'node:crypto';
+import { billingSweepOnce } from '@studyspot/billing';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plusDays, today } from './support/campus.ts';
@@ -250,7 +251,6 @@ describe('dues adjustments and late fees', () => {
     expect(audit?.details).toMatchObject({ amountPaise: 10_000, reason: 'sibling discount' });
 
     await gql(w.url(), 'mutation($i: BillingSettingsInput!) { updateBillingSettings(input: $i) { userErrors { code } } }', { token: w.owner, variables: { i: { lateFeeKind: 'PER_DAY', lateFeePaise: 1_000, lateFeeGraceDays: 3, lateFeeCapPaise: 5_000 } } });
-    const { billingSweepOnce } = await import('@studyspot/billing');
     await billingSweepOnce(w.world.platform);
     await billingSweepOnce(w.world.platform); // the same day again changes nothing
     const after = (await duesOf(w, s.studentId))[0]!;
@@ -289,6 +289,47 @@ describe('receipts', () => {
     } finally {
       await w.world.platform.tenants.withTenant(w.a.id, (db) => db.library.update({ where: { id: w.lib.libraryId }, data: { state: 'MH' } }));
       await w.world.platform.core.tenant.update({ where: { id: w.a.id }, data: { gstin: null, state: null } });
+    }
+  });
+});
+
+describe('events', () => {
+  it("go to the tenant's topic: due created, payment captured and failed, refund processed, due overdue", async () => {
+    const ac = new AbortController();
+    const seen: { type: string; [k: string]: unknown }[] = [];
+    const stream = w.world.platform.events.subscribe(`tenant:${w.a.id}`, ac.signal);
+    const first = stream.next();
+    const reading = (async () => {
+      seen.push((await first).value as (typeof seen)[number]);
+      for await (const e of stream) seen.push(e as (typeof seen)[number]);
+    })().catch(() => {});
+    const waitFor = async (type: string, match: Record<string, unknown>) => {
+      for (let i = 0; i < 100 && !seen.some((e) => e.type === type && Object.entries(match).every(([k, v]) => e[k] === v)); i++) await new Promise((r) => setTimeout(r, 50));
+      return seen.find((e) => e.type === type && Object.entries(match).every(([k, v]) => e[k] === v));
+    };
+    try {
+      const s = await enrol(w, { pricePaise: 45_000, start: plusDays(today(), -10) });
+      expect(await waitFor('DUE_CREATED', { studentId: s.studentId })).toMatchObject({ dueId: expect.any(String), amountPaise: 45_000 });
+      const failing = (await createOrder(w, s.studentId)).order!;
+      await payAtCheckout(w, failing, 'failure');
+      await settled(w);
+      expect(await waitFor('PAYMENT_FAILED', { orderId: failing.id })).toMatchObject({ studentId: s.studentId });
+      await billingSweepOnce(w.world.platform);
+      expect(await waitFor('DUE_OVERDUE', { studentId: s.studentId })).toMatchObject({ dueId: expect.any(String) });
+      // The order covers the due and any late fee the sweep charged (an earlier test set a rule).
+      const order = (await createOrder(w, s.studentId)).order!;
+      expect(order.amountPaise).toBeGreaterThanOrEqual(45_000);
+      await payAtCheckout(w, order);
+      await settled(w);
+      const captured = await waitFor('PAYMENT_CAPTURED', { orderId: order.id });
+      expect(captured).toMatchObject({ studentId: s.studentId, amountPaise: order.amountPaise, provider: 'razorpay', paymentId: expect.any(String) });
+      await gql(w.url(), REFUND, { token: w.owner, variables: { i: { paymentId: captured!.paymentId, amountPaise: 1_000, idempotencyKey: `event-${order.id}` } } });
+      await settled(w);
+      expect(await waitFor('REFUND_PROCESSED', { paymentId: captured!.paymentId })).toMatchObject({ amountPaise: 1_000 });
+    } finally {
+      ac.abort();
+      await stream.return?.();
+      await reading;
     }
   });
 });

@@ -2,6 +2,7 @@
 // that make the API go down or stall, and a webhook sender that signs like the provider and can be
 // told to delay, duplicate or reorder deliveries (as real gateways do: at least once, any order).
 import { createHmac, randomBytes } from 'node:crypto';
+import type { Router } from 'express';
 
 export interface SimAccount {
   keyId: string;
@@ -133,3 +134,17 @@ export class SimulatorState {
 
 export const randomId = (prefix: string, bytes = 7) => `${prefix}${randomBytes(bytes).toString('hex')}`;
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The control endpoints both simulators share (not the providers' API): accounts, credentials, switches. */
+export function controlRoutes(router: Router, state: SimulatorState): void {
+  router.post('/__sim/accounts', (req, res) => void res.json(state.register(req.body ?? {})));
+  router.get('/__sim/credentials/:webhookKey', (req, res) => {
+    const account = state.credentialsFor(req.params.webhookKey);
+    return account ? void res.json(account) : void res.status(404).json({ error: 'this simulator derives no accounts, or that is not a webhook key' });
+  });
+  router.post('/__sim/mode', (req, res) => {
+    state.mode = req.body.mode ?? 'up';
+    if (req.body.webhooks) state.webhooks = { ...state.webhooks, ...req.body.webhooks };
+    res.json({ mode: state.mode, webhooks: state.webhooks });
+  });
+}

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { checkoutPage } from './checkout-page.ts';
-import { nowSeconds, randomId, SimulatorState, type SimAccount } from './harness.ts';
+import { controlRoutes, nowSeconds, randomId, SimulatorState, type SimAccount } from './harness.ts';
 
 interface Order {
   id: string;
@@ -87,16 +87,7 @@ export function razorpaySimulator(state = new SimulatorState('razorpay')): Razor
   const accountOf = (keyId: string) => state.accounts.get(keyId)!;
 
   // Control endpoints (not Razorpay's): accounts, switches, the checkout.
-  router.post('/__sim/accounts', (req, res) => void res.json(state.register(req.body ?? {})));
-  router.get('/__sim/credentials/:webhookKey', (req, res) => {
-    const account = state.credentialsFor(req.params.webhookKey);
-    return account ? void res.json(account) : void res.status(404).json({ error: 'this simulator derives no accounts, or that is not a webhook key' });
-  });
-  router.post('/__sim/mode', (req, res) => {
-    state.mode = req.body.mode ?? 'up';
-    if (req.body.webhooks) state.webhooks = { ...state.webhooks, ...req.body.webhooks };
-    res.json({ mode: state.mode, webhooks: state.webhooks });
-  });
+  controlRoutes(router, state);
   router.get('/__sim/checkout/:orderId', (req, res) => {
     const order = orders.get(req.params.orderId);
     if (!order) return void res.status(404).send('No such order');
