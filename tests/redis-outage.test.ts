@@ -52,7 +52,9 @@ const answers: GqlResult[] = [];
 beforeAll(async () => {
   port = await freePort();
   redis = await startRedis(port);
-  world = await createTestWorld({ redisUrl: `redis://127.0.0.1:${port}` });
+  // Client addresses from X-Forwarded-For, so the background sign-ins (10.9.0.x) and the brute-force
+  // check below (10.8.0.1) count against different addresses, whatever the timing.
+  world = await createTestWorld({ redisUrl: `redis://127.0.0.1:${port}`, trustProxy: true });
   await seedTenant(world, 'alpha', ['Rohan Patil']);
   // Two gateways with their own platforms: two processes' worth of caches, buses and limiters.
   second = await createPlatform(world.config, createLogger('second', 'silent'));

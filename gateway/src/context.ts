@@ -8,6 +8,7 @@ import {
   requestIdFrom,
   verifyAccessToken,
   type Claims,
+  type LiveTrigger,
   type Logger,
   type Platform,
   type RequestIdentity,
@@ -17,6 +18,8 @@ export interface GatewayContext {
   /** Who is asking; replaced when a sign-in inside the operation issues a token (signed-in.ts). */
   identity: RequestIdentity;
   logger: Logger;
+  /** Set for a live subscription's execution: what its root fetch resolves (live/plan.ts). */
+  live?: LiveTrigger;
 }
 
 const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message, { http: { status: 401 } });
@@ -29,10 +32,32 @@ function bearer(req: IncomingMessage): string | null {
   return m[1]!;
 }
 
-function clientIp(req: IncomingMessage, trustProxy: boolean): string | null {
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string | null {
   const forwarded = req.headers['x-forwarded-for'];
   if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0]!.trim();
   return req.socket.remoteAddress ?? null;
+}
+
+/**
+ * Verifies an access token and that its session is not revoked (HTTP requests and WebSocket
+ * connections alike). Throws UNAUTHENTICATED (401) for a bad or revoked token.
+ */
+export async function verifyCaller(token: string, platform: Platform, requestId: string): Promise<Claims> {
+  let claims: Claims;
+  try {
+    claims = verifyAccessToken(platform.config.keyRing, token);
+  } catch (err) {
+    throw unauthenticated(err instanceof AppError ? err.message : 'Invalid access token');
+  }
+  let revoked: boolean;
+  try {
+    revoked = claims.sid ? await platform.revocations.isRevoked(claims.sid) : false;
+  } catch (err) {
+    platform.logger.error({ err, requestId }, 'cannot check the session against the core database');
+    throw new AppError('SERVICE_UNAVAILABLE', 'Cannot check your session right now; try again shortly', { http: { status: 503 } });
+  }
+  if (revoked) throw unauthenticated('Session revoked');
+  return claims;
 }
 
 /**
@@ -42,22 +67,7 @@ function clientIp(req: IncomingMessage, trustProxy: boolean): string | null {
 export async function buildGatewayContext(req: IncomingMessage, platform: Platform, requestId = requestIdFrom(req.headers[HEADER.requestId])): Promise<GatewayContext> {
   const { config, logger } = platform;
   const token = bearer(req);
-  let claims: Claims | null = null;
-  if (token) {
-    try {
-      claims = verifyAccessToken(config.keyRing, token);
-    } catch (err) {
-      throw unauthenticated(err instanceof AppError ? err.message : 'Invalid access token');
-    }
-    let revoked: boolean;
-    try {
-      revoked = claims.sid ? await platform.revocations.isRevoked(claims.sid) : false;
-    } catch (err) {
-      logger.error({ err, requestId }, 'cannot check the session against the core database');
-      throw new AppError('SERVICE_UNAVAILABLE', 'Cannot check your session right now; try again shortly', { http: { status: 503 } });
-    }
-    if (revoked) throw unauthenticated('Session revoked');
-  }
+  const claims = token ? await verifyCaller(token, platform, requestId) : null;
   const tenantHeader = req.headers[HEADER.tenant];
   const acting = typeof tenantHeader === 'string' ? tenantHeader : null;
   if (acting && !isUuid(acting)) throw new AppError('BAD_USER_INPUT', 'X-Tenant-Id must be a tenant id', { http: { status: 400 } });

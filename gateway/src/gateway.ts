@@ -11,9 +11,10 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { receiptRouter, webhookRouter } from '@studyspot/billing';
-import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform, type SubgraphName } from '@studyspot/runtime';
+import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform } from '@studyspot/runtime';
 import { paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import express from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { SUPERGRAPH_PATH } from './compose.ts';
 import { buildGatewayContext, type GatewayContext } from './context.ts';
 import { costModelFromSupergraph } from './guard/cost-model.ts';
@@ -22,6 +23,8 @@ import { admit, hideSuggestionsPlugin } from './guard/plugin.ts';
 import { publicRootFields } from './guard/public-fields.ts';
 import { bodyErrors, boundedJson, finalHandlers, securityHeaders } from './http.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
+import { LivePlanner } from './live/plan.ts';
+import { startLive, type LiveServer } from './live/server.ts';
 import { SubgraphDataSource } from './remote-data-source.ts';
 import { SUBGRAPHS } from './subgraphs.ts';
 
@@ -31,6 +34,8 @@ export interface GatewayServer {
   port: number;
   /** The payment gateway simulators this gateway serves (outside production, when no provider URL is set). */
   simulators: PaymentSimulators | null;
+  /** Live subscriptions over WebSocket on the same port. */
+  live: LiveServer;
   close(): Promise<void>;
 }
 
@@ -74,17 +79,20 @@ export async function startGateway(platform: Platform, port = platform.config.po
   // not to: a tenant's API does not talk to third parties on its own. An operator may opt in with
   // APOLLO_TELEMETRY_DISABLED=false.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name }) =>
-      config.subgraphMode === 'local'
-        ? new InProcessDataSource(modules.get(name as SubgraphName)!, platform)
-        : new SubgraphDataSource(config.subgraphUrls[name as SubgraphName], platform),
-  });
+  // One data source per subgraph, shared by HTTP operations and live subscriptions.
+  const services = Object.fromEntries(
+    SUBGRAPHS.map((m) => [
+      m.name,
+      config.subgraphMode === 'local' ? new InProcessDataSource(modules.get(m.name)!, platform) : new SubgraphDataSource(config.subgraphUrls[m.name], platform),
+    ]),
+  );
+  const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name }) => services[name]! });
   const costs = costModelFromSupergraph(supergraphSdl);
   let guard: OperationGuard | undefined;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
-    guard = new OperationGuard(apiSchema, costs, config.limits, publicRootFields(SUBGRAPHS));
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate((update) => {
+    apiSchema = update.apiSchema;
+    guard = new OperationGuard(update.apiSchema, costs, config.limits, publicRootFields(SUBGRAPHS));
   });
 
   const app = express();
@@ -133,6 +141,9 @@ export async function startGateway(platform: Platform, port = platform.config.po
   const simulators = mountSimulators(app, platform);
   finalHandlers(app, (err) => platform.logger.error({ err }, 'unexpected HTTP error'));
 
+  // Subscriptions: graphql-ws on the same port and path (live/).
+  const live = startLive(http, { platform, planner: new LivePlanner(supergraphSdl, apiSchema!, services), guard: () => guard!, modules: SUBGRAPHS });
+
   const bound = await listen(http, port);
   if (!config.publicUrl) platform.publicUrl = `http://localhost:${bound}`;
   return {
@@ -140,7 +151,9 @@ export async function startGateway(platform: Platform, port = platform.config.po
     port: bound,
     url: `http://localhost:${bound}/graphql`,
     simulators,
+    live,
     close: async () => {
+      await live.close();
       await Promise.all([simulators?.razorpay.state.settled(), simulators?.cashfree.state.settled()]);
       await apollo.stop();
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));

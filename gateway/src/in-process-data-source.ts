@@ -22,6 +22,9 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     const { request } = options;
     const identity = 'identity' in options.context ? (options.context as GatewayContext).identity : { requestId: 'internal', claims: null, actingTenantId: null };
     const ctx = subgraphContext(this.platform, identity);
+    // A live subscription's root fetch: its resolver reads the trigger (live/plan.ts).
+    const live = (options.context as GatewayContext).live;
+    if (live && request.query?.startsWith('subscription')) ctx.liveTrigger = live;
     try {
       const document = ('document' in options && options.document) || this.parse(request.query!);
       const result = await execute({

@@ -36,6 +36,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!('identity' in context)) return;
     for (const [k, v] of Object.entries(identityHeaders(context.identity, this.platform.config.gatewaySecret))) request.http?.headers.set(k, v);
+    // A live subscription's root fetch carries its trigger to the owning subgraph (live/plan.ts).
+    if (context.live && request.query?.startsWith('subscription')) request.extensions = { ...request.extensions, live: context.live };
   }
 
   override didReceiveResponse({ response, context }: Required<Pick<GatewayGraphQLRequestContext<GatewayContext>, 'request' | 'response' | 'context'>>): GatewayGraphQLResponse {

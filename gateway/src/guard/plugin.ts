@@ -4,6 +4,7 @@
 // off, so every request carries the document the guard measured.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request } from 'express';
+import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { Admitted, OperationGuard } from './guard.ts';
 
@@ -29,13 +30,19 @@ export function admit(guard: OperationGuard, req: Request, context: GatewayConte
   const r = graphqlRequest(req);
   // No document (a batch, a malformed body, a persisted-query hash): Apollo Server refuses those itself.
   if (!r || typeof r.query !== 'string') return null;
-  return guard.check({
+  const admitted = guard.check({
     source: r.query,
     operationName: typeof r.operationName === 'string' ? r.operationName : null,
     variables: r.variables && typeof r.variables === 'object' && !Array.isArray(r.variables) ? (r.variables as Record<string, unknown>) : {},
     anonymous: !context.identity.claims,
     production,
   });
+  if (admitted.operation.operation === 'subscription') {
+    throw new GraphQLError('Subscriptions run over WebSocket: open ws(s)://<this host>/graphql with the graphql-transport-ws protocol (graphql-ws), and send your token in connection_init', {
+      extensions: { code: 'BAD_REQUEST', transport: 'graphql-transport-ws', http: { status: 400 } },
+    });
+  }
+  return admitted;
 }
 
 /** "Did you mean …?" tells an anonymous prober the schema; production leaves it out for them. */

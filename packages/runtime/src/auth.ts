@@ -102,3 +102,9 @@ export function verifyAccessToken(ring: KeyRing, token: string): Claims {
   const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
   return { sub: payload.sub, role, tenantId, ...(libraryIds ? { libraryIds } : {}), ...(sid ? { sid } : {}) };
 }
+
+/** When a token (already verified) expires, in epoch milliseconds; null when it names no expiry. */
+export function tokenExpiresAt(token: string): number | null {
+  const payload = jwt.decode(token);
+  return payload && typeof payload === 'object' && typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+}

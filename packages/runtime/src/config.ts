@@ -7,7 +7,7 @@ import { databaseServerFromEnv, REPO_ROOT, type DatabaseServer } from '@studyspo
 import { KeyRing } from './auth.ts';
 
 import { ConfigError } from './config-error.ts';
-import { loadLimits, type OperationLimits } from './limits.ts';
+import { loadLimits, loadLiveLimits, type LiveLimits, type OperationLimits } from './limits.ts';
 import { SecretBox } from './secret-box.ts';
 
 export { ConfigError };
@@ -46,6 +46,8 @@ export interface Config {
   redisKeyPrefix: string;
   /** Operation limits the gateway enforces before planning (see limits.ts). */
   limits: { signedIn: OperationLimits; anonymous: OperationLimits };
+  /** Live subscription limits (see limits.ts). */
+  live: LiveLimits;
   /** Origins a browser may call the API from (CORS). Outside production Apollo Sandbox's are added. */
   corsOrigins: string[];
   /**
@@ -231,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tenantDatabasePrefix: tenantDbPrefix(env),
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'studyspot:',
     limits: loadLimits(env),
+    live: loadLiveLimits(env),
     corsOrigins: origins(env, production),
     logOtpCodes: otpLogging(env, production),
     checkInGraceMinutes: int(env, 'CHECK_IN_GRACE_MINUTES', 15, 0, 240),

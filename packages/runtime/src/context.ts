@@ -1,5 +1,6 @@
 // What a subgraph resolver sees: who is asking (verified claims from the gateway), the request id,
 // a logger bound to both, the tenant database (leased once per request) and per-request DataLoaders.
+import type { LiveTrigger } from './live.ts';
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
 import DataLoader from 'dataloader';
 import type { Claims } from './auth.ts';
@@ -32,6 +33,8 @@ export class SubgraphContext {
   readonly clientIp: string | null;
   /** An access token issued by this request (a sign-in); the gateway runs the rest of the operation as its account. */
   signedIn: string | null = null;
+  /** Set when the gateway runs a live subscription's root fetch over HTTP (live.ts). */
+  liveTrigger: LiveTrigger | null = null;
   private readonly leases = new Map<string, Promise<{ prisma: TenantPrisma; release(): void }>>();
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 

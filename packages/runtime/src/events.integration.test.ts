@@ -48,8 +48,11 @@ describe('event bus', async () => {
     })();
     // Redis subscription is asynchronous; publish until the subscriber is attached.
     await new Promise((r) => setTimeout(r, 100));
-    for (let i = 0; i < 3; i++) await publisher.publish(topic, { kind: 'CHECK_IN', seq: i });
-    expect(await received).toEqual([0, 1, 2].map((seq) => ({ kind: 'CHECK_IN', seq })));
+    const before = await publisher.sequence(topic);
+    for (let i = 0; i < 3; i++) await publisher.publish(topic, { kind: 'CHECK_IN', n: i, seq: -1 });
+    // Each event carries the topic's next sequence number (a payload cannot set its own).
+    expect(await received).toEqual([0, 1, 2].map((n) => ({ kind: 'CHECK_IN', n, seq: before + n + 1 })));
+    expect(await publisher.sequence(topic)).toBe(before + 3);
     ac.abort();
     expect(otherGot).toEqual([]);
   });

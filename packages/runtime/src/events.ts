@@ -1,5 +1,8 @@
 // The event bus: Redis pub/sub with REDIS_URL, in-process otherwise. Topics are scoped by tenant
-// (and library where it applies); payloads carry entity keys, never whole records.
+// (and library where it applies); payloads carry entity keys, never whole records. Every event gets
+// its topic's next sequence number (`seq`), assigned where the order is decided (an INCR and the
+// PUBLISH in one Redis script; a counter in-process), so a subscriber that sees a jump knows it
+// missed events (live subscriptions then send a fresh snapshot).
 import { EventEmitter, on } from 'node:events';
 import { Redis } from 'ioredis';
 
@@ -14,7 +17,9 @@ export interface EventBus {
    * outage) rather than failing the request that caused it. Events are notifications; state lives in
    * the databases.
    */
-  publish(topic: string, payload: unknown): Promise<void>;
+  publish(topic: string, payload: object): Promise<void>;
+  /** The topic's last sequence number (0 when nothing was published, or Redis is away). */
+  sequence(topic: string): Promise<number>;
   /** Yields payloads published on `topic` until the iterator is returned or `signal` aborts. */
   subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown>;
   ping(): Promise<void>;
@@ -24,6 +29,8 @@ export interface EventBus {
 export const topics = {
   library: (tenantId: string, libraryId: string) => `tenant:${tenantId}:library:${libraryId}`,
   tenant: (tenantId: string) => `tenant:${tenantId}`,
+  /** Tenant status changes (suspension, deletion), for every process that holds a tenant's sockets. */
+  tenants: 'platform:tenants',
 };
 
 async function* iterate(emitter: EventEmitter, event: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
@@ -38,11 +45,18 @@ export class InProcessEventBus implements EventBus {
   readonly kind = 'in-process' as const;
   readonly healthy = true;
   private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private readonly sequences = new Map<string, number>();
 
   onHealthChange(): void {}
 
-  async publish(topic: string, payload: unknown): Promise<void> {
-    this.emitter.emit(topic, payload);
+  async publish(topic: string, payload: object): Promise<void> {
+    const seq = (this.sequences.get(topic) ?? 0) + 1;
+    this.sequences.set(topic, seq);
+    this.emitter.emit(topic, { ...payload, seq });
+  }
+
+  async sequence(topic: string): Promise<number> {
+    return this.sequences.get(topic) ?? 0;
   }
 
   subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
@@ -55,6 +69,13 @@ export class InProcessEventBus implements EventBus {
     this.emitter.removeAllListeners();
   }
 }
+
+/** INCR the topic's sequence and PUBLISH the event with it, atomically: sequence order is delivery order. */
+const PUBLISH_SEQUENCED = `local seq = redis.call('INCR', KEYS[1])
+local body = ARGV[2] == '{}' and '{' or (string.sub(ARGV[2], 1, -2) .. ',')
+redis.call('PUBLISH', ARGV[1], body .. '"seq":' .. seq .. '}')
+return seq`;
+const seqKey = (topic: string) => `seq:${topic}`;
 
 export class RedisEventBus implements EventBus {
   readonly kind = 'redis' as const;
@@ -118,11 +139,19 @@ export class RedisEventBus implements EventBus {
     this.checkHealth();
   }
 
-  async publish(topic: string, payload: unknown): Promise<void> {
+  async publish(topic: string, payload: object): Promise<void> {
     try {
-      await this.pub.publish(topic, JSON.stringify(payload));
+      await this.pub.eval(PUBLISH_SEQUENCED, 1, seqKey(topic), topic, JSON.stringify(payload));
     } catch {
       this.dropped++;
+    }
+  }
+
+  async sequence(topic: string): Promise<number> {
+    try {
+      return Number((await this.pub.get(seqKey(topic))) ?? 0);
+    } catch {
+      return 0;
     }
   }
 

@@ -24,3 +24,4 @@ export * from './input-rules.ts';
 export * from './secret-box.ts';
 export * from './days.ts';
 export * from './periodic.ts';
+export * from './live.ts';

@@ -63,3 +63,65 @@ export function loadLimits(env: NodeJS.ProcessEnv): { signedIn: OperationLimits;
 
 /** The environment variable that sets a limit, for messages and docs. */
 export const limitVariable = (name: LimitName, anonymous: boolean) => `LIMIT_${ENV_NAMES[name]}${anonymous ? '_ANONYMOUS' : ''}`;
+
+/** Limits of live subscriptions over WebSocket (gateway/src/live/), each settable as LIVE_<NAME>. */
+export interface LiveLimits {
+  /** Open sockets per gateway process. */
+  sockets: number;
+  /** Subscriptions on one socket. */
+  perSocket: number;
+  /** Subscriptions of one account on one gateway process. */
+  perUser: number;
+  /** Subscriptions of one tenant's accounts on one gateway process. */
+  perTenant: number;
+  /** Milliseconds a socket may take to send connection_init (then 4408). */
+  initTimeoutMs: number;
+  /** Milliseconds between WebSocket pings; a socket that misses a pong for as long is dropped. */
+  keepAliveMs: number;
+  /** Largest message a client may send, in bytes (then close 1009). */
+  messageBytes: number;
+  /** Bytes a socket may leave unread before it is dropped as a slow consumer (close 4499). */
+  slowConsumerBytes: number;
+  /** Stream messages (notifications) kept for a socket that is behind; beyond it, a resync marker. */
+  queue: number;
+  /** At most one state message (occupancy, seat map, payment status) per group this often. */
+  coalesceMs: number;
+}
+
+export const DEFAULT_LIVE_LIMITS: LiveLimits = {
+  sockets: 20_000,
+  perSocket: 20,
+  perUser: 100,
+  perTenant: 10_000,
+  initTimeoutMs: 3_000,
+  keepAliveMs: 12_000,
+  messageBytes: 65_536,
+  slowConsumerBytes: 1_048_576,
+  queue: 100,
+  coalesceMs: 250,
+};
+
+const LIVE_ENV: Record<keyof LiveLimits, string> = {
+  sockets: 'LIVE_SOCKETS',
+  perSocket: 'LIVE_PER_SOCKET',
+  perUser: 'LIVE_PER_USER',
+  perTenant: 'LIVE_PER_TENANT',
+  initTimeoutMs: 'LIVE_INIT_TIMEOUT_MS',
+  keepAliveMs: 'LIVE_KEEPALIVE_MS',
+  messageBytes: 'LIVE_MESSAGE_BYTES',
+  slowConsumerBytes: 'LIVE_SLOW_CONSUMER_BYTES',
+  queue: 'LIVE_QUEUE',
+  coalesceMs: 'LIVE_COALESCE_MS',
+};
+
+export function loadLiveLimits(env: NodeJS.ProcessEnv): LiveLimits {
+  const out = { ...DEFAULT_LIVE_LIMITS };
+  for (const [key, variable] of Object.entries(LIVE_ENV) as [keyof LiveLimits, string][]) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000_000) throw new ConfigError(variable, `expected a whole number from 1 to 1000000000, got "${raw}"`);
+    out[key] = n;
+  }
+  return out;
+}

@@ -12,6 +12,7 @@ import { ConfigError, DEFAULT_SUBGRAPH_PORTS, loadConfig, requireDatabaseServer,
 import { SubgraphContext, type RequestIdentity } from './context.ts';
 import { isPublicCode, maskError } from './errors.ts';
 import { applyInputRules } from './input-rules.ts';
+import type { LiveFields, LiveTrigger } from './live.ts';
 import { createLogger } from './logger.ts';
 import { createPlatform, type Platform } from './platform.ts';
 import { HEADER, identityFromHeaders, secretMatches } from './transport.ts';
@@ -22,6 +23,8 @@ export interface SubgraphModule {
   name: SubgraphName;
   typeDefs: DocumentNode;
   resolvers: Resolvers;
+  /** The topic and event filter of each Subscription field (live.ts). */
+  live?: LiveFields;
 }
 
 /**
@@ -132,7 +135,13 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => subgraphContext(platform, identityFromHeaders(req.headers)),
+      context: async ({ req }) => {
+        const ctx = subgraphContext(platform, identityFromHeaders(req.headers));
+        // Only the gateway gets here (its secret was checked above): a live subscription's trigger.
+        const live = (req.body as { extensions?: { live?: LiveTrigger } } | undefined)?.extensions?.live;
+        if (live && typeof live === 'object') ctx.liveTrigger = live;
+        return ctx;
+      },
     }),
   );
   const http = createServer(app);

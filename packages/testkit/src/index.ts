@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { migrateCore } from '@studyspot/db';
 import { Redis } from 'ioredis';
 import { testDatabases, warnOnce, type TestDatabases } from '@studyspot/db/testing';
-import { createLogger, createPlatform, DEFAULT_LIMITS, KeyRing, SecretBox, signAccessToken, type Claims, type Config, type Platform } from '@studyspot/runtime';
+import { createLogger, createPlatform, DEFAULT_LIMITS, DEFAULT_LIVE_LIMITS, KeyRing, SecretBox, signAccessToken, type Claims, type Config, type Platform } from '@studyspot/runtime';
 
 export { dropDatabasesWithPrefix, testDatabases, testDatabaseUrl, type TestDatabases } from '@studyspot/db/testing';
 
@@ -59,6 +59,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     tenantDatabasePrefix: db.prefix,
     redisKeyPrefix: `${db.prefix}:`,
     limits: DEFAULT_LIMITS,
+    live: DEFAULT_LIVE_LIMITS,
     corsOrigins: [],
     logOtpCodes: true,
     checkInGraceMinutes: 15,

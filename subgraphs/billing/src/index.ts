@@ -6,6 +6,7 @@ import { parse } from 'graphql';
 import { baseResolvers } from './base.resolvers.ts';
 import { duesResolvers } from './dues/dues.resolvers.ts';
 import { gatewaysResolvers } from './gateways/gateways.resolvers.ts';
+import { billingLive, liveResolvers } from './live/live.ts';
 import { paymentsResolvers } from './payments/payments.resolvers.ts';
 import { receiptsResolvers } from './receipts/receipts.resolvers.ts';
 import { refundsResolvers } from './refunds/refunds.resolvers.ts';
@@ -26,7 +27,8 @@ function merge(...maps: Resolvers[]): Resolvers {
 export const billingSubgraph: SubgraphModule = {
   name: 'billing',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: merge(baseResolvers, duesResolvers, paymentsResolvers, gatewaysResolvers, refundsResolvers, receiptsResolvers, reportsResolvers),
+  resolvers: merge(baseResolvers, duesResolvers, paymentsResolvers, gatewaysResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers),
+  live: billingLive,
 };
 
 export { syncAllocationDues } from './dues/dues.sync.ts';

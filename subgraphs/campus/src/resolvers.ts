@@ -7,6 +7,7 @@ import * as attendance from './attendance.service.ts';
 import * as libraries from './library.service.ts';
 import { loaders, tag, tagAll, type AllocationRow, type InTenant, type LibraryRow, type SeatRow, type ShiftRow, type StudentRow, type VisitRow } from './loaders.ts';
 import * as seats from './seat.service.ts';
+import { seatMapView } from './seat-map.view.ts';
 import * as students from './student.service.ts';
 import { formatTime } from './time.ts';
 
@@ -72,18 +73,7 @@ export const resolvers: Resolvers = {
       const s = await scope(ctx);
       return pageOf(s.tenantId, a.near ? libraries.librariesNear(s, a, a.near, a.filter) : libraries.listLibraries(s, a, a.filter));
     },
-    seatMap: async (_p, a: { libraryId: string; date: Date; shiftId: string }, ctx) => {
-      const s = await scope(ctx);
-      if (!isUuid(a.libraryId) || !isUuid(a.shiftId)) return null;
-      const map = await seats.seatMap(s, a.libraryId, a.date, a.shiftId);
-      if (!map) return null;
-      return {
-        ...map,
-        library: tag(s.tenantId, map.library),
-        shift: tag(s.tenantId, map.shift),
-        entries: map.entries.map((e) => ({ state: e.state, seat: tag(s.tenantId, e.seat), allocation: tag(s.tenantId, e.allocation), occupant: tag(s.tenantId, e.occupant) })),
-      };
-    },
+    seatMap: async (_p, a: { libraryId: string; date: Date; shiftId: string }, ctx) => seatMapView(await scope(ctx), a),
     student: async (_p, a: { id: string }, ctx) => {
       const s = await scope(ctx);
       return isUuid(a.id) ? tag(s.tenantId, await students.visibleStudent(s, a.id)) : null;

@@ -20,6 +20,7 @@ import {
   isEmail,
   normalizeIndianMobile,
   passwordProblem,
+  topics,
   type SubgraphContext,
 } from '@studyspot/runtime';
 
@@ -178,6 +179,8 @@ async function transition(ctx: SubgraphContext, id: string, from: string[], data
   const done = await ctx.core.tenant.updateMany({ where: { id, status: tenant.status }, data: data as CorePrismaNs.TenantUpdateManyMutationInput });
   if (done.count !== 1) return wrongState('The tenant changed meanwhile; try again');
   ctx.platform.tenants.invalidate(id);
+  // Every process drops the tenant's live sockets at once (gateway/src/live/).
+  await ctx.events.publish(topics.tenants, { type: 'TENANT_STATUS_CHANGED', tenantId: id, status: data.status });
   await ctx.audit({ action, tenantId: id, targetType: 'Tenant', targetId: id, details: { from: tenant.status, ...details } });
   return { tenant: await load(ctx, id), userErrors: [] };
 }

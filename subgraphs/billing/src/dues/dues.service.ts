@@ -56,7 +56,7 @@ export function lateFeeFor(rule: Awaited<ReturnType<typeof billingSettings>>, da
  * The sweep's part: announce each due the first time it is overdue, and bring its late fee (one
  * LATE_FEE adjustment per due, raised as days pass) up to what the rule says. Idempotent per day.
  */
-export async function chargeOverdue(db: TenantPrisma, tenantId: string, publish: (topic: string, p: unknown) => Promise<void>, today = istDay()): Promise<{ overdue: number; lateFeesPaise: number }> {
+export async function chargeOverdue(db: TenantPrisma, tenantId: string, publish: (topic: string, p: object) => Promise<void>, today = istDay()): Promise<{ overdue: number; lateFeesPaise: number }> {
   const rule = await billingSettings(db);
   let lateFeesPaise = 0;
   const dues = await overdueDues(db, today);

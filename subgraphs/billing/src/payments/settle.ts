@@ -80,7 +80,7 @@ export async function settleOrder(platform: Platform, tenantId: string, db: Tena
   }
   if (result.outcome === 'review') {
     platform.logger.warn({ tenantId, orderId: order.id, reason: result.reason }, 'payment order needs review');
-    await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_REVIEW', orderId: order.id, studentId: order.studentId, reason: result.reason });
+    await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_REVIEW', orderId: order.id, studentId: order.studentId, libraryId: order.libraryId, reason: result.reason });
   }
   return result;
 }
@@ -90,7 +90,7 @@ export async function failOrder(platform: Platform, tenantId: string, db: Tenant
   const done = await db.paymentOrder.updateMany({ where: { ...where, status: 'CREATED' }, data: { status: 'FAILED', reviewReason: reason.slice(0, 300) } });
   if (done.count === 1) {
     const order = await db.paymentOrder.findUniqueOrThrow({ where: { provider_providerOrderId: where } });
-    await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_FAILED', orderId: order.id, studentId: order.studentId, reason });
+    await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_FAILED', orderId: order.id, studentId: order.studentId, libraryId: order.libraryId, reason });
   }
   return done.count === 1;
 }

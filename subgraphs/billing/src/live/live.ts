@@ -1,0 +1,29 @@
+// Billing's live subscription: a checkout screen follows its payment order (gateway/src/live/ runs it).
+import { AppError, isUuid, liveTrigger, topics, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
+import { billingScope, canSee } from '../scope.ts';
+
+type Args = { orderId: string };
+
+const ORDER_EVENTS = new Set(['PAYMENT_CAPTURED', 'PAYMENT_FAILED', 'PAYMENT_REVIEW']);
+
+const paymentStatus: LiveField<Args> = {
+  kind: 'state',
+  topic: (a, c) => (isUuid(a.orderId) ? topics.tenant(c.tenantId) : null),
+  accepts: (e, a) => ORDER_EVENTS.has(e.type) && e.orderId === a.orderId,
+};
+
+export const billingLive: LiveFields = { paymentStatus } as LiveFields;
+
+export const liveResolvers: Resolvers = {
+  Subscription: {
+    paymentStatus: async (root: unknown, a: Args, ctx) => {
+      const t = liveTrigger(root, 'paymentStatus', ctx.liveTrigger);
+      // Students follow their own orders; every other role needs to be able to read payments.
+      if (ctx.claims?.role !== 'STUDENT') ctx.authorize('tenant:payments:read');
+      const s = await billingScope(ctx);
+      const order = isUuid(a.orderId) ? await s.db.paymentOrder.findUnique({ where: { id: a.orderId } }) : null;
+      if (!order || !canSee(s, order)) throw new AppError('NOT_FOUND', 'No such payment order', { path: ['orderId'] });
+      return { sequence: t.sequence, snapshot: t.snapshot, order };
+    },
+  },
+};

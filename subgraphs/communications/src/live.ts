@@ -1,0 +1,57 @@
+// The live notification stream (gateway/src/live/ runs it). Until the communications issue adds
+// stored in-app notifications, it is fed by the events billing publishes on the tenant's topic.
+import { inBranches, liveTrigger, topics, type BusEvent, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
+
+const FOR_STUDENTS = new Set(['PAYMENT_CAPTURED', 'PAYMENT_FAILED', 'REFUND_PROCESSED', 'DUE_CREATED', 'DUE_OVERDUE']);
+const FOR_STAFF = new Set(['PAYMENT_CAPTURED', 'PAYMENT_REVIEW', 'REFUND_FAILED', 'DUE_OVERDUE']);
+
+const notifications: LiveField<Record<string, never>> = {
+  kind: 'stream',
+  topic: (_a, c) => topics.tenant(c.tenantId),
+  accepts: (e, _a, c) => (c.claims.role === 'STUDENT' ? FOR_STUDENTS.has(e.type) && e.studentId === c.claims.sub : FOR_STAFF.has(e.type) && inBranches(e, c.claims)),
+};
+
+export const communicationsLive: LiveFields = { notifications } as LiveFields;
+
+const rupees = (paise: unknown) => (typeof paise === 'number' ? `Rs. ${(paise / 100).toFixed(2)}` : 'a payment');
+
+function title(e: BusEvent): string {
+  switch (e.type) {
+    case 'PAYMENT_CAPTURED':
+      return `Payment of ${rupees(e.amountPaise)} received`;
+    case 'PAYMENT_FAILED':
+      return 'An online payment did not go through';
+    case 'PAYMENT_REVIEW':
+      return 'A payment needs review: its amount did not match the order';
+    case 'REFUND_PROCESSED':
+      return `Refund of ${rupees(e.amountPaise)} processed`;
+    case 'REFUND_FAILED':
+      return `A refund of ${rupees(e.amountPaise)} failed`;
+    case 'DUE_CREATED':
+      return `A fee of ${rupees(e.amountPaise)} is due${typeof e.dueDate === 'string' ? ` on ${e.dueDate}` : ''}`;
+    default:
+      return 'A fee is overdue';
+  }
+}
+
+export const liveResolvers: Resolvers = {
+  Subscription: {
+    notifications: (root: unknown, _a, ctx) => {
+      const t = liveTrigger(root, 'notifications', ctx.liveTrigger);
+      const claims = ctx.claims!;
+      ctx.requireTenant(ctx.tenantId);
+      // Staff hear of payments: a role that cannot read them has no stream.
+      if (claims.role !== 'STUDENT') ctx.authorize('tenant:payments:read');
+      const at = new Date();
+      const items = t.events.map((e) => ({
+        sequence: e.seq ?? t.sequence,
+        kind: e.type,
+        title: title(e),
+        at,
+        student: typeof e.studentId === 'string' ? { __typename: 'Student', id: e.studentId } : null,
+        payment: typeof e.paymentId === 'string' ? { __typename: 'Payment', id: e.paymentId } : null,
+      }));
+      return { sequence: t.sequence, snapshot: t.snapshot, dropped: t.dropped, items };
+    },
+  },
+};
