@@ -3,38 +3,15 @@
 // gateway processes' worth of platforms, then started again empty: no request is answered with a
 // 5xx or INTERNAL_SERVER_ERROR, a logout made during the outage is enforced by the other gateway
 // within the outage bound, and no revoked session comes back to life when Redis returns empty.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { startGateway, type GatewayServer } from '@studyspot/gateway';
 import { createLogger, createPlatform, OUTAGE_TTL_MS, type Platform } from '@studyspot/runtime';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from './support/auth.ts';
+import { freePort, startRedis, stop } from './support/redis.ts';
 import { gql, OWNER_PASSWORD, seedTenant, type GqlResult } from './support/supergraph.ts';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const c = createServer();
-      c.once('error', () => resolve(true)); // the port is taken: Redis listens
-      c.listen(port, '127.0.0.1', () => c.close(() => resolve(false)));
-    });
-    if (up) return p;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('redis-server did not start');
-}
-
-const stop = (p: ChildProcess) => new Promise<void>((resolve) => (p.exitCode !== null ? resolve() : (p.once('exit', () => resolve()), p.kill('SIGKILL'))));
 const until = async (ok: () => boolean, ms: number) => {
   const end = Date.now() + ms;
   while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 25));

@@ -6,6 +6,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { HEADER, identityHeaders, type Platform } from '@studyspot/runtime';
+import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { adoptSignedIn } from './signed-in.ts';
 
@@ -31,6 +32,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly platform: Platform,
   ) {
     super({ url, fetcher: graphqlAware });
+  }
+
+  /**
+   * A subgraph that cannot be reached (refused, reset, timed out, answering 5xx) is SERVICE_UNAVAILABLE
+   * for its part of the answer; the rest of the operation still resolves.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (err) {
+      const context = options.context as Partial<GatewayContext>;
+      context.logger?.warn({ err, subgraph: this.url }, 'subgraph unreachable');
+      return { errors: [new GraphQLError('A service this answer needs is unavailable right now; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } })] } as GatewayGraphQLResponse;
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
