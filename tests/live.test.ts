@@ -1,7 +1,7 @@
 // Live subscriptions over graphql-ws through the whole supergraph (embedded layout, real PostgreSQL).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingWorld, enrol, type BillingWorld } from './support/billing.ts';
-import { liveClient, type LiveClient } from './support/live.ts';
+import { liveClient, wsUrl, type LiveClient } from './support/live.ts';
 import { gql } from './support/supergraph.ts';
 
 let w: BillingWorld;
@@ -52,6 +52,27 @@ describe('libraryOccupancy', () => {
   });
 });
 
+describe('seatMap', () => {
+  it('sends the map, then the map again with the seat that changed when a seat is allocated', async () => {
+    const { today } = await import('./support/campus.ts');
+    type Map = { seatMap: { snapshot: boolean; changedSeatIds: string[]; seatMap: { entries: { seat: { id: string }; state: string; occupant: { name: string } | null }[] } } };
+    const rec = open(w.owner).subscribe<Map>('subscription($l: ID!, $d: Date!, $s: ID!) { seatMap(libraryId: $l, date: $d, shiftId: $s) { snapshot changedSeatIds seatMap { entries { seat { id } state occupant { name } } } } }', {
+      l: w.lib.libraryId,
+      d: today(),
+      s: w.lib.shifts.fullDay,
+    });
+    const first = (await rec.next()).data!.seatMap;
+    expect(first.snapshot).toBe(true);
+    expect(first.seatMap.entries.length).toBeGreaterThanOrEqual(w.lib.seatIds.length);
+    const free = first.seatMap.entries.findIndex((e) => e.state === 'FREE');
+    const s = await enrol(w, { name: 'Map Student', seat: w.lib.seatIds.indexOf(first.seatMap.entries[free]!.seat.id) });
+    const seatId = first.seatMap.entries[free]!.seat.id;
+    const msg = await rec.next((m) => m.data?.seatMap.changedSeatIds.includes(seatId) ?? false, 2_000);
+    expect(msg.data!.seatMap.seatMap.entries.find((e) => e.seat.id === seatId)).toMatchObject({ state: 'ALLOCATED', occupant: { name: 'Map Student' } });
+    expect(s.studentId).toBeTruthy();
+  });
+});
+
 describe('coalescing and grouping', () => {
   it('sends a burst of 20 check-ins and check-outs as a few messages that carry every change and the final count', async () => {
     const s = await enrol(w, { name: 'Burst Student' });
@@ -79,6 +100,10 @@ describe('coalescing and grouping', () => {
   it('resolves each event once per group: subgraph fetches per event do not grow with subscribers', async () => {
     const s = await enrol(w, { name: 'Group Student' });
     const engine = w.gateway.live.engine;
+    // Only this test's subscriptions: the counters are the gateway's.
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    for (let i = 0; i < 100 && engine.stats.groups > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(engine.stats.groups).toBe(0);
     const DOC = `subscription($l: ID!) { libraryOccupancy(libraryId: $l) { sequence changes { visit { student { name balancePaise } } } } }`;
     const perEvent = async (subscribers: number) => {
       const recs = Array.from({ length: subscribers }, () => open(w.owner).subscribe<Occ>(DOC, { l: w.lib.libraryId }));
@@ -101,6 +126,8 @@ describe('coalescing and grouping', () => {
 
   it('never lets a group span scopes: the owner and a branch-limited manager get separate executions', async () => {
     const s = await enrol(w, { name: 'Scope Student' });
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    for (let i = 0; i < 100 && w.gateway.live.engine.stats.groups > 0; i++) await new Promise((r) => setTimeout(r, 20));
     const DOC = 'subscription($l: ID!) { libraryOccupancy(libraryId: $l) { sequence changes { kind } } }';
     const manager = w.tokenFor({ sub: '00000000-0000-4000-8000-0000000000c1', role: 'MANAGER', tenantId: w.a.id, libraryIds: [w.lib.libraryId] });
     const engine = w.gateway.live.engine;
@@ -190,6 +217,24 @@ describe('authorization', () => {
     expect(r.status).toBe(400);
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
     expect(r.errors?.[0]?.message).toMatch(/WebSocket/);
+  });
+
+  it('closes a socket that does not initialise in time (4408) or sends an oversized message (1009); upgrades only /graphql', async () => {
+    const { default: WebSocket } = await import('ws');
+    const url = wsUrl(w.url());
+    const closeOf = (ws: InstanceType<typeof WebSocket>) => new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    const t0 = Date.now();
+    const silent = new WebSocket(url, 'graphql-transport-ws');
+    expect(await closeOf(silent)).toBe(4408);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(w.world.platform.config.live.initTimeoutMs - 100);
+    const big = new WebSocket(url, 'graphql-transport-ws');
+    await new Promise((r) => big.on('open', r));
+    big.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${w.owner}`, pad: 'x'.repeat(70_000) } }));
+    expect(await closeOf(big)).toBe(1009);
+    const elsewhere = new WebSocket(url.replace(/\/graphql$/, '/healthz'), 'graphql-transport-ws');
+    const status = await new Promise<number>((r) => elsewhere.on('unexpected-response', (_req, res) => r(res.statusCode ?? 0)));
+    expect(status).toBe(404);
+    elsewhere.on('error', () => {});
   });
 
   it('limits subscriptions per socket', async () => {

@@ -201,7 +201,9 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
       if (!state.caller) return [coded('Choose a tenant: connection_init { tenantId }', 'FORBIDDEN')];
       const topic = (field.topic as (a: unknown, c: LiveCaller) => string | null)(args, state.caller);
       if (!topic) return [coded('Nothing to follow here', 'NOT_FOUND')];
-      const group = engine.group({ key: groupKey(prepared.field, payload.query, payload.operationName ?? null, coerced.coerced, state.caller), topic, field, prepared, variables: coerced.coerced, args, caller: state.caller, identity: state.identity! });
+      // The plan runs with the variables as sent (JSON), as an HTTP request's would; the coerced
+      // values only name the topic.
+      const group = engine.group({ key: groupKey(prepared.field, payload.query, payload.operationName ?? null, variables, state.caller), topic, field, prepared, variables, args, caller: state.caller, identity: state.identity! });
       const member = new SocketMember(state.ws, id, limits);
       const refused = await group.snapshotFor(member);
       if (refused) return refused.length ? [...refused] : [coded('Not found', 'NOT_FOUND')];
@@ -223,7 +225,7 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
         bump(perTenant, tenant, -1);
       };
       state.subs.set(id, { group, member, end });
-      return { schema: planner.schema, document: admitted.document, variableValues: coerced.coerced, contextValue: { end } } as ExecutionArgs;
+      return { schema: planner.schema, document: admitted.document, variableValues: variables, contextValue: { end } } as ExecutionArgs;
     },
     // The group writes this subscription's messages itself (once serialized for the whole group);
     // graphql-ws only needs something that lives until the client completes or the socket closes.
