@@ -17,6 +17,7 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { SUPERGRAPH_PATH } from './compose.ts';
 import { buildGatewayContext, type GatewayContext } from './context.ts';
+import { dashboardRouter } from './dashboard.ts';
 import { costModelFromSupergraph } from './guard/cost-model.ts';
 import { OperationGuard } from './guard/guard.ts';
 import { admit, hideSuggestionsPlugin } from './guard/plugin.ts';
@@ -138,6 +139,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
   // Payment providers call back here (raw bodies, signatures checked); receipts open from signed links.
   app.use('/webhooks', webhookRouter(platform));
   app.use('/receipts', receiptRouter(platform));
+  app.use('/dashboard', dashboardRouter(platform.logger));
   const simulators = mountSimulators(app, platform);
   finalHandlers(app, (err) => platform.logger.error({ err }, 'unexpected HTTP error'));
 
