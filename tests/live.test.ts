@@ -52,6 +52,22 @@ describe('libraryOccupancy', () => {
   });
 });
 
+describe('kiosk check-in', () => {
+  it("reaches an occupancy subscriber with the student's name and balance within a second", async () => {
+    const s = await enrol(w, { name: 'Kiosk Kiran', pricePaise: 52_000 });
+    const rec = open(w.owner).subscribe<Occ>(OCCUPANCY, { l: w.lib.libraryId });
+    await rec.next();
+    const kiosk = await gql(w.url(), 'query($l: ID!) { kioskToken(libraryId: $l) { token } }', { token: w.owner, variables: { l: w.lib.libraryId } });
+    const qr = (kiosk.data!.kioskToken as { token: string }).token;
+    const t0 = Date.now();
+    const scan = await gql(w.url(), 'mutation($t: String!) { checkInWithQr(token: $t) { visit { id } userErrors { code message } } }', { token: s.studentToken, variables: { t: qr } });
+    expect((scan.data!.checkInWithQr as { userErrors: unknown[] }).userErrors).toEqual([]);
+    const msg = await rec.next((m) => m.data?.libraryOccupancy.changes.some((c) => c.visit?.student.name === 'Kiosk Kiran') ?? false, 1_000);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(msg.data!.libraryOccupancy.changes.find((c) => c.visit?.student.name === 'Kiosk Kiran')).toEqual({ sequence: expect.any(Number), kind: 'CHECK_IN', at: expect.any(String), visit: { id: expect.any(String), student: { id: s.studentId, name: 'Kiosk Kiran', balancePaise: 52_000 } } });
+  });
+});
+
 describe('seatMap', () => {
   it('sends the map, then the map again with the seat that changed when a seat is allocated', async () => {
     const { today } = await import('./support/campus.ts');
