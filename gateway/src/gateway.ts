@@ -141,10 +141,11 @@ export async function startGateway(platform: Platform, port = platform.config.po
   app.use('/receipts', receiptRouter(platform));
   app.use('/dashboard', dashboardRouter(platform.logger));
   const simulators = mountSimulators(app, platform);
-  finalHandlers(app, (err) => platform.logger.error({ err }, 'unexpected HTTP error'));
-
   // Subscriptions: graphql-ws on the same port and path (live/).
   const live = startLive(http, { platform, planner: new LivePlanner(supergraphSdl, apiSchema!, services), guard: () => guard!, modules: SUBGRAPHS });
+  // Live counters for benchmarks and debugging, outside production only (no metrics endpoint yet).
+  if (!config.production) app.get('/_live/stats', (_req, res) => void res.json({ sockets: live.sockets, ...live.engine.stats }));
+  finalHandlers(app, (err) => platform.logger.error({ err }, 'unexpected HTTP error'));
 
   const bound = await listen(http, port);
   if (!config.publicUrl) platform.publicUrl = `http://localhost:${bound}`;

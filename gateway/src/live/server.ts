@@ -41,14 +41,18 @@ interface Subscription {
   end(): void;
 }
 
+// Kept small: at 10,000 idle sockets every field counts (no request object, no timers of its own).
 interface SocketState {
   ws: WebSocket;
-  request: IncomingMessage;
+  clientIp: string | null;
   claims: Claims | null;
   caller: LiveCaller | null;
   identity: RequestIdentity | null;
   subs: Map<string, Subscription>;
-  expiry: NodeJS.Timeout | null;
+  /** When the token expires (epoch ms); the shared sweep closes the socket then. */
+  expiresAt: number;
+  /** Answered the last ping. */
+  alive: boolean;
 }
 
 type Extra = { state: SocketState };
@@ -162,12 +166,11 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
       }
       state.claims = claims;
       state.caller = tenantId ? { claims, tenantId } : null;
-      state.identity = { requestId, claims, actingTenantId: isPlatformRole(claims.role) ? tenantId : null, clientIp: clientIp(state.request, config.trustProxy) };
-      const expiresAt = tokenExpiresAt(token);
-      if (expiresAt) {
-        const ms = expiresAt - Date.now();
-        state.expiry = setTimeout(() => state.ws.close(REFRESH_AND_RETRY, 'Token expired'), Math.max(0, ms));
-        state.expiry.unref();
+      state.identity = { requestId, claims, actingTenantId: isPlatformRole(claims.role) ? tenantId : null, clientIp: state.clientIp };
+      state.expiresAt = tokenExpiresAt(token) ?? Infinity;
+      if (state.expiresAt <= Date.now()) {
+        state.ws.close(REFRESH_AND_RETRY, 'Token expired');
+        return false;
       }
       return true;
     },
@@ -247,19 +250,31 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
   };
   http.on('upgrade', onUpgrade);
 
+  // One sweep for every socket: token expiry (within 250 ms of it) and keep-alive pings.
+  let lastPing = Date.now();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    const ping = now - lastPing >= limits.keepAliveMs;
+    if (ping) lastPing = now;
+    for (const s of states) {
+      if (s.expiresAt <= now) s.ws.close(REFRESH_AND_RETRY, 'Token expired');
+      else if (ping) {
+        // A socket that did not answer the previous ping within the interval is gone.
+        if (!s.alive) s.ws.terminate();
+        else {
+          s.alive = false;
+          s.ws.ping();
+        }
+      }
+    }
+  }, 250);
+  sweep.unref();
+
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
-    const state: SocketState = { ws, request, claims: null, caller: null, identity: null, subs: new Map(), expiry: null };
+    const state: SocketState = { ws, clientIp: clientIp(request, config.trustProxy), claims: null, caller: null, identity: null, subs: new Map(), expiresAt: Infinity, alive: true };
     states.add(state);
     ws.once('error', () => ws.terminate());
-    // Keep-alive: a socket that does not answer a ping within the interval is gone.
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    const ping = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, limits.keepAliveMs);
-    ping.unref();
+    ws.on('pong', () => (state.alive = true));
     const closed = server.opened(
       {
         protocol: ws.protocol,
@@ -278,8 +293,6 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
       { state },
     );
     ws.once('close', (code, reason) => {
-      clearInterval(ping);
-      if (state.expiry) clearTimeout(state.expiry);
       for (const s of [...state.subs.values()]) s.end();
       states.delete(state);
       void closed(code, String(reason));
@@ -294,6 +307,7 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
     close: async () => {
       watch.abort();
       clearInterval(rechecker);
+      clearInterval(sweep);
       http.off('upgrade', onUpgrade);
       for (const s of states) s.ws.close(1001, 'Going away');
       engine.close();
