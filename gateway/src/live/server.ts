@@ -5,6 +5,7 @@
 // message). Sockets close with 4403 (the stock client refreshes its connectionParams and retries)
 // when the token expires, the session is revoked (on any process) or the tenant is suspended.
 import type { IncomingMessage, Server } from 'node:http';
+import { TenantAccessError } from '@studyspot/db';
 import type { Duplex } from 'node:stream';
 import {
   AppError,
@@ -107,7 +108,8 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
       if (tenantId && status !== 'ACTIVE') closeWhere((s) => s.caller?.tenantId === tenantId && !isPlatformRole(s.claims!.role), `Tenant ${status?.toLowerCase() ?? 'unavailable'}`);
     }
   })().catch((err) => logger.error({ err }, 'live tenant watch failed'));
-  // What was published while Redis was away never arrived: look again, often while it is away.
+  // While Redis is away, revocations and suspensions published by other processes do not arrive:
+  // look at the database every second instead, and once more when Redis is back.
   let rechecking = false;
   const recheck = async () => {
     if (rechecking || !states.size) return;
@@ -117,8 +119,9 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
         const sid = s.claims?.sid;
         if (sid && (await platform.revocations.isRevoked(sid).catch(() => false))) s.ws.close(REFRESH_AND_RETRY, 'Session revoked');
         else if (s.caller && !isPlatformRole(s.claims!.role)) {
-          await platform.tenants.assertActive(s.caller.tenantId).catch((err: { code?: string }) => {
-            if (err.code !== 'TENANT_UNAVAILABLE') s.ws.close(REFRESH_AND_RETRY, 'Tenant suspended');
+          await platform.tenants.assertActive(s.caller.tenantId).catch((err: unknown) => {
+            // Only a tenant that is gone or suspended closes sockets, not a database that is slow.
+            if (err instanceof TenantAccessError && (err.code === 'TENANT_SUSPENDED' || err.code === 'TENANT_NOT_FOUND')) s.ws.close(REFRESH_AND_RETRY, 'Tenant suspended');
           });
         }
       }
@@ -126,12 +129,12 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
       rechecking = false;
     }
   };
-  let lastRecheck = Date.now();
+  platform.events.onHealthChange((healthy) => {
+    if (healthy) void recheck();
+  });
   const rechecker = setInterval(() => {
-    if (Date.now() - lastRecheck < (platform.events.healthy ? 30_000 : 1_000)) return;
-    lastRecheck = Date.now();
-    void recheck();
-  }, 500);
+    if (!platform.events.healthy) void recheck();
+  }, 1_000);
   rechecker.unref();
 
   const server = makeServer<Record<string, unknown> | undefined, Extra>({

@@ -67,6 +67,12 @@ describe('loadConfig', () => {
     expect(errorOf({ STUDYSPOT_DATA_DIR: dataDir(), LIMIT_FIELDS: 'lots' }).message).toBe('LIMIT_FIELDS: expected a whole number from 1 to 1000000000, got "lots"');
   });
 
+  it('reads live subscription limits', () => {
+    const c = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), LIVE_PER_SOCKET: '5', LIVE_COALESCE_MS: '100' });
+    expect(c.live).toMatchObject({ perSocket: 5, coalesceMs: 100, perUser: 100, slowConsumerBytes: 1_048_576 });
+    expect(errorOf({ STUDYSPOT_DATA_DIR: dataDir(), LIVE_QUEUE: '0' }).message).toBe('LIVE_QUEUE: expected a whole number from 1 to 1000000000, got "0"');
+  });
+
   it('uses servers when DATABASE_URL and REDIS_URL are set', () => {
     const c = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), DATABASE_URL: 'postgresql://u@db:5432/core', REDIS_URL: 'redis://cache:6379' });
     expect(c.database).toEqual({ kind: 'postgres', coreUrl: 'postgresql://u@db:5432/core' });

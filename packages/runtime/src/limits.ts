@@ -44,15 +44,20 @@ const ENV_NAMES: Record<LimitName, string> = {
   cost: 'COST',
 };
 
+/** A limit from the environment: unset means the default; anything but 1 to 10^9 stops the start. */
+function wholeNumber(env: NodeJS.ProcessEnv, variable: string): number | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000_000) throw new ConfigError(variable, `expected a whole number from 1 to 1000000000, got "${raw}"`);
+  return n;
+}
+
 function readClass(env: NodeJS.ProcessEnv, suffix: string, defaults: OperationLimits): OperationLimits {
   const out = { ...defaults };
   for (const [key, name] of Object.entries(ENV_NAMES) as [LimitName, string][]) {
-    const variable = `LIMIT_${name}${suffix}`;
-    const raw = env[variable];
-    if (raw === undefined || raw === '') continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000_000) throw new ConfigError(variable, `expected a whole number from 1 to 1000000000, got "${raw}"`);
-    out[key] = n;
+    const n = wholeNumber(env, `LIMIT_${name}${suffix}`);
+    if (n !== undefined) out[key] = n;
   }
   return out;
 }
@@ -117,11 +122,8 @@ const LIVE_ENV: Record<keyof LiveLimits, string> = {
 export function loadLiveLimits(env: NodeJS.ProcessEnv): LiveLimits {
   const out = { ...DEFAULT_LIVE_LIMITS };
   for (const [key, variable] of Object.entries(LIVE_ENV) as [keyof LiveLimits, string][]) {
-    const raw = env[variable];
-    if (raw === undefined || raw === '') continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000_000) throw new ConfigError(variable, `expected a whole number from 1 to 1000000000, got "${raw}"`);
-    out[key] = n;
+    const n = wholeNumber(env, variable);
+    if (n !== undefined) out[key] = n;
   }
   return out;
 }
