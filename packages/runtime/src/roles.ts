@@ -20,6 +20,10 @@ export const PERMISSIONS = [
   'platform:tenants:write',
   /** Drop a deleted tenant's database for good. */
   'platform:tenants:purge',
+  /** See plans, every tenant's subscription and wallet, the credits ledger and SaaS analytics. */
+  'platform:billing:read',
+  /** Manage plans, buy credits wholesale, grant credits, change tenants' subscriptions. */
+  'platform:billing:write',
   /** Read accounts (platform roles: all; tenant roles: their tenant's). */
   'users:read',
   /** Create and manage accounts, within the limits of `canManageRole`. */
@@ -89,8 +93,8 @@ const MONEY: Permission[] = ['tenant:payments:refund', 'tenant:dues:write'];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS.filter((p) => p !== 'student:self'),
-  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
-  SUPPORT: ['platform:tenants:read', 'users:read', ...TENANT_READ, ...SELF],
+  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'platform:billing:read', 'platform:billing:write', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
+  SUPPORT: ['platform:tenants:read', 'platform:billing:read', 'users:read', ...TENANT_READ, ...SELF],
   OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
   MANAGER: ['users:read', ...TENANT_READ, 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, ...SELF],
   STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', 'tenant:dues:read', 'tenant:payments:read', ...FRONT_DESK, ...SELF],

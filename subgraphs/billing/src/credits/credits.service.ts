@@ -1,0 +1,108 @@
+// SMS credits: bought wholesale into the platform's master wallet, sold or granted to tenants'
+// wallets, spent by messages — directly, or held by a reservation that is committed when the
+// provider accepts the message and released when it fails. Every movement is a balanced ledger
+// transaction (ledger.repository.ts); the database refuses an overdraft whatever the concurrency.
+import type { CorePrisma } from '@studyspot/db';
+import { topics, type EventBus } from '@studyspot/runtime';
+import { consumedAccount, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, type Posted, type TransactionKind } from './ledger.repository.ts';
+
+export type CreditsResult<T> = T | { error: 'INSUFFICIENT_CREDITS' | 'INSUFFICIENT_STOCK' | 'NOT_FOUND'; message: string };
+
+interface Deps {
+  core: CorePrisma;
+  events: EventBus;
+}
+
+/** A default reservation lives this long; the sweep releases holds nobody settled. */
+export const RESERVATION_TTL_SECONDS = 15 * 60;
+
+async function lowBalanceCheck(d: Deps, tenantId: string, wallet: string, posted: Posted, credits: number): Promise<void> {
+  if (!posted.created) return;
+  const rows = await d.core.$queryRaw<{ t: number | null }[]>`SELECT low_balance_threshold AS t FROM ledger_accounts WHERE id = ${wallet}::uuid`;
+  const threshold = rows[0]?.t;
+  // Once, when the balance crosses the threshold downwards.
+  if (threshold != null && posted.fromBalance <= threshold && posted.fromBalance + credits > threshold) {
+    await d.events.publish(topics.tenant(tenantId), { type: 'WALLET_LOW_BALANCE', tenantId, balance: posted.fromBalance, threshold });
+  }
+}
+
+export async function purchaseWholesale(d: Deps, i: { vendor: string; credits: number; costPaise: number; idempotencyKey: string; actorId?: string | null }): Promise<Posted> {
+  const [vendor, master] = await Promise.all([vendorAccount(d.core, i.vendor), masterAccount(d.core)]);
+  return post(d.core, { kind: 'WHOLESALE_PURCHASE', credits: i.credits, amountPaise: i.costPaise, idempotencyKey: i.idempotencyKey, memo: `Bought from ${i.vendor}`, actorId: i.actorId, from: vendor, to: master });
+}
+
+/** Credits from the master wallet to a tenant's: a grant, a plan's included credits or a retail purchase. */
+export async function creditTenant(d: Deps, i: { tenantId: string; credits: number; kind: Extract<TransactionKind, 'GRANT' | 'PLAN_CREDITS' | 'RETAIL_PURCHASE'>; amountPaise?: number | null; memo?: string | null; idempotencyKey: string; actorId?: string | null }): Promise<CreditsResult<Posted>> {
+  const [master, wallet] = await Promise.all([masterAccount(d.core), walletAccount(d.core, i.tenantId)]);
+  try {
+    return await post(d.core, { kind: i.kind, tenantId: i.tenantId, credits: i.credits, amountPaise: i.amountPaise, memo: i.memo, idempotencyKey: i.idempotencyKey, actorId: i.actorId, from: master, to: wallet });
+  } catch (err) {
+    if (err instanceof InsufficientCredits) return { error: 'INSUFFICIENT_STOCK', message: 'The platform has fewer credits in stock than that: buy them wholesale first' };
+    throw err;
+  }
+}
+
+/** Spends credits at once (no reservation). The same key twice spends once. */
+export async function consumeCredits(d: Deps, i: { tenantId: string; credits: number; idempotencyKey: string; memo?: string | null }): Promise<CreditsResult<Posted>> {
+  const [wallet, consumed] = await Promise.all([walletAccount(d.core, i.tenantId), consumedAccount(d.core)]);
+  try {
+    const posted = await post(d.core, { kind: 'CONSUMPTION', tenantId: i.tenantId, credits: i.credits, idempotencyKey: i.idempotencyKey, memo: i.memo, from: wallet, to: consumed });
+    await lowBalanceCheck(d, i.tenantId, wallet, posted, i.credits);
+    return posted;
+  } catch (err) {
+    if (err instanceof InsufficientCredits) return { error: 'INSUFFICIENT_CREDITS', message: `Not enough credits for ${i.credits}` };
+    throw err;
+  }
+}
+
+export interface Reservation {
+  id: string;
+  tenantId: string;
+  credits: number;
+  status: 'HELD' | 'COMMITTED' | 'RELEASED';
+}
+
+/** Holds credits for a message: the wallet goes down now; commit spends them, release gives them back. */
+export async function reserveCredits(d: Deps, i: { tenantId: string; credits: number; idempotencyKey: string; purpose?: string | null; ttlSeconds?: number }): Promise<CreditsResult<Reservation>> {
+  const [wallet, hold] = await Promise.all([walletAccount(d.core, i.tenantId), holdAccount(d.core, i.tenantId)]);
+  const existing = await d.core.creditReservation.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
+  if (existing) return existing;
+  try {
+    const { reservation, posted } = await d.core.$transaction(async (tx) => {
+      const reservation = await tx.creditReservation.create({
+        data: { tenantId: i.tenantId, credits: i.credits, idempotencyKey: i.idempotencyKey, purpose: i.purpose ?? null, expiresAt: new Date(Date.now() + (i.ttlSeconds ?? RESERVATION_TTL_SECONDS) * 1000) },
+      });
+      const posted = await post(tx, { kind: 'RESERVATION', tenantId: i.tenantId, credits: i.credits, reservationId: reservation.id, memo: i.purpose ?? null, from: wallet, to: hold });
+      return { reservation, posted };
+    });
+    await lowBalanceCheck(d, i.tenantId, wallet, posted, i.credits);
+    return reservation;
+  } catch (err) {
+    if (err instanceof InsufficientCredits) return { error: 'INSUFFICIENT_CREDITS', message: `Not enough credits for ${i.credits}` };
+    // The same key at the same moment: the other call made it.
+    const raced = await d.core.creditReservation.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
+    if (raced) return raced;
+    throw err;
+  }
+}
+
+/** Settles a held reservation: COMMITTED spends the credits, RELEASED returns them. Repeats answer the same. */
+export async function settleReservation(d: Deps, id: string, to: 'COMMITTED' | 'RELEASED'): Promise<CreditsResult<Reservation>> {
+  return d.core.$transaction(async (tx) => {
+    const moved = await tx.creditReservation.updateMany({ where: { id, status: 'HELD' }, data: { status: to, settledAt: new Date() } });
+    const r = await tx.creditReservation.findUnique({ where: { id } });
+    if (!r) return { error: 'NOT_FOUND' as const, message: 'No such reservation' };
+    if (moved.count === 1) {
+      const [hold, target] = await Promise.all([holdAccount(d.core, r.tenantId), to === 'COMMITTED' ? consumedAccount(d.core) : walletAccount(d.core, r.tenantId)]);
+      await post(tx, { kind: to === 'COMMITTED' ? 'COMMIT' : 'RELEASE', tenantId: r.tenantId, credits: r.credits, reservationId: r.id, from: hold, to: target });
+    }
+    return r;
+  });
+}
+
+/** Releases holds nobody settled in time (a sender that died mid-message). */
+export async function releaseExpired(d: Deps, now = new Date()): Promise<number> {
+  const stale = await d.core.creditReservation.findMany({ where: { status: 'HELD', expiresAt: { lt: now } }, select: { id: true }, take: 1_000 });
+  for (const r of stale) await settleReservation(d, r.id, 'RELEASED');
+  return stale.length;
+}

@@ -1,0 +1,100 @@
+// The credits ledger in SQL. A transaction and its entries are written by one statement; the database
+// applies each entry to its account (trigger), refuses a balance below zero (CHECK, so concurrent
+// debits of one wallet serialize on its row and the one that would overdraw fails), checks at commit
+// that the entries sum to zero (deferred constraint trigger) and keeps the ledger append-only.
+import type { CorePrisma } from '@studyspot/db';
+
+export type AccountKind = 'VENDOR' | 'MASTER' | 'TENANT_WALLET' | 'TENANT_HOLD' | 'CONSUMED';
+export type TransactionKind = 'WHOLESALE_PURCHASE' | 'RETAIL_PURCHASE' | 'GRANT' | 'PLAN_CREDITS' | 'CONSUMPTION' | 'RESERVATION' | 'COMMIT' | 'RELEASE';
+
+export interface Posting {
+  kind: TransactionKind;
+  tenantId?: string | null;
+  idempotencyKey?: string | null;
+  credits: number;
+  amountPaise?: number | null;
+  reservationId?: string | null;
+  memo?: string | null;
+  actorId?: string | null;
+  /** Credits leave `from` and arrive in `to`. */
+  from: string;
+  to: string;
+}
+
+export interface Posted {
+  transactionId: string;
+  /** Balances after the posting, of the debited and the credited account. */
+  fromBalance: number;
+  toBalance: number;
+  /** False when the idempotency key had been used: nothing new was written. */
+  created: boolean;
+}
+
+export class InsufficientCredits extends Error {}
+
+const isConstraint = (err: unknown, name: string) => String((err as Error)?.message ?? '').includes(name) || JSON.stringify((err as { meta?: unknown })?.meta ?? '').includes(name);
+const isUniqueKey = (err: unknown) => (err as { code?: string })?.code === 'P2010' ? /23505|unique/i.test(String((err as Error).message)) : /23505|Unique constraint|duplicate key/i.test(String((err as Error)?.message ?? ''));
+
+/** Account ids never change: remembered per database client after the first lookup. */
+const known = new WeakMap<object, Map<string, string>>();
+
+export async function accountId(core: CorePrisma, kind: AccountKind, tenantId: string | null, name: string): Promise<string> {
+  const key = `${kind}|${tenantId ?? ''}|${name}`;
+  let accountIds = known.get(core);
+  if (!accountIds) known.set(core, (accountIds = new Map()));
+  const hit = accountIds.get(key);
+  if (hit) return hit;
+  await core.$executeRaw`INSERT INTO ledger_accounts (id, kind, tenant_id, name) VALUES (gen_random_uuid(), ${kind}::"LedgerAccountKind", ${tenantId}::uuid, ${name}) ON CONFLICT (kind, tenant_id, name) DO NOTHING`;
+  const rows = await core.$queryRaw<{ id: string }[]>`SELECT id::text FROM ledger_accounts WHERE kind = ${kind}::"LedgerAccountKind" AND tenant_id IS NOT DISTINCT FROM ${tenantId}::uuid AND name = ${name}`;
+  const id = rows[0]!.id;
+  accountIds.set(key, id);
+  return id;
+}
+
+export const WALLET = 'Wallet';
+export const HOLD = 'Held for sending';
+export const masterAccount = (core: CorePrisma) => accountId(core, 'MASTER', null, 'Platform master wallet');
+export const consumedAccount = (core: CorePrisma) => accountId(core, 'CONSUMED', null, 'Credits used');
+export const walletAccount = (core: CorePrisma, tenantId: string) => accountId(core, 'TENANT_WALLET', tenantId, WALLET);
+export const holdAccount = (core: CorePrisma, tenantId: string) => accountId(core, 'TENANT_HOLD', tenantId, HOLD);
+export const vendorAccount = (core: CorePrisma, vendor: string) => accountId(core, 'VENDOR', null, vendor);
+
+/** Posts one transaction of two entries in one statement. Throws InsufficientCredits when `from` would go below zero. */
+export async function post(core: Pick<CorePrisma, '$queryRaw'>, p: Posting): Promise<Posted> {
+  try {
+    const rows = await core.$queryRaw<{ transaction_id: string; account_id: string; balance_after: bigint }[]>`
+      WITH t AS (
+        INSERT INTO ledger_transactions (id, kind, tenant_id, idempotency_key, credits, amount_paise, reservation_id, memo, actor_id)
+        VALUES (gen_random_uuid(), ${p.kind}::"LedgerTransactionKind", ${p.tenantId ?? null}::uuid, ${p.idempotencyKey ?? null}, ${p.credits}, ${p.amountPaise ?? null}, ${p.reservationId ?? null}::uuid, ${p.memo ?? null}, ${p.actorId ?? null}::uuid)
+        RETURNING id
+      )
+      INSERT INTO ledger_entries (transaction_id, account_id, credits, balance_after)
+      SELECT t.id, x.account_id, x.credits, 0 FROM t, (VALUES (1, ${p.from}::uuid, ${-p.credits}::bigint), (2, ${p.to}::uuid, ${p.credits}::bigint)) AS x(n, account_id, credits)
+      ORDER BY x.n
+      RETURNING transaction_id::text, account_id::text, balance_after`;
+    const from = rows.find((r) => r.account_id === p.from)!;
+    const to = rows.find((r) => r.account_id === p.to)!;
+    return { transactionId: from.transaction_id, fromBalance: Number(from.balance_after), toBalance: Number(to.balance_after), created: true };
+  } catch (err) {
+    if (isConstraint(err, 'ledger_accounts_balance_check')) throw new InsufficientCredits('Not enough credits');
+    if (p.idempotencyKey && isUniqueKey(err)) {
+      const rows = await core.$queryRaw<{ id: string }[]>`SELECT id::text FROM ledger_transactions WHERE idempotency_key = ${p.idempotencyKey}`;
+      if (rows[0]) return { transactionId: rows[0].id, fromBalance: NaN, toBalance: NaN, created: false };
+    }
+    throw err;
+  }
+}
+
+export async function balanceOf(core: CorePrisma, accountId: string): Promise<number> {
+  const rows = await core.$queryRaw<{ balance: bigint }[]>`SELECT balance FROM ledger_accounts WHERE id = ${accountId}::uuid`;
+  return Number(rows[0]?.balance ?? 0);
+}
+
+/** Σ of every entry must be 0, and every account's balance the sum of its entries: the audit query. */
+export async function ledgerAudit(core: CorePrisma): Promise<{ total: number; unbalancedTransactions: number; driftedAccounts: number }> {
+  const [t] = await core.$queryRaw<{ total: bigint; unbalanced: bigint; drifted: bigint }[]>`
+    SELECT (SELECT coalesce(sum(credits), 0) FROM ledger_entries) AS total,
+           (SELECT count(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING sum(credits) <> 0) u) AS unbalanced,
+           (SELECT count(*) FROM ledger_accounts a WHERE a.balance <> (SELECT coalesce(sum(credits), 0) FROM ledger_entries e WHERE e.account_id = a.id)) AS drifted`;
+  return { total: Number(t!.total), unbalancedTransactions: Number(t!.unbalanced), driftedAccounts: Number(t!.drifted) };
+}
