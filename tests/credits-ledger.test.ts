@@ -11,9 +11,9 @@ let world: TestWorld;
 let a: SeededTenant;
 let b: SeededTenant;
 const deps = () => ({ core: world.platform.core, events: world.platform.events });
-const ok = <T>(r: T | { error: string; message: string }): T => {
-  if (r && typeof r === 'object' && 'error' in r) throw new Error(`${r.error}: ${r.message}`);
-  return r as T;
+const ok = <T,>(r: T): Exclude<T, { error: string }> => {
+  if (r && typeof r === 'object' && 'error' in r) throw new Error(`${String(r.error)}: ${String((r as { message?: string }).message)}`);
+  return r as Exclude<T, { error: string }>;
 };
 
 beforeAll(async () => {
