@@ -53,6 +53,7 @@ const FRONT_DESK: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER', 'MANAGER', 'STAFF']
 const MONEY: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER', 'MANAGER'];
 const SETTINGS: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER'];
 const STUDENT: Role[] = ['STUDENT'];
+const PLATFORM_WRITE: Role[] = ['SUPER_ADMIN', 'ADMIN'];
 const id = () => randomUUID();
 
 interface Op {
@@ -140,6 +141,35 @@ const MATRIX: Record<string, Op> = {
     vars: () => ({ o: id() }),
     allowed: STUDENT,
     crossTenant: { vars: () => ({ o: real.orderId }), expect: notFound('confirmMyPayment') },
+  },
+  // Platform billing: plans and credits are the platform's; a subscription and a wallet are the tenant's.
+  'Query.plans': { doc: '{ plans { id } }', allowed: READ },
+  'Query.plan': { doc: 'query($id: ID!) { plan(id: $id) { id } }', vars: () => ({ id: id() }), allowed: READ },
+  'Query.platformCredits': { doc: '{ platformCredits { stock consumed } }', allowed: PLATFORM },
+  'Mutation.createPlan': { doc: 'mutation { createPlan(input: { code: "matrix", name: "Matrix", pricePaise: 100, cycle: MONTHLY, trialDays: 0 }) { userErrors { code } } }', allowed: PLATFORM_WRITE },
+  'Mutation.revisePlan': { doc: 'mutation($id: ID!) { revisePlan(id: $id, input: { pricePaise: 200 }) { userErrors { code } } }', vars: () => ({ id: id() }), allowed: PLATFORM_WRITE },
+  'Mutation.archivePlan': { doc: 'mutation($id: ID!) { archivePlan(id: $id) { userErrors { code } } }', vars: () => ({ id: id() }), allowed: PLATFORM_WRITE },
+  'Mutation.purchaseWholesaleCredits': { doc: 'mutation { purchaseWholesaleCredits(input: { vendor: "MSG91", credits: 10, costPaise: 150, idempotencyKey: "matrix-wholesale" }) { userErrors { code } } }', allowed: PLATFORM_WRITE },
+  'Mutation.grantCredits': { doc: 'mutation($t: ID!) { grantCredits(input: { tenantId: $t, credits: 1, idempotencyKey: "matrix-grant" }) { userErrors { code } } }', vars: () => ({ t: id() }), allowed: PLATFORM_WRITE },
+  'Mutation.subscribeTenant': {
+    doc: 'mutation($p: ID!, $t: ID) { subscribeTenant(planId: $p, tenantId: $t) { userErrors { code } } }',
+    vars: () => ({ p: id() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ p: id(), t: w.a.id }), expect: notFound('subscribeTenant') },
+  },
+  'Mutation.changePlan': {
+    doc: 'mutation($p: ID!, $t: ID) { changePlan(planId: $p, tenantId: $t) { userErrors { code } } }',
+    vars: () => ({ p: id() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ p: id(), t: w.a.id }), expect: notFound('changePlan') },
+  },
+  'Mutation.pauseSubscription': { doc: 'mutation($t: ID) { pauseSubscription(tenantId: $t) { userErrors { code } } }', allowed: SETTINGS, crossTenant: { vars: () => ({ t: w.a.id }), expect: notFound('pauseSubscription') } },
+  'Mutation.resumeSubscription': { doc: 'mutation($t: ID) { resumeSubscription(tenantId: $t) { userErrors { code } } }', allowed: SETTINGS, crossTenant: { vars: () => ({ t: w.a.id }), expect: notFound('resumeSubscription') } },
+  'Mutation.cancelSubscription': { doc: 'mutation($t: ID) { cancelSubscription(tenantId: $t, atPeriodEnd: false) { userErrors { code } } }', allowed: SETTINGS, crossTenant: { vars: () => ({ t: w.a.id }), expect: notFound('cancelSubscription') } },
+  'Mutation.setWalletLowBalanceThreshold': {
+    doc: 'mutation($t: ID) { setWalletLowBalanceThreshold(credits: 10, tenantId: $t) { userErrors { code } } }',
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ t: w.a.id }), expect: notFound('setWalletLowBalanceThreshold') },
   },
   'Mutation.refundPayment': {
     doc: 'mutation($p: ID!) { refundPayment(input: { paymentId: $p, idempotencyKey: "matrix-refund-key" }) { userErrors { code } } }',

@@ -68,6 +68,11 @@ export class SubgraphContext {
     return this.platform.events;
   }
 
+  /** Whether the caller is signed in and their role grants `permission`. */
+  can(permission: Permission): boolean {
+    return Boolean(this.claims && can(this.claims.role, permission));
+  }
+
   /** Throws unless the caller is signed in and their role grants `permission`. */
   authorize(permission: Permission): Claims {
     if (!this.claims) throw unauthenticated();

@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { readSubgraphSdl, type Resolvers, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
 import { baseResolvers } from './base.resolvers.ts';
+import { creditsResolvers } from './credits/credits.resolvers.ts';
 import { duesResolvers } from './dues/dues.resolvers.ts';
 import { gatewaysResolvers } from './gateways/gateways.resolvers.ts';
 import { billingLive, liveResolvers } from './live/live.ts';
 import { paymentsResolvers } from './payments/payments.resolvers.ts';
+import { platformResolvers } from './platform/platform.resolvers.ts';
 import { receiptsResolvers } from './receipts/receipts.resolvers.ts';
 import { refundsResolvers } from './refunds/refunds.resolvers.ts';
 import { reportsResolvers } from './reports/reports.resolvers.ts';
@@ -27,7 +29,7 @@ function merge(...maps: Resolvers[]): Resolvers {
 export const billingSubgraph: SubgraphModule = {
   name: 'billing',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: merge(baseResolvers, duesResolvers, paymentsResolvers, gatewaysResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers),
+  resolvers: merge(baseResolvers, duesResolvers, paymentsResolvers, gatewaysResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers, platformResolvers, creditsResolvers),
   live: billingLive,
 };
 

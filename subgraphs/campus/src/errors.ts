@@ -1,6 +1,7 @@
 // Expected failures of campus mutations are data: payloads carry userErrors with a stable code.
 export type CampusErrorCode =
   | 'INVALID_INPUT'
+  | 'PLAN_LIMIT_REACHED'
   | 'NOT_FOUND'
   | 'SEAT_UNAVAILABLE'
   | 'DUPLICATE'

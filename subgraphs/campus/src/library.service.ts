@@ -1,6 +1,7 @@
 // Libraries (branches): create, edit, list with filters, and find by distance.
 import { AppError, KEYSET_ORDER, paginate, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
 import { visibleLibrary, type Scope } from './access.ts';
+import { planLimitError } from './plan-limits.ts';
 import { campusError, fail, type CampusUserError } from './errors.ts';
 import { hoursProblem } from './opening-hours.ts';
 
@@ -74,6 +75,8 @@ export async function createLibrary(ctx: SubgraphContext, s: Scope, input: Libra
   if (s.libraryIds) return fail('INVALID_STATE', 'Branch-limited accounts cannot add libraries');
   const data = validate(input, true);
   if (isError(data)) return { userErrors: [data] };
+  const limited = await planLimitError(ctx, s, 'libraries', 1);
+  if (limited) return limited;
   const library = await s.db.library.create({ data: { ...data, name: data.name!, city: data.city! } as never });
   await ctx.audit({ action: 'library.create', targetType: 'Library', targetId: library.id, tenantId: s.tenantId });
   return { library, userErrors: [] };

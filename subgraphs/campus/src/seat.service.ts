@@ -1,6 +1,7 @@
 // Seats (created as grids), seat status, shifts, and the seat map of a library on a date in a shift.
 import { topics, type SubgraphContext } from '@studyspot/runtime';
 import { requireLibrary, visibleLibrary, type Scope } from './access.ts';
+import { planLimitError } from './plan-limits.ts';
 import { campusError, fail, violation } from './errors.ts';
 import { parseTime, shiftsOverlap } from './time.ts';
 
@@ -20,6 +21,8 @@ export async function createSeats(ctx: SubgraphContext, s: Scope, libraryId: str
   if (!zone) return { seats: [], ...fail('INVALID_INPUT', 'zone is required', 'grid', 'zone') };
   const prefix = (grid.prefix ?? '').trim();
   const labels = Array.from({ length: grid.rows }, (_, r) => Array.from({ length: grid.columns }, (_, c) => `${prefix}${String.fromCharCode(65 + r)}${String(c + 1).padStart(2, '0')}`)).flat();
+  const limited = await planLimitError(ctx, s, 'seats', labels.length, 'grid');
+  if (limited) return { seats: [], ...limited };
   try {
     const seats = await s.db.$transaction(async (tx) => {
       await tx.seat.createMany({ data: labels.map((label) => ({ libraryId, label, zone, kind: grid.kind ?? 'NON_AC' })) });

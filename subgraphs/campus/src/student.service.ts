@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { isEmail, normalizeIndianMobile, topics, type SubgraphContext } from '@studyspot/runtime';
 import { parse } from 'csv-parse/sync';
 import { visibleLibrary, type Scope } from './access.ts';
+import { planLimitError } from './plan-limits.ts';
 import { campusError, fail, violation, type CampusUserError } from './errors.ts';
 import { formatDate, istDay, parseDate } from './time.ts';
 
@@ -95,6 +96,8 @@ export async function createStudent(ctx: SubgraphContext, s: Scope, input: Stude
   const data = studentData(input, true);
   if (isError(data)) return { userErrors: [data] };
   if (!(await checkLibrary(s, data.libraryId))) return fail('NOT_FOUND', 'No such library', 'input', 'libraryId');
+  const limited = await planLimitError(ctx, s, 'students', 1);
+  if (limited) return limited;
   try {
     const student = await s.db.student.create({ data: data as never });
     await ctx.audit({ action: 'student.create', targetType: 'Student', targetId: student.id, tenantId: s.tenantId });
@@ -244,6 +247,10 @@ export async function importStudents(ctx: SubgraphContext, s: Scope, csv: string
   }
 
   const rows = [...valid.values()];
+  // Rows whose phone is new become students: they must fit the plan, or nothing is imported.
+  const known = rows.length ? await s.db.student.count({ where: { phone: { in: rows.map((r) => r.phone!) } } }) : 0;
+  const limited = await planLimitError(ctx, s, 'students', rows.length - known, 'csv');
+  if (limited) return { ...empty, rowErrors, ...limited };
   let created = 0;
   await s.db.$transaction(
     async (tx) => {

@@ -15,6 +15,7 @@ export type IdentityErrorCode =
   | 'PHONE_TAKEN'
   | 'INVALID_INPUT'
   | 'NOT_ALLOWED'
+  | 'PLAN_LIMIT_REACHED'
   | 'NOT_FOUND';
 
 export interface IdentityUserError {

@@ -1,5 +1,6 @@
 // Account administration (the earlier attempt's /admin/users as GraphQL). Who may manage whom comes
 // from `canManageRole`; tenant roles only ever see and touch their own tenant's accounts.
+import { checkPlanLimit, countStaff } from '@studyspot/billing/limits';
 import { CorePrismaNs } from '@studyspot/db';
 import {
   canManageRole,
@@ -95,6 +96,10 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
   const libraryIds = input.libraryIds ?? [];
   const branches = await branchProblem(ctx, input.role, tenantId, libraryIds);
   if (branches) return failed(branches);
+  if (tenantId && (input.role === 'MANAGER' || input.role === 'STAFF')) {
+    const breach = await checkPlanLimit(ctx.core, tenantId, 'staff', 1, () => countStaff(ctx.core, tenantId!));
+    if (breach) return failed(userError('PLAN_LIMIT_REACHED', breach.message, 'role'));
+  }
 
   let phone: string | null = null;
   if (input.phone) {

@@ -88,15 +88,14 @@ export async function reserveCredits(d: Deps, i: { tenantId: string; credits: nu
 
 /** Settles a held reservation: COMMITTED spends the credits, RELEASED returns them. Repeats answer the same. */
 export async function settleReservation(d: Deps, id: string, to: 'COMMITTED' | 'RELEASED'): Promise<CreditsResult<Reservation>> {
+  const found = await d.core.creditReservation.findUnique({ where: { id } });
+  if (!found) return { error: 'NOT_FOUND', message: 'No such reservation' };
+  // Accounts first: nothing inside the transaction may need a second connection.
+  const [hold, target] = await Promise.all([holdAccount(d.core, found.tenantId), to === 'COMMITTED' ? consumedAccount(d.core) : walletAccount(d.core, found.tenantId)]);
   return d.core.$transaction(async (tx) => {
     const moved = await tx.creditReservation.updateMany({ where: { id, status: 'HELD' }, data: { status: to, settledAt: new Date() } });
-    const r = await tx.creditReservation.findUnique({ where: { id } });
-    if (!r) return { error: 'NOT_FOUND' as const, message: 'No such reservation' };
-    if (moved.count === 1) {
-      const [hold, target] = await Promise.all([holdAccount(d.core, r.tenantId), to === 'COMMITTED' ? consumedAccount(d.core) : walletAccount(d.core, r.tenantId)]);
-      await post(tx, { kind: to === 'COMMITTED' ? 'COMMIT' : 'RELEASE', tenantId: r.tenantId, credits: r.credits, reservationId: r.id, from: hold, to: target });
-    }
-    return r;
+    if (moved.count === 1) await post(tx, { kind: to === 'COMMITTED' ? 'COMMIT' : 'RELEASE', tenantId: found.tenantId, credits: found.credits, reservationId: id, from: hold, to: target });
+    return (await tx.creditReservation.findUnique({ where: { id } }))!;
   });
 }
 

@@ -98,3 +98,50 @@ export async function ledgerAudit(core: CorePrisma): Promise<{ total: number; un
            (SELECT count(*) FROM ledger_accounts a WHERE a.balance <> (SELECT coalesce(sum(credits), 0) FROM ledger_entries e WHERE e.account_id = a.id)) AS drifted`;
   return { total: Number(t!.total), unbalancedTransactions: Number(t!.unbalanced), driftedAccounts: Number(t!.drifted) };
 }
+
+export interface StatementLine {
+  id: string;
+  kind: TransactionKind;
+  credits: number;
+  balanceAfter: number;
+  amountPaise: number | null;
+  memo: string | null;
+  at: Date;
+}
+
+/** A wallet's lines, newest first, after the entry id `before` (keyset). */
+export async function statement(core: CorePrisma, account: string, take: number, before: bigint | null): Promise<StatementLine[]> {
+  const rows = await core.$queryRaw<{ id: bigint; kind: TransactionKind; credits: bigint; balance_after: bigint; amount_paise: number | null; memo: string | null; created_at: Date }[]>`
+    SELECT e.id, t.kind::text AS kind, e.credits, e.balance_after, t.amount_paise, t.memo, e.created_at
+    FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+    WHERE e.account_id = ${account}::uuid AND (${before}::bigint IS NULL OR e.id < ${before}::bigint)
+    ORDER BY e.id DESC LIMIT ${take}`;
+  return rows.map((r) => ({ id: String(r.id), kind: r.kind, credits: Number(r.credits), balanceAfter: Number(r.balance_after), amountPaise: r.amount_paise, memo: r.memo, at: r.created_at }));
+}
+
+export async function platformStock(core: CorePrisma) {
+  const rows = await core.$queryRaw<{ kind: AccountKind; name: string; balance: bigint }[]>`SELECT kind::text AS kind, name, balance FROM ledger_accounts WHERE kind IN ('MASTER', 'CONSUMED', 'VENDOR') ORDER BY name`;
+  return {
+    stock: Number(rows.find((r) => r.kind === 'MASTER')?.balance ?? 0),
+    consumed: Number(rows.find((r) => r.kind === 'CONSUMED')?.balance ?? 0),
+    vendors: rows.filter((r) => r.kind === 'VENDOR').map((r) => ({ vendor: r.name, bought: -Number(r.balance) })),
+  };
+}
+
+/** Retail minus wholesale between two instants: credits sold × the average wholesale unit cost up to `to`. */
+export async function margin(core: CorePrisma, from: Date, to: Date) {
+  const [m] = await core.$queryRaw<{ sold: bigint; retail: bigint; given: bigint; used: bigint; bought: bigint; cost: bigint }[]>`
+    SELECT
+      coalesce(sum(credits) FILTER (WHERE kind = 'RETAIL_PURCHASE' AND created_at >= ${from} AND created_at < ${to}), 0) AS sold,
+      coalesce(sum(amount_paise) FILTER (WHERE kind = 'RETAIL_PURCHASE' AND created_at >= ${from} AND created_at < ${to}), 0) AS retail,
+      coalesce(sum(credits) FILTER (WHERE kind IN ('GRANT', 'PLAN_CREDITS') AND created_at >= ${from} AND created_at < ${to}), 0) AS given,
+      coalesce(sum(credits) FILTER (WHERE kind IN ('CONSUMPTION', 'COMMIT') AND created_at >= ${from} AND created_at < ${to}), 0) AS used,
+      coalesce(sum(credits) FILTER (WHERE kind = 'WHOLESALE_PURCHASE' AND created_at < ${to}), 0) AS bought,
+      coalesce(sum(amount_paise) FILTER (WHERE kind = 'WHOLESALE_PURCHASE' AND created_at < ${to}), 0) AS cost
+    FROM ledger_transactions`;
+  const sold = Number(m!.sold);
+  const retail = Number(m!.retail);
+  const unit = Number(m!.bought) ? Number(m!.cost) / Number(m!.bought) : 0;
+  const wholesale = Math.round(sold * unit);
+  return { creditsSold: sold, retailPaise: retail, wholesaleCostPaise: wholesale, marginPaise: retail - wholesale, creditsGiven: Number(m!.given), creditsUsed: Number(m!.used) };
+}

@@ -1,0 +1,89 @@
+// SMS credits: wallets with their statements, the platform's stock and margin, wholesale purchases,
+// grants and low-balance thresholds. Thin resolvers over credits.service.ts and the ledger.
+import { AppError, badInput, isPlatformRole, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { creditTenant, purchaseWholesale } from './credits.service.ts';
+import { balanceOf, holdAccount, margin, platformStock, statement, walletAccount } from './ledger.repository.ts';
+
+const MAX_CREDITS = 100_000_000;
+const fail = (code: string, message: string, ...field: string[]) => ({ userErrors: [{ code, message, field }] });
+const badCredits = (n: number) => !Number.isInteger(n) || n < 1 || n > MAX_CREDITS;
+
+function mayReadWallet(ctx: SubgraphContext, tenantId: string): boolean {
+  const claims = ctx.claims;
+  if (!claims) return false;
+  return isPlatformRole(claims.role) ? ctx.can('platform:billing:read') : claims.tenantId === tenantId && ctx.can('tenant:billing:settings');
+}
+
+async function wallet(ctx: SubgraphContext, tenantId: string) {
+  const core = ctx.core;
+  const [w, h] = await Promise.all([walletAccount(core, tenantId), holdAccount(core, tenantId)]);
+  const rows = await core.$queryRaw<{ t: number | null }[]>`SELECT low_balance_threshold AS t FROM ledger_accounts WHERE id = ${w}::uuid`;
+  return { tenantId, accountId: w, balance: await balanceOf(core, w), held: await balanceOf(core, h), lowBalanceThreshold: rows[0]?.t ?? null };
+}
+
+const cursorOf = (id: string) => Buffer.from(`w|${id}`).toString('base64url');
+function afterOf(after: string | null | undefined): bigint | null {
+  if (!after) return null;
+  const [tag, id, extra] = Buffer.from(after, 'base64url').toString('utf8').split('|');
+  if (tag !== 'w' || extra !== undefined || !/^\d{1,18}$/.test(id ?? '')) throw badInput('after is not a cursor this API handed out', 'after');
+  return BigInt(id!);
+}
+
+const dayStart = (day: Date) => new Date(day.getTime() - 330 * 60_000);
+
+export const creditsResolvers: Resolvers = {
+  Tenant: {
+    wallet: async (t: { id: string }, _a, ctx) => {
+      if (!mayReadWallet(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its wallet');
+      return wallet(ctx, t.id);
+    },
+  },
+  Wallet: {
+    statement: async (w: { accountId: string }, a: { first?: number | null; after?: string | null }, ctx) => {
+      const first = Math.min(Math.max(a.first ?? 20, 1), 100);
+      const lines = await statement(ctx.core, w.accountId, first + 1, afterOf(a.after));
+      const page = lines.slice(0, first);
+      const edges = page.map((l) => ({ node: l, cursor: cursorOf(l.id) }));
+      return { edges, pageInfo: { hasNextPage: lines.length > first, hasPreviousPage: Boolean(a.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+    },
+  },
+  PlatformCredits: {
+    margin: (_p: unknown, a: { from: Date; to: Date }, ctx) => {
+      if (a.to < a.from) throw badInput('to must not be before from', 'to');
+      return margin(ctx.core, dayStart(a.from), dayStart(new Date(a.to.getTime() + 86_400_000)));
+    },
+  },
+  Query: {
+    platformCredits: (_p, _a, ctx) => platformStock(ctx.core),
+  },
+  Mutation: {
+    purchaseWholesaleCredits: async (_p, a: { input: { vendor: string; credits: number; costPaise: number; idempotencyKey: string } }, ctx) => {
+      const { vendor, credits, costPaise, idempotencyKey } = a.input;
+      if (!vendor.trim()) return fail('INVALID_INPUT', 'vendor is required', 'input', 'vendor');
+      if (badCredits(credits)) return fail('INVALID_INPUT', `credits must be 1 to ${MAX_CREDITS}`, 'input', 'credits');
+      if (!Number.isInteger(costPaise) || costPaise < 0 || costPaise > 2_000_000_000) return fail('INVALID_INPUT', 'costPaise must be a whole number of paise', 'input', 'costPaise');
+      const r = await purchaseWholesale({ core: ctx.core, events: ctx.events }, { vendor: vendor.trim(), credits, costPaise, idempotencyKey, actorId: ctx.claims!.sub });
+      if (r.created) await ctx.audit({ action: 'credits.wholesale', targetType: 'LedgerTransaction', targetId: r.transactionId, details: { vendor, credits, costPaise } });
+      return { transactionId: r.transactionId, wallet: null, userErrors: [] };
+    },
+    grantCredits: async (_p, a: { input: { tenantId: string; credits: number; memo?: string | null; idempotencyKey: string } }, ctx) => {
+      const { tenantId, credits, memo, idempotencyKey } = a.input;
+      if (badCredits(credits)) return fail('INVALID_INPUT', `credits must be 1 to ${MAX_CREDITS}`, 'input', 'credits');
+      const tenant = isUuid(tenantId) ? await ctx.core.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }) : null;
+      if (!tenant) return fail('NOT_FOUND', 'No such tenant', 'input', 'tenantId');
+      const r = await creditTenant({ core: ctx.core, events: ctx.events }, { tenantId, credits, kind: 'GRANT', memo: memo ?? null, idempotencyKey, actorId: ctx.claims!.sub });
+      if ('error' in r) return fail(r.error, r.message, 'input', 'credits');
+      if (r.created) await ctx.audit({ action: 'credits.grant', tenantId, targetType: 'LedgerTransaction', targetId: r.transactionId, details: { credits, memo } });
+      return { transactionId: r.transactionId, wallet: await wallet(ctx, tenantId), userErrors: [] };
+    },
+    setWalletLowBalanceThreshold: async (_p, a: { credits?: number | null; tenantId?: string | null }, ctx) => {
+      const claims = ctx.claims!;
+      const tenantId = isPlatformRole(claims.role) ? (a.tenantId ?? ctx.tenantId) : claims.tenantId;
+      if (!tenantId || !isUuid(tenantId) || (!isPlatformRole(claims.role) && a.tenantId && a.tenantId !== claims.tenantId)) return fail('NOT_FOUND', 'No such tenant', 'tenantId');
+      if (a.credits != null && (!Number.isInteger(a.credits) || a.credits < 0 || a.credits > MAX_CREDITS)) return fail('INVALID_INPUT', `credits must be 0 to ${MAX_CREDITS}, or null`, 'credits');
+      const w = await walletAccount(ctx.core, tenantId);
+      await ctx.core.ledgerAccount.update({ where: { id: w }, data: { lowBalanceThreshold: a.credits ?? null } });
+      return { transactionId: null, wallet: await wallet(ctx, tenantId), userErrors: [] };
+    },
+  },
+};

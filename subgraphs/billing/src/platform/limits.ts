@@ -1,0 +1,50 @@
+// Plan limits, checked where things are created (campus: libraries, seats, students and imports;
+// identity: staff accounts). A tenant without a subscription has no limits (tenants created before
+// plans existed, the demo). Exported as @studyspot/billing/limits.
+//
+// The check counts, then the caller creates: two creations racing at the very limit can both pass
+// (by at most the number racing); the next creation sees the true count and is refused.
+import type { CorePrisma } from '@studyspot/db';
+
+export type LimitName = 'libraries' | 'seats' | 'students' | 'staff';
+
+const COLUMN = { libraries: 'maxLibraries', seats: 'maxSeats', students: 'maxStudents', staff: 'maxStaff' } as const;
+
+export interface PlanLimitBreach {
+  limit: LimitName;
+  maximum: number;
+  current: number;
+  adding: number;
+  plan: string;
+  message: string;
+}
+
+/** The tenant's plan version (current one), or null without a subscription. */
+export async function currentPlan(core: CorePrisma, tenantId: string) {
+  const sub = await core.tenantSubscription.findUnique({ where: { tenantId }, include: { planVersion: { include: { plan: true } } } });
+  return sub?.planVersion ?? null;
+}
+
+/**
+ * Null when `adding` more fit the plan; otherwise what was passed, with a message naming the limit.
+ * `count` is only called when the plan has that limit.
+ */
+export async function checkPlanLimit(core: CorePrisma, tenantId: string, limit: LimitName, adding: number, count: () => Promise<number>): Promise<PlanLimitBreach | null> {
+  const plan = await currentPlan(core, tenantId);
+  const maximum = plan?.[COLUMN[limit]];
+  if (plan == null || maximum == null) return null;
+  const current = await count();
+  if (current + adding <= maximum) return null;
+  const more = adding > 1 ? ` and ${current + adding - maximum} more than that would be ${current + adding}` : '';
+  return {
+    limit,
+    maximum,
+    current,
+    adding,
+    plan: plan.plan.name,
+    message: `The ${plan.plan.name} plan allows ${maximum} ${limit}; this tenant has ${current}${more}. Upgrade the plan to add more.`,
+  };
+}
+
+/** Staff accounts (managers and staff; owners do not count) of a tenant, from the core database. */
+export const countStaff = (core: CorePrisma, tenantId: string) => core.user.count({ where: { tenantId, role: { in: ['MANAGER', 'STAFF'] } } });

@@ -1,0 +1,115 @@
+// Plans, subscriptions and usage: thin resolvers over plans.service.ts and subscriptions.service.ts.
+import { AppError, isPlatformRole, istDay, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import * as plans from './plans.service.ts';
+import * as subs from './subscriptions.service.ts';
+
+type PlanRow = { id: string; code: string; name: string; archivedAt: Date | null };
+type VersionRow = { version: number; pricePaise: number; cycle: string; trialDays: number; maxLibraries: number | null; maxSeats: number | null; maxStudents: number | null; maxStaff: number | null; includedCredits: number; features: string[] };
+
+export const planView = (p: PlanRow, v: VersionRow) => ({
+  id: p.id,
+  code: p.code,
+  name: p.name,
+  version: v.version,
+  pricePaise: v.pricePaise,
+  cycle: v.cycle,
+  trialDays: v.trialDays,
+  limits: { libraries: v.maxLibraries, seats: v.maxSeats, students: v.maxStudents, staff: v.maxStaff },
+  includedCredits: v.includedCredits,
+  features: v.features,
+  archived: p.archivedAt !== null,
+});
+const latest = (p: (PlanRow & { versions: VersionRow[] }) | null) => (p ? planView(p, p.versions[0]!) : null);
+
+type SubRow = NonNullable<Awaited<ReturnType<typeof subs.subscriptionOf>>> & { pendingPlanVersionId: string | null };
+const subscriptionView = async (ctx: SubgraphContext, s: SubRow | null) => {
+  if (!s) return null;
+  const pending = s.pendingPlanVersionId ? await ctx.core.planVersion.findUnique({ where: { id: s.pendingPlanVersionId }, include: { plan: true } }) : null;
+  return { ...s, plan: planView(s.planVersion.plan, s.planVersion), pendingPlan: pending ? planView(pending.plan, pending) : null, tenant: { __typename: 'Tenant', id: s.tenantId } };
+};
+
+/** The tenant a subscription operation is about: the caller's own, or any for platform roles. Another tenant's id is NOT_FOUND. */
+function tenantFor(ctx: SubgraphContext, tenantId: string | null | undefined): string | null {
+  const claims = ctx.claims!;
+  if (isPlatformRole(claims.role)) {
+    const id = tenantId ?? ctx.tenantId;
+    if (!id) throw new AppError('BAD_USER_INPUT', 'Name the tenant: tenantId (or the X-Tenant-Id header)');
+    return isUuid(id) ? id : null;
+  }
+  if (tenantId && tenantId !== claims.tenantId) return null;
+  return ctx.requireTenant();
+}
+
+/** Reading a tenant's subscription and usage: platform readers, or the tenant's own billing managers. */
+function mayReadBilling(ctx: SubgraphContext, tenantId: string): boolean {
+  const claims = ctx.claims;
+  if (!claims) return false;
+  if (isPlatformRole(claims.role)) return ctx.can('platform:billing:read');
+  return claims.tenantId === tenantId && ctx.can('tenant:billing:settings');
+}
+
+const notFound = { userErrors: [{ code: 'NOT_FOUND', message: 'No such tenant', field: ['tenantId'] }] };
+const today = () => istDay().toISOString().slice(0, 10);
+
+async function withSubscription<R extends object>(ctx: SubgraphContext, r: R) {
+  return 'subscription' in r ? { ...r, subscription: await subscriptionView(ctx, r.subscription as SubRow | null) } : r;
+}
+
+export const platformResolvers: Resolvers = {
+  Query: {
+    plans: async (_p, a: { includeArchived?: boolean | null }, ctx) => (await plans.listPlans(ctx.core, Boolean(a.includeArchived))).map((p) => latest(p)!),
+    plan: async (_p, a: { id: string }, ctx) => latest(await plans.planWithLatest(ctx.core, a.id)),
+  },
+  Mutation: {
+    createPlan: async (_p, a: { input: plans.PlanInput }, ctx) => {
+      const r = await plans.createPlan(ctx, a.input);
+      return 'plan' in r ? { ...r, plan: latest(r.plan) } : r;
+    },
+    revisePlan: async (_p, a: { id: string; input: plans.PlanRevision }, ctx) => {
+      const r = await plans.revisePlan(ctx, a.id, a.input);
+      return 'plan' in r ? { ...r, plan: latest(r.plan) } : r;
+    },
+    archivePlan: async (_p, a: { id: string }, ctx) => {
+      const r = await plans.archivePlan(ctx, a.id);
+      return 'plan' in r ? { ...r, plan: latest(r.plan) } : r;
+    },
+    subscribeTenant: async (_p, a: { planId: string; tenantId?: string | null }, ctx) => {
+      const t = tenantFor(ctx, a.tenantId);
+      return t ? withSubscription(ctx, await subs.subscribe(ctx, t, a.planId, today())) : notFound;
+    },
+    changePlan: async (_p, a: { planId: string; tenantId?: string | null }, ctx) => {
+      const t = tenantFor(ctx, a.tenantId);
+      return t ? withSubscription(ctx, await subs.changePlan(ctx, t, a.planId, today())) : notFound;
+    },
+    pauseSubscription: async (_p, a: { tenantId?: string | null }, ctx) => {
+      const t = tenantFor(ctx, a.tenantId);
+      return t ? withSubscription(ctx, await subs.pause(ctx, t, today())) : notFound;
+    },
+    resumeSubscription: async (_p, a: { tenantId?: string | null }, ctx) => {
+      const t = tenantFor(ctx, a.tenantId);
+      return t ? withSubscription(ctx, await subs.resume(ctx, t, today())) : notFound;
+    },
+    cancelSubscription: async (_p, a: { tenantId?: string | null; atPeriodEnd?: boolean | null }, ctx) => {
+      const t = tenantFor(ctx, a.tenantId);
+      return t ? withSubscription(ctx, await subs.cancel(ctx, t, a.atPeriodEnd ?? true)) : notFound;
+    },
+  },
+  Plan: {
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => latest(await plans.planWithLatest(ctx.core, ref.id)),
+  },
+  TenantSubscription: {
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+      const s = isUuid(ref.id) ? await ctx.core.tenantSubscription.findUnique({ where: { id: ref.id }, include: { planVersion: { include: { plan: true } } } }) : null;
+      return s && mayReadBilling(ctx, s.tenantId) ? subscriptionView(ctx, s) : null;
+    },
+  },
+  Tenant: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    subscription: async (t: { id: string }, _a, ctx) => (mayReadBilling(ctx, t.id) ? subscriptionView(ctx, await subs.subscriptionOf(ctx.core, t.id)) : null),
+    usage: async (t: { id: string }, _a, ctx) => {
+      if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its usage');
+      const [usage, sub] = await Promise.all([subs.usageOf(ctx, t.id), subs.subscriptionOf(ctx.core, t.id)]);
+      return { ...usage, limits: sub ? planView(sub.planVersion.plan, sub.planVersion).limits : null };
+    },
+  },
+};

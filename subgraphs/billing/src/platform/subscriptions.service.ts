@@ -1,0 +1,146 @@
+// Tenant subscriptions: trial → active → past due → suspended or cancelled, with pause and resume.
+// Upgrades take effect at once with proration (periods.ts), downgrades at the period end and only
+// when usage fits the smaller plan. Every transition is conditional on the state read (two callers
+// cannot both win), audited, and published on the tenant's topic. `today` is an IST day passed in,
+// so tests move time without sleeping.
+import type { CorePrisma } from '@studyspot/db';
+import { topics, type SubgraphContext } from '@studyspot/runtime';
+import { creditTenant } from '../credits/credits.service.ts';
+import { countStaff } from './limits.ts';
+import { planWithLatest } from './plans.service.ts';
+import { addDays, CYCLE_MONTHS, periodEnd, prorate, type Proration } from './periods.ts';
+
+type Err = { code: string; message: string; field?: string[] };
+const err = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
+const asDay = (d: Date) => d.toISOString().slice(0, 10);
+const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
+
+type Version = NonNullable<Awaited<ReturnType<typeof planWithLatest>>>['versions'][number];
+export type Usage = { libraries: number; seats: number; students: number; staff: number };
+
+export async function usageOf(ctx: SubgraphContext, tenantId: string): Promise<Usage> {
+  const db = await ctx.tenantDb(tenantId);
+  const [libraries, seats, students, staff] = await Promise.all([db.library.count(), db.seat.count(), db.student.count({ where: { status: { not: 'LEFT' } } }), countStaff(ctx.core, tenantId)]);
+  return { libraries, seats, students, staff };
+}
+
+/** What usage passes a plan version's limits, in words ("25 seats where Basic allows 20"). */
+export function overLimits(usage: Usage, v: Version, planName: string): string[] {
+  const limits: [keyof Usage, number | null][] = [['libraries', v.maxLibraries], ['seats', v.maxSeats], ['students', v.maxStudents], ['staff', v.maxStaff]];
+  return limits.filter(([k, max]) => max != null && usage[k] > max).map(([k, max]) => `${usage[k]} ${k} where ${planName} allows ${max}`);
+}
+
+const subscriptionOf = (core: CorePrisma, tenantId: string) => core.tenantSubscription.findUnique({ where: { tenantId }, include: { planVersion: { include: { plan: true } } } });
+
+async function announce(ctx: SubgraphContext, tenantId: string, type: string, details: Record<string, unknown>) {
+  await ctx.audit({ action: `subscription.${type.toLowerCase()}`, tenantId, targetType: 'TenantSubscription', targetId: tenantId, details });
+  await ctx.events.publish(topics.tenant(tenantId), { type: `SUBSCRIPTION_${type}`, tenantId, ...details });
+}
+
+/** A cycle's included credits, once per period and plan version (the key makes a repeat a no-op). */
+export async function grantPlanCredits(ctx: Pick<SubgraphContext, 'core' | 'events' | 'logger'>, tenantId: string, v: Version, periodStart: string) {
+  if (!v.includedCredits) return;
+  const r = await creditTenant({ core: ctx.core, events: ctx.events }, { tenantId, credits: v.includedCredits, kind: 'PLAN_CREDITS', memo: `Included in the plan for the period from ${periodStart}`, idempotencyKey: `plan-credits:${tenantId}:${periodStart}:${v.id}` });
+  if ('error' in r) ctx.logger.error({ tenantId, credits: v.includedCredits }, `plan credits not granted: ${r.message}`);
+}
+
+export async function subscribe(ctx: SubgraphContext, tenantId: string, planId: string, today: string) {
+  const plan = await planWithLatest(ctx.core, planId);
+  if (!plan || plan.archivedAt) return err('NOT_FOUND', 'No such plan', 'planId');
+  const existing = await subscriptionOf(ctx.core, tenantId);
+  if (existing && existing.status !== 'CANCELLED') return err('INVALID_STATE', `The tenant already has a ${existing.status.toLowerCase()} subscription: use changePlan`);
+  const v = plan.versions[0]!;
+  const over = overLimits(await usageOf(ctx, tenantId), v, plan.name);
+  if (over.length) return err('PLAN_LIMIT_REACHED', `The tenant uses more than this plan allows: ${over.join('; ')}`, 'planId');
+  const trial = v.trialDays > 0;
+  const end = trial ? addDays(today, v.trialDays) : periodEnd(today, v.cycle);
+  const data = {
+    planVersionId: v.id,
+    status: trial ? ('TRIALING' as const) : ('ACTIVE' as const),
+    currentPeriodStart: toDate(today),
+    currentPeriodEnd: toDate(end),
+    trialEndsAt: trial ? toDate(end) : null,
+    cancelAtPeriodEnd: false,
+    pendingPlanVersionId: null,
+    pausedAt: null,
+    failedRenewals: 0,
+    nextRetryAt: null,
+    cancelledAt: null,
+  };
+  await ctx.core.tenantSubscription.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
+  await ctx.core.tenant.update({ where: { id: tenantId }, data: { planId: plan.id } });
+  await grantPlanCredits(ctx, tenantId, v, today);
+  await announce(ctx, tenantId, trial ? 'TRIAL_STARTED' : 'STARTED', { plan: plan.code, version: v.version, periodEnd: end });
+  return { subscription: await subscriptionOf(ctx.core, tenantId), userErrors: [] };
+}
+
+/** Price per month of a version, to tell an upgrade from a downgrade across cycles. */
+const monthly = (v: Version) => v.pricePaise / CYCLE_MONTHS[v.cycle];
+
+export async function changePlan(ctx: SubgraphContext, tenantId: string, planId: string, today: string) {
+  const sub = await subscriptionOf(ctx.core, tenantId);
+  if (!sub) return err('NOT_FOUND', 'The tenant has no subscription: subscribeTenant first');
+  if (!['TRIALING', 'ACTIVE', 'PAST_DUE'].includes(sub.status)) return err('INVALID_STATE', `Not possible while the subscription is ${sub.status}`);
+  const plan = await planWithLatest(ctx.core, planId);
+  if (!plan || plan.archivedAt) return err('NOT_FOUND', 'No such plan', 'planId');
+  const next = plan.versions[0]!;
+  const cur = sub.planVersion;
+  if (next.id === cur.id) return err('INVALID_STATE', 'The tenant is on this plan already', 'planId');
+  const over = overLimits(await usageOf(ctx, tenantId), next, plan.name);
+  if (over.length) return err('PLAN_LIMIT_REACHED', `The tenant uses more than ${plan.name} allows: ${over.join('; ')}. Remove some first.`, 'planId');
+  const from = { status: sub.status, planVersionId: cur.id };
+
+  // During a trial nothing was paid: the new plan simply applies (its trial continues).
+  if (sub.status === 'TRIALING') {
+    const done = await ctx.core.tenantSubscription.updateMany({ where: { tenantId, ...from }, data: { planVersionId: next.id, pendingPlanVersionId: null } });
+    if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
+    await ctx.core.tenant.update({ where: { id: tenantId }, data: { planId: plan.id } });
+    await announce(ctx, tenantId, 'PLAN_CHANGED', { plan: plan.code, version: next.version, effective: 'NOW', netPaise: 0 });
+    return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'NOW', creditPaise: 0, chargePaise: 0, netPaise: 0, remainingDays: 0, periodDays: 0 }, userErrors: [] };
+  }
+
+  if (monthly(next) <= monthly(cur)) {
+    // A downgrade waits for the period end (what was paid for stays).
+    const done = await ctx.core.tenantSubscription.updateMany({ where: { tenantId, ...from }, data: { pendingPlanVersionId: next.id } });
+    if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
+    await announce(ctx, tenantId, 'DOWNGRADE_SCHEDULED', { plan: plan.code, version: next.version, effective: asDay(sub.currentPeriodEnd) });
+    return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'PERIOD_END', creditPaise: 0, chargePaise: 0, netPaise: 0, remainingDays: 0, periodDays: 0 }, userErrors: [] };
+  }
+
+  const p: Proration = prorate({ oldPricePaise: cur.pricePaise, oldCycle: cur.cycle, newPricePaise: next.pricePaise, newCycle: next.cycle, periodStart: asDay(sub.currentPeriodStart), periodEnd: asDay(sub.currentPeriodEnd), today });
+  const done = await ctx.core.tenantSubscription.updateMany({
+    where: { tenantId, ...from },
+    data: { planVersionId: next.id, pendingPlanVersionId: null, currentPeriodStart: toDate(p.periodStart), currentPeriodEnd: toDate(p.periodEnd), creditPaise: { increment: Math.max(0, -p.netPaise) } },
+  });
+  if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
+  await ctx.core.tenant.update({ where: { id: tenantId }, data: { planId: plan.id } });
+  await announce(ctx, tenantId, 'PLAN_CHANGED', { plan: plan.code, version: next.version, effective: 'NOW', creditPaise: p.creditPaise, chargePaise: p.chargePaise, netPaise: p.netPaise });
+  return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'NOW', ...p }, userErrors: [] };
+}
+
+async function move(ctx: SubgraphContext, tenantId: string, from: string[], data: Record<string, unknown>, event: string) {
+  const sub = await subscriptionOf(ctx.core, tenantId);
+  if (!sub) return err('NOT_FOUND', 'The tenant has no subscription');
+  if (!from.includes(sub.status)) return err('INVALID_STATE', `Not possible while the subscription is ${sub.status}`);
+  const done = await ctx.core.tenantSubscription.updateMany({ where: { tenantId, status: sub.status }, data });
+  if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
+  await announce(ctx, tenantId, event, { from: sub.status });
+  return { subscription: await subscriptionOf(ctx.core, tenantId), userErrors: [] };
+}
+
+export const pause = (ctx: SubgraphContext, tenantId: string, today: string) => move(ctx, tenantId, ['TRIALING', 'ACTIVE', 'PAST_DUE'], { status: 'PAUSED', pausedAt: toDate(today) }, 'PAUSED');
+
+export async function resume(ctx: SubgraphContext, tenantId: string, today: string) {
+  const sub = await subscriptionOf(ctx.core, tenantId);
+  // A new period starts today; the included credits come with it.
+  const r = await move(ctx, tenantId, ['PAUSED'], { status: 'ACTIVE', pausedAt: null, currentPeriodStart: toDate(today), currentPeriodEnd: toDate(periodEnd(today, sub?.planVersion.cycle ?? 'MONTHLY')), trialEndsAt: null }, 'RESUMED');
+  if ('subscription' in r && r.subscription) await grantPlanCredits(ctx, tenantId, r.subscription.planVersion, today);
+  return r;
+}
+
+export const cancel = (ctx: SubgraphContext, tenantId: string, atPeriodEnd: boolean) =>
+  atPeriodEnd
+    ? move(ctx, tenantId, ['TRIALING', 'ACTIVE', 'PAST_DUE', 'PAUSED'], { cancelAtPeriodEnd: true }, 'CANCEL_SCHEDULED')
+    : move(ctx, tenantId, ['TRIALING', 'ACTIVE', 'PAST_DUE', 'PAUSED', 'SUSPENDED'], { status: 'CANCELLED', cancelledAt: new Date(), cancelAtPeriodEnd: false, pendingPlanVersionId: null }, 'CANCELLED');
+
+export { subscriptionOf };
