@@ -145,6 +145,8 @@ const MATRIX: Record<string, Op> = {
   // Platform billing: plans and credits are the platform's; a subscription and a wallet are the tenant's.
   'Query.plans': { doc: '{ plans { id } }', allowed: READ },
   'Query.plan': { doc: 'query($id: ID!) { plan(id: $id) { id } }', vars: () => ({ id: id() }), allowed: READ },
+  'Query.saasAnalytics': { doc: '{ saasAnalytics { mrrPaise } }', allowed: PLATFORM },
+  'Mutation.recordPlatformInvoicePayment': { doc: 'mutation($i: ID!) { recordPlatformInvoicePayment(invoiceId: $i, reference: "matrix") { userErrors { code } } }', vars: () => ({ i: id() }), allowed: PLATFORM_WRITE },
   'Query.platformCredits': { doc: '{ platformCredits { stock consumed } }', allowed: PLATFORM },
   'Mutation.createPlan': { doc: 'mutation { createPlan(input: { code: "matrix", name: "Matrix", pricePaise: 100, cycle: MONTHLY, trialDays: 0 }) { userErrors { code } } }', allowed: PLATFORM_WRITE },
   'Mutation.revisePlan': { doc: 'mutation($id: ID!) { revisePlan(id: $id, input: { pricePaise: 200 }) { userErrors { code } } }', vars: () => ({ id: id() }), allowed: PLATFORM_WRITE },

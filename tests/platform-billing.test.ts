@@ -164,3 +164,74 @@ describe('credits', () => {
     ac.abort();
   });
 });
+
+describe('invoices, renewals and dunning (time moved by the job’s day, not by sleeping)', () => {
+  it('bills a paid start with IGST across states, retries on days 1, 3 and 7, suspends, restores when paid, and renews once when two jobs run at once', async () => {
+    const { renewSubscriptions } = await import('../subgraphs/billing/src/platform/renewals.ts');
+    const { addDays } = await import('../subgraphs/billing/src/platform/periods.ts');
+    const { extractText } = await import('unpdf');
+    await w.world.platform.core.tenant.update({ where: { id: w.b.id }, data: { state: 'KA', gstin: '29ABCDE1234F1Z5' } });
+    const plan = (await createPlan({ code: 'monthly-r', name: 'Monthly', pricePaise: 100_000, cycle: 'MONTHLY', trialDays: 0, limits: {}, includedCredits: 10 })).plan!.id;
+    const s = await sub('subscribeTenant', { planId: plan }, ownerB);
+    expect(s.subscription).toMatchObject({ status: 'ACTIVE', currentPeriodStart: today() });
+    const INV = '{ currentTenant { invoices { id number status kind taxablePaise cgstPaise sgstPaise igstPaise totalPaise placeOfSupply dueOn pdfUrl } } }';
+    type Inv = { id: string; number: string; status: string; totalPaise: number; igstPaise: number; pdfUrl: string };
+    const invoices = async () => ((await gql(w.gateway.url, INV, { token: ownerB })).data!.currentTenant as { invoices: Inv[] }).invoices;
+    const [first] = await invoices();
+    expect(first).toMatchObject({ status: 'OPEN', kind: 'SUBSCRIPTION', taxablePaise: 100_000, cgstPaise: 0, sgstPaise: 0, igstPaise: 18_000, totalPaise: 118_000, placeOfSupply: 'KA', dueOn: today() });
+    expect(first!.number).toMatch(/^SS\/\d{4}-\d{2}\/\d{6}$/);
+    const pdf = await (await fetch(first!.pdfUrl)).arrayBuffer();
+    const text = (await extractText(new Uint8Array(pdf), { mergePages: true })).text;
+    expect(text).toContain(`Invoice no. ${first!.number}`);
+    expect(text).toMatch(/IGST 18%: Rs\. 180\.00/);
+    expect(text).toMatch(/Total: Rs\. 1,180\.00/);
+
+    const platform = w.world.platform;
+    // Tenant A pays what it owes (its start and its upgrade), so only B is dunned below.
+    for (const inv of await platform.core.platformInvoice.findMany({ where: { tenantId: w.a.id, status: 'OPEN' } })) {
+      const paid = await gql(w.gateway.url, 'mutation($i: ID!) { recordPlatformInvoicePayment(invoiceId: $i, reference: "UPI 42") { userErrors { code } } }', { token: admin, variables: { i: inv.id } });
+      expect(paid.data).toEqual({ recordPlatformInvoicePayment: { userErrors: [] } });
+    }
+    const status = async () => (await platform.core.tenantSubscription.findUniqueOrThrow({ where: { tenantId: w.b.id } })).status;
+    // Unpaid: day 1 and day 3 retries (PAST_DUE), a repeat on the same day changes nothing.
+    expect((await renewSubscriptions(platform, addDays(today(), 1))).retried).toBe(1);
+    expect((await renewSubscriptions(platform, addDays(today(), 1))).retried).toBe(0);
+    expect(await status()).toBe('PAST_DUE');
+    expect((await renewSubscriptions(platform, addDays(today(), 3))).retried).toBe(1);
+    // Day 7: suspended, and so is the tenant (its users are refused).
+    expect((await renewSubscriptions(platform, addDays(today(), 7))).suspended).toBe(1);
+    expect(await status()).toBe('SUSPENDED');
+    await new Promise((r) => setTimeout(r, 1_100)); // tenant lookups are trusted for a second
+    const refused = await gql(w.gateway.url, '{ currentTenant { id } }', { token: ownerB });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('TENANT_SUSPENDED');
+    // Paid: restored.
+    const pay = await gql(w.gateway.url, 'mutation($i: ID!) { recordPlatformInvoicePayment(invoiceId: $i, reference: "NEFT 1234") { invoice { status } userErrors { code } } }', { token: admin, variables: { i: first!.id } });
+    expect(pay.data).toEqual({ recordPlatformInvoicePayment: { invoice: { status: 'PAID' }, userErrors: [] } });
+    expect(await status()).toBe('ACTIVE');
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await gql(w.gateway.url, '{ currentTenant { id } }', { token: ownerB })).data).toEqual({ currentTenant: { id: w.b.id } });
+
+    // The period ends: two renewal jobs at once bill once, with the next number of the series; tenant
+    // A, cancelling at the period end, is cancelled.
+    const end = s.subscription!.currentPeriodEnd as string;
+    const [r1, r2] = await Promise.all([renewSubscriptions(platform, end), renewSubscriptions(platform, end)]);
+    expect({ renewed: r1.renewed + r2.renewed, cancelled: r1.cancelled + r2.cancelled }).toEqual({ renewed: 1, cancelled: 1 });
+    const after = await invoices();
+    expect(after).toHaveLength(2);
+    const seq = (n: string) => Number(n.split('/')[2]);
+    expect(seq(after[0]!.number)).toBeGreaterThan(seq(first!.number));
+    const numbers = (await platform.core.platformInvoice.findMany({ orderBy: { seq: 'asc' }, select: { seq: true } })).map((x) => x.seq);
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+    expect((await platform.core.tenantSubscription.findUniqueOrThrow({ where: { tenantId: w.b.id } })).currentPeriodStart.toISOString().slice(0, 10)).toBe(end);
+  });
+
+  it('reports MRR, ARR, ARPU and states for platform admins, and to nobody else', async () => {
+    const q = '{ saasAnalytics { month mrrPaise arrPaise payingTenants arpuPaise byStatus { status count } logoChurn revenueChurn trialConversion credits { creditsUsed } } }';
+    const r = await gql(w.gateway.url, q, { token: admin });
+    // Tenant B on Monthly (₹1,000 a month); tenant A's subscription was cancelled at its period end.
+    expect(r.data!.saasAnalytics).toMatchObject({ month: today().slice(0, 7), mrrPaise: 100_000, arrPaise: 1_200_000, payingTenants: 1, arpuPaise: 100_000 });
+    const byStatus = (r.data!.saasAnalytics as { byStatus: { status: string; count: number }[] }).byStatus;
+    expect(byStatus.filter((b) => b.count > 0)).toEqual([{ status: 'ACTIVE', count: 1 }, { status: 'CANCELLED', count: 1 }]);
+    expect((await gql(w.gateway.url, q, { token: ownerA })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});

@@ -10,7 +10,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { receiptRouter, webhookRouter } from '@studyspot/billing';
+import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
 import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform } from '@studyspot/runtime';
 import { paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import express from 'express';
@@ -139,6 +139,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
   // Payment providers call back here (raw bodies, signatures checked); receipts open from signed links.
   app.use('/webhooks', webhookRouter(platform));
   app.use('/receipts', receiptRouter(platform));
+  app.use('/platform-invoices', platformInvoiceRouter(platform));
   app.use('/dashboard', dashboardRouter(platform.logger));
   const simulators = mountSimulators(app, platform);
   // Subscriptions: graphql-ws on the same port and path (live/).

@@ -48,6 +48,8 @@ export interface Config {
   limits: { signedIn: OperationLimits; anonymous: OperationLimits };
   /** Live subscription limits (see limits.ts). */
   live: LiveLimits;
+  /** The platform as a seller on its invoices to tenants (GST: CGST+SGST in its own state, IGST elsewhere). */
+  platformSeller: { name: string; gstin: string | null; state: string };
   /** Origins a browser may call the API from (CORS). Outside production Apollo Sandbox's are added. */
   corsOrigins: string[];
   /**
@@ -174,6 +176,12 @@ function devSecrets(dataDir: string): DevSecrets {
   }
 }
 
+function platformState(env: NodeJS.ProcessEnv): string {
+  const s = env.PLATFORM_STATE ?? 'MH';
+  if (!/^[A-Z]{2}$/.test(s)) throw new ConfigError('PLATFORM_STATE', 'the two-letter code of an Indian state or union territory, e.g. MH');
+  return s;
+}
+
 function tenantDbPrefix(env: NodeJS.ProcessEnv): string {
   const p = env.TENANT_DB_PREFIX ?? 'studyspot_';
   if (!/^[a-z][a-z0-9_]{0,30}$/.test(p)) throw new ConfigError('TENANT_DB_PREFIX', 'lowercase letters, digits and _, starting with a letter, at most 31');
@@ -234,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'studyspot:',
     limits: loadLimits(env),
     live: loadLiveLimits(env),
+    platformSeller: { name: env.PLATFORM_LEGAL_NAME ?? 'StudySpot', gstin: env.PLATFORM_GSTIN ?? null, state: platformState(env) },
     corsOrigins: origins(env, production),
     logOtpCodes: otpLogging(env, production),
     checkInGraceMinutes: int(env, 'CHECK_IN_GRACE_MINUTES', 15, 0, 240),

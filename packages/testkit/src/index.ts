@@ -60,6 +60,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     redisKeyPrefix: `${db.prefix}:`,
     limits: DEFAULT_LIMITS,
     live: DEFAULT_LIVE_LIMITS,
+    platformSeller: { name: 'StudySpot Technologies', gstin: '27AAACS1234A1Z5', state: 'MH' },
     corsOrigins: [],
     logOtpCodes: true,
     checkInGraceMinutes: 15,

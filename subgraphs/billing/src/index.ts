@@ -36,6 +36,8 @@ export const billingSubgraph: SubgraphModule = {
 export { syncAllocationDues } from './dues/dues.sync.ts';
 export { billingSweepOnce, startBillingSweeper } from './jobs/sweeper.ts';
 export { receiptRouter } from './receipts/receipt.router.ts';
+export { platformInvoiceRouter } from './platform/invoice.router.ts';
+export { renewSubscriptions } from './platform/renewals.ts';
 export { webhookRouter } from './webhooks/webhook.router.ts';
 // Used by the demo seed, which goes through the same services as the API.
 export { connectAccount } from './gateways/accounts.ts';

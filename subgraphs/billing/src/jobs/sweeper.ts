@@ -2,14 +2,18 @@
 // - reconciliation: orders still unpaid after RECONCILE_AFTER_MINUTES are asked about at their
 //   gateway: captured money is settled, an order past its expiry with none is EXPIRED;
 // - overdue dues are announced once and charged the tenant's late fee;
-// - dues of allocations changed lately are synced again (repairs a sync that failed after a change).
+// - dues of allocations changed lately are synced again (repairs a sync that failed after a change);
+// - platform billing: subscriptions renew, open invoices are dunned, credit holds nobody settled are
+//   released (platform/renewals.ts).
 import type { TenantPrisma } from '@studyspot/db';
-import { startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
+import { istDay, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { syncDuesInTx } from '../dues/dues.sync.ts';
 import { clientFor } from '../gateways/accounts.ts';
 import type { Provider } from '../gateways/provider.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
+import { releaseExpired } from '../credits/credits.service.ts';
+import { renewSubscriptions, type RenewalReport } from '../platform/renewals.ts';
 
 export interface SweepReport {
   tenants: number;
@@ -18,6 +22,8 @@ export interface SweepReport {
   overdue: number;
   lateFeesPaise: number;
   resynced: number;
+  renewals?: RenewalReport;
+  releasedHolds?: number;
 }
 
 export async function reconcileOrders(platform: Platform, tenantId: string, db: TenantPrisma, now = new Date()): Promise<{ settled: number; expired: number }> {
@@ -71,9 +77,15 @@ export async function billingSweepOnce(platform: Platform, now = new Date()): Pr
       await ctx.dispose();
     }
   }
+  try {
+    report.renewals = await renewSubscriptions(platform, istDay(now).toISOString().slice(0, 10));
+    report.releasedHolds = await releaseExpired({ core: platform.core, events: platform.events }, now);
+  } catch (err) {
+    platform.logger.error({ err }, 'platform billing sweep failed');
+  }
   return report;
 }
 
 /** Starts the periodic sweep; returns a function that stops it (and waits for a run in progress). */
 export const startBillingSweeper = (platform: Platform, intervalMs = 5 * 60_000) =>
-  startPeriodic(platform.logger, 'billing sweep', () => billingSweepOnce(platform), intervalMs, (r) => Boolean(r.settled || r.expired || r.lateFeesPaise || r.resynced));
+  startPeriodic(platform.logger, 'billing sweep', () => billingSweepOnce(platform), intervalMs, (r) => Boolean(r.settled || r.expired || r.lateFeesPaise || r.resynced || r.renewals?.renewed || r.renewals?.suspended || r.releasedHolds));

@@ -1,6 +1,9 @@
 // Plans, subscriptions and usage: thin resolvers over plans.service.ts and subscriptions.service.ts.
 import { AppError, isPlatformRole, istDay, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { saasAnalytics } from './analytics.ts';
+import { invoiceLink } from './invoice.router.ts';
 import * as plans from './plans.service.ts';
+import { invoicePaid } from './renewals.ts';
 import * as subs from './subscriptions.service.ts';
 
 type PlanRow = { id: string; code: string; name: string; archivedAt: Date | null };
@@ -48,6 +51,10 @@ function mayReadBilling(ctx: SubgraphContext, tenantId: string): boolean {
   return claims.tenantId === tenantId && ctx.can('tenant:billing:settings');
 }
 
+type InvoiceRow = { id: string; tenantId: string };
+const invoiceView = (ctx: SubgraphContext, i: InvoiceRow) => ({ ...i, tenant: { __typename: 'Tenant', id: i.tenantId }, pdfUrl: invoiceLink(ctx.platform, i.id).url });
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
 const notFound = { userErrors: [{ code: 'NOT_FOUND', message: 'No such tenant', field: ['tenantId'] }] };
 const today = () => istDay().toISOString().slice(0, 10);
 
@@ -59,8 +66,22 @@ export const platformResolvers: Resolvers = {
   Query: {
     plans: async (_p, a: { includeArchived?: boolean | null }, ctx) => (await plans.listPlans(ctx.core, Boolean(a.includeArchived))).map((p) => latest(p)!),
     plan: async (_p, a: { id: string }, ctx) => latest(await plans.planWithLatest(ctx.core, a.id)),
+    saasAnalytics: async (_p, a: { month?: string | null }, ctx) => {
+      const month = a.month ?? today().slice(0, 7);
+      if (!MONTH.test(month)) throw new AppError('BAD_USER_INPUT', 'month must be YYYY-MM', { field: 'month' });
+      return saasAnalytics(ctx.core, month);
+    },
   },
   Mutation: {
+    recordPlatformInvoicePayment: async (_p, a: { invoiceId: string; reference: string }, ctx) => {
+      const inv = isUuid(a.invoiceId) ? await ctx.core.platformInvoice.findUnique({ where: { id: a.invoiceId } }) : null;
+      if (!inv) return { invoice: null, userErrors: [{ code: 'NOT_FOUND', message: 'No such invoice', field: ['invoiceId'] }] };
+      if (!a.reference.trim()) return { invoice: null, userErrors: [{ code: 'INVALID_INPUT', message: 'reference is required', field: ['reference'] }] };
+      if (inv.status !== 'OPEN') return { invoice: invoiceView(ctx, inv), userErrors: [{ code: 'INVALID_STATE', message: `The invoice is ${inv.status}` }] };
+      const paid = await invoicePaid(ctx.platform, inv.id, a.reference.trim(), today());
+      await ctx.audit({ action: 'platform_invoice.paid', tenantId: inv.tenantId, targetType: 'PlatformInvoice', targetId: inv.id, details: { reference: a.reference.trim() } });
+      return { invoice: paid ? invoiceView(ctx, paid) : null, userErrors: [] };
+    },
     createPlan: async (_p, a: { input: plans.PlanInput }, ctx) => {
       const r = await plans.createPlan(ctx, a.input);
       return 'plan' in r ? { ...r, plan: latest(r.plan) } : r;
@@ -103,8 +124,18 @@ export const platformResolvers: Resolvers = {
       return s && mayReadBilling(ctx, s.tenantId) ? subscriptionView(ctx, s) : null;
     },
   },
+  PlatformInvoice: {
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+      const inv = isUuid(ref.id) ? await ctx.core.platformInvoice.findUnique({ where: { id: ref.id } }) : null;
+      return inv && mayReadBilling(ctx, inv.tenantId) ? invoiceView(ctx, inv) : null;
+    },
+  },
   Tenant: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    invoices: async (t: { id: string }, _a, ctx) => {
+      if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its invoices');
+      return (await ctx.core.platformInvoice.findMany({ where: { tenantId: t.id }, orderBy: { createdAt: 'desc' }, take: 50 })).map((i) => invoiceView(ctx, i));
+    },
     subscription: async (t: { id: string }, _a, ctx) => (mayReadBilling(ctx, t.id) ? subscriptionView(ctx, await subs.subscriptionOf(ctx.core, t.id)) : null),
     usage: async (t: { id: string }, _a, ctx) => {
       if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its usage');

@@ -6,6 +6,7 @@
 import type { CorePrisma } from '@studyspot/db';
 import { topics, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant } from '../credits/credits.service.ts';
+import { issueInvoice } from './invoices.service.ts';
 import { countStaff } from './limits.ts';
 import { planWithLatest } from './plans.service.ts';
 import { addDays, CYCLE_MONTHS, periodEnd, prorate, type Proration } from './periods.ts';
@@ -67,8 +68,12 @@ export async function subscribe(ctx: SubgraphContext, tenantId: string, planId: 
     nextRetryAt: null,
     cancelledAt: null,
   };
-  await ctx.core.tenantSubscription.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
+  const row = await ctx.core.tenantSubscription.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
   await ctx.core.tenant.update({ where: { id: tenantId }, data: { planId: plan.id } });
+  // A paid start bills its first period, due today.
+  if (!trial && v.pricePaise > 0) {
+    await issueInvoice(ctx.platform, { tenantId, subscriptionId: row.id, kind: 'SUBSCRIPTION', dedupeKey: `subscription:${row.id}:${today}`, lines: [{ label: `${plan.name} plan, ${today} to ${addDays(end, -1)}`, amountPaise: v.pricePaise }], issuedOn: today, dueOn: today, periodStart: today, periodEnd: end });
+  }
   await grantPlanCredits(ctx, tenantId, v, today);
   await announce(ctx, tenantId, trial ? 'TRIAL_STARTED' : 'STARTED', { plan: plan.code, version: v.version, periodEnd: end });
   return { subscription: await subscriptionOf(ctx.core, tenantId), userErrors: [] };
@@ -114,6 +119,23 @@ export async function changePlan(ctx: SubgraphContext, tenantId: string, planId:
   });
   if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
   await ctx.core.tenant.update({ where: { id: tenantId }, data: { planId: plan.id } });
+  // The proration is billed at once: the new plan for the days left, less the old plan's unused days.
+  if (p.netPaise > 0) {
+    await issueInvoice(ctx.platform, {
+      tenantId,
+      subscriptionId: sub.id,
+      kind: 'UPGRADE',
+      dedupeKey: `upgrade:${sub.id}:${today}:${next.id}`,
+      lines: [
+        { label: `${plan.name} plan, ${p.remainingDays} of ${p.periodDays} days (${today} to ${addDays(p.periodEnd, -1)})`, amountPaise: p.chargePaise },
+        { label: `Unused ${sub.planVersion.plan.name} plan, ${p.remainingDays} days`, amountPaise: -p.creditPaise },
+      ],
+      issuedOn: today,
+      dueOn: today,
+      periodStart: p.periodStart,
+      periodEnd: p.periodEnd,
+    });
+  }
   await announce(ctx, tenantId, 'PLAN_CHANGED', { plan: plan.code, version: next.version, effective: 'NOW', creditPaise: p.creditPaise, chargePaise: p.chargePaise, netPaise: p.netPaise });
   return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'NOW', ...p }, userErrors: [] };
 }

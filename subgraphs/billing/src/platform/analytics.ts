@@ -1,0 +1,41 @@
+// SaaS figures for platform admins: MRR/ARR and ARPU from current subscriptions; churn and trial
+// conversion for a month from the subscription audit trail; credits from the ledger.
+import type { CorePrisma } from '@studyspot/db';
+import { margin } from '../credits/ledger.repository.ts';
+import { CYCLE_MONTHS } from './periods.ts';
+
+const IST = 330 * 60_000;
+const monthStart = (month: string) => new Date(Date.parse(`${month}-01T00:00:00Z`) - IST);
+const nextMonth = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}`;
+};
+
+export async function saasAnalytics(core: CorePrisma, month: string) {
+  const from = monthStart(month);
+  const to = monthStart(nextMonth(month));
+  const subs = await core.tenantSubscription.findMany({ include: { planVersion: true } });
+  const monthly = (s: (typeof subs)[number]) => s.planVersion.pricePaise / CYCLE_MONTHS[s.planVersion.cycle];
+  const paying = subs.filter((s) => (s.status === 'ACTIVE' || s.status === 'PAST_DUE') && s.planVersion.pricePaise > 0);
+  const mrr = Math.round(paying.reduce((n, s) => n + monthly(s), 0));
+  const statuses = ['TRIALING', 'ACTIVE', 'PAST_DUE', 'PAUSED', 'SUSPENDED', 'CANCELLED'] as const;
+  const atStart = subs.filter((s) => s.createdAt < from && !(s.cancelledAt && s.cancelledAt < from));
+  const churned = subs.filter((s) => s.cancelledAt && s.cancelledAt >= from && s.cancelledAt < to && s.createdAt < from);
+  const mrrAtStart = atStart.reduce((n, s) => n + monthly(s), 0);
+  const audit = await core.auditLog.groupBy({ by: ['action'], where: { action: { in: ['subscription.trial_converted', 'subscription.cancelled'] }, createdAt: { gte: from, lt: to } }, _count: { _all: true } });
+  const converted = audit.find((a) => a.action === 'subscription.trial_converted')?._count._all ?? 0;
+  const trialCancels = await core.auditLog.count({ where: { action: 'subscription.cancelled', createdAt: { gte: from, lt: to }, details: { path: ['from'], equals: 'TRIALING' } } });
+  const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 10_000 : 0);
+  return {
+    month,
+    mrrPaise: mrr,
+    arrPaise: mrr * 12,
+    byStatus: statuses.map((status) => ({ status, count: subs.filter((s) => s.status === status).length })),
+    payingTenants: paying.length,
+    arpuPaise: paying.length ? Math.round(mrr / paying.length) : 0,
+    logoChurn: ratio(churned.length, atStart.length),
+    revenueChurn: ratio(churned.reduce((n, s) => n + monthly(s), 0), mrrAtStart),
+    trialConversion: ratio(converted, converted + trialCancels),
+    credits: await margin(core, from, to),
+  };
+}

@@ -1,0 +1,75 @@
+// The platform's tax invoices to tenants. Plan prices and packs are before GST; 18% is added:
+// CGST + SGST (halves, the odd paisa to CGST) when the tenant's state is the platform's, IGST
+// otherwise (a tenant without a state is taxed as in the platform's state). Numbers come from a
+// gap-free series per Indian financial year, taken in the transaction that writes the invoice; the
+// same bill asked twice (its dedupe key) is the same invoice.
+import type { CorePrisma } from '@studyspot/db';
+import type { Platform } from '@studyspot/runtime';
+import { mulDivRound } from './periods.ts';
+
+export interface InvoiceLine {
+  label: string;
+  amountPaise: number;
+}
+
+/** "2026-27" for any day from 1 April 2026 to 31 March 2027. */
+export function financialYear(day: string): string {
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  const start = m >= 4 ? y : y - 1;
+  return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+export function gstOnTop(taxablePaise: number, sellerState: string, placeOfSupply: string | null) {
+  const gst = mulDivRound(taxablePaise, 18, 100);
+  if (!placeOfSupply || placeOfSupply === sellerState) {
+    const cgst = Math.ceil(gst / 2);
+    return { cgstPaise: cgst, sgstPaise: gst - cgst, igstPaise: 0, totalPaise: taxablePaise + gst };
+  }
+  return { cgstPaise: 0, sgstPaise: 0, igstPaise: gst, totalPaise: taxablePaise + gst };
+}
+
+export async function issueInvoice(
+  platform: Pick<Platform, 'core' | 'config'>,
+  i: { tenantId: string; subscriptionId?: string | null; kind: 'SUBSCRIPTION' | 'UPGRADE' | 'CREDITS'; dedupeKey: string; lines: InvoiceLine[]; issuedOn: string; dueOn: string; periodStart?: string | null; periodEnd?: string | null },
+) {
+  const core: CorePrisma = platform.core;
+  const existing = await core.platformInvoice.findUnique({ where: { dedupeKey: i.dedupeKey } });
+  if (existing) return existing;
+  const tenant = await core.tenant.findUniqueOrThrow({ where: { id: i.tenantId }, select: { state: true, gstin: true } });
+  const taxablePaise = i.lines.reduce((n, l) => n + l.amountPaise, 0);
+  const tax = gstOnTop(taxablePaise, platform.config.platformSeller.state, tenant.state);
+  const fy = financialYear(i.issuedOn);
+  try {
+    return await core.$transaction(async (tx) => {
+      const [series] = await tx.$queryRaw<{ last: number }[]>`
+        INSERT INTO platform_invoice_series (financial_year, last) VALUES (${fy}, 1)
+        ON CONFLICT (financial_year) DO UPDATE SET last = platform_invoice_series.last + 1 RETURNING last`;
+      const seq = series!.last;
+      return tx.platformInvoice.create({
+        data: {
+          number: `SS/${fy}/${String(seq).padStart(6, '0')}`,
+          financialYear: fy,
+          seq,
+          tenantId: i.tenantId,
+          subscriptionId: i.subscriptionId ?? null,
+          kind: i.kind,
+          dedupeKey: i.dedupeKey,
+          lines: i.lines as never,
+          taxablePaise,
+          ...tax,
+          placeOfSupply: tenant.state ?? platform.config.platformSeller.state,
+          tenantGstin: tenant.gstin,
+          periodStart: i.periodStart ? new Date(`${i.periodStart}T00:00:00Z`) : null,
+          periodEnd: i.periodEnd ? new Date(`${i.periodEnd}T00:00:00Z`) : null,
+          issuedOn: new Date(`${i.issuedOn}T00:00:00Z`),
+          dueOn: new Date(`${i.dueOn}T00:00:00Z`),
+        },
+      });
+    });
+  } catch (err) {
+    // The same bill raced: the other made it (and this number was never used: the transaction rolled back).
+    const raced = await core.platformInvoice.findUnique({ where: { dedupeKey: i.dedupeKey } });
+    if (raced) return raced;
+    throw err;
+  }
+}

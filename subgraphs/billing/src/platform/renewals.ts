@@ -1,0 +1,124 @@
+// Renewals and dunning, as a job of `today` (an IST day passed in: tests move time without sleeping).
+// - A trial that ended, or a period that ended, renews: the next period starts where the last ended,
+//   on the pending downgrade or the plan's newest version (a price change applies here), with an
+//   invoice due that day and the plan's credits for the period. `cancelAtPeriodEnd` ends it instead.
+// - An invoice still open after its due day is retried on days 1, 3 and 7 after it (PAST_DUE, an event
+//   each time); after the last, the subscription and the tenant are suspended (tenancy's
+//   suspension: its users are refused everywhere). Paying it restores both.
+// Each step is conditional on the state read and invoices are de-duplicated by subscription and
+// period, so two jobs running at once bill once.
+import type { Platform } from '@studyspot/runtime';
+import { topics } from '@studyspot/runtime';
+import { issueInvoice } from './invoices.service.ts';
+import { addDays, daysBetween, periodEnd } from './periods.ts';
+import { grantPlanCredits } from './subscriptions.service.ts';
+
+export const RETRY_DAYS = [1, 3, 7];
+const asDay = (d: Date) => d.toISOString().slice(0, 10);
+const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
+
+export interface RenewalReport {
+  renewed: number;
+  cancelled: number;
+  retried: number;
+  suspended: number;
+}
+
+async function publish(platform: Platform, tenantId: string, type: string, details: Record<string, unknown>) {
+  await platform.core.auditLog.create({ data: { action: `subscription.${type.toLowerCase()}`, tenantId, targetType: 'TenantSubscription', targetId: tenantId, details: details as never } });
+  await platform.events.publish(topics.tenant(tenantId), { type: `SUBSCRIPTION_${type}`, tenantId, ...details });
+}
+
+export async function renewSubscriptions(platform: Platform, today: string): Promise<RenewalReport> {
+  const core = platform.core;
+  const report: RenewalReport = { renewed: 0, cancelled: 0, retried: 0, suspended: 0 };
+  const ctxLike = { core, events: platform.events, logger: platform.logger };
+
+  const due = await core.tenantSubscription.findMany({ where: { status: { in: ['TRIALING', 'ACTIVE', 'PAST_DUE'] }, currentPeriodEnd: { lte: toDate(today) } }, include: { planVersion: { include: { plan: true } } }, take: 500 });
+  for (const sub of due) {
+    const end = asDay(sub.currentPeriodEnd);
+    if (sub.cancelAtPeriodEnd) {
+      const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd, status: sub.status }, data: { status: 'CANCELLED', cancelledAt: new Date(), cancelAtPeriodEnd: false } });
+      if (done.count) {
+        report.cancelled++;
+        await publish(platform, sub.tenantId, 'CANCELLED', { from: sub.status, at: end });
+      }
+      continue;
+    }
+    const next = sub.pendingPlanVersionId
+      ? await core.planVersion.findUniqueOrThrow({ where: { id: sub.pendingPlanVersionId }, include: { plan: true } })
+      : await core.planVersion.findFirstOrThrow({ where: { planId: sub.planVersion.planId }, orderBy: { version: 'desc' }, include: { plan: true } });
+    const start = end;
+    const nextEnd = periodEnd(start, next.cycle);
+    // Conditional on the period read: a second job at the same time moves nothing and bills nothing.
+    const moved = await core.tenantSubscription.updateMany({
+      where: { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd },
+      data: { planVersionId: next.id, pendingPlanVersionId: null, status: sub.status === 'PAST_DUE' ? 'PAST_DUE' : 'ACTIVE', currentPeriodStart: toDate(start), currentPeriodEnd: toDate(nextEnd), trialEndsAt: null },
+    });
+    if (!moved.count) continue;
+    const credit = Math.min(sub.creditPaise, next.pricePaise);
+    const lines = [{ label: `${next.plan.name} plan, ${start} to ${addDays(nextEnd, -1)}`, amountPaise: next.pricePaise }, ...(credit ? [{ label: 'Credit from an earlier change', amountPaise: -credit }] : [])];
+    if (next.pricePaise - credit > 0) {
+      await issueInvoice(platform, { tenantId: sub.tenantId, subscriptionId: sub.id, kind: 'SUBSCRIPTION', dedupeKey: `subscription:${sub.id}:${start}`, lines, issuedOn: today, dueOn: start, periodStart: start, periodEnd: nextEnd });
+    }
+    if (credit) await core.tenantSubscription.update({ where: { id: sub.id }, data: { creditPaise: { decrement: credit } } });
+    await grantPlanCredits(ctxLike, sub.tenantId, next, start);
+    report.renewed++;
+    await publish(platform, sub.tenantId, sub.status === 'TRIALING' ? 'TRIAL_CONVERTED' : 'RENEWED', { plan: next.plan.code, version: next.version, periodStart: start, periodEnd: nextEnd });
+  }
+
+  // Dunning: open invoices past their due day.
+  const overdue = await core.platformInvoice.findMany({ where: { status: 'OPEN', subscriptionId: { not: null }, dueOn: { lt: toDate(today) } }, orderBy: { dueOn: 'asc' }, take: 500 });
+  for (const inv of overdue) {
+    const sub = await core.tenantSubscription.findUnique({ where: { id: inv.subscriptionId! } });
+    if (!sub || sub.status === 'CANCELLED' || sub.status === 'SUSPENDED' || sub.status === 'PAUSED') continue;
+    const late = daysBetween(asDay(inv.dueOn), today);
+    const attemptsDue = RETRY_DAYS.filter((d) => d <= late).length;
+    if (attemptsDue <= sub.failedRenewals) continue;
+    if (attemptsDue < RETRY_DAYS.length) {
+      const next = RETRY_DAYS[attemptsDue]!;
+      const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, failedRenewals: sub.failedRenewals }, data: { status: 'PAST_DUE', failedRenewals: attemptsDue, nextRetryAt: toDate(addDays(asDay(inv.dueOn), next)) } });
+      if (done.count) {
+        report.retried++;
+        await publish(platform, sub.tenantId, 'PAYMENT_FAILED', { invoice: inv.number, attempt: attemptsDue, nextRetry: addDays(asDay(inv.dueOn), next) });
+      }
+      continue;
+    }
+    // The last retry failed: suspend the subscription and the tenant.
+    const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, failedRenewals: sub.failedRenewals }, data: { status: 'SUSPENDED', failedRenewals: attemptsDue, nextRetryAt: null } });
+    if (!done.count) continue;
+    const t = await core.tenant.updateMany({ where: { id: sub.tenantId, status: 'ACTIVE' }, data: { status: 'SUSPENDED', suspendedAt: new Date(), suspensionReason: `Unpaid invoice ${inv.number}` } });
+    if (t.count) {
+      platform.tenants.invalidate(sub.tenantId);
+      await platform.events.publish(topics.tenants, { type: 'TENANT_STATUS_CHANGED', tenantId: sub.tenantId, status: 'SUSPENDED' });
+    }
+    report.suspended++;
+    await publish(platform, sub.tenantId, 'SUSPENDED', { invoice: inv.number });
+  }
+  return report;
+}
+
+/**
+ * An invoice paid (through the gateway, or recorded by a platform admin): the subscription is
+ * current again when nothing else is overdue, and a tenant suspended for non-payment is restored.
+ */
+export async function invoicePaid(platform: Platform, invoiceId: string, reference: string, today: string) {
+  const core = platform.core;
+  const paid = await core.platformInvoice.updateMany({ where: { id: invoiceId, status: 'OPEN' }, data: { status: 'PAID', paidAt: new Date(), paymentRef: reference } });
+  const inv = await core.platformInvoice.findUnique({ where: { id: invoiceId } });
+  if (!inv || !paid.count || !inv.subscriptionId) return inv;
+  const stillOverdue = await core.platformInvoice.count({ where: { subscriptionId: inv.subscriptionId, status: 'OPEN', dueOn: { lt: toDate(today) } } });
+  if (stillOverdue) return inv;
+  const sub = await core.tenantSubscription.findUnique({ where: { id: inv.subscriptionId } });
+  if (!sub || !['PAST_DUE', 'SUSPENDED'].includes(sub.status)) return inv;
+  await core.tenantSubscription.updateMany({ where: { id: sub.id, status: sub.status }, data: { status: 'ACTIVE', failedRenewals: 0, nextRetryAt: null } });
+  if (sub.status === 'SUSPENDED') {
+    const t = await core.tenant.updateMany({ where: { id: sub.tenantId, status: 'SUSPENDED', suspensionReason: { startsWith: 'Unpaid invoice' } }, data: { status: 'ACTIVE', suspendedAt: null, suspensionReason: null } });
+    if (t.count) {
+      platform.tenants.invalidate(sub.tenantId);
+      await platform.events.publish(topics.tenants, { type: 'TENANT_STATUS_CHANGED', tenantId: sub.tenantId, status: 'ACTIVE' });
+    }
+  }
+  await publish(platform, sub.tenantId, 'RESTORED', { invoice: inv.number, from: sub.status });
+  return inv;
+}
