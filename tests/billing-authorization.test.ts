@@ -145,6 +145,8 @@ const MATRIX: Record<string, Op> = {
   // Platform billing: plans and credits are the platform's; a subscription and a wallet are the tenant's.
   'Query.plans': { doc: '{ plans { id } }', allowed: READ },
   'Query.plan': { doc: 'query($id: ID!) { plan(id: $id) { id } }', vars: () => ({ id: id() }), allowed: READ },
+  'Mutation.payPlatformInvoice': { doc: 'mutation($i: ID!) { payPlatformInvoice(invoiceId: $i) { userErrors { code } } }', vars: () => ({ i: id() }), allowed: SETTINGS },
+  'Mutation.buyCreditPack': { doc: 'mutation { buyCreditPack(credits: 100, idempotencyKey: "matrix-pack") { userErrors { code } } }', allowed: SETTINGS },
   'Query.saasAnalytics': { doc: '{ saasAnalytics { mrrPaise } }', allowed: PLATFORM },
   'Mutation.recordPlatformInvoicePayment': { doc: 'mutation($i: ID!) { recordPlatformInvoicePayment(invoiceId: $i, reference: "matrix") { userErrors { code } } }', vars: () => ({ i: id() }), allowed: PLATFORM_WRITE },
   'Query.platformCredits': { doc: '{ platformCredits { stock consumed } }', allowed: PLATFORM },

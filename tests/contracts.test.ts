@@ -37,7 +37,7 @@ const KEYS: Record<SubgraphName, string[]> = {
   identity: ['User', 'Tenant'],
   tenancy: ['Tenant'],
   campus: ['Library', 'Student', 'Tenant', 'Seat', 'Shift', 'SeatAllocation'],
-  billing: ['Payment', 'Student', 'Due', 'Refund', 'Receipt', 'PaymentOrder', 'Library', 'SeatAllocation'],
+  billing: ['Payment', 'Student', 'Due', 'Refund', 'Receipt', 'PaymentOrder', 'Library', 'SeatAllocation', 'Tenant', 'Plan', 'TenantSubscription', 'PlatformInvoice', 'LedgerEntry'],
   communications: ['Notification', 'Student'],
 };
 
@@ -166,5 +166,19 @@ describe('subgraph contracts', () => {
     const other = { sub: randomUUID(), role: 'OWNER' as const, tenantId: randomUUID() };
     const r = await run('tenancy', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Tenant { id } } }', { r: [{ __typename: 'Tenant', id: a.id }] }, other);
     expect(r.data).toEqual({ _entities: [null] });
+  });
+
+  it("billing resolves the platform entities: a plan for anyone signed in, a wallet and a tenant's subscription only for its owners", async () => {
+    const plan = await world.platform.core.plan.create({ data: { code: 'contract', name: 'Contract', versions: { create: { version: 1, pricePaise: 100, cycle: 'MONTHLY', trialDays: 0 } } } });
+    const q = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Plan { id name pricePaise } ... on Wallet { tenantId balance } ... on Tenant { id subscription { status } wallet { balance } } } }';
+    const reps = [{ __typename: 'Plan', id: plan.id }, { __typename: 'Wallet', tenantId: a.id }, { __typename: 'Tenant', id: a.id }];
+    const mine = await run('billing', q, { r: reps });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data).toEqual({ _entities: [{ id: plan.id, name: 'Contract', pricePaise: 100 }, { tenantId: a.id, balance: 0 }, { id: a.id, subscription: null, wallet: { balance: 0 } }] });
+    // Another tenant's owner: the plan yes, the wallet no.
+    const other = await run('billing', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Plan { id } ... on Wallet { tenantId } } }', { r: reps.slice(0, 2) }, { sub: randomUUID(), role: 'OWNER', tenantId: randomUUID() });
+    expect(other.data).toEqual({ _entities: [{ id: plan.id }, null] });
+    const sdl = ((await run('billing', '{ _service { sdl } }')).data as { _service: { sdl: string } })._service.sdl;
+    expect(sdl).toMatch(/type Wallet @key\(fields: "tenantId"/);
   });
 });

@@ -150,6 +150,12 @@ export async function startGateway(platform: Platform, port = platform.config.po
 
   const bound = await listen(http, port);
   if (!config.publicUrl) platform.publicUrl = `http://localhost:${bound}`;
+  // Outside production without its own Razorpay account, the platform takes tenants' payments
+  // through this gateway's simulator (webhooks to /webhooks/razorpay/platform).
+  if (simulators && !config.platformGateway) {
+    const { keyId, keySecret, webhookSecret } = simulators.razorpay.state.register({ webhookUrl: `${platform.publicUrl}/webhooks/razorpay/platform` });
+    config.platformGateway = { keyId, keySecret, webhookSecret };
+  }
   return {
     http,
     port: bound,

@@ -50,6 +50,13 @@ export interface Config {
   live: LiveLimits;
   /** The platform as a seller on its invoices to tenants (GST: CGST+SGST in its own state, IGST elsewhere). */
   platformSeller: { name: string; gstin: string | null; state: string };
+  /**
+   * The platform's own Razorpay account (tenants pay invoices and credit packs through it). Outside
+   * production without one, the gateway's simulator provides one at start-up.
+   */
+  platformGateway: { keyId: string; keySecret: string; webhookSecret: string } | null;
+  /** Retail price of one SMS credit, in paise before GST (25 = ₹0.25). */
+  creditPricePaise: number;
   /** Origins a browser may call the API from (CORS). Outside production Apollo Sandbox's are added. */
   corsOrigins: string[];
   /**
@@ -176,6 +183,22 @@ function devSecrets(dataDir: string): DevSecrets {
   }
 }
 
+function platformGateway(env: NodeJS.ProcessEnv): Config['platformGateway'] {
+  const keyId = env.PLATFORM_RAZORPAY_KEY_ID;
+  const keySecret = env.PLATFORM_RAZORPAY_KEY_SECRET;
+  const webhookSecret = env.PLATFORM_RAZORPAY_WEBHOOK_SECRET;
+  if (!keyId && !keySecret && !webhookSecret) return null;
+  if (!keyId || !keySecret || !webhookSecret) throw new ConfigError('PLATFORM_RAZORPAY_KEY_ID', 'set PLATFORM_RAZORPAY_KEY_ID, PLATFORM_RAZORPAY_KEY_SECRET and PLATFORM_RAZORPAY_WEBHOOK_SECRET together');
+  return { keyId, keySecret, webhookSecret };
+}
+
+function creditPrice(env: NodeJS.ProcessEnv): number {
+  const raw = env.PLATFORM_CREDIT_PRICE_PAISE ?? '25';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new ConfigError('PLATFORM_CREDIT_PRICE_PAISE', `expected whole paise from 1 to 10000, got "${raw}"`);
+  return n;
+}
+
 function platformState(env: NodeJS.ProcessEnv): string {
   const s = env.PLATFORM_STATE ?? 'MH';
   if (!/^[A-Z]{2}$/.test(s)) throw new ConfigError('PLATFORM_STATE', 'the two-letter code of an Indian state or union territory, e.g. MH');
@@ -243,6 +266,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: loadLimits(env),
     live: loadLiveLimits(env),
     platformSeller: { name: env.PLATFORM_LEGAL_NAME ?? 'StudySpot', gstin: env.PLATFORM_GSTIN ?? null, state: platformState(env) },
+    platformGateway: platformGateway(env),
+    creditPricePaise: creditPrice(env),
     corsOrigins: origins(env, production),
     logOtpCodes: otpLogging(env, production),
     checkInGraceMinutes: int(env, 'CHECK_IN_GRACE_MINUTES', 15, 0, 240),

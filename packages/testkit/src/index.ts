@@ -61,6 +61,8 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     limits: DEFAULT_LIMITS,
     live: DEFAULT_LIVE_LIMITS,
     platformSeller: { name: 'StudySpot Technologies', gstin: '27AAACS1234A1Z5', state: 'MH' },
+    platformGateway: null,
+    creditPricePaise: 25,
     corsOrigins: [],
     logOtpCodes: true,
     checkInGraceMinutes: 15,

@@ -2,7 +2,7 @@
 // grants and low-balance thresholds. Thin resolvers over credits.service.ts and the ledger.
 import { AppError, badInput, isPlatformRole, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant, purchaseWholesale } from './credits.service.ts';
-import { balanceOf, holdAccount, margin, platformStock, statement, walletAccount } from './ledger.repository.ts';
+import { balanceOf, entryById, holdAccount, margin, platformStock, statement, walletAccount } from './ledger.repository.ts';
 
 const MAX_CREDITS = 100_000_000;
 const fail = (code: string, message: string, ...field: string[]) => ({ userErrors: [{ code, message, field }] });
@@ -39,12 +39,20 @@ export const creditsResolvers: Resolvers = {
     },
   },
   Wallet: {
+    __resolveReference: async (ref: { tenantId: string }, ctx: SubgraphContext) => (isUuid(ref.tenantId) && mayReadWallet(ctx, ref.tenantId) ? wallet(ctx, ref.tenantId) : null),
     statement: async (w: { accountId: string }, a: { first?: number | null; after?: string | null }, ctx) => {
       const first = Math.min(Math.max(a.first ?? 20, 1), 100);
       const lines = await statement(ctx.core, w.accountId, first + 1, afterOf(a.after));
       const page = lines.slice(0, first);
       const edges = page.map((l) => ({ node: l, cursor: cursorOf(l.id) }));
       return { edges, pageInfo: { hasNextPage: lines.length > first, hasPreviousPage: Boolean(a.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+    },
+  },
+  LedgerEntry: {
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+      if (!/^\d{1,18}$/.test(ref.id)) return null;
+      const line = await entryById(ctx.core, BigInt(ref.id));
+      return line && (line.tenantId ? mayReadWallet(ctx, line.tenantId) : ctx.can('platform:billing:read')) ? line : null;
     },
   },
   PlatformCredits: {

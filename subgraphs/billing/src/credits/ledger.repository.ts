@@ -119,6 +119,16 @@ export async function statement(core: CorePrisma, account: string, take: number,
   return rows.map((r) => ({ id: String(r.id), kind: r.kind, credits: Number(r.credits), balanceAfter: Number(r.balance_after), amountPaise: r.amount_paise, memo: r.memo, at: r.created_at }));
 }
 
+/** One entry with its account's tenant (null for the platform's own accounts). */
+export async function entryById(core: CorePrisma, id: bigint): Promise<(StatementLine & { tenantId: string | null }) | null> {
+  const rows = await core.$queryRaw<{ id: bigint; kind: TransactionKind; credits: bigint; balance_after: bigint; amount_paise: number | null; memo: string | null; created_at: Date; tenant_id: string | null }[]>`
+    SELECT e.id, t.kind::text AS kind, e.credits, e.balance_after, t.amount_paise, t.memo, e.created_at, a.tenant_id::text
+    FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id JOIN ledger_accounts a ON a.id = e.account_id
+    WHERE e.id = ${id}`;
+  const r = rows[0];
+  return r ? { id: String(r.id), kind: r.kind, credits: Number(r.credits), balanceAfter: Number(r.balance_after), amountPaise: r.amount_paise, memo: r.memo, at: r.created_at, tenantId: r.tenant_id } : null;
+}
+
 export async function platformStock(core: CorePrisma) {
   const rows = await core.$queryRaw<{ kind: AccountKind; name: string; balance: bigint }[]>`SELECT kind::text AS kind, name, balance FROM ledger_accounts WHERE kind IN ('MASTER', 'CONSUMED', 'VENDOR') ORDER BY name`;
   return {

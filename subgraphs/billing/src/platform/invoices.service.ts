@@ -30,7 +30,7 @@ export function gstOnTop(taxablePaise: number, sellerState: string, placeOfSuppl
 
 export async function issueInvoice(
   platform: Pick<Platform, 'core' | 'config'>,
-  i: { tenantId: string; subscriptionId?: string | null; kind: 'SUBSCRIPTION' | 'UPGRADE' | 'CREDITS'; dedupeKey: string; lines: InvoiceLine[]; issuedOn: string; dueOn: string; periodStart?: string | null; periodEnd?: string | null },
+  i: { tenantId: string; subscriptionId?: string | null; kind: 'SUBSCRIPTION' | 'UPGRADE' | 'CREDITS'; dedupeKey: string; credits?: number | null; lines: InvoiceLine[]; issuedOn: string; dueOn: string; periodStart?: string | null; periodEnd?: string | null },
 ) {
   const core: CorePrisma = platform.core;
   const existing = await core.platformInvoice.findUnique({ where: { dedupeKey: i.dedupeKey } });
@@ -54,6 +54,7 @@ export async function issueInvoice(
           subscriptionId: i.subscriptionId ?? null,
           kind: i.kind,
           dedupeKey: i.dedupeKey,
+          credits: i.credits ?? null,
           lines: i.lines as never,
           taxablePaise,
           ...tax,

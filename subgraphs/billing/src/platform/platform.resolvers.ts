@@ -1,9 +1,9 @@
 // Plans, subscriptions and usage: thin resolvers over plans.service.ts and subscriptions.service.ts.
 import { AppError, isPlatformRole, istDay, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { saasAnalytics } from './analytics.ts';
+import { buyCreditPack, payInvoiceOnline, settleInvoicePayment } from './payments.ts';
 import { invoiceLink } from './invoice.router.ts';
 import * as plans from './plans.service.ts';
-import { invoicePaid } from './renewals.ts';
 import * as subs from './subscriptions.service.ts';
 
 type PlanRow = { id: string; code: string; name: string; archivedAt: Date | null };
@@ -78,9 +78,19 @@ export const platformResolvers: Resolvers = {
       if (!inv) return { invoice: null, userErrors: [{ code: 'NOT_FOUND', message: 'No such invoice', field: ['invoiceId'] }] };
       if (!a.reference.trim()) return { invoice: null, userErrors: [{ code: 'INVALID_INPUT', message: 'reference is required', field: ['reference'] }] };
       if (inv.status !== 'OPEN') return { invoice: invoiceView(ctx, inv), userErrors: [{ code: 'INVALID_STATE', message: `The invoice is ${inv.status}` }] };
-      const paid = await invoicePaid(ctx.platform, inv.id, a.reference.trim(), today());
+      const paid = await settleInvoicePayment(ctx.platform, inv.id, a.reference.trim());
       await ctx.audit({ action: 'platform_invoice.paid', tenantId: inv.tenantId, targetType: 'PlatformInvoice', targetId: inv.id, details: { reference: a.reference.trim() } });
       return { invoice: paid ? invoiceView(ctx, paid) : null, userErrors: [] };
+    },
+    payPlatformInvoice: async (_p, a: { invoiceId: string }, ctx) => {
+      const t = tenantFor(ctx, null);
+      const r = t ? await payInvoiceOnline(ctx, t, a.invoiceId) : notFound;
+      return 'invoice' in r ? { ...r, invoice: invoiceView(ctx, r.invoice as InvoiceRow) } : r;
+    },
+    buyCreditPack: async (_p, a: { credits: number; idempotencyKey: string }, ctx) => {
+      const t = tenantFor(ctx, null);
+      const r = t ? await buyCreditPack(ctx, t, a.credits, a.idempotencyKey) : notFound;
+      return 'invoice' in r ? { ...r, invoice: invoiceView(ctx, r.invoice as InvoiceRow) } : r;
     },
     createPlan: async (_p, a: { input: plans.PlanInput }, ctx) => {
       const r = await plans.createPlan(ctx, a.input);

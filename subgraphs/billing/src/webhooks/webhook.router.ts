@@ -9,6 +9,7 @@ import type { TenantPrisma } from '@studyspot/db';
 import { isUuid, type Platform } from '@studyspot/runtime';
 import express, { type Request, type Response, type Router } from 'express';
 import { PROVIDERS, type Provider } from '../gateways/provider.ts';
+import { platformWebhook } from '../platform/payments.ts';
 import { handleCashfree } from './cashfree.events.ts';
 import { handleRazorpay } from './razorpay.events.ts';
 import { cashfreeSignatureCheck, razorpaySignatureValid } from './verify.ts';
@@ -79,6 +80,18 @@ export function webhookRouter(platform: Platform): Router {
   router.post('/:provider/:webhookKey', express.raw({ type: () => true, limit: '1mb' }), (req, res, next) => {
     const provider = req.params.provider as Provider;
     if (!PROVIDERS.includes(provider)) return answer(res, 404, { error: 'unknown provider' });
+    // The platform's own account (tenants paying the platform), not a tenant's.
+    if (req.params.webhookKey === 'platform') {
+      if (provider !== 'razorpay') return answer(res, 404, { error: 'unknown webhook' });
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      platformWebhook(platform, raw, { signature: req.header('x-razorpay-signature'), eventId: req.header('x-razorpay-event-id') })
+        .then((r) => answer(res, r.status, r.body))
+        .catch((err: unknown) => {
+          platform.logger.error({ err }, 'platform webhook processing failed');
+          answer(res, 500, { error: 'processing failed; deliver again' });
+        });
+      return;
+    }
     handle(platform, provider, req, res).catch((err: unknown) => {
       platform.logger.error({ err, provider }, 'webhook processing failed');
       if (res.headersSent) return next(err);

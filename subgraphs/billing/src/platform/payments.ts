@@ -1,0 +1,116 @@
+// Tenants pay the platform online: an invoice (a period, an upgrade) or a credit pack, through the
+// platform's own Razorpay account (PLATFORM_RAZORPAY_*; outside production the gateway's simulator)
+// with the same SDK client as tenants' payments. The platform's webhook is
+// POST /webhooks/razorpay/platform: signature checked before anything is parsed, each event recorded
+// once, the amount checked against the invoice; a paid invoice restores a past-due subscription, and
+// a paid pack puts its credits in the wallet (once: the ledger key is the invoice).
+import { createHash } from 'node:crypto';
+import { isUuid, istDay, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { creditTenant } from '../credits/credits.service.ts';
+import { apiBase } from '../gateways/accounts.ts';
+import { RazorpayClient } from '../gateways/razorpay.client.ts';
+import { GatewayError } from '../gateways/provider.ts';
+import { razorpaySignatureValid } from '../webhooks/verify.ts';
+import { issueInvoice } from './invoices.service.ts';
+import { invoicePaid } from './renewals.ts';
+
+type Err = { code: string; message: string; field?: string[] };
+const fail = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
+const today = () => istDay().toISOString().slice(0, 10);
+
+export const PACK_SIZES = { min: 100, max: 1_000_000, step: 100 };
+
+function client(platform: Platform) {
+  const g = platform.config.platformGateway;
+  return g ? new RazorpayClient(apiBase(platform, 'razorpay'), g.keyId, g.keySecret, platform.config.payments.timeoutMs) : null;
+}
+
+function simulatorUrl(platform: Platform, providerOrderId: string): string | null {
+  return platform.config.payments.razorpayUrl && !platform.config.payments.razorpayUrl.includes('/_simulators/') ? null : `${apiBase(platform, 'razorpay')}/__sim/checkout/${providerOrderId}`;
+}
+
+/** An order at the platform's gateway for an open invoice of the caller's tenant (the same order when asked again). */
+export async function payInvoiceOnline(ctx: SubgraphContext, tenantId: string, invoiceId: string) {
+  const inv = isUuid(invoiceId) ? await ctx.core.platformInvoice.findUnique({ where: { id: invoiceId } }) : null;
+  if (!inv || inv.tenantId !== tenantId) return fail('NOT_FOUND', 'No such invoice', 'invoiceId');
+  if (inv.status !== 'OPEN') return fail('INVALID_STATE', `The invoice is ${inv.status}`, 'invoiceId');
+  const gw = client(ctx.platform);
+  if (!gw) return fail('INVALID_STATE', 'The platform takes no online payments here: pay by bank transfer and send the reference');
+  const checkout = (providerOrderId: string) => ({ provider: 'RAZORPAY', providerOrderId, keyId: gw.keyId, amountPaise: inv.totalPaise, simulatorUrl: simulatorUrl(ctx.platform, providerOrderId) });
+  if (inv.providerOrderId) return { invoice: inv, checkout: checkout(inv.providerOrderId), userErrors: [] };
+  try {
+    const order = await gw.createOrder({ reference: inv.id, amountPaise: inv.totalPaise });
+    const set = await ctx.core.platformInvoice.updateMany({ where: { id: inv.id, providerOrderId: null }, data: { providerOrderId: order.providerOrderId } });
+    const saved = set.count ? order.providerOrderId : (await ctx.core.platformInvoice.findUniqueOrThrow({ where: { id: inv.id } })).providerOrderId!;
+    return { invoice: inv, checkout: checkout(saved), userErrors: [] };
+  } catch (err) {
+    if (err instanceof GatewayError) return fail('PAYMENT_GATEWAY_UNAVAILABLE', 'The payment gateway is not answering; try again shortly');
+    throw err;
+  }
+}
+
+/** A pack of credits at the retail price: an invoice, paid online; the credits arrive with the payment. */
+export async function buyCreditPack(ctx: SubgraphContext, tenantId: string, credits: number, idempotencyKey: string) {
+  if (!Number.isInteger(credits) || credits < PACK_SIZES.min || credits > PACK_SIZES.max || credits % PACK_SIZES.step) return fail('INVALID_INPUT', `Packs are ${PACK_SIZES.min} to ${PACK_SIZES.max} credits, in hundreds`, 'credits');
+  const price = credits * ctx.platform.config.creditPricePaise;
+  const day = today();
+  const inv = await issueInvoice(ctx.platform, { tenantId, kind: 'CREDITS', dedupeKey: `pack:${tenantId}:${idempotencyKey}`, credits, lines: [{ label: `${credits.toLocaleString('en-IN')} SMS credits at Rs. ${(ctx.platform.config.creditPricePaise / 100).toFixed(2)}`, amountPaise: price }], issuedOn: day, dueOn: day });
+  return payInvoiceOnline(ctx, tenantId, inv.id);
+}
+
+/** What a paid invoice does beyond being paid: a pack's credits. */
+async function afterPaid(platform: Platform, inv: { id: string; tenantId: string; kind: string; credits: number | null; taxablePaise: number }) {
+  if (inv.kind !== 'CREDITS' || !inv.credits) return;
+  const r = await creditTenant({ core: platform.core, events: platform.events }, { tenantId: inv.tenantId, credits: inv.credits, kind: 'RETAIL_PURCHASE', amountPaise: inv.taxablePaise, memo: 'Credit pack', idempotencyKey: `pack-paid:${inv.id}` });
+  if ('error' in r) platform.logger.error({ invoiceId: inv.id }, `credit pack paid but not granted: ${r.message}`);
+}
+
+export async function settleInvoicePayment(platform: Platform, invoiceId: string, reference: string) {
+  const inv = await invoicePaid(platform, invoiceId, reference, today());
+  if (inv?.status === 'PAID') await afterPaid(platform, inv);
+  return inv;
+}
+
+type RzpEvent = { event?: string; payload?: { payment?: { entity?: { id?: string; order_id?: string; amount?: number; currency?: string; status?: string } }; order?: { entity?: { id?: string } } } };
+
+/** The platform's webhook: 404 without a platform account, 401 for a bad signature, 200 once per event. */
+export async function platformWebhook(platform: Platform, raw: Buffer, headers: { signature?: string; eventId?: string }): Promise<{ status: number; body: object }> {
+  const g = platform.config.platformGateway;
+  if (!g) return { status: 404, body: { error: 'unknown webhook' } };
+  if (!razorpaySignatureValid(raw, headers.signature, g.webhookSecret)) return { status: 401, body: { error: 'bad signature' } };
+  let e: RzpEvent;
+  try {
+    e = JSON.parse(raw.toString('utf8')) as RzpEvent;
+  } catch {
+    return { status: 400, body: { error: 'body is not JSON' } };
+  }
+  const eventId = headers.eventId && headers.eventId.length <= 200 ? headers.eventId : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  if (await platform.core.platformWebhookEvent.findUnique({ where: { eventId } })) return { status: 200, body: { received: true, duplicate: true } };
+  try {
+    await platform.core.platformWebhookEvent.create({ data: { eventId, eventType: String(e.event ?? 'unknown').slice(0, 100), outcome: 'processing' } });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') return { status: 200, body: { received: true, duplicate: true } };
+    throw err;
+  }
+  let outcome = 'ignored';
+  try {
+    const payment = e.payload?.payment?.entity;
+    const orderId = payment?.order_id ?? e.payload?.order?.entity?.id;
+    if ((e.event === 'payment.captured' || e.event === 'order.paid') && orderId) {
+      const inv = await platform.core.platformInvoice.findUnique({ where: { providerOrderId: orderId } });
+      if (!inv) outcome = 'unknown order';
+      else if (payment && (payment.amount !== inv.totalPaise || (payment.currency ?? 'INR') !== 'INR')) {
+        outcome = 'amount mismatch: left open for review';
+        platform.logger.error({ invoiceId: inv.id, amount: payment.amount, expected: inv.totalPaise }, 'platform payment amount differs from the invoice');
+      } else {
+        await settleInvoicePayment(platform, inv.id, payment?.id ?? orderId);
+        outcome = 'settled';
+      }
+    }
+    await platform.core.platformWebhookEvent.update({ where: { eventId }, data: { outcome } });
+    return { status: 200, body: { received: true, outcome } };
+  } catch (err) {
+    await platform.core.platformWebhookEvent.delete({ where: { eventId } }).catch(() => {});
+    throw err;
+  }
+}
