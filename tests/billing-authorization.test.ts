@@ -147,6 +147,7 @@ const MATRIX: Record<string, Op> = {
   'Query.plan': { doc: 'query($id: ID!) { plan(id: $id) { id } }', vars: () => ({ id: id() }), allowed: READ },
   'Mutation.payPlatformInvoice': { doc: 'mutation($i: ID!) { payPlatformInvoice(invoiceId: $i) { userErrors { code } } }', vars: () => ({ i: id() }), allowed: SETTINGS },
   'Mutation.buyCreditPack': { doc: 'mutation { buyCreditPack(credits: 100, idempotencyKey: "matrix-pack") { userErrors { code } } }', allowed: SETTINGS },
+  'Query.platformInvoices': { doc: 'query($t: ID) { platformInvoices(tenantId: $t) { id } }', allowed: SETTINGS, crossTenant: { vars: () => ({ t: w.a.id }), expect: (r) => expect(r.data).toEqual({ platformInvoices: [] }) } },
   'Query.saasAnalytics': { doc: '{ saasAnalytics { mrrPaise } }', allowed: PLATFORM },
   'Mutation.recordPlatformInvoicePayment': { doc: 'mutation($i: ID!) { recordPlatformInvoicePayment(invoiceId: $i, reference: "matrix") { userErrors { code } } }', vars: () => ({ i: id() }), allowed: PLATFORM_WRITE },
   'Query.platformCredits': { doc: '{ platformCredits { stock consumed } }', allowed: PLATFORM },

@@ -84,3 +84,73 @@ describe('paying the platform online', () => {
     expect((await w.world.platform.core.platformInvoice.findUniqueOrThrow({ where: { id: open.id } })).status).toBe('PAID');
   });
 });
+
+describe('the whole life of a subscription', () => {
+  it('trial → paid through the simulator → a mid-cycle upgrade with its proration on the invoice PDF → an unpaid renewal suspends → paying online restores; analytics shows it', async () => {
+    const { renewSubscriptions } = await import('../subgraphs/billing/src/platform/renewals.ts');
+    const { addDays, periodEnd, prorate } = await import('../subgraphs/billing/src/platform/periods.ts');
+    const subs = await import('../subgraphs/billing/src/platform/subscriptions.service.ts');
+    const { invoiceLink } = await import('../subgraphs/billing/src/platform/invoice.router.ts');
+    const { subgraphContext } = await import('@studyspot/runtime');
+    const { extractText } = await import('unpdf');
+    const platform = w.world.platform;
+    const ownerB = w.ownerToken(w.b);
+    const today = new Date(Date.now() + 330 * 60_000).toISOString().slice(0, 10);
+    // Tenant A leaves, so the figures below are tenant B's.
+    expect((await gql(w.url(), 'mutation { cancelSubscription(atPeriodEnd: false) { userErrors { code } } }', { token: w.owner })).data).toEqual({ cancelSubscription: { userErrors: [] } });
+    const plan = async (code: string, name: string, pricePaise: number, trialDays: number) =>
+      ((await gql(w.url(), `mutation { createPlan(input: { code: "${code}", name: "${name}", pricePaise: ${pricePaise}, cycle: MONTHLY, trialDays: ${trialDays}, includedCredits: 100 }) { plan { id } } }`, { token: admin })).data!.createPlan as { plan: { id: string } }).plan.id;
+    const starter = await plan('starter', 'Starter', 99_900, 14);
+    const growth = await plan('growth', 'Growth', 199_900, 0);
+    const s = await gql(w.url(), 'mutation($p: ID!) { subscribeTenant(planId: $p) { subscription { status trialEndsAt } userErrors { code } } }', { token: ownerB, variables: { p: starter } });
+    const trialEnd = addDays(today, 14);
+    expect(s.data).toEqual({ subscribeTenant: { subscription: { status: 'TRIALING', trialEndsAt: trialEnd }, userErrors: [] } });
+    const subOf = () => platform.core.tenantSubscription.findUniqueOrThrow({ where: { tenantId: w.b.id } });
+    const payOnline = async (invoiceId: string) => {
+      const p = (await gql(w.url(), `mutation($i: ID!) { payPlatformInvoice(invoiceId: $i) { ${PAY} } }`, { token: ownerB, variables: { i: invoiceId } })).data!.payPlatformInvoice as Pay;
+      expect(p.userErrors).toEqual([]);
+      await w.sims.razorpay.pay(p.checkout!.providerOrderId, 'captured');
+      await w.sims.razorpay.state.settled();
+      expect((await platform.core.platformInvoice.findUniqueOrThrow({ where: { id: invoiceId } })).status).toBe('PAID');
+    };
+
+    // The trial ends: the job converts it and bills the first month; B pays at the checkout.
+    expect((await renewSubscriptions(platform, trialEnd)).renewed).toBeGreaterThanOrEqual(1);
+    expect(await subOf()).toMatchObject({ status: 'ACTIVE', currentPeriodStart: new Date(`${trialEnd}T00:00:00Z`) });
+    const first = await platform.core.platformInvoice.findFirstOrThrow({ where: { tenantId: w.b.id, kind: 'SUBSCRIPTION' } });
+    expect(first).toMatchObject({ taxablePaise: 99_900, status: 'OPEN' });
+    await payOnline(first.id);
+
+    // Day 10 of the month: upgrade, with the proration billed and shown on the PDF.
+    const mid = addDays(trialEnd, 9);
+    const ctx = subgraphContext(platform, { requestId: 'life', claims: { sub: w.b.ownerId, role: 'OWNER', tenantId: w.b.id }, actingTenantId: null });
+    const up = await subs.changePlan(ctx, w.b.id, growth, mid).finally(() => ctx.dispose());
+    const expected = prorate({ oldPricePaise: 99_900, oldCycle: 'MONTHLY', newPricePaise: 199_900, newCycle: 'MONTHLY', periodStart: trialEnd, periodEnd: periodEnd(trialEnd, 'MONTHLY'), today: mid });
+    expect('change' in up && up.change).toMatchObject({ effective: 'NOW', creditPaise: expected.creditPaise, chargePaise: expected.chargePaise, netPaise: expected.netPaise });
+    const upgrade = await platform.core.platformInvoice.findFirstOrThrow({ where: { tenantId: w.b.id, kind: 'UPGRADE' } });
+    expect(upgrade.taxablePaise).toBe(expected.netPaise);
+    const pdf = new Uint8Array(await (await fetch(invoiceLink(platform, upgrade.id).url)).arrayBuffer());
+    const text = (await extractText(pdf, { mergePages: true })).text;
+    expect(text).toContain(`Growth plan, ${expected.remainingDays} of ${expected.periodDays} days`);
+    expect(text).toContain(`Unused Starter plan, ${expected.remainingDays} days`);
+    await payOnline(upgrade.id);
+
+    // The month ends unpaid: retries on days 1, 3, 7, then B is suspended.
+    const end = periodEnd(trialEnd, 'MONTHLY');
+    await renewSubscriptions(platform, end);
+    for (const d of [1, 3, 7]) await renewSubscriptions(platform, addDays(end, d));
+    expect((await subOf()).status).toBe('SUSPENDED');
+    expect((await platform.core.tenant.findUniqueOrThrow({ where: { id: w.b.id } })).status).toBe('SUSPENDED');
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await gql(w.url(), '{ currentTenant { id } }', { token: ownerB })).errors?.[0]?.extensions?.code).toBe('TENANT_SUSPENDED');
+    // Suspended, B can still see and pay what it owes; paying restores it.
+    const owed = (await gql(w.url(), '{ platformInvoices { id status kind } }', { token: ownerB })).data!.platformInvoices as { id: string; status: string; kind: string }[];
+    const renewal = owed.find((i) => i.status === 'OPEN' && i.kind === 'SUBSCRIPTION')!;
+    await payOnline(renewal.id);
+    expect((await subOf()).status).toBe('ACTIVE');
+    expect((await platform.core.tenant.findUniqueOrThrow({ where: { id: w.b.id } })).status).toBe('ACTIVE');
+
+    const a = await gql(w.url(), '{ saasAnalytics { mrrPaise arrPaise payingTenants logoChurn revenueChurn credits { creditsSold retailPaise marginPaise } } }', { token: admin });
+    expect(a.data).toEqual({ saasAnalytics: { mrrPaise: 199_900, arrPaise: 2_398_800, payingTenants: 1, logoChurn: 0, revenueChurn: 0, credits: { creditsSold: 1_000, retailPaise: 25_000, marginPaise: 10_000 } } });
+  });
+});

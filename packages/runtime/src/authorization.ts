@@ -44,9 +44,12 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
       if (FEDERATION_FIELDS.has(field.name)) continue;
       const access = fieldAccess(root.name, field as GraphQLField<unknown, never>);
       if (access === 'public') continue;
+      // A few fields stay open to a suspended tenant's users, so they can pay what suspended them.
+      const auth = field.astNode?.directives?.find((d) => d.name.value === 'auth');
+      const whileSuspended = auth?.arguments?.some((a) => a.name.value === 'whileSuspended' && a.value.kind === 'BooleanValue' && a.value.value) ?? false;
       const guard = async (ctx: SubgraphContext) => {
         ctx.authorize(access);
-        await ctx.ensureTenantActive();
+        if (!whileSuspended) await ctx.ensureTenantActive();
       };
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = async (src, args, ctx, info) => {

@@ -66,6 +66,11 @@ export const platformResolvers: Resolvers = {
   Query: {
     plans: async (_p, a: { includeArchived?: boolean | null }, ctx) => (await plans.listPlans(ctx.core, Boolean(a.includeArchived))).map((p) => latest(p)!),
     plan: async (_p, a: { id: string }, ctx) => latest(await plans.planWithLatest(ctx.core, a.id)),
+    platformInvoices: async (_p, a: { tenantId?: string | null }, ctx) => {
+      const t = tenantFor(ctx, a.tenantId);
+      if (!t) return [];
+      return (await ctx.core.platformInvoice.findMany({ where: { tenantId: t }, orderBy: { createdAt: 'desc' }, take: 50 })).map((i) => invoiceView(ctx, i));
+    },
     saasAnalytics: async (_p, a: { month?: string | null }, ctx) => {
       const month = a.month ?? today().slice(0, 7);
       if (!MONTH.test(month)) throw new AppError('BAD_USER_INPUT', 'month must be YYYY-MM', { field: 'month' });
