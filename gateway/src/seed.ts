@@ -3,7 +3,7 @@
 // kept in .data/demo-logins.json so each start can print working logins.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { billingScope, connectAccount, recordPayment } from '@studyspot/billing';
+import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
 import { syncAllocationDues } from '@studyspot/billing/dues';
 import { addDays, ConfigError, generatePassword, hashPassword, istDay, subgraphContext, type Platform } from '@studyspot/runtime';
 import type { PaymentSimulators } from '@studyspot/simulators';
@@ -110,10 +110,22 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
     const scope = await billingScope(ctx);
     const methods = [{ method: 'CASH' as const }, { method: 'UPI_QR' as const, reference: 'UPI-DEMO-0001' }, { method: 'BANK_TRANSFER' as const, reference: 'NEFT-DEMO-0001' }];
     for (const [i, m] of methods.entries()) await recordPayment(scope, { studentId: allocations[i]!.studentId, amountPaise: 150_000, ...m });
+    await seedPlatformBilling(ctx, tenant.id);
   } finally {
     await ctx.dispose();
   }
   return true;
+}
+
+/**
+ * The platform's side: two plans, SMS credits bought wholesale (the seed's ₹0.15 each), and the demo
+ * tenant on the Starter trial with its included credits — through billing's own services.
+ */
+async function seedPlatformBilling(ctx: ReturnType<typeof subgraphContext>, tenantId: string) {
+  await purchaseWholesale({ core: ctx.core, events: ctx.events }, { vendor: 'MSG91', credits: 100_000, costPaise: 1_500_000, idempotencyKey: 'demo-wholesale-1' });
+  const starter = await createPlan(ctx, { code: 'starter', name: 'Starter', pricePaise: 99_900, cycle: 'MONTHLY', trialDays: 14, limits: { libraries: 2, seats: 120, students: 200, staff: 5 }, includedCredits: 500, features: ['Live occupancy', 'Online fees'] });
+  await createPlan(ctx, { code: 'growth', name: 'Growth', pricePaise: 249_900, cycle: 'MONTHLY', trialDays: 0, limits: { libraries: 10, seats: 1_000, students: 2_000, staff: 50 }, includedCredits: 3_000, features: ['Live occupancy', 'Online fees', 'Campaigns'] });
+  if ('plan' in starter && starter.plan) await subscribe(ctx, tenantId, starter.plan.id, istDay().toISOString().slice(0, 10));
 }
 
 /**

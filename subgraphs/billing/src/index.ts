@@ -43,4 +43,7 @@ export { webhookRouter } from './webhooks/webhook.router.ts';
 export { connectAccount } from './gateways/accounts.ts';
 export { resealGatewaySecrets, type RotationReport } from './gateways/rotate.ts';
 export { recordPayment } from './payments/offline.ts';
+export { purchaseWholesale } from './credits/credits.service.ts';
+export { createPlan } from './platform/plans.service.ts';
+export { subscribe } from './platform/subscriptions.service.ts';
 export { billingScope } from './scope.ts';
