@@ -47,7 +47,8 @@ export async function issueInvoice(
       const seq = series!.last;
       return tx.platformInvoice.create({
         data: {
-          number: `SS/${fy}/${String(seq).padStart(6, '0')}`,
+          // GST: at most 16 characters, unique in the financial year (SS/26-27/000042 is 15).
+          number: `SS/${fy.slice(2)}/${String(seq).padStart(6, '0')}`,
           financialYear: fy,
           seq,
           tenantId: i.tenantId,
