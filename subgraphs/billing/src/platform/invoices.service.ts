@@ -5,18 +5,12 @@
 // same bill asked twice (its dedupe key) is the same invoice.
 import type { CorePrisma } from '@studyspot/db';
 import type { Platform } from '@studyspot/runtime';
+import { financialYear } from '../dues/dates.ts';
 import { mulDivRound } from './periods.ts';
 
 export interface InvoiceLine {
   label: string;
   amountPaise: number;
-}
-
-/** "2026-27" for any day from 1 April 2026 to 31 March 2027. */
-export function financialYear(day: string): string {
-  const [y, m] = day.split('-').map(Number) as [number, number];
-  const start = m >= 4 ? y : y - 1;
-  return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 }
 
 export function gstOnTop(taxablePaise: number, sellerState: string, placeOfSupply: string | null) {
@@ -38,7 +32,7 @@ export async function issueInvoice(
   const tenant = await core.tenant.findUniqueOrThrow({ where: { id: i.tenantId }, select: { state: true, gstin: true } });
   const taxablePaise = i.lines.reduce((n, l) => n + l.amountPaise, 0);
   const tax = gstOnTop(taxablePaise, platform.config.platformSeller.state, tenant.state);
-  const fy = financialYear(i.issuedOn);
+  const fy = financialYear(new Date(`${i.issuedOn}T00:00:00Z`));
   try {
     return await core.$transaction(async (tx) => {
       const [series] = await tx.$queryRaw<{ last: number }[]>`
@@ -48,7 +42,7 @@ export async function issueInvoice(
       return tx.platformInvoice.create({
         data: {
           // GST: at most 16 characters, unique in the financial year (SS/26-27/000042 is 15).
-          number: `SS/${fy.slice(2)}/${String(seq).padStart(6, '0')}`,
+          number: `SS/${fy}/${String(seq).padStart(6, '0')}`,
           financialYear: fy,
           seq,
           tenantId: i.tenantId,
