@@ -2,7 +2,7 @@
 // in-process (embedded default, `pnpm start`) or over HTTP (`pnpm dev`, SUBGRAPH_MODE=remote).
 // A request goes: security headers and CORS → bounded JSON body → identity (context.ts) → operation
 // guard (limits, before parsing and planning) → Apollo Server validation → query plan → subgraphs.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
@@ -12,7 +12,8 @@ import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPag
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
 import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform } from '@studyspot/runtime';
-import { paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
+import { msg91Simulator, paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
+import { msg91ReportRouter } from '@studyspot/communications';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { SUPERGRAPH_PATH } from './compose.ts';
@@ -54,6 +55,20 @@ function mountSimulators(app: express.Express, platform: Platform): PaymentSimul
   sims.cashfree.state.derived = derived;
   app.use(sims.router);
   return sims;
+}
+
+/**
+ * Outside production without MSG91_AUTH_KEY, SMS and OTP go to this deployment's own MSG91 simulator
+ * under /_simulators/msg91, with an auth key and a report token made at start-up.
+ */
+function mountMsg91Simulator(app: express.Express, platform: Platform) {
+  const { config } = platform;
+  if (config.production || config.sms) return null;
+  const sim = msg91Simulator();
+  // A newcomer has no phone on the simulator: its OTPs are shown in the log, like the dev sender's.
+  sim.state.onOtp = ({ mobile, otp }) => platform.logger.warn({ phone: mobile, otp }, 'DEV OTP (delivered by the MSG91 simulator)');
+  app.use('/_simulators/msg91', sim.router);
+  return sim;
 }
 
 async function subgraphsReady(platform: Platform): Promise<Record<string, string>> {
@@ -136,12 +151,15 @@ export async function startGateway(platform: Platform, port = platform.config.po
     return ctx;
   };
   app.use('/graphql', boundedJson(config), bodyErrors, expressMiddleware(apollo, { context }));
-  // Payment providers call back here (raw bodies, signatures checked); receipts open from signed links.
+  // Providers call back here: MSG91's delivery reports (secret path token), payment webhooks (raw
+  // bodies, signatures checked); receipts open from signed links.
+  app.use('/webhooks/msg91', msg91ReportRouter(platform));
   app.use('/webhooks', webhookRouter(platform));
   app.use('/receipts', receiptRouter(platform));
   app.use('/platform-invoices', platformInvoiceRouter(platform));
   app.use('/dashboard', dashboardRouter(platform.logger));
   const simulators = mountSimulators(app, platform);
+  const msg91 = mountMsg91Simulator(app, platform);
   // Subscriptions: graphql-ws on the same port and path (live/).
   const live = startLive(http, { platform, planner: new LivePlanner(supergraphSdl, apiSchema!, services), guard: () => guard!, modules: SUBGRAPHS });
   // Live counters for benchmarks and debugging, outside production only (no metrics endpoint yet).
@@ -152,6 +170,11 @@ export async function startGateway(platform: Platform, port = platform.config.po
   if (!config.publicUrl) platform.publicUrl = `http://localhost:${bound}`;
   // Outside production without its own Razorpay account, the platform takes tenants' payments
   // through this gateway's simulator (webhooks to /webhooks/razorpay/platform).
+  if (msg91) {
+    const reportToken = randomBytes(24).toString('base64url');
+    config.sms = { apiUrl: `${platform.publicUrl}/_simulators/msg91`, authKey: msg91.state.register(), otpTemplateId: 'studyspot-otp', reportToken, timeoutMs: 8_000 };
+    msg91.state.reportUrl = `${platform.publicUrl}/webhooks/msg91/${reportToken}`;
+  }
   if (simulators && !config.platformGateway) {
     const { keyId, keySecret, webhookSecret } = simulators.razorpay.state.register({ webhookUrl: `${platform.publicUrl}/webhooks/razorpay/platform` });
     config.platformGateway = { keyId, keySecret, webhookSecret };

@@ -72,6 +72,11 @@ export interface Config {
    */
   publicUrl: string | null;
   payments: PaymentsConfig;
+  /**
+   * MSG91 (the platform's account; tenants' messages are paid in credits). Null outside production
+   * without MSG91_AUTH_KEY: the gateway mounts its simulator and fills this in at start-up.
+   */
+  sms: SmsConfig | null;
 }
 
 export interface PaymentsConfig {
@@ -87,6 +92,26 @@ export interface PaymentsConfig {
   secrets: SecretBox;
   /** Online orders still unpaid after this long are asked about at the provider (and settled or expired). */
   reconcileAfterMinutes: number;
+}
+
+export interface SmsConfig {
+  apiUrl: string;
+  authKey: string;
+  /** MSG91's template for OTP messages (its DLT template must carry the code as a variable). */
+  otpTemplateId: string;
+  /** The secret path segment of the delivery-report webhook: /webhooks/msg91/<reportToken>. */
+  reportToken: string;
+  timeoutMs: number;
+}
+
+function sms(env: NodeJS.ProcessEnv, production: boolean): SmsConfig | null {
+  if (!env.MSG91_AUTH_KEY) return null;
+  const reportToken = env.MSG91_REPORT_TOKEN ?? '';
+  if (reportToken.length < 24) throw new ConfigError('MSG91_REPORT_TOKEN', 'at least 24 random characters: the delivery-report URL is only as secret as this token');
+  if (!env.MSG91_OTP_TEMPLATE_ID) throw new ConfigError('MSG91_OTP_TEMPLATE_ID', 'the MSG91 template id of the OTP message is required with MSG91_AUTH_KEY');
+  const apiUrl = env.MSG91_API_URL ?? 'https://control.msg91.com';
+  if (production && !apiUrl.startsWith('https://')) throw new ConfigError('MSG91_API_URL', 'must be https in production');
+  return { apiUrl, authKey: env.MSG91_AUTH_KEY, otpTemplateId: env.MSG91_OTP_TEMPLATE_ID, reportToken, timeoutMs: Number(env.MSG91_TIMEOUT_MS ?? 8_000) };
 }
 
 function payments(env: NodeJS.ProcessEnv, production: boolean, gatewaySecret: string): PaymentsConfig {
@@ -272,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logOtpCodes: otpLogging(env, production),
     checkInGraceMinutes: int(env, 'CHECK_IN_GRACE_MINUTES', 15, 0, 240),
     payments: payments(env, production, gatewaySecret),
+    sms: sms(env, production),
     publicUrl: publicUrl(env, production),
   };
 }
@@ -296,11 +322,13 @@ export const INSECURE_OTP_LOG_VARIABLE = 'STUDYSPOT_INSECURE_LOG_OTP_CODES';
 function otpLogging(env: NodeJS.ProcessEnv, production: boolean): boolean {
   const optIn = env[INSECURE_OTP_LOG_VARIABLE];
   if (optIn !== undefined && optIn !== '' && optIn !== '0' && optIn !== '1') throw new ConfigError(INSECURE_OTP_LOG_VARIABLE, `expected 1 or 0, got "${optIn}"`);
+  // With MSG91, codes go by SMS.
+  if (env.MSG91_AUTH_KEY) return false;
   if (!production) return true;
   if (optIn !== '1') {
     throw new ConfigError(
       INSECURE_OTP_LOG_VARIABLE,
-      'production has no SMS provider to send OTP codes and refuses to write them to the log; set it to 1 only on a staging deployment whose logs are private',
+      'production has no SMS provider to send OTP codes (set MSG91_AUTH_KEY) and refuses to write them to the log; set it to 1 only on a staging deployment whose logs are private',
     );
   }
   return true;

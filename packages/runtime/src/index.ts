@@ -25,3 +25,4 @@ export * from './secret-box.ts';
 export * from './days.ts';
 export * from './periodic.ts';
 export * from './live.ts';
+export * from './msg91.ts';

@@ -3,6 +3,9 @@
 // the latest code per phone in memory so tests and a developer at the console can read it.
 import type { Logger } from './logger.ts';
 
+import type { SmsConfig } from './config.ts';
+import { Msg91Client, msg91Mobile } from './msg91.ts';
+
 export interface OtpSender {
   readonly kind: string;
   send(message: { phone: string; code: string; expiresInMinutes: number; tenantId: string }): Promise<void>;
@@ -27,5 +30,35 @@ export class DevOtpSender implements OtpSender {
   /** The last code sent to a phone of a tenant (development and tests only). */
   lastCode(tenantId: string, phone: string): string | undefined {
     return this.latest.get(`${tenantId}:${phone}`);
+  }
+}
+
+/**
+ * OTP codes through MSG91's OTP API when MSG91 is configured (read at each send: the embedded gateway
+ * configures its simulator after start-up), else the dev logging sender (outside production only:
+ * config.ts refuses production without MSG91 or the explicit insecure opt-in).
+ */
+export class ConfiguredOtpSender implements OtpSender {
+  private readonly latest = new Map<string, string>();
+
+  constructor(
+    private readonly config: { sms: SmsConfig | null; production: boolean },
+    private readonly fallback: OtpSender,
+  ) {}
+
+  get kind(): string {
+    return this.config.sms ? 'msg91' : this.fallback.kind;
+  }
+
+  /** The last code sent to a phone of a tenant, outside production only (tests and local development). */
+  lastCode(tenantId: string, phone: string): string | undefined {
+    return this.latest.get(`${tenantId}:${phone}`);
+  }
+
+  async send(m: { phone: string; code: string; expiresInMinutes: number; tenantId: string }): Promise<void> {
+    if (!this.config.production) this.latest.set(`${m.tenantId}:${m.phone}`, m.code);
+    const sms = this.config.sms;
+    if (!sms) return this.fallback.send(m);
+    await new Msg91Client(sms).sendOtp(sms.otpTemplateId, msg91Mobile(m.phone), m.code, m.expiresInMinutes);
   }
 }

@@ -13,7 +13,7 @@ import { ConfigError, type Config } from './config.ts';
 import { Redis } from 'ioredis';
 import { InProcessEventBus, RedisEventBus, type EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
-import { DevOtpSender, type OtpSender } from './otp.ts';
+import { ConfiguredOtpSender, DevOtpSender, type OtpSender } from './otp.ts';
 import { FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { SessionRevocations, type RevocationList } from './revocation.ts';
 
@@ -92,7 +92,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     events,
     revocations,
     rateLimiter: redis ? new FallbackRateLimiter(redis, new RedisRateLimiter(redis, config.redisKeyPrefix)) : new MemoryRateLimiter(),
-    otpSender: new DevOtpSender(logger, config.production),
+    otpSender: new ConfiguredOtpSender(config, new DevOtpSender(logger, config.production)),
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     async checkReady() {
       const out: Record<string, string> = {};

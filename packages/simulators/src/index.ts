@@ -9,6 +9,7 @@ import { razorpaySimulator, type RazorpaySimulator } from './razorpay.ts';
 export { cashfreeJson, cashfreeSimulator, settleCashfreeRefund, type CashfreeSimulator } from './cashfree.ts';
 export { SimulatorState, type Mode, type SimAccount, type WebhookPolicy } from './harness.ts';
 export { razorpaySimulator, settleRazorpayRefund, type RazorpaySimulator } from './razorpay.ts';
+export { msg91Simulator, Msg91State, type Msg91Mode, type Msg91Send } from './msg91.ts';
 
 export const SIMULATOR_PATHS = { razorpay: '/_simulators/razorpay', cashfree: '/_simulators/cashfree' } as const;
 
@@ -40,6 +41,26 @@ export async function startPaymentSimulators(): Promise<PaymentSimulators & { ba
     baseUrl: `http://127.0.0.1:${port}`,
     close: async () => {
       await Promise.all([sims.razorpay.state.settled(), sims.cashfree.state.settled()]);
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** The MSG91 simulator on a loopback port of its own (tests); `baseUrl` is where to point the client. */
+export async function startMsg91Simulator() {
+  const { msg91Simulator } = await import('./msg91.ts');
+  const sim = msg91Simulator();
+  const app = express();
+  app.use(sim.router);
+  const server: Server = createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return {
+    ...sim,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await sim.state.settled();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -62,6 +62,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     live: DEFAULT_LIVE_LIMITS,
     platformSeller: { name: 'StudySpot Technologies', gstin: '27AAACS1234A1Z5', state: 'MH' },
     platformGateway: null,
+    sms: null,
     creditPricePaise: 25,
     corsOrigins: [],
     logOtpCodes: true,

@@ -1,12 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
+import { readSubgraphSdl, type Resolvers, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
 import { communicationsLive, liveResolvers } from './live.ts';
 import { resolvers } from './resolvers.ts';
+import { smsResolvers } from './sms/sms.resolvers.ts';
 
 export const communicationsSubgraph: SubgraphModule = {
   name: 'communications',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: { ...resolvers, ...liveResolvers },
+  resolvers: { ...resolvers, ...liveResolvers, ...smsResolvers, Query: { ...(resolvers.Query as object), ...(smsResolvers.Query as object) } } as Resolvers,
   live: communicationsLive,
 };
+export { msg91ReportRouter } from './sms/reports.ts';
+export { sendDue } from './sms/sms.service.ts';
+export { smsSweepOnce, startSmsSweeper } from './sms/sweeper.ts';

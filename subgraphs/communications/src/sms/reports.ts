@@ -1,0 +1,68 @@
+// MSG91 delivery reports: POST /webhooks/msg91/<reportToken>, a JSON array (or one object) of
+// { requestId, number, status, desc }. MSG91 signs nothing, so the URL carries a secret token
+// (compared in constant time); a report only moves a message forward (SENT → DELIVERED or FAILED),
+// so duplicates and stragglers change nothing.
+import { timingSafeEqual } from 'node:crypto';
+import { msg91Mobile, type Platform } from '@studyspot/runtime';
+import express, { type Router } from 'express';
+
+interface Report {
+  requestId?: unknown;
+  number?: unknown;
+  status?: unknown;
+  desc?: unknown;
+}
+
+const tokenMatches = (given: string, expected: string) => given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+
+export async function applyReports(platform: Platform, reports: Report[]): Promise<{ updated: number; ignored: number }> {
+  let updated = 0;
+  let ignored = 0;
+  for (const r of reports) {
+    const requestId = typeof r.requestId === 'string' ? r.requestId : null;
+    const number = typeof r.number === 'string' ? r.number : null;
+    const status = String(r.status ?? '').toUpperCase();
+    const delivered = status === 'DELIVERED' || status === '1';
+    const failed = ['FAILED', 'REJECTED', 'UNDELIVERED', 'NDNC', '2', '16'].includes(status);
+    const owner = requestId ? await platform.core.smsRequest.findUnique({ where: { requestId } }) : null;
+    if (!owner || !number || (!delivered && !failed)) {
+      ignored++;
+      continue;
+    }
+    const n = await platform.tenants.withTenant(
+      owner.tenantId,
+      async (db) => {
+        const candidates = await db.smsMessage.findMany({ where: { requestId, status: 'SENT' }, select: { id: true, phone: true } });
+        const ids = candidates.filter((c) => msg91Mobile(c.phone) === number).map((c) => c.id);
+        if (!ids.length) return 0;
+        const done = await db.smsMessage.updateMany({
+          where: { id: { in: ids }, status: 'SENT' },
+          data: delivered ? { status: 'DELIVERED', deliveredAt: new Date() } : { status: 'FAILED', reason: String(r.desc ?? status).slice(0, 200) },
+        });
+        return done.count;
+      },
+      { allowSuspended: true },
+    );
+    if (n) updated += n;
+    else ignored++;
+  }
+  return { updated, ignored };
+}
+
+export function msg91ReportRouter(platform: Platform): Router {
+  const router = express.Router();
+  router.post('/:token', express.json({ limit: '1mb' }), (req, res) => {
+    const expected = platform.config.sms?.reportToken;
+    if (!expected || !tokenMatches(req.params.token, expected)) return void res.status(404).json({ error: 'unknown webhook' });
+    const body: unknown = req.body;
+    const reports = (Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : []) as Report[];
+    if (!reports.length || reports.length > 1_000) return void res.status(400).json({ error: 'expected 1 to 1000 reports' });
+    applyReports(platform, reports)
+      .then((r) => res.json({ received: true, ...r }))
+      .catch((err: unknown) => {
+        platform.logger.error({ err }, 'MSG91 delivery reports failed');
+        res.status(500).json({ error: 'processing failed; deliver again' });
+      });
+  });
+  return router;
+}

@@ -1,0 +1,91 @@
+// DLT registry, sending and history: thin resolvers over sms.service.ts and the tenant database.
+import { isUuid, normalizeIndianMobile, paginate, KEYSET_ORDER_DESC, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { variableCount } from './dlt.ts';
+import { sendSms, type SendInput } from './sms.service.ts';
+
+const fail = (code: string, message: string, ...field: string[]) => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
+const tenant = async (ctx: SubgraphContext) => {
+  const tenantId = ctx.requireTenant();
+  return { tenantId, db: await ctx.tenantDb(tenantId) };
+};
+type TemplateRow = { id: string; body: string; senderId: string };
+const withSender = async (ctx: SubgraphContext, t: TemplateRow | null) => {
+  if (!t) return null;
+  const { db } = await tenant(ctx);
+  return { ...t, variables: variableCount(t.body), sender: await db.smsSender.findUnique({ where: { id: t.senderId } }) };
+};
+
+export const smsResolvers: Resolvers = {
+  Query: {
+    smsTemplates: async (_p, _a, ctx) => {
+      const { db } = await tenant(ctx);
+      const rows = await db.smsTemplate.findMany({ orderBy: { createdAt: 'asc' }, include: { sender: true }, take: 200 });
+      return rows.map((t) => ({ ...t, variables: variableCount(t.body) }));
+    },
+    smsMessages: async (_p, a: ConnectionArgs & { studentId?: string | null }, ctx) => {
+      const { db } = await tenant(ctx);
+      const where = a.studentId ? { studentId: isUuid(a.studentId) ? a.studentId : '00000000-0000-0000-0000-000000000000' } : {};
+      return paginate(a, (take, keyset) => db.smsMessage.findMany({ where: { ...where, ...keyset }, orderBy: KEYSET_ORDER_DESC, take }), 'desc');
+    },
+  },
+  Mutation: {
+    createSmsSender: async (_p, a: { header: string; entityId?: string | null }, ctx) => {
+      const { db } = await tenant(ctx);
+      const header = a.header.trim().toUpperCase();
+      if (!/^[A-Z]{6}$/.test(header)) return fail('INVALID_INPUT', 'A DLT header is six letters', 'header');
+      if (await db.smsSender.findUnique({ where: { header } })) return fail('DUPLICATE', `${header} is registered already`, 'header');
+      const sender = await db.smsSender.create({ data: { header, entityId: a.entityId?.trim() || null } });
+      await ctx.audit({ action: 'sms.sender.create', targetType: 'SmsSender', targetId: sender.id, details: { header } });
+      return { sender, userErrors: [] };
+    },
+    createSmsTemplate: async (_p, a: { input: { name: string; senderId: string; dltTemplateId: string; msg91TemplateId: string; category: string; body: string } }, ctx) => {
+      const { db } = await tenant(ctx);
+      const i = a.input;
+      if (!i.name.trim() || !i.dltTemplateId.trim() || !i.msg91TemplateId.trim() || !i.body.trim()) return fail('INVALID_INPUT', 'name, dltTemplateId, msg91TemplateId and body are required', 'input');
+      const sender = isUuid(i.senderId) ? await db.smsSender.findUnique({ where: { id: i.senderId } }) : null;
+      if (!sender) return fail('NOT_FOUND', 'No such sender', 'input', 'senderId');
+      if (await db.smsTemplate.findUnique({ where: { dltTemplateId: i.dltTemplateId.trim() } })) return fail('DUPLICATE', 'This DLT template id is registered already', 'input', 'dltTemplateId');
+      const t = await db.smsTemplate.create({ data: { name: i.name.trim(), senderId: sender.id, dltTemplateId: i.dltTemplateId.trim(), msg91TemplateId: i.msg91TemplateId.trim(), category: i.category as never, body: i.body.trim() } });
+      await ctx.audit({ action: 'sms.template.create', targetType: 'SmsTemplate', targetId: t.id, details: { dltTemplateId: t.dltTemplateId, category: t.category } });
+      return { template: await withSender(ctx, t), userErrors: [] };
+    },
+    setSmsTemplateApproval: async (_p, a: { id: string; approval: string }, ctx) => {
+      const { db } = await tenant(ctx);
+      const t = isUuid(a.id) ? await db.smsTemplate.findUnique({ where: { id: a.id } }) : null;
+      if (!t) return fail('NOT_FOUND', 'No such template', 'id');
+      const updated = await db.smsTemplate.update({ where: { id: t.id }, data: { approval: a.approval as never } });
+      await ctx.audit({ action: 'sms.template.approval', targetType: 'SmsTemplate', targetId: t.id, details: { from: t.approval, to: a.approval } });
+      return { template: await withSender(ctx, updated), userErrors: [] };
+    },
+    sendSms: async (_p, a: { input: SendInput }, ctx) => {
+      const { tenantId, db } = await tenant(ctx);
+      return sendSms(ctx, tenantId, db, a.input);
+    },
+    setSmsConsent: async (_p, a: { phone: string; promotional: boolean }, ctx) => {
+      const { db } = await tenant(ctx);
+      const phone = normalizeIndianMobile(a.phone);
+      if (!phone) return fail('INVALID_INPUT', 'Enter a 10-digit Indian mobile number', 'phone');
+      await db.smsConsent.upsert({ where: { phone }, create: { phone, promotional: a.promotional, optedOutAt: a.promotional ? null : new Date() }, update: { promotional: a.promotional, optedOutAt: a.promotional ? null : new Date() } });
+      return { message: null, userErrors: [] };
+    },
+  },
+  SmsTemplate: {
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+      ctx.authorize('tenant:notifications:read');
+      const { db } = await tenant(ctx);
+      return withSender(ctx, isUuid(ref.id) ? await db.smsTemplate.findUnique({ where: { id: ref.id } }) : null);
+    },
+  },
+  SmsMessage: {
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+      ctx.authorize('tenant:notifications:read');
+      const { db } = await tenant(ctx);
+      return isUuid(ref.id) ? db.smsMessage.findUnique({ where: { id: ref.id } }) : null;
+    },
+    student: (m: { studentId: string | null }) => (m.studentId ? { __typename: 'Student', id: m.studentId } : null),
+    template: async (m: { templateId: string }, _a, ctx) => {
+      const { db } = await tenant(ctx);
+      return withSender(ctx, await db.smsTemplate.findUnique({ where: { id: m.templateId } }));
+    },
+  },
+};

@@ -1,0 +1,102 @@
+// Sending an SMS under DLT rules, paid in credits: only through an approved template, each variable
+// within 30 characters and the text matching the template; promotional and service-explicit messages
+// only to numbers that consented and only 10:00–21:00 IST (later ones wait); credits by segments,
+// held before the provider is called, spent when it accepts, returned when it refuses.
+import { creditsPort } from '@studyspot/billing/credits';
+import type { TenantPrisma } from '@studyspot/db';
+import { isUuid, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { promotionalSendAt, render, segments } from './dlt.ts';
+
+type Err = { code: string; message: string; field?: string[] };
+const fail = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
+
+export interface SendInput {
+  templateId: string;
+  vars: string[];
+  studentId?: string | null;
+  phone?: string | null;
+  idempotencyKey: string;
+  campaignId?: string | null;
+}
+
+const needsConsent = (category: string) => category === 'PROMOTIONAL' || category === 'SERVICE_EXPLICIT';
+
+export function smsClient(platform: Platform): Msg91Client | null {
+  return platform.config.sms ? new Msg91Client(platform.config.sms) : null;
+}
+
+/** Queues a message and, unless it must wait for the promotional window, sends it now. */
+export async function sendSms(ctx: SubgraphContext, tenantId: string, db: TenantPrisma, i: SendInput, now = new Date()) {
+  const existing = await db.smsMessage.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
+  if (existing) return { message: existing, userErrors: [] };
+  const template = isUuid(i.templateId) ? await db.smsTemplate.findUnique({ where: { id: i.templateId } }) : null;
+  if (!template) return fail('NOT_FOUND', 'No such template', 'input', 'templateId');
+  if (template.approval !== 'APPROVED') return fail('TEMPLATE_NOT_APPROVED', 'Messages go out only through a template approved on the DLT portal', 'input', 'templateId');
+  let phone: string | null = null;
+  let studentId: string | null = null;
+  if (i.studentId) {
+    const student = isUuid(i.studentId) ? await db.student.findUnique({ where: { id: i.studentId }, select: { id: true, phone: true } }) : null;
+    if (!student) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
+    phone = student.phone;
+    studentId = student.id;
+  } else if (i.phone) phone = normalizeIndianMobile(i.phone);
+  if (!phone) return fail('INVALID_INPUT', 'A student or a 10-digit Indian mobile number is required', 'input', 'phone');
+  const rendered = render(template.body, i.vars);
+  if ('error' in rendered) return fail('INVALID_INPUT', rendered.error, 'input', 'vars');
+  let sendAfter = now;
+  if (needsConsent(template.category)) {
+    const consent = await db.smsConsent.findUnique({ where: { phone } });
+    if (!consent?.promotional || consent.optedOutAt) return fail('CONSENT_REQUIRED', 'This number has not agreed to promotional messages (or replied STOP)', 'input', 'phone');
+    sendAfter = promotionalSendAt(now);
+  }
+  const { parts } = segments(rendered.text);
+  // Credits are held first: without them nothing is queued or sent.
+  const held = await creditsPort(ctx.platform).reserve({ tenantId, credits: parts, idempotencyKey: `sms:${tenantId}:${i.idempotencyKey}`, purpose: `SMS ${template.name}`, ttlSeconds: sendAfter > now ? 36 * 3600 : undefined });
+  if ('error' in held) return fail('INSUFFICIENT_CREDITS', `This message needs ${parts} credit${parts > 1 ? 's' : ''}; the wallet has fewer`);
+  let message;
+  try {
+    message = await db.smsMessage.create({
+      data: { studentId, phone, templateId: template.id, body: rendered.text, vars: i.vars, parts, credits: parts, reservationId: held.id, idempotencyKey: i.idempotencyKey, campaignId: i.campaignId ?? null, sendAfter },
+    });
+  } catch (err) {
+    const raced = await db.smsMessage.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
+    if (raced) return { message: raced, userErrors: [] };
+    await creditsPort(ctx.platform).release(held.id);
+    throw err;
+  }
+  if (sendAfter <= now) message = await deliver(ctx.platform, tenantId, db, message.id);
+  return { message, userErrors: [] };
+}
+
+/**
+ * Hands a queued message to MSG91, once (the status moves QUEUED → SENT conditionally). Accepted:
+ * SENT and its credits spent. Refused: REJECTED, or FAILED when MSG91 stayed unavailable through the
+ * retries, and its credits returned.
+ */
+export async function deliver(platform: Platform, tenantId: string, db: TenantPrisma, messageId: string) {
+  const m = await db.smsMessage.findUniqueOrThrow({ where: { id: messageId }, include: { template: true } });
+  if (m.status !== 'QUEUED') return m;
+  const claimed = await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: m.attempts }, data: { attempts: { increment: 1 } } });
+  if (!claimed.count) return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+  const client = smsClient(platform);
+  const credits = creditsPort(platform);
+  const vars = Object.fromEntries(m.vars.map((v, n) => [`var${n + 1}`, v]));
+  try {
+    if (!client) throw new Msg91Error('unavailable', 'No SMS provider is configured');
+    const requestId = await client.sendFlow(m.template.msg91TemplateId, [{ mobiles: msg91Mobile(m.phone), ...vars }]);
+    await platform.core.smsRequest.create({ data: { requestId, tenantId } });
+    if (m.reservationId) await credits.commit(m.reservationId);
+    return db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: new Date() } });
+  } catch (err) {
+    if (!(err instanceof Msg91Error)) throw err;
+    if (m.reservationId) await credits.release(m.reservationId);
+    return db.smsMessage.update({ where: { id: m.id }, data: { status: err.kind === 'unavailable' ? 'FAILED' : 'REJECTED', reason: err.message.slice(0, 200) } });
+  }
+}
+
+/** Messages whose time has come (promotional ones after 10:00 IST): sends them. */
+export async function sendDue(platform: Platform, tenantId: string, db: TenantPrisma, now = new Date()): Promise<number> {
+  const due = await db.smsMessage.findMany({ where: { status: 'QUEUED', sendAfter: { lte: now } }, select: { id: true }, orderBy: { sendAfter: 'asc' }, take: 500 });
+  for (const m of due) await deliver(platform, tenantId, db, m.id);
+  return due.length;
+}

@@ -1,0 +1,19 @@
+// Messages that waited (promotional ones after 21:00 IST go at 10:00): sent when their time comes,
+// every minute, in every active tenant.
+import { startPeriodic, type Platform } from '@studyspot/runtime';
+import { sendDue } from './sms.service.ts';
+
+export async function smsSweepOnce(platform: Platform, now = new Date()): Promise<{ sent: number }> {
+  const tenants = await platform.core.tenant.findMany({ where: { status: 'ACTIVE' }, select: { id: true } });
+  let sent = 0;
+  for (const t of tenants) {
+    try {
+      sent += await platform.tenants.withTenant(t.id, (db) => sendDue(platform, t.id, db, now));
+    } catch (err) {
+      platform.logger.error({ err, tenantId: t.id }, 'SMS sweep failed for a tenant');
+    }
+  }
+  return { sent };
+}
+
+export const startSmsSweeper = (platform: Platform, intervalMs = 60_000) => startPeriodic(platform.logger, 'SMS sweep', () => smsSweepOnce(platform), intervalMs, (r) => r.sent > 0);

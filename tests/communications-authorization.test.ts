@@ -1,0 +1,106 @@
+// Every communications query and mutation × every kind of caller, and the cross-tenant rule for those
+// that take an id: tenant B's owner presenting tenant A's real ids finds nothing and changes nothing.
+import { randomUUID } from 'node:crypto';
+import { communicationsSubgraph } from '@studyspot/communications';
+import { buildSubgraph, rootFieldAccess, type Role } from '@studyspot/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';
+
+let w: SupergraphWorld;
+type Caller = 'anonymous' | 'expired' | Role;
+const CALLERS: Caller[] = ['anonymous', 'expired', 'SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER', 'STAFF', 'STUDENT'];
+const tokens = new Map<Caller, string | undefined>();
+const real = { senderId: '', templateId: '', studentId: '' };
+
+beforeAll(async () => {
+  w = await createSupergraphWorld();
+  const owner = w.ownerToken(w.a);
+  const s = await gql(w.gateway.url, 'mutation { createSmsSender(header: "MATRIX") { sender { id } } }', { token: owner });
+  real.senderId = (s.data!.createSmsSender as { sender: { id: string } }).sender.id;
+  const t = await gql(w.gateway.url, 'mutation($i: SmsTemplateInput!) { createSmsTemplate(input: $i) { template { id } } }', { token: owner, variables: { i: { name: 'm', senderId: real.senderId, dltTemplateId: 'dlt-matrix', msg91TemplateId: 'm91-matrix', category: 'SERVICE_IMPLICIT', body: 'Hi {#var#}' } } });
+  real.templateId = (t.data!.createSmsTemplate as { template: { id: string } }).template.id;
+  real.studentId = w.a.studentIds[0]!;
+  for (const role of ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: null }));
+  for (const role of ['OWNER', 'MANAGER', 'STAFF'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: w.a.id }));
+  tokens.set('STUDENT', w.tokenFor({ sub: real.studentId, role: 'STUDENT', tenantId: w.a.id }));
+  tokens.set('expired', w.tokenFor({ sub: randomUUID(), role: 'OWNER', tenantId: w.a.id }, -60));
+}, 60_000);
+
+afterAll(async () => {
+  await w?.close();
+});
+
+const READ: Role[] = ['SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER'];
+const SETTINGS: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER'];
+const FRONT_DESK: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER', 'MANAGER', 'STAFF'];
+const notFound = (field: string) => (r: GqlResult) => {
+  expect(r.errors).toBeUndefined();
+  expect((r.data![field] as { userErrors: { code: string }[] }).userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
+};
+
+interface Op {
+  doc: string;
+  vars?: () => Record<string, unknown>;
+  allowed: Role[];
+  crossTenant?: { vars: () => Record<string, unknown>; expect: (r: GqlResult) => void };
+}
+
+const MATRIX: Record<string, Op> = {
+  'Query.notification': { doc: 'query($id: ID!) { notification(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: READ, crossTenant: { vars: () => ({ id: w.a.notificationIds[0] }), expect: (r) => expect(r.data).toEqual({ notification: null }) } },
+  'Query.notifications': { doc: '{ notifications(first: 100) { edges { node { id } } } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(w.a.notificationIds[0]) } },
+  'Query.smsTemplates': { doc: '{ smsTemplates { id } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(real.templateId) } },
+  'Query.smsMessages': { doc: 'query($s: ID) { smsMessages(studentId: $s) { edges { node { id } } } }', allowed: READ, crossTenant: { vars: () => ({ s: real.studentId }), expect: (r) => expect(r.data).toEqual({ smsMessages: { edges: [] } }) } },
+  'Mutation.createSmsSender': { doc: 'mutation { createSmsSender(header: "ABCDEF") { userErrors { code } } }', allowed: SETTINGS },
+  'Mutation.createSmsTemplate': {
+    doc: 'mutation($s: ID!) { createSmsTemplate(input: { name: "x", senderId: $s, dltTemplateId: "dlt-x", msg91TemplateId: "m-x", category: PROMOTIONAL, body: "x {#var#}" }) { userErrors { code } } }',
+    vars: () => ({ s: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ s: real.senderId }), expect: notFound('createSmsTemplate') },
+  },
+  'Mutation.setSmsTemplateApproval': {
+    doc: 'mutation($id: ID!) { setSmsTemplateApproval(id: $id, approval: APPROVED) { userErrors { code } } }',
+    vars: () => ({ id: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ id: real.templateId }), expect: notFound('setSmsTemplateApproval') },
+  },
+  'Mutation.sendSms': {
+    doc: 'mutation($t: ID!, $s: ID) { sendSms(input: { templateId: $t, vars: ["a"], studentId: $s, idempotencyKey: "matrix-sms" }) { userErrors { code } } }',
+    vars: () => ({ t: randomUUID() }),
+    allowed: FRONT_DESK,
+    crossTenant: { vars: () => ({ t: real.templateId, s: real.studentId }), expect: notFound('sendSms') },
+  },
+  'Mutation.setSmsConsent': { doc: 'mutation { setSmsConsent(phone: "9876500099", promotional: true) { userErrors { code } } }', allowed: FRONT_DESK },
+};
+
+const headersFor = (caller: Caller): Record<string, string> => (caller === 'SUPER_ADMIN' || caller === 'ADMIN' || caller === 'SUPPORT' ? { 'x-tenant-id': w.a.id } : {});
+const smsRows = () => w.world.platform.tenants.withTenant(w.a.id, async (db) => ({ templates: await db.smsTemplate.findMany({ orderBy: { id: 'asc' } }), messages: await db.smsMessage.count() }));
+
+describe('communications authorization matrix', () => {
+  it('covers every communications query and mutation', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(rootFieldAccess(buildSubgraph(communicationsSubgraph)).filter((f) => f.type !== 'Subscription').map((f) => `${f.type}.${f.field}`).sort());
+  });
+
+  const cases = Object.entries(MATRIX).flatMap(([name, op]) => CALLERS.map((c) => [name, c, op] as const));
+  it.each(cases)('%s as %s', async (_n, caller, op) => {
+    const r = await gql(w.gateway.url, op.doc, { token: tokens.get(caller), variables: op.vars?.(), headers: headersFor(caller) });
+    const codes = (r.errors ?? []).map((e) => e.extensions?.code);
+    const expected = caller === 'anonymous' || caller === 'expired' ? 'UNAUTHENTICATED' : op.allowed.includes(caller) ? 'ok' : 'FORBIDDEN';
+    if (expected === 'ok') {
+      expect(codes).toEqual([]);
+      expect(r.data).not.toBeNull();
+    } else {
+      expect(codes).toEqual([expected]);
+      for (const value of Object.values(r.data ?? {})) expect(value).toBeNull();
+    }
+  });
+});
+
+describe('cross-tenant rule', () => {
+  const crossCases = Object.entries(MATRIX).filter(([, op]) => op.crossTenant);
+  it.each(crossCases)("%s with tenant A's ids, as tenant B's owner, finds nothing", async (_n, op) => {
+    const before = await smsRows();
+    const r = await gql(w.gateway.url, op.doc, { token: w.ownerToken(w.b), variables: op.crossTenant!.vars() });
+    op.crossTenant!.expect(r);
+    expect(await smsRows()).toEqual(before);
+  });
+});
