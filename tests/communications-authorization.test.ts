@@ -33,6 +33,7 @@ afterAll(async () => {
 const READ: Role[] = ['SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER'];
 const SETTINGS: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER'];
 const FRONT_DESK: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER', 'MANAGER', 'STAFF'];
+const EVERYONE: Role[] = ['SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER', 'STAFF', 'STUDENT'];
 const notFound = (field: string) => (r: GqlResult) => {
   expect(r.errors).toBeUndefined();
   expect((r.data![field] as { userErrors: { code: string }[] }).userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
@@ -69,11 +70,24 @@ const MATRIX: Record<string, Op> = {
     allowed: FRONT_DESK,
     crossTenant: { vars: () => ({ t: real.templateId, s: real.studentId }), expect: notFound('sendSms') },
   },
+  'Query.myInbox': { doc: '{ myInbox { edges { node { id } } } }', allowed: EVERYONE },
+  'Query.myUnreadCount': { doc: '{ myUnreadCount }', allowed: EVERYONE },
+  'Query.myNotificationPreferences': { doc: '{ myNotificationPreferences { enabled } }', allowed: EVERYONE },
+  'Query.quietHours': { doc: '{ quietHours { from } }', allowed: READ },
+  'Mutation.markNotificationsRead': { doc: 'mutation { markNotificationsRead(all: true) }', allowed: EVERYONE },
+  'Mutation.setNotificationPreference': { doc: 'mutation { setNotificationPreference(category: FEES, channel: SMS, enabled: true) { enabled } }', allowed: EVERYONE },
+  'Mutation.notifyUsers': {
+    doc: 'mutation($u: [ID!]!) { notifyUsers(input: { userIds: $u, category: ANNOUNCEMENTS, title: "t", body: "b" }) { delivered userErrors { code } } }',
+    vars: () => ({ u: [randomUUID()] }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ u: [real.studentId] }), expect: notFound('notifyUsers') },
+  },
+  'Mutation.setQuietHours': { doc: 'mutation { setQuietHours(from: "22:00", to: "06:00") { from } }', allowed: SETTINGS },
   'Mutation.setSmsConsent': { doc: 'mutation { setSmsConsent(phone: "9876500099", promotional: true) { userErrors { code } } }', allowed: FRONT_DESK },
 };
 
 const headersFor = (caller: Caller): Record<string, string> => (caller === 'SUPER_ADMIN' || caller === 'ADMIN' || caller === 'SUPPORT' ? { 'x-tenant-id': w.a.id } : {});
-const smsRows = () => w.world.platform.tenants.withTenant(w.a.id, async (db) => ({ templates: await db.smsTemplate.findMany({ orderBy: { id: 'asc' } }), messages: await db.smsMessage.count() }));
+const smsRows = () => w.world.platform.tenants.withTenant(w.a.id, async (db) => ({ templates: await db.smsTemplate.findMany({ orderBy: { id: 'asc' } }), messages: await db.smsMessage.count(), inbox: await db.inAppNotification.count() }));
 
 describe('communications authorization matrix', () => {
   it('covers every communications query and mutation', () => {

@@ -3,14 +3,23 @@ import { readSubgraphSdl, type Resolvers, type SubgraphModule } from '@studyspot
 import { parse } from 'graphql';
 import { communicationsLive, liveResolvers } from './live.ts';
 import { resolvers } from './resolvers.ts';
+import { inboxResolvers } from './inbox/inbox.resolvers.ts';
 import { smsResolvers } from './sms/sms.resolvers.ts';
 
 export const communicationsSubgraph: SubgraphModule = {
   name: 'communications',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: { ...resolvers, ...liveResolvers, ...smsResolvers, Query: { ...(resolvers.Query as object), ...(smsResolvers.Query as object) } } as Resolvers,
+  resolvers: {
+    ...resolvers,
+    ...liveResolvers,
+    ...smsResolvers,
+    ...inboxResolvers,
+    Query: { ...(resolvers.Query as object), ...(smsResolvers.Query as object), ...(inboxResolvers.Query as object) },
+    Mutation: { ...(smsResolvers.Mutation as object), ...(inboxResolvers.Mutation as object) },
+  } as Resolvers,
   live: communicationsLive,
 };
 export { msg91ReportRouter } from './sms/reports.ts';
 export { sendDue } from './sms/sms.service.ts';
 export { smsSweepOnce, startSmsSweeper } from './sms/sweeper.ts';
+export { notifyInApp } from './inbox/inbox.service.ts';

@@ -8,7 +8,9 @@ const FOR_STAFF = new Set(['PAYMENT_CAPTURED', 'PAYMENT_REVIEW', 'REFUND_FAILED'
 const notifications: LiveField<Record<string, never>> = {
   kind: 'stream',
   topic: (_a, c) => topics.tenant(c.tenantId),
-  accepts: (e, _a, c) => (c.claims.role === 'STUDENT' ? FOR_STUDENTS.has(e.type) && e.studentId === c.claims.sub : FOR_STAFF.has(e.type) && inBranches(e, c.claims)),
+  accepts: (e, _a, c) =>
+    // In-app notifications are for one account; billing's events by role and scope.
+    e.type === 'IN_APP_NOTIFICATION' ? e.userId === c.claims.sub : c.claims.role === 'STUDENT' ? FOR_STUDENTS.has(e.type) && e.studentId === c.claims.sub : FOR_STAFF.has(e.type) && inBranches(e, c.claims),
 };
 
 export const communicationsLive: LiveFields = { notifications } as LiveFields;
@@ -17,6 +19,8 @@ const rupees = (paise: unknown) => (typeof paise === 'number' ? `Rs. ${(paise / 
 
 function title(e: BusEvent): string {
   switch (e.type) {
+    case 'IN_APP_NOTIFICATION':
+      return String(e.title ?? 'A new notification');
     case 'PAYMENT_CAPTURED':
       return `Payment of ${rupees(e.amountPaise)} received`;
     case 'PAYMENT_FAILED':
@@ -45,7 +49,8 @@ export const liveResolvers: Resolvers = {
       const at = new Date();
       const items = t.events.map((e) => ({
         sequence: e.seq ?? t.sequence,
-        kind: e.type,
+        kind: e.type === 'IN_APP_NOTIFICATION' ? 'MESSAGE' : e.type,
+        notificationId: typeof e.notificationId === 'string' ? e.notificationId : null,
         title: title(e),
         at,
         student: typeof e.studentId === 'string' ? { __typename: 'Student', id: e.studentId } : null,

@@ -1,0 +1,95 @@
+// The signed-in account's inbox and preferences, the tenant's quiet hours, and announcements.
+import { badInput, isUuid, KEYSET_ORDER_DESC, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { notifyInApp, type Category, type Channel } from './inbox.service.ts';
+
+const CATEGORIES: Category[] = ['FEES', 'ATTENDANCE', 'SEATS', 'ANNOUNCEMENTS', 'ACCOUNT'];
+const CHANNELS: Channel[] = ['IN_APP', 'EMAIL', 'SMS'];
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+async function mine(ctx: SubgraphContext) {
+  const tenantId = ctx.requireTenant();
+  return { tenantId, userId: ctx.claims!.sub, db: await ctx.tenantDb(tenantId) };
+}
+const view = (n: { readAt: Date | null }) => ({ ...n, read: n.readAt !== null });
+const hhmm = (m: number | null) => (m == null ? null : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+
+export const inboxResolvers: Resolvers = {
+  Query: {
+    myInbox: async (_p, a: ConnectionArgs & { unreadOnly?: boolean | null }, ctx) => {
+      const { userId, db } = await mine(ctx);
+      const page = await paginate(a, (take, keyset) => db.inAppNotification.findMany({ where: { userId, ...(a.unreadOnly ? { readAt: null } : {}), ...keyset }, orderBy: KEYSET_ORDER_DESC, take }), 'desc');
+      return { ...page, edges: page.edges.map((e) => ({ ...e, node: view(e.node) })) };
+    },
+    myUnreadCount: async (_p, _a, ctx) => {
+      const { userId, db } = await mine(ctx);
+      return db.inAppNotification.count({ where: { userId, readAt: null } });
+    },
+    myNotificationPreferences: async (_p, _a, ctx) => {
+      const { userId, db } = await mine(ctx);
+      const rows = await db.notificationPreference.findMany({ where: { userId } });
+      return CATEGORIES.flatMap((category) => CHANNELS.map((channel) => ({ category, channel, enabled: rows.find((r) => r.category === category && r.channel === channel)?.enabled ?? true })));
+    },
+    quietHours: async (_p, _a, ctx) => {
+      const db = await ctx.tenantDb(ctx.requireTenant());
+      const s = await db.communicationSettings.findUnique({ where: { id: 1 } });
+      return { from: hhmm(s?.quietFromMinute ?? null), to: hhmm(s?.quietToMinute ?? null) };
+    },
+  },
+  Mutation: {
+    markNotificationsRead: async (_p, a: { ids?: string[] | null; all?: boolean | null }, ctx) => {
+      const { userId, db } = await mine(ctx);
+      const ids = (a.ids ?? []).filter(isUuid);
+      if (!a.all && !ids.length) return 0;
+      // Only the caller's own: another account's ids change nothing.
+      const r = await db.inAppNotification.updateMany({ where: { userId, readAt: null, ...(a.all ? {} : { id: { in: ids } }) }, data: { readAt: new Date() } });
+      return r.count;
+    },
+    setNotificationPreference: async (_p, a: { category: Category; channel: Channel; enabled: boolean }, ctx) => {
+      const { userId, db } = await mine(ctx);
+      await db.notificationPreference.upsert({ where: { userId_category_channel: { userId, category: a.category, channel: a.channel } }, create: { userId, ...a }, update: { enabled: a.enabled } });
+      return a;
+    },
+    notifyUsers: async (_p, a: { input: { userIds: string[]; category: Category; title: string; body: string; urgent?: boolean | null } }, ctx) => {
+      const tenantId = ctx.requireTenant();
+      const db = await ctx.tenantDb(tenantId);
+      const i = a.input;
+      if (!i.title.trim() || !i.body.trim()) return { delivered: 0, userErrors: [{ code: 'INVALID_INPUT', message: 'title and body are required', field: ['input'] }] };
+      if (i.userIds.length > 1_000) return { delivered: 0, userErrors: [{ code: 'INVALID_INPUT', message: 'At most 1,000 accounts at once (a campaign reaches more)', field: ['input', 'userIds'] }] };
+      // Only this tenant's accounts: its staff (core) and its students (their account id is the student id).
+      const ids = [...new Set(i.userIds.filter(isUuid))];
+      const [staff, students] = await Promise.all([ctx.core.user.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true } }), db.student.findMany({ where: { id: { in: ids } }, select: { id: true } })]);
+      const known = [...staff, ...students].map((x) => x.id);
+      if (known.length !== ids.length || ids.length !== i.userIds.length) return { delivered: 0, userErrors: [{ code: 'NOT_FOUND', message: 'Some of these accounts are not this tenant’s', field: ['input', 'userIds'] }] };
+      const created = await notifyInApp({ db, events: ctx.events, tenantId }, { userIds: known, category: i.category, title: i.title.trim(), body: i.body.trim(), urgent: Boolean(i.urgent) });
+      await ctx.audit({ action: 'notification.send', tenantId, targetType: 'InAppNotification', targetId: created[0]?.id, details: { recipients: known.length, delivered: created.length, category: i.category } });
+      return { delivered: created.length, userErrors: [] };
+    },
+    setQuietHours: async (_p, a: { from?: string | null; to?: string | null }, ctx) => {
+      const db = await ctx.tenantDb(ctx.requireTenant());
+      const parse = (s: string | null | undefined) => {
+        if (s == null) return null;
+        const m = HHMM.exec(s);
+        if (!m) throw Object.assign(new Error('bad'), { field: s });
+        return Number(m[1]) * 60 + Number(m[2]);
+      };
+      let from: number | null;
+      let to: number | null;
+      try {
+        from = parse(a.from);
+        to = parse(a.to);
+      } catch {
+        throw badInput('Quiet hours are HH:MM (24-hour, IST)', 'from');
+      }
+      if ((from == null) !== (to == null)) throw badInput('Give both from and to, or neither', 'to');
+      await db.communicationSettings.upsert({ where: { id: 1 }, create: { id: 1, quietFromMinute: from, quietToMinute: to }, update: { quietFromMinute: from, quietToMinute: to } });
+      return { from: hhmm(from), to: hhmm(to) };
+    },
+  },
+  InboxNotification: {
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+      const { userId, db } = await mine(ctx);
+      const n = isUuid(ref.id) ? await db.inAppNotification.findUnique({ where: { id: ref.id } }) : null;
+      return n && n.userId === userId ? view(n) : null;
+    },
+  },
+};
