@@ -83,6 +83,15 @@ const MATRIX: Record<string, Op> = {
     crossTenant: { vars: () => ({ u: [real.studentId] }), expect: notFound('notifyUsers') },
   },
   'Mutation.setQuietHours': { doc: 'mutation { setQuietHours(from: "22:00", to: "06:00") { from } }', allowed: SETTINGS },
+  'Query.campaign': { doc: 'query($id: ID!) { campaign(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: READ },
+  'Query.campaigns': { doc: '{ campaigns { id } }', allowed: READ },
+  'Mutation.createCampaign': {
+    doc: 'mutation($t: ID!) { createCampaign(input: { name: "m", templateId: $t, vars: ["{name}"], audience: {} }) { userErrors { code } } }',
+    vars: () => ({ t: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ t: real.templateId }), expect: notFound('createCampaign') },
+  },
+  'Mutation.cancelCampaign': { doc: 'mutation($id: ID!) { cancelCampaign(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: SETTINGS },
   'Mutation.setSmsConsent': { doc: 'mutation { setSmsConsent(phone: "9876500099", promotional: true) { userErrors { code } } }', allowed: FRONT_DESK },
 };
 

@@ -5,7 +5,7 @@ import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@stu
 import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken } from '@studyspot/runtime';
 import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
-import { startSmsSweeper } from '@studyspot/communications';
+import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
 import { startGateway } from './gateway.ts';
 import { connectDemoGateways, DEMO_SLUG, readDemoLogins, seedDemo } from './seed.ts';
 
@@ -27,7 +27,7 @@ await runMain('studyspot', async () => {
     const server = await startGateway(platform);
     if (seeded) await connectDemoGateways(platform, server.simulators);
     // In the one-process layout the gateway process also runs the subgraphs' background sweeps.
-    const sweepers = config.subgraphMode === 'local' ? [startCampusSweeper(platform), startBillingSweeper(platform), startSmsSweeper(platform)] : [];
+    const sweepers = config.subgraphMode === 'local' ? [startCampusSweeper(platform), startBillingSweeper(platform), startSmsSweeper(platform), startCampaignWorker(platform)] : [];
     const stopSweeper = async () => void (await Promise.all(sweepers.map((stop) => stop())));
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);

@@ -3,6 +3,7 @@ import { readSubgraphSdl, type Resolvers, type SubgraphModule } from '@studyspot
 import { parse } from 'graphql';
 import { communicationsLive, liveResolvers } from './live.ts';
 import { resolvers } from './resolvers.ts';
+import { campaignResolvers } from './campaigns/campaign.resolvers.ts';
 import { inboxResolvers } from './inbox/inbox.resolvers.ts';
 import { smsResolvers } from './sms/sms.resolvers.ts';
 
@@ -14,8 +15,9 @@ export const communicationsSubgraph: SubgraphModule = {
     ...liveResolvers,
     ...smsResolvers,
     ...inboxResolvers,
-    Query: { ...(resolvers.Query as object), ...(smsResolvers.Query as object), ...(inboxResolvers.Query as object) },
-    Mutation: { ...(smsResolvers.Mutation as object), ...(inboxResolvers.Mutation as object) },
+    ...campaignResolvers,
+    Query: { ...(resolvers.Query as object), ...(smsResolvers.Query as object), ...(inboxResolvers.Query as object), ...(campaignResolvers.Query as object) },
+    Mutation: { ...(smsResolvers.Mutation as object), ...(inboxResolvers.Mutation as object), ...(campaignResolvers.Mutation as object) },
   } as Resolvers,
   live: communicationsLive,
 };
@@ -23,3 +25,4 @@ export { msg91ReportRouter } from './sms/reports.ts';
 export { sendDue } from './sms/sms.service.ts';
 export { smsSweepOnce, startSmsSweeper } from './sms/sweeper.ts';
 export { notifyInApp } from './inbox/inbox.service.ts';
+export { startCampaignWorker } from './campaigns/queue.ts';

@@ -1,5 +1,11 @@
 // Runs this subgraph as its own HTTP server behind the gateway (`pnpm dev`).
 import { runMain, startSubgraphProcess } from '@studyspot/runtime';
-import { communicationsSubgraph, startSmsSweeper } from './index.ts';
+import type { Platform } from '@studyspot/runtime';
+import { communicationsSubgraph, startCampaignWorker, startSmsSweeper } from './index.ts';
 
-await runMain('subgraph-communications', () => startSubgraphProcess(communicationsSubgraph, startSmsSweeper));
+await runMain('subgraph-communications', () =>
+  startSubgraphProcess(communicationsSubgraph, (platform: Platform) => {
+    const stops = [startSmsSweeper(platform), startCampaignWorker(platform)];
+    return async () => void (await Promise.all(stops.map((stop) => stop())));
+  }),
+);

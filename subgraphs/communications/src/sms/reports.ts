@@ -15,7 +15,7 @@ interface Report {
 
 const tokenMatches = (given: string, expected: string) => given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 
-export async function applyReports(platform: Platform, reports: Report[]): Promise<{ updated: number; ignored: number }> {
+export async function applyReports(platform: Platform, reports: Report[], keepEarly = true): Promise<{ updated: number; ignored: number }> {
   let updated = 0;
   let ignored = 0;
   for (const r of reports) {
@@ -24,16 +24,27 @@ export async function applyReports(platform: Platform, reports: Report[]): Promi
     const status = String(r.status ?? '').toUpperCase();
     const delivered = status === 'DELIVERED' || status === '1';
     const failed = ['FAILED', 'REJECTED', 'UNDELIVERED', 'NDNC', '2', '16'].includes(status);
-    const owner = requestId ? await platform.core.smsRequest.findUnique({ where: { requestId } }) : null;
-    if (!owner || !number || (!delivered && !failed)) {
+    if (!requestId || !number || (!delivered && !failed)) {
       ignored++;
+      continue;
+    }
+    // A report faster than our record of the send waits for it (applied by `deliver`).
+    const early = async () => {
+      if (keepEarly) await platform.core.smsPendingReport.create({ data: { requestId, number, status, desc: typeof r.desc === 'string' ? r.desc.slice(0, 200) : null } });
+      ignored++;
+    };
+    const owner = await platform.core.smsRequest.findUnique({ where: { requestId } });
+    if (!owner) {
+      await early();
       continue;
     }
     const n = await platform.tenants.withTenant(
       owner.tenantId,
       async (db) => {
-        const candidates = await db.smsMessage.findMany({ where: { requestId, status: 'SENT' }, select: { id: true, phone: true } });
-        const ids = candidates.filter((c) => msg91Mobile(c.phone) === number).map((c) => c.id);
+        const candidates = await db.smsMessage.findMany({ where: { requestId }, select: { id: true, phone: true, status: true } });
+        const mine = candidates.filter((c) => msg91Mobile(c.phone) === number);
+        if (!mine.length) return -1;
+        const ids = mine.filter((c) => c.status === 'SENT').map((c) => c.id);
         if (!ids.length) return 0;
         const done = await db.smsMessage.updateMany({
           where: { id: { in: ids }, status: 'SENT' },
@@ -43,10 +54,19 @@ export async function applyReports(platform: Platform, reports: Report[]): Promi
       },
       { allowSuspended: true },
     );
-    if (n) updated += n;
+    if (n > 0) updated += n;
+    else if (n < 0) await early();
     else ignored++;
   }
   return { updated, ignored };
+}
+
+/** Reports that came before the send was recorded: applied now that it is. */
+export async function applyEarlyReports(platform: Platform, requestId: string): Promise<void> {
+  const early = await platform.core.smsPendingReport.findMany({ where: { requestId }, orderBy: { id: 'asc' } });
+  if (!early.length || !(await platform.core.smsRequest.findUnique({ where: { requestId } }))) return;
+  await applyReports(platform, early.map((e) => ({ requestId: e.requestId, number: e.number, status: e.status, desc: e.desc })), false);
+  await platform.core.smsPendingReport.deleteMany({ where: { id: { in: early.map((e) => e.id) } } });
 }
 
 export function msg91ReportRouter(platform: Platform): Router {
@@ -65,4 +85,15 @@ export function msg91ReportRouter(platform: Platform): Router {
       });
   });
   return router;
+}
+
+/**
+ * The sweep's part: early reports whose send got recorded meanwhile (a report stored just after
+ * `deliver` looked), and those of sends never recorded, dropped after a day.
+ */
+export async function sweepEarlyReports(platform: Platform, now = new Date()): Promise<number> {
+  const waiting = await platform.core.smsPendingReport.findMany({ where: { createdAt: { lt: new Date(now.getTime() - 5_000) } }, select: { requestId: true }, distinct: ['requestId'], take: 1_000 });
+  for (const w of waiting) await applyEarlyReports(platform, w.requestId);
+  await platform.core.smsPendingReport.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - 86_400_000) } } });
+  return waiting.length;
 }

@@ -6,6 +6,7 @@ import { creditsPort } from '@studyspot/billing/credits';
 import type { TenantPrisma } from '@studyspot/db';
 import { isUuid, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { promotionalSendAt, render, segments } from './dlt.ts';
+import { applyEarlyReports } from './reports.ts';
 
 type Err = { code: string; message: string; field?: string[] };
 const fail = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
@@ -26,7 +27,7 @@ export function smsClient(platform: Platform): Msg91Client | null {
 }
 
 /** Queues a message and, unless it must wait for the promotional window, sends it now. */
-export async function sendSms(ctx: SubgraphContext, tenantId: string, db: TenantPrisma, i: SendInput, now = new Date()) {
+export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: string, db: TenantPrisma, i: SendInput, now = new Date()) {
   const existing = await db.smsMessage.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
   if (existing) return { message: existing, userErrors: [] };
   const template = isUuid(i.templateId) ? await db.smsTemplate.findUnique({ where: { id: i.templateId } }) : null;
@@ -76,6 +77,13 @@ export async function sendSms(ctx: SubgraphContext, tenantId: string, db: Tenant
 export async function deliver(platform: Platform, tenantId: string, db: TenantPrisma, messageId: string) {
   const m = await db.smsMessage.findUniqueOrThrow({ where: { id: messageId }, include: { template: true } });
   if (m.status !== 'QUEUED') return m;
+  // A message claimed before and still queued was interrupted mid-send (a crash): MSG91 may have it.
+  // It is not sent again — a duplicate is worse than one lost — and its credits are returned.
+  if (m.attempts > 0) {
+    const moved = await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: m.attempts }, data: { status: 'FAILED', reason: 'Interrupted while sending; not sent again to avoid a duplicate' } });
+    if (moved.count && m.reservationId) await creditsPort(platform).release(m.reservationId);
+    return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+  }
   const claimed = await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: m.attempts }, data: { attempts: { increment: 1 } } });
   if (!claimed.count) return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
   const client = smsClient(platform);
@@ -86,7 +94,9 @@ export async function deliver(platform: Platform, tenantId: string, db: TenantPr
     const requestId = await client.sendFlow(m.template.msg91TemplateId, [{ mobiles: msg91Mobile(m.phone), ...vars }]);
     await platform.core.smsRequest.create({ data: { requestId, tenantId } });
     if (m.reservationId) await credits.commit(m.reservationId);
-    return db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: new Date() } });
+    const sent = await db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: new Date() } });
+    await applyEarlyReports(platform, requestId);
+    return sent.status === 'SENT' ? db.smsMessage.findUniqueOrThrow({ where: { id: m.id } }) : sent;
   } catch (err) {
     if (!(err instanceof Msg91Error)) throw err;
     if (m.reservationId) await credits.release(m.reservationId);

@@ -1,6 +1,7 @@
 // Messages that waited (promotional ones after 21:00 IST go at 10:00): sent when their time comes,
 // every minute, in every active tenant.
 import { startPeriodic, type Platform } from '@studyspot/runtime';
+import { sweepEarlyReports } from './reports.ts';
 import { sendDue } from './sms.service.ts';
 
 export async function smsSweepOnce(platform: Platform, now = new Date()): Promise<{ sent: number }> {
@@ -13,6 +14,7 @@ export async function smsSweepOnce(platform: Platform, now = new Date()): Promis
       platform.logger.error({ err, tenantId: t.id }, 'SMS sweep failed for a tenant');
     }
   }
+  await sweepEarlyReports(platform, now).catch((err) => platform.logger.error({ err }, 'early delivery reports sweep failed'));
   return { sent };
 }
 

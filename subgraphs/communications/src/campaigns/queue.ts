@@ -1,0 +1,99 @@
+// Campaign jobs. With REDIS_URL they are BullMQ jobs (persistent in Redis: a delayed campaign waits
+// there, a worker that dies mid-run leaves its job stalled and another worker — or the same process
+// after a restart — picks it up; the run resumes from the recipients still PENDING). Without Redis (the
+// embedded default) an in-process timer runs them, and on start-up every campaign still RUNNING or due
+// is resumed from the database. Either way a campaign is one job (its id is the job id), and the
+// messages' idempotency keys make a resumed run send nothing twice.
+import type { Platform } from '@studyspot/runtime';
+import { Queue, Worker, type Job } from 'bullmq';
+import { runCampaign, type RunOptions } from './campaign.service.ts';
+
+type Data = { tenantId: string; campaignId: string };
+
+export interface CampaignQueue {
+  schedule(tenantId: string, campaignId: string, at: Date): Promise<void>;
+}
+
+const QUEUE = 'campaigns';
+const producers = new WeakMap<Platform, CampaignQueue>();
+const inProcessRunners = new WeakMap<Platform, (d: Data, at: Date) => void>();
+
+const connection = (platform: Platform) => ({ url: platform.config.redisUrl!, maxRetriesPerRequest: null as null });
+const prefix = (platform: Platform) => `${platform.config.redisKeyPrefix}bull`;
+
+/** Where resolvers put campaigns: BullMQ with Redis, else this process's runner. */
+export function campaignQueue(platform: Platform): CampaignQueue {
+  let q = producers.get(platform);
+  if (q) return q;
+  if (platform.config.redisUrl) {
+    const bull = new Queue<Data>(QUEUE, { connection: connection(platform), prefix: prefix(platform) });
+    q = {
+      schedule: async (tenantId, campaignId, at) => {
+        await bull.add('run', { tenantId, campaignId }, { jobId: campaignId, delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: 1_000 });
+      },
+    };
+  } else {
+    q = {
+      schedule: async (tenantId, campaignId, at) => {
+        const run = inProcessRunners.get(platform);
+        if (!run) throw new Error('No campaign worker runs in this process');
+        run({ tenantId, campaignId }, at);
+      },
+    };
+  }
+  producers.set(platform, q);
+  return q;
+}
+
+async function runJob(platform: Platform, d: Data, o: RunOptions): Promise<string> {
+  return platform.tenants.withTenant(d.tenantId, (db) => runCampaign(platform, d.tenantId, db, d.campaignId, o));
+}
+
+/** Starts the worker of this process; returns its stop function (it finishes the message in hand). */
+export function startCampaignWorker(platform: Platform, opts: { stalledIntervalMs?: number } = {}): () => Promise<void> {
+  let stopping = false;
+  const shouldStop = () => stopping;
+  if (platform.config.redisUrl) {
+    const worker = new Worker<Data>(
+      QUEUE,
+      async (job: Job<Data>) => {
+        const outcome = await runJob(platform, job.data, { shouldStop });
+        // Not due yet (moved later) or interrupted by a shutdown: try again later.
+        if (outcome === 'not-due' || outcome === 'stopped') throw new Error(`campaign ${outcome}`);
+        return outcome;
+      },
+      { connection: connection(platform), prefix: prefix(platform), concurrency: 2, stalledInterval: opts.stalledIntervalMs ?? 30_000, maxStalledCount: 10 },
+    );
+    worker.on('error', (err) => platform.logger.error({ err }, 'campaign worker error'));
+    return async () => {
+      stopping = true;
+      await worker.close();
+    };
+  }
+  const timers = new Set<NodeJS.Timeout>();
+  const running = new Set<Promise<unknown>>();
+  const run = (d: Data, at: Date) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      const p = runJob(platform, d, { shouldStop }).catch((err) => platform.logger.error({ err, ...d }, 'campaign run failed'));
+      running.add(p);
+      void p.finally(() => running.delete(p));
+    }, Math.max(0, at.getTime() - Date.now()));
+    timers.add(t);
+  };
+  inProcessRunners.set(platform, run);
+  // Resume what a previous process left: running campaigns, and scheduled ones (due or not).
+  void (async () => {
+    const tenants = await platform.core.tenant.findMany({ where: { status: 'ACTIVE' }, select: { id: true } });
+    for (const t of tenants) {
+      const open = await platform.tenants.withTenant(t.id, (db) => db.campaign.findMany({ where: { status: { in: ['RUNNING', 'SCHEDULED'] } }, select: { id: true, scheduledAt: true } })).catch(() => []);
+      for (const c of open) run({ tenantId: t.id, campaignId: c.id }, c.scheduledAt);
+    }
+  })().catch((err) => platform.logger.error({ err }, 'resuming campaigns failed'));
+  return async () => {
+    stopping = true;
+    for (const t of timers) clearTimeout(t);
+    await Promise.allSettled([...running]);
+    inProcessRunners.delete(platform);
+  };
+}
