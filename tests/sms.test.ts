@@ -145,6 +145,22 @@ describe('sending, credits and delivery reports', () => {
     expect(await platform.core.smsPendingReport.count({ where: { requestId } })).toBe(0);
   });
 
+  it("reports sent, delivered %, failures by reason and credits per day and template; a student's history", async () => {
+    const today = new Date(Date.now() + 330 * 60_000).toISOString().slice(0, 10);
+    const a = await gql(w.gateway.url, 'query($d: Date!) { smsAnalytics(from: $d, to: $d) { sent delivered failed rejected deliveredRate failuresByReason { reason count } creditsByDay { day credits } creditsByTemplate { template { name } messages credits } } }', { token: owner, variables: { d: today } });
+    expect(a.errors).toBeUndefined();
+    const r = a.data!.smsAnalytics as { sent: number; delivered: number; failed: number; deliveredRate: number; failuresByReason: { reason: string; count: number }[]; creditsByDay: { day: string; credits: number }[]; creditsByTemplate: { template: { name: string }; credits: number }[] };
+    expect(r.delivered).toBeGreaterThanOrEqual(1);
+    expect(r.failuresByReason).toEqual(expect.arrayContaining([{ reason: 'Number not reachable', count: 1 }, { reason: 'MSG91 answered 503', count: 1 }]));
+    expect(r.deliveredRate).toBeCloseTo(r.delivered / (r.delivered + r.failed), 3);
+    expect(r.creditsByDay).toEqual([{ day: today, credits: r.creditsByTemplate.reduce((n, t) => n + t.credits, 0) }]);
+    const h = await gql(w.gateway.url, 'query($s: ID!) { student(id: $s) { name messages { edges { node { body status } } } } }', { token: owner, variables: { s: w.a.studentIds[0] } });
+    expect((h.data!.student as { messages: { edges: { node: { body: string } }[] } }).messages.edges[0]!.node.body).toBe('Dear Rohan, your fee of Rs 1500 is due on 05-Dec. -SUNRISE');
+    // Another tenant's owner sees nothing of it.
+    const other = await gql(w.gateway.url, 'query($s: ID!) { student(id: $s) { messages { edges { node { id } } } } }', { token: w.ownerToken(w.b), variables: { s: w.a.studentIds[0] } });
+    expect(other.data).toEqual({ student: null });
+  });
+
   it('refuses delivery reports on a wrong token', async () => {
     const r = await fetch(`${w.gateway.url.replace(/\/graphql$/, '')}/webhooks/msg91/wrong-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
     expect(r.status).toBe(404);

@@ -111,10 +111,28 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
     const methods = [{ method: 'CASH' as const }, { method: 'UPI_QR' as const, reference: 'UPI-DEMO-0001' }, { method: 'BANK_TRANSFER' as const, reference: 'NEFT-DEMO-0001' }];
     for (const [i, m] of methods.entries()) await recordPayment(scope, { studentId: allocations[i]!.studentId, amountPaise: 150_000, ...m });
     await seedPlatformBilling(ctx, tenant.id);
+    await seedSmsTemplates(ctx, tenant.id);
   } finally {
     await ctx.dispose();
   }
   return true;
+}
+
+/** The demo tenant's DLT header and its six approved templates (the seed's figures), ready to send. */
+async function seedSmsTemplates(ctx: ReturnType<typeof subgraphContext>, tenantId: string) {
+  const db = await ctx.tenantDb(tenantId);
+  const sender = await db.smsSender.create({ data: { header: 'SUNRSE', entityId: '1101000000000001' } });
+  const templates: [string, 'SERVICE_IMPLICIT' | 'PROMOTIONAL', string][] = [
+    ['fee-due', 'SERVICE_IMPLICIT', 'Dear {#var#}, your seat fee of Rs {#var#} is due on {#var#}. Pay at the desk or online. -SUNRISE'],
+    ['fee-overdue', 'SERVICE_IMPLICIT', 'Dear {#var#}, your seat fee of Rs {#var#} is overdue. Please pay to keep your seat. -SUNRISE'],
+    ['payment-receipt', 'SERVICE_IMPLICIT', 'Dear {#var#}, we received Rs {#var#}. Receipt {#var#}. Thank you. -SUNRISE'],
+    ['absence', 'SERVICE_IMPLICIT', 'Dear {#var#}, we have missed you for {#var#} days at {#var#}. All well? -SUNRISE'],
+    ['seat-allocated', 'SERVICE_IMPLICIT', 'Dear {#var#}, seat {#var#} is yours from {#var#} ({#var#} shift). -SUNRISE'],
+    ['seat-offered', 'SERVICE_IMPLICIT', 'Dear {#var#}, a seat is free for you at {#var#}. Accept it by {#var#}. -SUNRISE'],
+  ];
+  for (const [name, category, body] of templates) {
+    await db.smsTemplate.create({ data: { name, senderId: sender.id, dltTemplateId: `1107${String(templates.findIndex((t) => t[0] === name) + 1).padStart(15, '0')}`, msg91TemplateId: `demo-${name}`, category, body, approval: 'APPROVED' } });
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 // DLT registry, sending and history: thin resolvers over sms.service.ts and the tenant database.
-import { isUuid, normalizeIndianMobile, paginate, KEYSET_ORDER_DESC, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { badInput, DateScalar, isUuid, normalizeIndianMobile, paginate, KEYSET_ORDER_DESC, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { variableCount } from './dlt.ts';
 import { sendSms, type SendInput } from './sms.service.ts';
 
@@ -16,7 +16,13 @@ const withSender = async (ctx: SubgraphContext, t: TemplateRow | null) => {
 };
 
 export const smsResolvers: Resolvers = {
+  Date: DateScalar,
   Query: {
+    smsAnalytics: async (_p, a: { from: Date; to: Date }, ctx) => {
+      if (a.to < a.from || a.to.getTime() - a.from.getTime() > 366 * 86_400_000) throw badInput('from must not be after to, and at most 366 days apart', 'to');
+      const { db } = await tenant(ctx);
+      return smsAnalytics(db, a.from, a.to);
+    },
     smsTemplates: async (_p, _a, ctx) => {
       const { db } = await tenant(ctx);
       const rows = await db.smsTemplate.findMany({ orderBy: { createdAt: 'asc' }, include: { sender: true }, take: 200 });
@@ -69,6 +75,15 @@ export const smsResolvers: Resolvers = {
       return { message: null, userErrors: [] };
     },
   },
+  Student: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    messages: async (st: { id: string }, a: ConnectionArgs, ctx) => {
+      ctx.authorize('tenant:notifications:read');
+      const { db } = await tenant(ctx);
+      if (!isUuid(st.id)) return paginate(a, async () => []);
+      return paginate(a, (take, keyset) => db.smsMessage.findMany({ where: { studentId: st.id, ...keyset }, orderBy: KEYSET_ORDER_DESC, take }), 'desc');
+    },
+  },
   SmsTemplate: {
     __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
       ctx.authorize('tenant:notifications:read');
@@ -89,3 +104,30 @@ export const smsResolvers: Resolvers = {
     },
   },
 };
+
+/** Per-tenant SMS figures between two IST days. */
+export async function smsAnalytics(db: import('@studyspot/db').TenantPrisma, from: Date, to: Date) {
+  const start = new Date(from.getTime() - 330 * 60_000);
+  const end = new Date(to.getTime() + 86_400_000 - 330 * 60_000);
+  const where = { createdAt: { gte: start, lt: end } };
+  const [byStatus, reasons, days, templates] = await Promise.all([
+    db.smsMessage.groupBy({ by: ['status'], where, _count: { _all: true } }),
+    db.smsMessage.groupBy({ by: ['reason'], where: { ...where, status: { in: ['FAILED', 'REJECTED'] } }, _count: { _all: true }, orderBy: { _count: { reason: 'desc' } }, take: 20 }),
+    db.$queryRaw<{ day: Date; credits: bigint }[]>`SELECT ((created_at AT TIME ZONE 'Asia/Kolkata')::date)::timestamp AS day, sum(credits) AS credits FROM sms_messages WHERE created_at >= ${start} AND created_at < ${end} AND status IN ('SENT', 'DELIVERED', 'FAILED') AND sent_at IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    db.smsMessage.groupBy({ by: ['templateId'], where: { ...where, sentAt: { not: null } }, _count: { _all: true }, _sum: { credits: true } }),
+  ]);
+  const n = (s: string) => byStatus.find((b) => b.status === s)?._count._all ?? 0;
+  const delivered = n('DELIVERED');
+  const failed = n('FAILED');
+  const rows = await db.smsTemplate.findMany({ where: { id: { in: templates.map((t) => t.templateId) } }, include: { sender: true } });
+  return {
+    sent: n('SENT') + delivered,
+    delivered,
+    failed,
+    rejected: n('REJECTED'),
+    deliveredRate: delivered + failed ? Math.round((delivered / (delivered + failed)) * 10_000) / 10_000 : 0,
+    failuresByReason: reasons.map((r) => ({ reason: r.reason ?? 'unknown', count: r._count._all })),
+    creditsByDay: days.map((d) => ({ day: new Date(Date.UTC(d.day.getUTCFullYear(), d.day.getUTCMonth(), d.day.getUTCDate())), credits: Number(d.credits) })),
+    creditsByTemplate: templates.map((t) => ({ template: { ...rows.find((r) => r.id === t.templateId)!, variables: variableCount(rows.find((r) => r.id === t.templateId)!.body) }, messages: t._count._all, credits: t._sum.credits ?? 0 })),
+  };
+}
