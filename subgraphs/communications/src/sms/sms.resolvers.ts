@@ -1,4 +1,5 @@
 // DLT registry, sending and history: thin resolvers over sms.service.ts and the tenant database.
+import type { TenantPrisma } from '@studyspot/db';
 import { badInput, DateScalar, isUuid, normalizeIndianMobile, paginate, KEYSET_ORDER_DESC, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { variableCount } from './dlt.ts';
 import { sendSms, type SendInput } from './sms.service.ts';
@@ -106,7 +107,7 @@ export const smsResolvers: Resolvers = {
 };
 
 /** Per-tenant SMS figures between two IST days. */
-export async function smsAnalytics(db: import('@studyspot/db').TenantPrisma, from: Date, to: Date) {
+export async function smsAnalytics(db: TenantPrisma, from: Date, to: Date) {
   const start = new Date(from.getTime() - 330 * 60_000);
   const end = new Date(to.getTime() + 86_400_000 - 330 * 60_000);
   const where = { createdAt: { gte: start, lt: end } };
