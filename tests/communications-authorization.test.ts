@@ -85,6 +85,13 @@ const MATRIX: Record<string, Op> = {
   'Mutation.setQuietHours': { doc: 'mutation { setQuietHours(from: "22:00", to: "06:00") { from } }', allowed: SETTINGS },
   'Query.campaign': { doc: 'query($id: ID!) { campaign(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: READ },
   'Query.smsAnalytics': { doc: '{ smsAnalytics(from: "2026-11-01", to: "2026-11-30") { sent } }', allowed: READ },
+  'Query.autoMessageRules': { doc: '{ autoMessageRules { kind enabled } }', allowed: READ },
+  'Mutation.setAutoMessageRule': {
+    doc: 'mutation($t: ID) { setAutoMessageRule(kind: FEE_OVERDUE, enabled: true, templateId: $t) { userErrors { code } } }',
+    vars: () => ({ t: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ t: real.templateId }), expect: (r) => expect((r.data!.setAutoMessageRule as { userErrors: { code: string }[] }).userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']) },
+  },
   'Query.campaigns': { doc: '{ campaigns { id } }', allowed: READ },
   'Mutation.createCampaign': {
     doc: 'mutation($t: ID!) { createCampaign(input: { name: "m", templateId: $t, vars: ["{name}"], audience: {} }) { userErrors { code } } }',

@@ -3,6 +3,7 @@ import { readSubgraphSdl, type Resolvers, type SubgraphModule } from '@studyspot
 import { parse } from 'graphql';
 import { communicationsLive, liveResolvers } from './live.ts';
 import { resolvers } from './resolvers.ts';
+import { autoResolvers } from './auto/auto.resolvers.ts';
 import { campaignResolvers } from './campaigns/campaign.resolvers.ts';
 import { inboxResolvers } from './inbox/inbox.resolvers.ts';
 import { smsResolvers } from './sms/sms.resolvers.ts';
@@ -16,8 +17,8 @@ export const communicationsSubgraph: SubgraphModule = {
     ...smsResolvers,
     ...inboxResolvers,
     ...campaignResolvers,
-    Query: { ...(resolvers.Query as object), ...(smsResolvers.Query as object), ...(inboxResolvers.Query as object), ...(campaignResolvers.Query as object) },
-    Mutation: { ...(smsResolvers.Mutation as object), ...(inboxResolvers.Mutation as object), ...(campaignResolvers.Mutation as object) },
+    Query: { ...(resolvers.Query as object), ...(smsResolvers.Query as object), ...(inboxResolvers.Query as object), ...(campaignResolvers.Query as object), ...(autoResolvers.Query as object) },
+    Mutation: { ...(smsResolvers.Mutation as object), ...(inboxResolvers.Mutation as object), ...(campaignResolvers.Mutation as object), ...(autoResolvers.Mutation as object) },
   } as Resolvers,
   live: communicationsLive,
 };

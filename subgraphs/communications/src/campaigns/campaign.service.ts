@@ -4,6 +4,7 @@
 // the campaign and the student, so a run resumed after a crash never sends twice.
 import type { TenantPrisma } from '@studyspot/db';
 import { istDay, isUuid, type Platform } from '@studyspot/runtime';
+import { notifyInApp } from '../inbox/inbox.service.ts';
 import { sendSms } from '../sms/sms.service.ts';
 
 export interface Audience {
@@ -93,6 +94,9 @@ export async function runCampaign(platform: Platform, tenantId: string, db: Tena
         where: { campaignId_studentId: { campaignId, studentId: r.studentId } },
         data: ok ? { status: 'SENT', messageId: message!.id } : { status: message?.status === 'FAILED' || message?.status === 'REJECTED' ? 'FAILED' : 'SKIPPED', messageId: message?.id ?? null, reason: (message?.reason ?? ('userErrors' in sent ? sent.userErrors[0]?.message : null) ?? 'not sent').slice(0, 200) },
       });
+      // The same words in the student's in-app bell (after the recipient is recorded: a crash loses
+      // at most this note, never doubles it).
+      if (ok) await notifyInApp({ db, events: platform.events, tenantId }, { userIds: [who.id], category: (c.audience as Audience).overdue ? 'FEES' : 'ANNOUNCEMENTS', title: c.name, body: message!.body });
     }
   }
   await db.campaign.updateMany({ where: { id: campaignId, status: 'RUNNING' }, data: { status: 'COMPLETED', finishedAt: now() } });

@@ -1,7 +1,8 @@
-// Messages that waited (promotional ones after 21:00 IST go at 10:00): sent when their time comes,
-// every minute, in every active tenant.
+// Every minute, in every active tenant: messages that waited (promotional ones after 21:00 IST go at
+// 10:00) are sent, and the enabled automatic messages (auto/) go out.
 import { startPeriodic, type Platform } from '@studyspot/runtime';
 import { sweepEarlyReports } from './reports.ts';
+import { runAutoMessages } from '../auto/auto.service.ts';
 import { sendDue } from './sms.service.ts';
 
 export async function smsSweepOnce(platform: Platform, now = new Date()): Promise<{ sent: number }> {
@@ -9,7 +10,7 @@ export async function smsSweepOnce(platform: Platform, now = new Date()): Promis
   let sent = 0;
   for (const t of tenants) {
     try {
-      sent += await platform.tenants.withTenant(t.id, (db) => sendDue(platform, t.id, db, now));
+      sent += await platform.tenants.withTenant(t.id, async (db) => (await sendDue(platform, t.id, db, now)) + (await runAutoMessages(platform, t.id, db, now)));
     } catch (err) {
       platform.logger.error({ err, tenantId: t.id }, 'SMS sweep failed for a tenant');
     }
