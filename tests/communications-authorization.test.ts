@@ -77,7 +77,7 @@ const MATRIX: Record<string, Op> = {
   'Mutation.markNotificationsRead': { doc: 'mutation { markNotificationsRead(all: true) }', allowed: EVERYONE },
   'Mutation.setNotificationPreference': { doc: 'mutation { setNotificationPreference(category: FEES, channel: SMS, enabled: true) { enabled } }', allowed: EVERYONE },
   'Mutation.notifyUsers': {
-    doc: 'mutation($u: [ID!]!) { notifyUsers(input: { userIds: $u, category: ANNOUNCEMENTS, title: "t", body: "b" }) { delivered userErrors { code } } }',
+    doc: 'mutation($u: [ID!]!) { notifyUsers(input: { userIds: $u, category: ANNOUNCEMENTS, title: "t", body: "b" }) { delivered emailed userErrors { code } } }',
     vars: () => ({ u: [randomUUID()] }),
     allowed: SETTINGS,
     crossTenant: { vars: () => ({ u: [real.studentId] }), expect: notFound('notifyUsers') },

@@ -26,6 +26,55 @@ const NOTIFY = 'mutation($i: NotifyInput!) { notifyUsers(input: $i) { delivered 
 const notify = (userIds: string[], title: string, token = owner, category = 'ANNOUNCEMENTS') => gql(w.gateway.url, NOTIFY, { token, variables: { i: { userIds, category, title, body: `${title}: details` } } });
 const unread = async (token: string) => (await gql(w.gateway.url, '{ myUnreadCount }', { token })).data!.myUnreadCount as number;
 
+describe('email', () => {
+  it('goes through SMTP (a local sink here), and waits out the quiet hours when it is not urgent', async () => {
+    const { SMTPServer } = await import('smtp-server');
+    const mails: { to: string; raw: string }[] = [];
+    const sink = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, done) {
+        let raw = '';
+        stream.on('data', (c: Buffer) => (raw += c.toString()));
+        stream.on('end', () => {
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
+          done();
+        });
+      },
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
+    const port = (sink.server.address() as { port: number }).port;
+    w.world.platform.config.email.smtpUrl = `smtp://127.0.0.1:${port}`;
+    try {
+      const send = (urgent: boolean) => gql(w.gateway.url, 'mutation($i: NotifyInput!) { notifyUsers(input: $i) { delivered emailed deferred userErrors { code } } }', { token: owner, variables: { i: { userIds: [w.a.ownerId], category: 'ACCOUNT', title: urgent ? 'Urgent: card expiring' : 'Monthly summary', body: 'See the dashboard.', urgent, channels: ['EMAIL'] } } });
+      await gql(w.gateway.url, 'mutation { setQuietHours(from: null, to: null) { from } }', { token: owner });
+      expect((await send(false)).data).toEqual({ notifyUsers: { delivered: 0, emailed: 1, deferred: 0, userErrors: [] } });
+      expect(mails).toHaveLength(1);
+      expect(mails[0]!.to).toBe('owner@alpha.test');
+      expect(mails[0]!.raw).toContain('Subject: Monthly summary');
+      // Quiet hours round the clock: the summary waits, the urgent one goes.
+      const ist = new Date(Date.now() + 330 * 60_000);
+      const hhmm = (m: number) => `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+      const nowMin = ist.getUTCHours() * 60 + ist.getUTCMinutes();
+      await gql(w.gateway.url, 'mutation($f: String, $t: String) { setQuietHours(from: $f, to: $t) { from } }', { token: owner, variables: { f: hhmm(nowMin), t: hhmm(nowMin + 120) } });
+      expect((await send(false)).data).toEqual({ notifyUsers: { delivered: 0, emailed: 0, deferred: 1, userErrors: [] } });
+      expect((await send(true)).data).toEqual({ notifyUsers: { delivered: 0, emailed: 1, deferred: 0, userErrors: [] } });
+      expect(mails).toHaveLength(2);
+      // The hours end: the sweep sends what waited, once.
+      await gql(w.gateway.url, 'mutation { setQuietHours(from: null, to: null) { from } }', { token: owner });
+      const { smsSweepOnce } = await import('../subgraphs/communications/src/sms/sweeper.ts');
+      await smsSweepOnce(w.world.platform);
+      await smsSweepOnce(w.world.platform);
+      expect(mails).toHaveLength(3);
+      expect(mails[2]!.raw).toContain('Subject: Monthly summary');
+    } finally {
+      w.world.platform.config.email.smtpUrl = null;
+      await new Promise<void>((r) => sink.close(() => r()));
+    }
+  });
+});
+
 describe('in-app notifications', () => {
   it("reach the student's inbox and live stream within a second, and are marked read by their owner only", async () => {
     const c = liveClient(w.gateway.url, { authorization: `Bearer ${student}` });

@@ -77,6 +77,8 @@ export interface Config {
    * without MSG91_AUTH_KEY: the gateway mounts its simulator and fills this in at start-up.
    */
   sms: SmsConfig | null;
+  /** SMTP for email notifications (smtp(s)://user:pass@host:port), and the From address. Null: emails are logged (outside production). */
+  email: { smtpUrl: string | null; from: string };
 }
 
 export interface PaymentsConfig {
@@ -298,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkInGraceMinutes: int(env, 'CHECK_IN_GRACE_MINUTES', 15, 0, 240),
     payments: payments(env, production, gatewaySecret),
     sms: sms(env, production),
+    email: { smtpUrl: env.SMTP_URL ?? null, from: env.EMAIL_FROM ?? 'StudySpot <no-reply@studyspot.local>' },
     publicUrl: publicUrl(env, production),
   };
 }

@@ -63,6 +63,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     platformSeller: { name: 'StudySpot Technologies', gstin: '27AAACS1234A1Z5', state: 'MH' },
     platformGateway: null,
     sms: null,
+    email: { smtpUrl: null, from: 'StudySpot <no-reply@studyspot.test>' },
     creditPricePaise: 25,
     corsOrigins: [],
     logOtpCodes: true,

@@ -1,6 +1,7 @@
 // The signed-in account's inbox and preferences, the tenant's quiet hours, and announcements.
 import { badInput, isUuid, KEYSET_ORDER_DESC, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
-import { notifyInApp, type Category, type Channel } from './inbox.service.ts';
+import { emailOrDefer } from '../email/email.ts';
+import { notifyInApp, wanting, type Category, type Channel } from './inbox.service.ts';
 
 const CATEGORIES: Category[] = ['FEES', 'ATTENDANCE', 'SEATS', 'ANNOUNCEMENTS', 'ACCOUNT'];
 const CHANNELS: Channel[] = ['IN_APP', 'EMAIL', 'SMS'];
@@ -49,20 +50,32 @@ export const inboxResolvers: Resolvers = {
       await db.notificationPreference.upsert({ where: { userId_category_channel: { userId, category: a.category, channel: a.channel } }, create: { userId, ...a }, update: { enabled: a.enabled } });
       return a;
     },
-    notifyUsers: async (_p, a: { input: { userIds: string[]; category: Category; title: string; body: string; urgent?: boolean | null } }, ctx) => {
+    notifyUsers: async (_p, a: { input: { userIds: string[]; category: Category; title: string; body: string; urgent?: boolean | null; channels?: Channel[] | null } }, ctx) => {
       const tenantId = ctx.requireTenant();
       const db = await ctx.tenantDb(tenantId);
       const i = a.input;
-      if (!i.title.trim() || !i.body.trim()) return { delivered: 0, userErrors: [{ code: 'INVALID_INPUT', message: 'title and body are required', field: ['input'] }] };
-      if (i.userIds.length > 1_000) return { delivered: 0, userErrors: [{ code: 'INVALID_INPUT', message: 'At most 1,000 accounts at once (a campaign reaches more)', field: ['input', 'userIds'] }] };
+      const none = { delivered: 0, emailed: 0, deferred: 0 };
+      if (!i.title.trim() || !i.body.trim()) return { ...none, userErrors: [{ code: 'INVALID_INPUT', message: 'title and body are required', field: ['input'] }] };
+      if (i.userIds.length > 1_000) return { ...none, userErrors: [{ code: 'INVALID_INPUT', message: 'At most 1,000 accounts at once (a campaign reaches more)', field: ['input', 'userIds'] }] };
       // Only this tenant's accounts: its staff (core) and its students (their account id is the student id).
       const ids = [...new Set(i.userIds.filter(isUuid))];
-      const [staff, students] = await Promise.all([ctx.core.user.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true } }), db.student.findMany({ where: { id: { in: ids } }, select: { id: true } })]);
+      const [staff, students] = await Promise.all([ctx.core.user.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true, email: true } }), db.student.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })]);
       const known = [...staff, ...students].map((x) => x.id);
-      if (known.length !== ids.length || ids.length !== i.userIds.length) return { delivered: 0, userErrors: [{ code: 'NOT_FOUND', message: 'Some of these accounts are not this tenant’s', field: ['input', 'userIds'] }] };
-      const created = await notifyInApp({ db, events: ctx.events, tenantId }, { userIds: known, category: i.category, title: i.title.trim(), body: i.body.trim(), urgent: Boolean(i.urgent) });
+      if (known.length !== ids.length || ids.length !== i.userIds.length) return { ...none, userErrors: [{ code: 'NOT_FOUND', message: 'Some of these accounts are not this tenant’s', field: ['input', 'userIds'] }] };
+      const channels = new Set(i.channels?.length ? i.channels : ['IN_APP']);
+      const created = channels.has('IN_APP') ? await notifyInApp({ db, events: ctx.events, tenantId }, { userIds: known, category: i.category, title: i.title.trim(), body: i.body.trim(), urgent: Boolean(i.urgent) }) : [];
+      let emailed = 0;
+      let deferred = 0;
+      if (channels.has('EMAIL')) {
+        const addresses = new Map([...staff, ...students].filter((x) => x.email).map((x) => [x.id, x.email!]));
+        for (const userId of await wanting(db, [...addresses.keys()], i.category, 'EMAIL')) {
+          const outcome = await emailOrDefer(ctx.platform, db, { to: addresses.get(userId)!, subject: i.title.trim(), text: i.body.trim(), urgent: Boolean(i.urgent) });
+          if (outcome === 'sent') emailed++;
+          else deferred++;
+        }
+      }
       await ctx.audit({ action: 'notification.send', tenantId, targetType: 'InAppNotification', targetId: created[0]?.id, details: { recipients: known.length, delivered: created.length, category: i.category } });
-      return { delivered: created.length, userErrors: [] };
+      return { delivered: created.length, emailed, deferred, userErrors: [] };
     },
     setQuietHours: async (_p, a: { from?: string | null; to?: string | null }, ctx) => {
       const db = await ctx.tenantDb(ctx.requireTenant());

@@ -3,6 +3,7 @@
 import { startPeriodic, type Platform } from '@studyspot/runtime';
 import { sweepEarlyReports } from './reports.ts';
 import { runAutoMessages } from '../auto/auto.service.ts';
+import { sendDeferredEmails } from '../email/email.ts';
 import { sendDue } from './sms.service.ts';
 
 export async function smsSweepOnce(platform: Platform, now = new Date()): Promise<{ sent: number }> {
@@ -10,7 +11,7 @@ export async function smsSweepOnce(platform: Platform, now = new Date()): Promis
   let sent = 0;
   for (const t of tenants) {
     try {
-      sent += await platform.tenants.withTenant(t.id, async (db) => (await sendDue(platform, t.id, db, now)) + (await runAutoMessages(platform, t.id, db, now)));
+      sent += await platform.tenants.withTenant(t.id, async (db) => (await sendDue(platform, t.id, db, now)) + (await runAutoMessages(platform, t.id, db, now)) + (await sendDeferredEmails(platform, db, now)));
     } catch (err) {
       platform.logger.error({ err, tenantId: t.id }, 'SMS sweep failed for a tenant');
     }
