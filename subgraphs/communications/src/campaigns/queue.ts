@@ -15,7 +15,7 @@ export interface CampaignQueue {
 }
 
 const QUEUE = 'campaigns';
-const producers = new WeakMap<Platform, CampaignQueue>();
+const producers = new WeakMap<Platform, CampaignQueue & { close(): Promise<void> }>();
 const inProcessRunners = new WeakMap<Platform, (d: Data, at: Date) => void>();
 
 const connection = (platform: Platform) => ({ url: platform.config.redisUrl!, maxRetriesPerRequest: null as null });
@@ -31,6 +31,7 @@ export function campaignQueue(platform: Platform): CampaignQueue {
       schedule: async (tenantId, campaignId, at) => {
         await bull.add('run', { tenantId, campaignId }, { jobId: campaignId, delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: 1_000 });
       },
+      close: () => bull.close(),
     };
   } else {
     q = {
@@ -39,10 +40,18 @@ export function campaignQueue(platform: Platform): CampaignQueue {
         if (!run) throw new Error('No campaign worker runs in this process');
         run({ tenantId, campaignId }, at);
       },
+      close: async () => {},
     };
   }
   producers.set(platform, q);
   return q;
+}
+
+/** Closes this process's producer connection (the worker's stop does it). */
+export async function closeCampaignQueue(platform: Platform): Promise<void> {
+  const q = producers.get(platform);
+  producers.delete(platform);
+  await q?.close();
 }
 
 async function runJob(platform: Platform, d: Data, o: RunOptions): Promise<string> {
@@ -68,6 +77,7 @@ export function startCampaignWorker(platform: Platform, opts: { stalledIntervalM
     return async () => {
       stopping = true;
       await worker.close();
+      await closeCampaignQueue(platform);
     };
   }
   const timers = new Set<NodeJS.Timeout>();
