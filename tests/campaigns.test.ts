@@ -115,3 +115,60 @@ describe('campaigns', () => {
     expect(await bad({ templateId: randomUUID() })).toEqual(['NOT_FOUND']);
   });
 });
+
+describe('a worker killed mid-campaign', () => {
+  it.skipIf(!process.env.REDIS_URL)('is replaced by another that finishes the job: every recipient handled, no number messaged twice', async () => {
+    const { spawn } = await import('node:child_process');
+    const cfg = w.world.config;
+    if (cfg.database.kind !== 'postgres') return;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/campaign-worker.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: cfg.database.coreUrl,
+        REDIS_URL: cfg.redisUrl!,
+        REDIS_KEY_PREFIX: cfg.redisKeyPrefix,
+        TENANT_DB_PREFIX: cfg.tenantDatabasePrefix,
+        GATEWAY_SECRET: cfg.gatewaySecret,
+        JWT_KEYS: 'test:0123456789abcdef0123456789abcdef',
+        MSG91_AUTH_KEY: cfg.sms!.authKey,
+        MSG91_API_URL: cfg.sms!.apiUrl,
+        MSG91_OTP_TEMPLATE_ID: 'otp',
+        MSG91_REPORT_TOKEN: cfg.sms!.reportToken,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    try {
+      for (let i = 0; i < 300 && !out.includes('campaign worker ready'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain('campaign worker ready');
+      // Only the child works on it: this process's workers are stopped.
+      for (const stop of stops.splice(0)) await stop();
+      const sentBefore = sim.state.sent.length;
+      const r = await gql(w.gateway.url, CREATE, { token: owner, variables: { i: { name: 'Killed', templateId, vars: ['{name}', '{balance}'], audience: { libraryId }, ratePerMinute: 6_000 } } });
+      const id = ((r.data!.createCampaign as { campaign: { id: string } }).campaign).id;
+      expect(await until(async () => (await progress(id)).progress.sent >= 150, 60_000)).toBe(true);
+      child.kill('SIGKILL');
+      await new Promise((res) => child.once('exit', res));
+      const at = await progress(id);
+      expect(at.progress.pending).toBeGreaterThan(0);
+      // A new worker here: the job's lock lapses (2 s) and it is taken up again.
+      const next = startCampaignWorker(w.world.platform, { stalledIntervalMs: 1_000, lockDurationMs: 2_000 });
+      stops.push(next);
+      expect(await until(async () => (await progress(id)).status === 'COMPLETED', 120_000)).toBe(true);
+      await sim.state.settled();
+      const done = await progress(id);
+      expect(done.progress.pending).toBe(0);
+      expect(done.progress.sent + done.progress.failed + done.progress.skipped).toBe(done.progress.recipients);
+      const numbers = sim.state.sent.slice(sentBefore).map((x) => x.recipients[0]!.mobiles);
+      expect(new Set(numbers).size).toBe(numbers.length);
+      console.log(`[figures] worker killed (SIGKILL) after ${at.progress.sent} of ${at.progress.recipients}; the job resumed elsewhere: ${done.progress.sent} sent, ${done.progress.failed} failed (interrupted mid-send, not resent), ${numbers.length} MSG91 requests, each number once`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 240_000);
+});

@@ -59,7 +59,7 @@ async function runJob(platform: Platform, d: Data, o: RunOptions): Promise<strin
 }
 
 /** Starts the worker of this process; returns its stop function (it finishes the message in hand). */
-export function startCampaignWorker(platform: Platform, opts: { stalledIntervalMs?: number } = {}): () => Promise<void> {
+export function startCampaignWorker(platform: Platform, opts: { stalledIntervalMs?: number; lockDurationMs?: number } = {}): () => Promise<void> {
   let stopping = false;
   const shouldStop = () => stopping;
   if (platform.config.redisUrl) {
@@ -71,7 +71,7 @@ export function startCampaignWorker(platform: Platform, opts: { stalledIntervalM
         if (outcome === 'not-due' || outcome === 'stopped') throw new Error(`campaign ${outcome}`);
         return outcome;
       },
-      { connection: connection(platform), prefix: prefix(platform), concurrency: 2, stalledInterval: opts.stalledIntervalMs ?? 30_000, maxStalledCount: 10 },
+      { connection: connection(platform), prefix: prefix(platform), concurrency: 2, stalledInterval: opts.stalledIntervalMs ?? 30_000, lockDuration: opts.lockDurationMs ?? 30_000, maxStalledCount: 10 },
     );
     worker.on('error', (err) => platform.logger.error({ err }, 'campaign worker error'));
     return async () => {

@@ -1,0 +1,9 @@
+// A campaign worker in a process of its own, for the test that kills it mid-campaign (SIGKILL).
+// Configured from the environment like any StudySpot process.
+import { createLogger, createPlatform, loadConfig } from '@studyspot/runtime';
+import { startCampaignWorker } from '../../subgraphs/communications/src/campaigns/queue.ts';
+
+const platform = await createPlatform(loadConfig(), createLogger('campaign-worker', 'silent'));
+startCampaignWorker(platform, { stalledIntervalMs: 1_000, lockDurationMs: 2_000 });
+console.log('campaign worker ready');
+setInterval(() => {}, 1 << 30);
