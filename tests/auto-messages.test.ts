@@ -31,6 +31,9 @@ beforeAll(async () => {
   for (const [name, body] of [
     ['overdue', 'Dear {#var#}, your seat fee of Rs {#var#} is overdue. -SUNRISE'],
     ['receipt', 'Dear {#var#}, we received Rs {#var#}. Receipt {#var#}. -SUNRISE'],
+    ['allocated', 'Dear {#var#}, seat {#var#} is yours from {#var#} ({#var#} shift). -SUNRISE'],
+    ['due-today', 'Dear {#var#}, your fee of Rs {#var#} is due today ({#var#}). -SUNRISE'],
+    ['absence', 'Dear {#var#}, we have missed you for {#var#} days at {#var#}. -SUNRISE'],
   ] as const) {
     const t = await gql(w.url(), 'mutation($i: SmsTemplateInput!) { createSmsTemplate(input: $i) { template { id } } }', { token: w.owner, variables: { i: { name, senderId, dltTemplateId: `dlt-${name}`, msg91TemplateId: `m91-${name}`, category: 'SERVICE_IMPLICIT', body } } });
     templates[name] = (t.data!.createSmsTemplate as { template: { id: string } }).template.id;
@@ -70,6 +73,31 @@ describe('automatic SMS', () => {
     const receipts = sim.state.sent.filter((x) => x.templateId === 'm91-receipt' && x.recipients[0]!.var3 === number);
     expect(receipts).toHaveLength(1);
     expect(receipts[0]!.recipients[0]).toMatchObject({ var1: 'Overdue', var2: '400.00' });
+  });
+});
+
+describe('automatic SMS from campus and due dates', () => {
+  it('sends seat allocated, fee due today and an absence streak once each', async () => {
+    for (const [k, t] of [['SEAT_ALLOCATED', templates.allocated], ['FEE_DUE_TODAY', templates['due-today']], ['ABSENCE_STREAK', templates.absence]]) {
+      const r = await gql(w.url(), RULE, { token: w.owner, variables: { k, e: true, t } });
+      expect((r.data!.setAutoMessageRule as { userErrors: unknown[] }).userErrors).toEqual([]);
+    }
+    const fresh = await enrol(w, { name: 'Fresh Farhan', pricePaise: 20_000 });
+    const away = await enrol(w, { name: 'Away Aditi', pricePaise: 20_000, start: plusDays(today(), -6) });
+    const before = sim.state.sent.length;
+    await smsSweepOnce(w.world.platform);
+    await smsSweepOnce(w.world.platform);
+    const sent = sim.state.sent.slice(before);
+    const to = (templateId: string, name: string) => sent.filter((x) => x.templateId === templateId && x.recipients[0]!.var1 === name);
+    expect(to('m91-allocated', 'Fresh')).toHaveLength(1);
+    expect(to('m91-allocated', 'Fresh')[0]!.recipients[0]).toMatchObject({ var3: today(), var4: expect.any(String) });
+    expect(to('m91-due-today', 'Fresh')).toHaveLength(1);
+    expect(to('m91-due-today', 'Fresh')[0]!.recipients[0]).toMatchObject({ var2: '200.00', var3: today() });
+    expect(to('m91-absence', 'Away')).toHaveLength(1);
+    expect(Number(to('m91-absence', 'Away')[0]!.recipients[0]!.var2)).toBeGreaterThanOrEqual(3);
+    expect(to('m91-absence', 'Fresh')).toHaveLength(0);
+    expect(fresh.studentId && away.studentId).toBeTruthy();
+    for (const k of ['SEAT_ALLOCATED', 'FEE_DUE_TODAY', 'ABSENCE_STREAK']) await gql(w.url(), RULE, { token: w.owner, variables: { k, e: false } });
   });
 });
 

@@ -92,6 +92,8 @@ const MATRIX: Record<string, Op> = {
     allowed: SETTINGS,
     crossTenant: { vars: () => ({ t: real.templateId }), expect: (r) => expect((r.data!.setAutoMessageRule as { userErrors: { code: string }[] }).userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']) },
   },
+  'Query.notificationTemplates': { doc: '{ notificationTemplates { key } }', allowed: READ },
+  'Mutation.setNotificationTemplate': { doc: 'mutation { setNotificationTemplate(key: "matrix", channel: IN_APP, subject: "s", body: "b") { key } }', allowed: SETTINGS },
   'Query.campaigns': { doc: '{ campaigns { id } }', allowed: READ },
   'Mutation.createCampaign': {
     doc: 'mutation($t: ID!) { createCampaign(input: { name: "m", templateId: $t, vars: ["{name}"], audience: {} }) { userErrors { code } } }',

@@ -98,6 +98,21 @@ describe('in-app notifications', () => {
     expect(await unread(student)).toBe(0);
   });
 
+  it('fills a template per channel with its variables, and says which are missing', async () => {
+    const set = (channel: string, subject: string, body: string) => gql(w.gateway.url, 'mutation($c: NotificationChannel!, $s: String!, $b: String!) { setNotificationTemplate(key: "holiday", channel: $c, subject: $s, body: $b) { key channel } }', { token: owner, variables: { c: channel, s: subject, b: body } });
+    expect((await set('IN_APP', 'Closed on {{day}}', 'The library is closed on {{day}} for {{reason}}.')).data).toEqual({ setNotificationTemplate: { key: 'holiday', channel: 'IN_APP' } });
+    const send = (vars: { name: string; value: string }[], channels = ['IN_APP']) => gql(w.gateway.url, NOTIFY.replace('delivered', 'delivered emailed'), { token: owner, variables: { i: { userIds: [w.a.studentIds[2]!], category: 'ANNOUNCEMENTS', templateKey: 'holiday', vars, channels } } });
+    const ok = await send([{ name: 'day', value: 'Friday' }, { name: 'reason', value: 'Diwali' }]);
+    expect(ok.data).toEqual({ notifyUsers: { delivered: 1, emailed: 0, userErrors: [] } });
+    const third = w.tokenFor({ sub: w.a.studentIds[2]!, role: 'STUDENT', tenantId: w.a.id });
+    const inbox = await gql(w.gateway.url, '{ myInbox(first: 1) { edges { node { title body } } } }', { token: third });
+    expect((inbox.data!.myInbox as { edges: { node: unknown }[] }).edges[0]!.node).toEqual({ title: 'Closed on Friday', body: 'The library is closed on Friday for Diwali.' });
+    const missing = await send([{ name: 'day', value: 'Friday' }]);
+    expect((missing.data!.notifyUsers as { userErrors: { code: string; message: string }[] }).userErrors).toEqual([{ code: 'INVALID_INPUT', message: 'Missing variables: reason' }]);
+    const noEmail = await send([{ name: 'day', value: 'Friday' }, { name: 'reason', value: 'Diwali' }], ['IN_APP', 'EMAIL']);
+    expect((noEmail.data!.notifyUsers as { userErrors: { code: string }[] }).userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
+  });
+
   it('leaves out who turned the category off for the app', async () => {
     const off = await gql(w.gateway.url, 'mutation { setNotificationPreference(category: ANNOUNCEMENTS, channel: IN_APP, enabled: false) { category channel enabled } }', { token: other });
     expect(off.data).toEqual({ setNotificationPreference: { category: 'ANNOUNCEMENTS', channel: 'IN_APP', enabled: false } });

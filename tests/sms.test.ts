@@ -156,6 +156,11 @@ describe('sending, credits and delivery reports', () => {
     expect(r.creditsByDay).toEqual([{ day: today, credits: r.creditsByTemplate.reduce((n, t) => n + t.credits, 0) }]);
     const h = await gql(w.gateway.url, 'query($s: ID!) { student(id: $s) { name messages { edges { node { body status } } } } }', { token: owner, variables: { s: w.a.studentIds[0] } });
     expect((h.data!.student as { messages: { edges: { node: { body: string } }[] } }).messages.edges[0]!.node.body).toBe('Dear Rohan, your fee of Rs 1500 is due on 05-Dec. -SUNRISE');
+    const stats = await gql(w.gateway.url, '{ currentTenant { stats { smsSent smsDelivered smsCreditsUsed } } }', { token: owner });
+    const st = (stats.data!.currentTenant as { stats: { smsSent: number; smsDelivered: number; smsCreditsUsed: number } }).stats;
+    expect(st.smsDelivered).toBe(r.delivered);
+    expect(st.smsSent).toBeGreaterThanOrEqual(st.smsDelivered);
+    expect(st.smsCreditsUsed).toBeGreaterThanOrEqual(r.creditsByTemplate.reduce((n, t) => n + t.credits, 0));
     // Another tenant's owner sees nothing of it.
     const other = await gql(w.gateway.url, 'query($s: ID!) { student(id: $s) { messages { edges { node { id } } } } }', { token: w.ownerToken(w.b), variables: { s: w.a.studentIds[0] } });
     expect(other.data).toEqual({ student: null });

@@ -14,5 +14,19 @@ export function listNotifications(db: TenantPrisma, take: number, where: object)
 }
 
 export async function tenantCounts(db: TenantPrisma) {
-  return { notificationCount: await db.notification.count() };
+  const [notificationCount, sms, campaigns, unread] = await Promise.all([
+    db.notification.count(),
+    db.smsMessage.groupBy({ by: ['status'], _count: { _all: true }, _sum: { credits: true }, where: { requestId: { not: null } } }),
+    db.campaign.count(),
+    db.inAppNotification.count({ where: { readAt: null } }),
+  ]);
+  const n = (s: string) => sms.find((x) => x.status === s)?._count._all ?? 0;
+  return {
+    notificationCount,
+    smsSent: sms.reduce((t, x) => t + x._count._all, 0),
+    smsDelivered: n('DELIVERED'),
+    smsCreditsUsed: sms.reduce((t, x) => t + (x._sum.credits ?? 0), 0),
+    campaignCount: campaigns,
+    unreadInAppCount: unread,
+  };
 }

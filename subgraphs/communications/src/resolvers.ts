@@ -24,6 +24,11 @@ export const resolvers: Resolvers = {
   TenantStats: {
     __resolveReference: (ref: { tenantId: string }, ctx: SubgraphContext) => ({ tenantId: ctx.authorizeTenant('tenant:notifications:read', ref.tenantId) }),
     notificationCount: async (s: { tenantId: string }, _a, ctx) => (await ctx.perTenant('tenantCounts', s.tenantId, tenantCounts)).notificationCount,
+    smsSent: async (s: { tenantId: string }, _a, ctx) => (await ctx.perTenant('tenantCounts', s.tenantId, tenantCounts)).smsSent,
+    smsDelivered: async (s: { tenantId: string }, _a, ctx) => (await ctx.perTenant('tenantCounts', s.tenantId, tenantCounts)).smsDelivered,
+    smsCreditsUsed: async (s: { tenantId: string }, _a, ctx) => (await ctx.perTenant('tenantCounts', s.tenantId, tenantCounts)).smsCreditsUsed,
+    campaignCount: async (s: { tenantId: string }, _a, ctx) => (await ctx.perTenant('tenantCounts', s.tenantId, tenantCounts)).campaignCount,
+    unreadInAppCount: async (s: { tenantId: string }, _a, ctx) => (await ctx.perTenant('tenantCounts', s.tenantId, tenantCounts)).unreadInAppCount,
   },
   Notification: {
     __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => notificationById(ctx, ref.id),

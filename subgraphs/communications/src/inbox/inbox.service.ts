@@ -35,3 +35,10 @@ export function inQuietHours(settings: { quietFromMinute: number | null; quietTo
   const { quietFromMinute: from, quietToMinute: to } = settings;
   return from <= to ? m >= from && m < to : m >= from || m < to;
 }
+
+/** `{{name}}` → its value; every variable the text names must be given. */
+export function fillTemplate(text: string, vars: Record<string, string>): { text: string } | { missing: string[] } {
+  const missing = [...new Set([...text.matchAll(/\{\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}\}/g)].map((m) => m[1]!).filter((k) => !(k in vars)))];
+  if (missing.length) return { missing };
+  return { text: text.replace(/\{\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}\}/g, (_m, k: string) => vars[k]!) };
+}
