@@ -8,6 +8,7 @@ import { buildSubgraph, rootFieldAccess, type Role } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plusDays, setUpLibrary, today } from './support/campus.ts';
 import { billingRows } from './support/billing.ts';
+import { expectRoleOutcome } from './support/matrix.ts';
 import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';
 
 let w: SupergraphWorld;
@@ -195,15 +196,7 @@ describe('billing authorization matrix', () => {
   const cases = Object.entries(MATRIX).flatMap(([name, op]) => CALLERS.map((c) => [name, c, op] as const));
   it.each(cases)('%s as %s', async (_n, caller, op) => {
     const r = await gql(w.gateway.url, op.doc, { token: tokens.get(caller), variables: op.vars?.(), headers: headersFor(caller) });
-    const codes = (r.errors ?? []).map((e) => e.extensions?.code);
-    const expected = caller === 'anonymous' || caller === 'expired' ? 'UNAUTHENTICATED' : op.allowed.includes(caller) ? 'ok' : 'FORBIDDEN';
-    if (expected === 'ok') {
-      expect(codes).toEqual([]);
-      expect(r.data).not.toBeNull();
-    } else {
-      expect(codes).toEqual([expected]);
-      for (const value of Object.values(r.data ?? {})) expect(value).toBeNull();
-    }
+    expectRoleOutcome(r, caller, op.allowed);
   });
 });
 
