@@ -71,10 +71,11 @@ export async function runCampaign(platform: Platform, tenantId: string, db: Tena
   // Throttle: one message per 60,000 / rate ms, counting the time a send took.
   const gap = 60_000 / c.ratePerMinute;
   let last = 0;
+  // The audience's names and balances, read once per run (not per batch).
+  const people = new Map((await audienceOf(db, { ...(c.audience as Audience), overdue: false }, now())).map((s) => [s.id, s]));
   for (;;) {
     const batch = await db.campaignRecipient.findMany({ where: { campaignId, status: 'PENDING' }, take: 100, orderBy: { studentId: 'asc' } });
     if (!batch.length) break;
-    const people = new Map((await audienceOf(db, { ...(c.audience as Audience), overdue: false, status: null }, now())).map((s) => [s.id, s]));
     for (const r of batch) {
       if (o.shouldStop?.()) return 'stopped';
       const live = await db.campaign.findUniqueOrThrow({ where: { id: campaignId }, select: { status: true } });

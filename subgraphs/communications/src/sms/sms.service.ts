@@ -94,9 +94,10 @@ export async function deliver(platform: Platform, tenantId: string, db: TenantPr
     const requestId = await client.sendFlow(m.template.msg91TemplateId, [{ mobiles: msg91Mobile(m.phone), ...vars }]);
     await platform.core.smsRequest.create({ data: { requestId, tenantId } });
     if (m.reservationId) await credits.commit(m.reservationId);
-    const sent = await db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: new Date() } });
+    await db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: new Date() } });
+    // A report may have come first; the message as it is now.
     await applyEarlyReports(platform, requestId);
-    return sent.status === 'SENT' ? db.smsMessage.findUniqueOrThrow({ where: { id: m.id } }) : sent;
+    return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
   } catch (err) {
     if (!(err instanceof Msg91Error)) throw err;
     if (m.reservationId) await credits.release(m.reservationId);
