@@ -27,6 +27,18 @@ export interface SubgraphModule {
   live?: LiveFields;
 }
 
+/** Merges resolver maps type by type (an area may add fields to a type another declares); scalars are taken whole. */
+export function mergeResolvers(...maps: Resolvers[]): Resolvers {
+  const out: Record<string, unknown> = {};
+  for (const m of maps) {
+    for (const [type, fields] of Object.entries(m)) {
+      const existing = out[type];
+      out[type] = existing && typeof existing === 'object' && !(existing as { serialize?: unknown }).serialize ? { ...(existing as object), ...(fields as object) } : fields;
+    }
+  }
+  return out as Resolvers;
+}
+
 /**
  * The subgraph's executable schema: every root field's access rule is checked first, then every
  * text argument's length and characters (input-rules.ts), then the resolver runs.

@@ -1,7 +1,7 @@
 // The billing subgraph: one module put together from its areas (dues, payments, gateways, webhooks,
 // refunds, receipts, reports), each with its SDL, resolvers, services and SQL in its own folder.
 import { fileURLToPath } from 'node:url';
-import { readSubgraphSdl, type Resolvers, type SubgraphModule } from '@studyspot/runtime';
+import { mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
 import { baseResolvers } from './base.resolvers.ts';
 import { creditsResolvers } from './credits/credits.resolvers.ts';
@@ -14,22 +14,10 @@ import { receiptsResolvers } from './receipts/receipts.resolvers.ts';
 import { refundsResolvers } from './refunds/refunds.resolvers.ts';
 import { reportsResolvers } from './reports/reports.resolvers.ts';
 
-/** Merges the areas' resolver maps type by type (an area may add fields to a type another declares). */
-function merge(...maps: Resolvers[]): Resolvers {
-  const out: Record<string, unknown> = {};
-  for (const m of maps) {
-    for (const [type, fields] of Object.entries(m)) {
-      const existing = out[type];
-      out[type] = existing && typeof existing === 'object' && !(existing as { serialize?: unknown }).serialize ? { ...(existing as object), ...(fields as object) } : fields;
-    }
-  }
-  return out as Resolvers;
-}
-
 export const billingSubgraph: SubgraphModule = {
   name: 'billing',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: merge(baseResolvers, duesResolvers, paymentsResolvers, gatewaysResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers, platformResolvers, creditsResolvers),
+  resolvers: mergeResolvers(baseResolvers, duesResolvers, paymentsResolvers, gatewaysResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers, platformResolvers, creditsResolvers),
   live: billingLive,
 };
 

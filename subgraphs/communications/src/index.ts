@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { readSubgraphSdl, type Resolvers, type SubgraphModule } from '@studyspot/runtime';
+import { mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
 import { communicationsLive, liveResolvers } from './live.ts';
 import { resolvers } from './resolvers.ts';
@@ -11,15 +11,7 @@ import { smsResolvers } from './sms/sms.resolvers.ts';
 export const communicationsSubgraph: SubgraphModule = {
   name: 'communications',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: {
-    ...resolvers,
-    ...liveResolvers,
-    ...smsResolvers,
-    ...inboxResolvers,
-    ...campaignResolvers,
-    Query: { ...(resolvers.Query as object), ...(smsResolvers.Query as object), ...(inboxResolvers.Query as object), ...(campaignResolvers.Query as object), ...(autoResolvers.Query as object) },
-    Mutation: { ...(smsResolvers.Mutation as object), ...(inboxResolvers.Mutation as object), ...(campaignResolvers.Mutation as object), ...(autoResolvers.Mutation as object) },
-  } as Resolvers,
+  resolvers: mergeResolvers(resolvers, liveResolvers, smsResolvers, inboxResolvers, campaignResolvers, autoResolvers),
   live: communicationsLive,
 };
 export { msg91ReportRouter } from './sms/reports.ts';

@@ -1,18 +1,13 @@
 // SMS credits: wallets with their statements, the platform's stock and margin, wholesale purchases,
 // grants and low-balance thresholds. Thin resolvers over credits.service.ts and the ledger.
 import { AppError, badInput, isPlatformRole, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { mayReadBilling } from '../platform/platform.resolvers.ts';
 import { creditTenant, purchaseWholesale } from './credits.service.ts';
 import { balanceOf, entryById, holdAccount, margin, platformStock, statement, walletAccount } from './ledger.repository.ts';
 
 const MAX_CREDITS = 100_000_000;
 const fail = (code: string, message: string, ...field: string[]) => ({ userErrors: [{ code, message, field }] });
 const badCredits = (n: number) => !Number.isInteger(n) || n < 1 || n > MAX_CREDITS;
-
-function mayReadWallet(ctx: SubgraphContext, tenantId: string): boolean {
-  const claims = ctx.claims;
-  if (!claims) return false;
-  return isPlatformRole(claims.role) ? ctx.can('platform:billing:read') : claims.tenantId === tenantId && ctx.can('tenant:billing:settings');
-}
 
 async function wallet(ctx: SubgraphContext, tenantId: string) {
   const core = ctx.core;
@@ -34,12 +29,12 @@ const dayStart = (day: Date) => new Date(day.getTime() - 330 * 60_000);
 export const creditsResolvers: Resolvers = {
   Tenant: {
     wallet: async (t: { id: string }, _a, ctx) => {
-      if (!mayReadWallet(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its wallet');
+      if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its wallet');
       return wallet(ctx, t.id);
     },
   },
   Wallet: {
-    __resolveReference: async (ref: { tenantId: string }, ctx: SubgraphContext) => (isUuid(ref.tenantId) && mayReadWallet(ctx, ref.tenantId) ? wallet(ctx, ref.tenantId) : null),
+    __resolveReference: async (ref: { tenantId: string }, ctx: SubgraphContext) => (isUuid(ref.tenantId) && mayReadBilling(ctx, ref.tenantId) ? wallet(ctx, ref.tenantId) : null),
     statement: async (w: { accountId: string }, a: { first?: number | null; after?: string | null }, ctx) => {
       const first = Math.min(Math.max(a.first ?? 20, 1), 100);
       const lines = await statement(ctx.core, w.accountId, first + 1, afterOf(a.after));
@@ -52,7 +47,7 @@ export const creditsResolvers: Resolvers = {
     __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
       if (!/^\d{1,18}$/.test(ref.id)) return null;
       const line = await entryById(ctx.core, BigInt(ref.id));
-      return line && (line.tenantId ? mayReadWallet(ctx, line.tenantId) : ctx.can('platform:billing:read')) ? line : null;
+      return line && (line.tenantId ? mayReadBilling(ctx, line.tenantId) : ctx.can('platform:billing:read')) ? line : null;
     },
   },
   PlatformCredits: {

@@ -43,8 +43,8 @@ function tenantFor(ctx: SubgraphContext, tenantId: string | null | undefined): s
   return ctx.requireTenant();
 }
 
-/** Reading a tenant's subscription and usage: platform readers, or the tenant's own billing managers. */
-function mayReadBilling(ctx: SubgraphContext, tenantId: string): boolean {
+/** Reading a tenant's subscription, usage, invoices and wallet: platform readers, or the tenant's own billing managers. */
+export function mayReadBilling(ctx: SubgraphContext, tenantId: string): boolean {
   const claims = ctx.claims;
   if (!claims) return false;
   if (isPlatformRole(claims.role)) return ctx.can('platform:billing:read');
