@@ -6,7 +6,7 @@ import {
   isPlatformRole,
   isUuid,
   requestIdFrom,
-  verifyAccessToken,
+  verifyAccessTokenCached,
   type Claims,
   type LiveTrigger,
   type Logger,
@@ -45,7 +45,7 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string | nu
 export async function verifyCaller(token: string, platform: Platform, requestId: string): Promise<Claims> {
   let claims: Claims;
   try {
-    claims = verifyAccessToken(platform.config.keyRing, token);
+    claims = verifyAccessTokenCached(platform.config.keyRing, token);
   } catch (err) {
     throw unauthenticated(err instanceof AppError ? err.message : 'Invalid access token');
   }
@@ -72,8 +72,25 @@ export async function buildGatewayContext(req: IncomingMessage, platform: Platfo
   const acting = typeof tenantHeader === 'string' ? tenantHeader : null;
   if (acting && !isUuid(acting)) throw new AppError('BAD_USER_INPUT', 'X-Tenant-Id must be a tenant id', { http: { status: 400 } });
   const actingTenantId = claims && isPlatformRole(claims.role) ? acting : null;
-  return {
-    identity: { requestId, claims, actingTenantId, clientIp: clientIp(req, config.trustProxy) },
-    logger: logger.child({ requestId, tenantId: claims?.tenantId ?? actingTenantId ?? undefined, userId: claims?.sub }),
-  };
+  const identity = { requestId, claims, actingTenantId, clientIp: clientIp(req, config.trustProxy) };
+  return new HttpRequestContext(identity, logger);
+}
+
+/**
+ * A request's context whose logger is made on first use: most requests log nothing, and a pino child
+ * with our redaction paths cost ~4% of the gateway's CPU when made for every request. A class (the
+ * getter on its prototype) because Apollo Server copies a context's own properties per operation.
+ */
+class HttpRequestContext implements GatewayContext {
+  private child: Logger | undefined;
+
+  constructor(
+    public identity: RequestIdentity,
+    private readonly parent: Logger,
+  ) {}
+
+  get logger(): Logger {
+    const { requestId, claims, actingTenantId } = this.identity;
+    return (this.child ??= this.parent.child({ requestId, tenantId: claims?.tenantId ?? actingTenantId ?? undefined, userId: claims?.sub }));
+  }
 }

@@ -113,6 +113,8 @@ export async function startGateway(platform: Platform, port = platform.config.po
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETags: a GraphQL POST answer is never revalidated, and hashing every body cost CPU.
+  app.set('etag', false);
   const http = createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -189,6 +191,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
       await live.close();
       await Promise.all([simulators?.razorpay.state.settled(), simulators?.cashfree.state.settled()]);
       await apollo.stop();
+      await Promise.all(Object.values(services).map((s) => (s instanceof SubgraphDataSource ? s.close() : undefined)));
       if (http.listening) await new Promise<void>((r) => http.close(() => r()));
     },
   };

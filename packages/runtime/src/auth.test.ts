@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { KeyRing, signAccessToken, verifyAccessToken } from './auth.ts';
+import { KeyRing, signAccessToken, verifyAccessToken, verifyAccessTokenCached } from './auth.ts';
 
 const claims = { sub: '00000000-0000-4000-8000-000000000001', role: 'OWNER' as const, tenantId: '00000000-0000-4000-8000-0000000000aa' };
 
@@ -19,6 +19,21 @@ describe('access tokens', () => {
 
   it('round-trips the claims', () => {
     expect(verifyAccessToken(ring, signAccessToken(ring, claims))).toEqual(claims);
+  });
+
+  it('remembers a verified token only until it expires, and never a refused one', () => {
+    const token = signAccessToken(ring, claims, 60);
+    const exp = (jwt.decode(token) as { exp: number }).exp * 1000;
+    expect(verifyAccessTokenCached(ring, token, exp - 1_000)).toEqual(claims);
+    expect(verifyAccessTokenCached(ring, token, exp - 1)).toEqual(claims);
+    // At its expiry the memory is dropped and the token verified again (by the real clock: still valid).
+    expect(verifyAccessTokenCached(ring, token, exp)).toEqual(claims);
+    const tampered = `${token.slice(0, -2)}xx`;
+    expect(codeOf(() => verifyAccessTokenCached(ring, tampered)).code).toBe('UNAUTHENTICATED');
+    expect(codeOf(() => verifyAccessTokenCached(ring, tampered)).code).toBe('UNAUTHENTICATED');
+    expect(codeOf(() => verifyAccessTokenCached(KeyRing.generate(), token)).message).toBe('Access token signed with an unknown key');
+    const expired = signAccessToken(ring, claims, -10);
+    expect(codeOf(() => verifyAccessTokenCached(ring, expired)).message).toBe('Access token expired');
   });
 
   it('verifies tokens of every key in the ring, so keys rotate without logging anyone out', () => {
@@ -55,7 +70,7 @@ describe('access tokens', () => {
   it('parses JWT_KEYS and rejects short secrets', () => {
     const ring2 = KeyRing.parse('k2:abcdefghijklmnopqrstuvwxyz0123456789,k1:0123456789abcdefghijklmnopqrstuvwxyz');
     expect(ring2.signingKey.kid).toBe('k2');
-    expect(ring2.secretFor('k1')).toBe('0123456789abcdefghijklmnopqrstuvwxyz');
+    expect(ring2.keyFor('k1')?.export().toString()).toBe('0123456789abcdefghijklmnopqrstuvwxyz');
     expect(() => KeyRing.parse('k:short')).toThrow('shorter than 32');
     expect(() => KeyRing.parse('nocolon')).toThrow('kid:secret');
   });

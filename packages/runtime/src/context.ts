@@ -29,7 +29,7 @@ export interface AuditEntry {
 }
 
 export class SubgraphContext {
-  readonly logger: Logger;
+  private childLogger: Logger | undefined;
   readonly clientIp: string | null;
   /** An access token issued by this request (a sign-in); the gateway runs the rest of the operation as its account. */
   signedIn: string | null = null;
@@ -46,7 +46,11 @@ export class SubgraphContext {
     clientIp: string | null = null,
   ) {
     this.clientIp = clientIp;
-    this.logger = platform.logger.child({ requestId, tenantId: this.tenantId ?? undefined, userId: claims?.sub });
+  }
+
+  /** A logger bound to the request, made on first use (most requests log nothing). */
+  get logger(): Logger {
+    return (this.childLogger ??= this.platform.logger.child({ requestId: this.requestId, tenantId: this.tenantId ?? undefined, userId: this.claims?.sub }));
   }
 
   /** The tenant this request works in: the account's own, or the one a platform role acts on. */

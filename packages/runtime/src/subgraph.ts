@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -94,6 +95,12 @@ export function listen(server: Server, port: number, variable = 'PORT'): Promise
   });
 }
 
+/**
+ * How long a subgraph server keeps an idle keep-alive socket. The gateway's pool closes its idle
+ * sockets 5 s sooner, so it never writes a request onto a socket the server is closing.
+ */
+export const SUBGRAPH_KEEP_ALIVE_MS = 65_000;
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -115,6 +122,8 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     // runMain owns SIGINT/SIGTERM: two handlers stopping the same server deadlocked until the forced exit.
     stopOnTerminationSignals: false,
     plugins: [
+      // Federated traces (ftv1) are for Apollo's usage reporting, which this deployment does not use.
+      ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(),
       {
         async requestDidStart() {
@@ -131,6 +140,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
   await apollo.start();
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const checks = await platform.checkReady();
@@ -157,6 +167,8 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     }),
   );
   const http = createServer(app);
+  http.keepAliveTimeout = SUBGRAPH_KEEP_ALIVE_MS;
+  http.headersTimeout = SUBGRAPH_KEEP_ALIVE_MS + 1_000;
   const bound = await listen(http, port, portVariable);
   platform.logger.info({ subgraph: module.name, port: bound }, 'subgraph listening');
   return {

@@ -1,0 +1,321 @@
+// `pnpm bench:gateway`: what the gateway costs over its subgraphs, against a stock @apollo/gateway.
+// The same two operations, with the same bearer token, are sent:
+//   direct    — straight to the subgraph processes: the very fetches a gateway makes for the operation
+//               (recorded once), replayed stage by stage as its query plan runs them;
+//   services  — through our gateway in the services layout (`pnpm dev`'s), over those subgraph processes;
+//   one-proc  — through our gateway with every subgraph in its process (`pnpm start`'s layout);
+//   stock     — through a bare @apollo/gateway + startStandaloneServer (stock-gateway.mjs) with the same
+//               supergraph and headers, over the same subgraph processes.
+// Every target runs compiled JavaScript (gateway/dist, built first). Cells are interleaved in rounds
+// (the target order rotates each round); per cell: p50 latency and requests per second at concurrency
+// 1, 10 and 50, and CPU milliseconds per request of each process. Medians over rounds are printed with
+// the ratios the goals are stated in. PostgreSQL and Redis (TEST_DATABASE_URL/REDIS_URL, defaults on
+// 127.0.0.1); databases bench_gw_<random>_* are dropped at the end.
+//   BENCH_ROUNDS (3), BENCH_CELL_MS (2000), BENCH_CONCURRENCY ("1,10,50"), BENCH_PROFILE (a directory: our
+//   gateways write V8 CPU profiles there; tests/bench/profile-summary.ts reads them)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import { Pool } from 'undici';
+
+const SERVER = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 2_000);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,10,50').split(',').map(Number);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SUPERGRAPH = join(ROOT, 'gateway/supergraph.graphql');
+const tag = `bench_gw_${randomBytes(3).toString('hex')}`;
+const dataDir = `/tmp/${tag}`;
+const SECRET = randomBytes(24).toString('base64url');
+const JWT_SECRET = randomBytes(32).toString('base64url');
+const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications'] as const;
+const PORTS = { oneProc: 4701, services: 4702, stock: 4703, identity: 4711, tenancy: 4712, campus: 4713, billing: 4714, communications: 4715 };
+const subgraphUrl = (name: string) => `http://127.0.0.1:${PORTS[name as keyof typeof PORTS]}/graphql`;
+
+const QUERIES = {
+  'students(first:50)': `{ students(first: 50) { edges { node { id name phone } } } }`,
+  'cross-subgraph': `{ currentTenant { name libraries { edges { node { name seatCount students(first: 3) { edges { node { name payments { edges { node { amountPaise } } } } } } } } } } me { name role } }`,
+};
+type QueryName = keyof typeof QUERIES;
+
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const dbUrl = (name: string) => Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+
+const baseEnv: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  NODE_ENV: 'development',
+  DATABASE_URL: dbUrl(`${tag}_core`),
+  REDIS_URL,
+  REDIS_KEY_PREFIX: `${tag}:`,
+  TENANT_DB_PREFIX: `${tag}_t_`,
+  JWT_KEYS: `bench:${JWT_SECRET}`,
+  GATEWAY_SECRET: SECRET,
+  STUDYSPOT_DATA_DIR: dataDir,
+  LOG_LEVEL: 'error',
+  SEED_DEMO: '0',
+  ...Object.fromEntries(SUBGRAPHS.map((n) => [`SUBGRAPH_${n.toUpperCase()}_URL`, subgraphUrl(n)])),
+};
+
+const children: ChildProcess[] = [];
+async function answers(url: string) {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a process; it is ready when it printed `ready` (text) or `ready` (a URL) answers 200. */
+function start(name: string, file: string, env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+  // BENCH_PROFILE=<dir>: the gateways write V8 CPU profiles there when they stop.
+  const profile = process.env.BENCH_PROFILE && file === 'gateway/dist/gateway.js' ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name.replace(/\W+/g, '-')}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, file], { cwd: ROOT, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return (async () => {
+    const isReady = async () => (ready.startsWith('http') ? answers(ready) : out.includes(ready));
+    for (let i = 0; i < 1_200 && !(await isReady()); i++) {
+      if (child.exitCode !== null) throw new Error(`${name} exited:\n${out}`);
+      await sleep(100);
+    }
+    if (!(await isReady())) throw new Error(`${name} did not start:\n${out}`);
+    return child;
+  })();
+}
+
+/** utime + stime of a process, in milliseconds. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+interface Recorded {
+  subgraph: string;
+  body: string;
+  headers: Record<string, string>;
+  start: number;
+  end: number;
+}
+
+/** Runs the operation once through a recording gateway and returns its subgraph fetches in stages. */
+async function recordFetches(query: string, token: string): Promise<Recorded[][]> {
+  const log: Recorded[] = [];
+  class Recording extends RemoteGraphQLDataSource {
+    constructor(private readonly name: string) {
+      super({ url: subgraphUrl(name) });
+    }
+    override willSendRequest({ request }: GraphQLDataSourceProcessOptions) {
+      const p = jwt.verify(token, JWT_SECRET) as jwt.JwtPayload;
+      const claims = Buffer.from(JSON.stringify({ sub: p.sub, role: p.role, tenantId: p.tid ?? null, sid: p.sid })).toString('base64url');
+      request.http!.headers.set('x-studyspot-gateway-secret', SECRET);
+      request.http!.headers.set('x-studyspot-claims', claims);
+    }
+    override async process(options: GraphQLDataSourceProcessOptions) {
+      const start = performance.now();
+      const out = await super.process(options);
+      const headers = Object.fromEntries([...options.request.http!.headers].filter(([k]) => k.startsWith('x-') || k === 'content-type'));
+      log.push({ subgraph: this.name, body: JSON.stringify({ query: options.request.query, variables: options.request.variables }), headers, start, end: performance.now() });
+      if (out.errors) throw new Error(`recording ${this.name}: ${JSON.stringify(out.errors)}`);
+      return out;
+    }
+  }
+  const gateway = new ApolloGateway({ supergraphSdl: readFileSync(SUPERGRAPH, 'utf8'), buildService: ({ name }) => new Recording(name) });
+  const server = new ApolloServer({ gateway });
+  await server.start();
+  const res = await server.executeOperation({ query });
+  await server.stop();
+  if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(`recording failed: ${JSON.stringify(res.body)}`);
+  // A fetch that started before every fetch of the current stage ended ran beside them.
+  const stages: Recorded[][] = [];
+  for (const f of log.sort((a, b) => a.start - b.start)) {
+    const current = stages.at(-1);
+    if (current && f.start < Math.max(...current.map((x) => x.end))) current.push(f);
+    else stages.push([f]);
+  }
+  return stages;
+}
+
+interface Cell {
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  cpu: Record<string, number>;
+}
+
+type Send = (pool: Pool) => Promise<boolean>;
+
+async function runCell(pools: Pool[], send: Send, concurrency: number, pids: Record<string, number>): Promise<Cell> {
+  // Warm-up: sockets open, plans cached.
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => send(pools[i % pools.length]!)));
+  const lat: number[] = [];
+  let errors = 0;
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+  const t0 = performance.now();
+  const until = t0 + CELL_MS;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, i) => {
+      const pool = pools[i % pools.length]!;
+      while (performance.now() < until) {
+        const s = performance.now();
+        if (!(await send(pool))) errors++;
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const elapsed = performance.now() - t0;
+  const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuMs(pid) - cpu0[k]!) / lat.length]));
+  return { p50: pct(lat, 50), p99: pct(lat, 99), rps: (lat.length * 1000) / elapsed, errors, cpu };
+}
+
+async function post(pool: Pool, path: string, headers: Record<string, string>, body: string): Promise<boolean> {
+  const res = await pool.request({ path, method: 'POST', headers, body });
+  const text = await res.body.text();
+  return res.statusCode === 200 && !text.includes('"errors"');
+}
+
+async function main() {
+  const t = performance.now();
+  const built = spawnSync(process.execPath, ['gateway/scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(built.stderr);
+  console.log(built.stdout.trim());
+
+  // One-process gateway first: it migrates and seeds the demo tenant.
+  const oneProc = await start('one-process gateway', 'gateway/dist/gateway.js', { PORT: String(PORTS.oneProc), SEED_DEMO: '1' }, 'More: pnpm run token');
+  const logins = JSON.parse(readFileSync(join(dataDir, readdirSync(dataDir).find((f) => f === 'demo-logins.json')!), 'utf8')) as { owner: { email: string; password: string } };
+  const gw = new Pool(`http://127.0.0.1:${PORTS.oneProc}`, { connections: 4 });
+  const call = async (query: string, variables: object, token?: string) => {
+    const res = await gw.request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.body.json()) as { data?: Record<string, Record<string, unknown>>; errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data!;
+  };
+  const token = (await call(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: logins.owner })).login!.accessToken as string;
+  // 50 students, so students(first: 50) returns a full page.
+  const have = ((await call(`{ students(first: 50) { edges { node { id } } } }`, {}, token)).students!.edges as unknown[]).length;
+  for (let i = have; i < 50; i++) await call(`mutation($i: StudentInput!) { createStudent(input: $i) { student { id } } }`, { i: { name: `Bench Student ${i}`, phone: `9198${String(10_000_000 + i).slice(1)}` } }, token);
+
+  const subs = await Promise.all(SUBGRAPHS.map((n) => start(n, `gateway/dist/${n}.js`, {}, subgraphUrl(n).replace('/graphql', '/healthz'))));
+  const pidOf = Object.fromEntries(SUBGRAPHS.map((n, i) => [n, subs[i]!.pid!]));
+  const services = await start('services gateway', 'gateway/dist/gateway.js', { PORT: String(PORTS.services), SUBGRAPH_MODE: 'remote' }, 'ready at');
+  const stock = await start('stock gateway', 'tests/bench/stock-gateway.mjs', { PORT: String(PORTS.stock), SUPERGRAPH, JWT_SECRET, SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphUrl(n)]))) }, 'stock gateway ready');
+  console.log(`set up in ${((performance.now() - t) / 1000).toFixed(1)} s; ${ROUNDS} rounds × ${CELL_MS} ms cells; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+
+  const stages = Object.fromEntries(await Promise.all(Object.entries(QUERIES).map(async ([n, q]) => [n, await recordFetches(q, token)] as const))) as Record<QueryName, Recorded[][]>;
+  for (const [n, s] of Object.entries(stages)) console.log(`${n}: ${s.flat().length} subgraph fetches in ${s.length} stages (${s.map((x) => x.map((f) => f.subgraph).join('+')).join(' → ')})`);
+
+  const maxC = Math.max(...CONCURRENCY);
+  const poolFor = (port: number) => new Pool(`http://127.0.0.1:${port}`, { connections: maxC, keepAliveTimeout: 30_000 });
+  const gatewayPools = { services: poolFor(PORTS.services), oneProc: poolFor(PORTS.oneProc), stock: poolFor(PORTS.stock) };
+  const subgraphPools = Object.fromEntries(SUBGRAPHS.map((n) => [n, poolFor(PORTS[n])]));
+  const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const subgraphPids = Object.fromEntries(SUBGRAPHS.map((n) => [`sg:${n}`, pidOf[n]!]));
+
+  type Target = 'direct' | 'services' | 'one-proc' | 'stock';
+  const targets: Target[] = ['direct', 'services', 'one-proc', 'stock'];
+  const cellOf = (target: Target, q: QueryName): { pools: Pool[]; send: Send; pids: Record<string, number> } => {
+    const body = JSON.stringify({ query: QUERIES[q] });
+    const viaGateway = (pool: Pool) => post(pool, '/graphql', auth, body);
+    if (target === 'direct') {
+      const plan = stages[q];
+      const send: Send = async () => {
+        for (const stage of plan) {
+          const oks = await Promise.all(stage.map((f) => post(subgraphPools[f.subgraph]!, '/graphql', f.headers, f.body)));
+          if (!oks.every(Boolean)) return false;
+        }
+        return true;
+      };
+      return { pools: [gatewayPools.services], send, pids: subgraphPids };
+    }
+    if (target === 'one-proc') return { pools: [gatewayPools.oneProc], send: viaGateway, pids: { gateway: oneProc.pid! } };
+    const pool = target === 'services' ? gatewayPools.services : gatewayPools.stock;
+    return { pools: [pool], send: viaGateway, pids: { gateway: (target === 'services' ? services : stock).pid!, ...subgraphPids } };
+  };
+
+  const results = new Map<string, Cell[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const q of Object.keys(QUERIES) as QueryName[]) {
+      for (const c of CONCURRENCY) {
+        const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
+        for (const target of order) {
+          const { pools, send, pids } = cellOf(target, q);
+          const cell = await runCell(pools, send, c, pids);
+          const key = `${q}|${c}|${target}`;
+          results.set(key, [...(results.get(key) ?? []), cell]);
+        }
+      }
+    }
+    console.log(`round ${round + 1}/${ROUNDS} done, load average ${loadavg()[0]!.toFixed(2)}`);
+  }
+
+  const med = (q: string, c: number, t: Target, f: (x: Cell) => number) => median(results.get(`${q}|${c}|${t}`)!.map(f));
+  const fmt = (x: number, d = 1) => x.toFixed(d);
+  for (const q of Object.keys(QUERIES) as QueryName[]) {
+    console.log(`\n${q}: medians of ${ROUNDS} rounds (p50 ms | requests/s | errors)`);
+    console.log(`  c   ${targets.map((t) => t.padEnd(24)).join('')}`);
+    for (const c of CONCURRENCY) {
+      console.log(`  ${String(c).padEnd(4)}${targets.map((t) => `${fmt(med(q, c, t, (x) => x.p50), 2)} | ${fmt(med(q, c, t, (x) => x.rps), 0)} | ${med(q, c, t, (x) => x.errors)}`.padEnd(24)).join('')}`);
+    }
+    console.log('  ratios: services/direct p50, services/direct rps, services/stock rps, one-proc/stock rps');
+    for (const c of CONCURRENCY) {
+      const r = (a: Target, b: Target, f: (x: Cell) => number) => med(q, c, a, f) / med(q, c, b, f);
+      console.log(
+        `  c=${String(c).padEnd(3)} ${fmt(r('services', 'direct', (x) => x.p50), 2)}×  ${fmt(r('services', 'direct', (x) => x.rps), 2)}×  ${fmt(r('services', 'stock', (x) => x.rps), 2)}×  ${fmt(r('one-proc', 'stock', (x) => x.rps), 2)}×`,
+      );
+    }
+    console.log('  CPU ms per request (median), gateway process | all subgraph processes:');
+    for (const c of CONCURRENCY) {
+      const sgSum = (t: Target) => med(q, c, t, (x) => Object.entries(x.cpu).filter(([k]) => k.startsWith('sg:')).reduce((s, [, v]) => s + v, 0));
+      console.log(
+        `  c=${String(c).padEnd(3)} direct —|${fmt(sgSum('direct'), 2)}   services ${fmt(med(q, c, 'services', (x) => x.cpu.gateway!), 2)}|${fmt(sgSum('services'), 2)}   one-proc ${fmt(med(q, c, 'one-proc', (x) => x.cpu.gateway!), 2)}|—   stock ${fmt(med(q, c, 'stock', (x) => x.cpu.gateway!), 2)}|${fmt(sgSum('stock'), 2)}`,
+      );
+    }
+  }
+  const at10 = (q: QueryName) => ({
+    p50: med(q, 10, 'services', (x) => x.p50) / med(q, 10, 'direct', (x) => x.p50),
+    rps: med(q, 10, 'services', (x) => x.rps) / med(q, 10, 'direct', (x) => x.rps),
+    stock: med(q, 10, 'services', (x) => x.rps) / med(q, 10, 'stock', (x) => x.rps),
+  });
+  if (CONCURRENCY.includes(10)) {
+    console.log('\nGoals at concurrency 10 (services ≥ 0.8× direct rps, ≤ 1.3× direct p50, ≥ 1.3× stock rps; one-process ≥ 2× stock on the cross query):');
+    for (const q of Object.keys(QUERIES) as QueryName[]) {
+      const g = at10(q);
+      console.log(`  ${q}: ${fmt(g.rps, 2)}× direct rps, ${fmt(g.p50, 2)}× direct p50, ${fmt(g.stock, 2)}× stock rps`);
+    }
+    const cross = med('cross-subgraph', 10, 'one-proc', (x) => x.rps) / med('cross-subgraph', 10, 'stock', (x) => x.rps);
+    console.log(`  one-process on the cross query: ${fmt(cross, 2)}× stock rps`);
+  }
+  console.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  await Promise.all([gw.close(), ...Object.values(gatewayPools).map((p) => p.close()), ...Object.values(subgraphPools).map((p) => p.close())]);
+}
+
+async function cleanup() {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await sleep(1_500);
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${tag}%`]);
+  for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+  await admin.end();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+try {
+  await main();
+} finally {
+  await cleanup();
+}
