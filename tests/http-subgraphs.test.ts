@@ -88,7 +88,7 @@ describe('subgraphs over HTTP', () => {
     // A subgraph answers a variable that does not fit its type with HTTP 400 and a coded body; the
     // gateway normally refuses such values first, so call the data source with one directly.
     const { SubgraphDataSource } = await import('../gateway/src/remote-data-source.ts');
-    const source = new SubgraphDataSource(subgraphs.get('campus')!.url, world.platform);
+    const source = new SubgraphDataSource('campus', subgraphs.get('campus')!.url, world.platform);
     const identity = { requestId: 'r3', claims: { sub: a.ownerId, role: 'OWNER' as const, tenantId: a.id }, actingTenantId: null };
     const context = { identity, logger: world.platform.logger };
     const res = await source.process({

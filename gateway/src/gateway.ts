@@ -11,7 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
-import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform } from '@studyspot/runtime';
+import { errorLoggingPlugin, gaugeFrom, HEADER, listen, maskError, metricsPlugin, readiness, recordOperation, requestIdFrom, serveMetrics, type Platform } from '@studyspot/runtime';
 import { msg91Simulator, paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import { msg91ReportRouter } from '@studyspot/communications';
 import express from 'express';
@@ -99,7 +99,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
   const services = Object.fromEntries(
     SUBGRAPHS.map((m) => [
       m.name,
-      config.subgraphMode === 'local' ? new InProcessDataSource(modules.get(m.name)!, platform) : new SubgraphDataSource(config.subgraphUrls[m.name], platform),
+      config.subgraphMode === 'local' ? new InProcessDataSource(modules.get(m.name)!, platform) : new SubgraphDataSource(m.name, config.subgraphUrls[m.name], platform),
     ]),
   );
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name }) => services[name]! });
@@ -129,6 +129,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
       hideSuggestionsPlugin(config.production),
+      metricsPlugin('gateway'),
       errorLoggingPlugin(),
       config.production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
@@ -137,6 +138,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
 
   app.use(securityHeaders(config));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/metrics', (req, res) => void serveMetrics(req, res, { production: config.production, token: config.metrics.token }));
   app.get('/readyz', async (_req, res) => {
     const checks = { ...(await platform.checkReady()), ...(await subgraphsReady(platform)) };
     res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
@@ -148,9 +150,18 @@ export async function startGateway(platform: Platform, port = platform.config.po
     next();
   });
   const context = async ({ req }: { req: express.Request }) => {
-    const ctx = await buildGatewayContext(req, platform);
-    admit(guard!, req, ctx, config.production);
-    return ctx;
+    const started = performance.now();
+    try {
+      const ctx = await buildGatewayContext(req, platform);
+      admit(guard!, req, ctx, config.production);
+      return ctx;
+    } catch (err) {
+      // Refused before Apollo Server's plugins see the operation (bad token, over a limit): counted here.
+      const body = req.body as { operationName?: unknown; query?: unknown } | undefined;
+      const name = typeof body?.operationName === 'string' ? body.operationName : typeof body?.query === 'string' ? (/^\s*(?:query|mutation|subscription)\s+([_A-Za-z]\w*)/.exec(body.query)?.[1] ?? null) : null;
+      recordOperation('gateway', name, [(err as { extensions?: { code?: unknown } }).extensions?.code ?? 'UNCODED'], null, (performance.now() - started) / 1000);
+      throw err;
+    }
   };
   app.use('/graphql', boundedJson(config), bodyErrors, expressMiddleware(apollo, { context }));
   // Providers call back here: MSG91's delivery reports (secret path token), payment webhooks (raw
@@ -164,8 +175,17 @@ export async function startGateway(platform: Platform, port = platform.config.po
   const msg91 = mountMsg91Simulator(app, platform);
   // Subscriptions: graphql-ws on the same port and path (live/).
   const live = startLive(http, { platform, planner: new LivePlanner(supergraphSdl, apiSchema!, services), guard: () => guard!, modules: SUBGRAPHS });
-  // Live counters for benchmarks and debugging, outside production only (no metrics endpoint yet).
+  // Live counters for benchmarks and debugging, outside production only; the same as metrics below.
   if (!config.production) app.get('/_live/stats', (_req, res) => void res.json({ sockets: live.sockets, ...live.engine.stats }));
+  gaugeFrom('studyspot_live', 'Live subscriptions: open sockets, subscription groups, topics fed; messages sent and sequence gaps since start', ['measure'], (set) => {
+    const s = live.engine.stats;
+    set({ measure: 'sockets' }, live.sockets);
+    set({ measure: 'groups' }, s.groups);
+    set({ measure: 'topics' }, s.topics);
+    set({ measure: 'sent' }, s.sent);
+    set({ measure: 'gaps' }, s.gaps);
+    set({ measure: 'executions' }, s.executions);
+  });
   finalHandlers(app, (err) => platform.logger.error({ err }, 'unexpected HTTP error'));
 
   const bound = await listen(http, port);

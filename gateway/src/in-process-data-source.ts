@@ -2,7 +2,7 @@
 // SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { BUSY_MESSAGE, buildSubgraph, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { BUSY_MESSAGE, buildSubgraph, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, metrics, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { adoptSignedIn } from './signed-in.ts';
@@ -19,6 +19,18 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
+    let outcome: 'ok' | 'error' = 'error';
+    try {
+      const result = await this.execute(options);
+      if (!result.errors?.length) outcome = 'ok';
+      return result;
+    } finally {
+      metrics.subgraphFetch.observe({ subgraph: this.module.name, outcome }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async execute(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     const identity = 'identity' in options.context ? (options.context as GatewayContext).identity : { requestId: 'internal', claims: null, actingTenantId: null };
     const ctx = subgraphContext(this.platform, identity);

@@ -2,7 +2,7 @@
 // PGlite with in-process pub/sub and seeds a demo tenant; DATABASE_URL / REDIS_URL switch to servers.
 import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
-import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken } from '@studyspot/runtime';
+import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken, startMetricsListener } from '@studyspot/runtime';
 import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
@@ -25,6 +25,7 @@ await runMain('studyspot', async () => {
     for (const r of reports.filter((x) => x.error)) logger.error({ tenant: r.slug, error: r.error }, 'tenant migration failed');
     const seeded = config.seedDemo && (await seedDemo(platform));
     const server = await startGateway(platform);
+    const metrics = await startMetricsListener(config);
     if (seeded) await connectDemoGateways(platform, server.simulators);
     // In the one-process layout the gateway process also runs the subgraphs' background sweeps.
     const sweepers = config.subgraphMode === 'local' ? [startCampusSweeper(platform), startBillingSweeper(platform), startSmsSweeper(platform), startCampaignWorker(platform)] : [];
@@ -34,6 +35,7 @@ await runMain('studyspot', async () => {
     if (!config.production) await printDevAccess(platform, seeded);
     return async () => {
       await stopSweeper();
+      await metrics?.close();
       await server.close();
       await platform.close();
     };

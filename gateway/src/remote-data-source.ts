@@ -8,7 +8,7 @@
 // with its codes; a sign-in's token carries over to the fetches that follow it.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { HEADER, identityHeaders, SUBGRAPH_KEEP_ALIVE_MS, type Platform } from '@studyspot/runtime';
+import { HEADER, identityHeaders, metrics, SUBGRAPH_KEEP_ALIVE_MS, type Platform } from '@studyspot/runtime';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from './context.ts';
@@ -26,6 +26,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly path: string;
 
   constructor(
+    readonly name: string,
     readonly url: string,
     private readonly platform: Platform,
     connections = 64,
@@ -53,18 +54,23 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     // A live subscription's root fetch carries its trigger to the owning subgraph (live/plan.ts).
     if (ctx?.live && request.query?.startsWith('subscription')) extensions = { ...extensions, live: ctx.live };
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions });
+    const started = performance.now();
+    const observe = (outcome: 'ok' | 'error' | 'unavailable') => metrics.subgraphFetch.observe({ subgraph: this.name, outcome }, (performance.now() - started) / 1000);
     try {
       const res = await this.pool.request({ path: this.path, method: 'POST', headers, body });
       const text = await res.body.text();
       const parsed = res.statusCode === 200 || res.statusCode === 400 ? tryJson(text) : null;
       if (!parsed || (res.statusCode === 400 && !Array.isArray(parsed.errors))) {
         ctx?.logger.warn({ subgraph: this.url, status: res.statusCode }, 'subgraph answered without a GraphQL body');
+        observe('unavailable');
         return unavailable();
       }
       const signedIn = res.headers[HEADER.signedIn];
       if (ctx && typeof signedIn === 'string') adoptSignedIn(ctx, signedIn, this.platform.config.keyRing);
+      observe(Array.isArray(parsed.errors) && parsed.errors.length ? 'error' : 'ok');
       return parsed as GatewayGraphQLResponse;
     } catch (err) {
+      observe('unavailable');
       ctx?.logger.warn({ err, subgraph: this.url }, 'subgraph unreachable');
       return unavailable();
     }

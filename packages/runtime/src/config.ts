@@ -24,6 +24,10 @@ export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
 
 export interface Config {
   production: boolean;
+  /** Who may read /metrics (metrics.ts): a bearer token, and/or a separate private listener. */
+  metrics: { token: string | null; port: number | null; host: string };
+  /** OTLP/HTTP traces endpoint (OTEL_EXPORTER_OTLP_ENDPOINT or …_TRACES_ENDPOINT); null: no tracing. */
+  tracesEndpoint: string | null;
   port: number;
   database: DatabaseServer;
   redisUrl: string | null;
@@ -271,6 +275,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     production,
+    metrics: metricsAccess(env),
+    tracesEndpoint: url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']) ?? (url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'])?.replace(/\/$/, '').concat('/v1/traces') ?? null),
     port: int(env, 'PORT', 4000, 0, 65535),
     database,
     redisUrl,
@@ -303,6 +309,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     email: { smtpUrl: env.SMTP_URL ?? null, from: env.EMAIL_FROM ?? 'StudySpot <no-reply@studyspot.local>' },
     publicUrl: publicUrl(env, production),
   };
+}
+
+function metricsAccess(env: NodeJS.ProcessEnv): Config['metrics'] {
+  const token = env.METRICS_TOKEN || null;
+  if (token && token.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  return { token, port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 9464, 0, 65535) : null, host: env.METRICS_HOST ?? '127.0.0.1' };
 }
 
 /**

@@ -24,6 +24,15 @@ export interface EventBus {
   subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Counters since start (metrics): events published, delivered to this process, dropped; topics listened to. */
+  stats(): EventBusStats;
+}
+
+export interface EventBusStats {
+  published: number;
+  delivered: number;
+  dropped: number;
+  topics: number;
 }
 
 export const topics = {
@@ -46,10 +55,16 @@ export class InProcessEventBus implements EventBus {
   readonly healthy = true;
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private readonly sequences = new Map<string, number>();
+  private published = 0;
 
   onHealthChange(): void {}
 
+  stats(): EventBusStats {
+    return { published: this.published, delivered: this.published, dropped: 0, topics: this.emitter.eventNames().length };
+  }
+
   async publish(topic: string, payload: object): Promise<void> {
+    this.published++;
     const seq = (this.sequences.get(topic) ?? 0) + 1;
     this.sequences.set(topic, seq);
     this.emitter.emit(topic, { ...payload, seq });
@@ -87,6 +102,8 @@ export class RedisEventBus implements EventBus {
   private wasHealthy = false;
   /** Events not delivered because Redis was away. */
   dropped = 0;
+  private published = 0;
+  private delivered = 0;
 
   constructor(
     url: string,
@@ -97,7 +114,10 @@ export class RedisEventBus implements EventBus {
     const opts = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n: number) => Math.min(100 * n, 2_000) };
     this.pub = new Redis(url, opts);
     this.sub = new Redis(url, opts);
-    this.sub.on('message', (topic: string, message: string) => this.local.emit(topic, JSON.parse(message)));
+    this.sub.on('message', (topic: string, message: string) => {
+      this.delivered++;
+      this.local.emit(topic, JSON.parse(message));
+    });
     // ioredis reports the cause (ECONNREFUSED, ENOTFOUND…) as an 'error' event and then rejects
     // connect() with a bare "Connection is closed"; keep the cause for the startup message.
     for (const c of [this.pub, this.sub]) {
@@ -108,6 +128,10 @@ export class RedisEventBus implements EventBus {
   }
 
   private lastError: Error | undefined;
+
+  stats(): EventBusStats {
+    return { published: this.published, delivered: this.delivered, dropped: this.dropped, topics: this.counts.size };
+  }
 
   get healthy(): boolean {
     return this.pub.status === 'ready' && this.sub.status === 'ready';
@@ -142,6 +166,7 @@ export class RedisEventBus implements EventBus {
   async publish(topic: string, payload: object): Promise<void> {
     try {
       await this.pub.eval(PUBLISH_SEQUENCED, 1, seqKey(topic), topic, JSON.stringify(payload));
+      this.published++;
     } catch {
       this.dropped++;
     }

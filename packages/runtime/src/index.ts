@@ -26,3 +26,4 @@ export * from './days.ts';
 export * from './periodic.ts';
 export * from './live.ts';
 export * from './msg91.ts';
+export * from './metrics.ts';

@@ -13,6 +13,7 @@ import { ConfigError, type Config } from './config.ts';
 import { Redis } from 'ioredis';
 import { InProcessEventBus, RedisEventBus, type EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
+import { watchPlatform } from './metrics.ts';
 import { ConfiguredOtpSender, DevOtpSender, type OtpSender } from './otp.ts';
 import { FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { SessionRevocations, type RevocationList } from './revocation.ts';
@@ -84,6 +85,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
   });
 
   const revocations = new SessionRevocations(core.prisma, events);
+  const unwatch = watchPlatform({ tenants, events });
   return {
     config,
     logger,
@@ -105,6 +107,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
       return out;
     },
     async close() {
+      unwatch();
       revocations.close();
       await tenants.close();
       await events.close();

@@ -15,6 +15,7 @@ import { isPublicCode, maskError } from './errors.ts';
 import { applyInputRules } from './input-rules.ts';
 import type { LiveFields, LiveTrigger } from './live.ts';
 import { createLogger } from './logger.ts';
+import { metricsPlugin, serveMetrics, startMetricsListener } from './metrics.ts';
 import { createPlatform, type Platform } from './platform.ts';
 import { HEADER, identityFromHeaders, secretMatches } from './transport.ts';
 
@@ -124,6 +125,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     plugins: [
       // Federated traces (ftv1) are for Apollo's usage reporting, which this deployment does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      metricsPlugin(module.name),
       errorLoggingPlugin(),
       {
         async requestDidStart() {
@@ -142,6 +144,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/metrics', (req, res) => void serveMetrics(req, res, { production: platform.config.production, token: platform.config.metrics.token }));
   app.get('/readyz', async (_req, res) => {
     const checks = await platform.checkReady();
     res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
@@ -193,8 +196,10 @@ export async function startSubgraphProcess(module: SubgraphModule, background?: 
   const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
   try {
     const server = await serveSubgraph(module, platform, port, `SUBGRAPH_${module.name.toUpperCase()}_URL`);
+    const metrics = await startMetricsListener(config);
     const stopBackground = background?.(platform) ?? (async () => {});
     return async () => {
+      await metrics?.close();
       await stopBackground();
       await server.close();
       await platform.close();

@@ -43,6 +43,8 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
   const keyRing = KeyRing.generate();
   const config: Config = {
     production: false,
+    metrics: { token: null, port: null, host: '127.0.0.1' },
+    tracesEndpoint: null,
     port: 0,
     database: db.server,
     redisUrl: testRedisUrl(),

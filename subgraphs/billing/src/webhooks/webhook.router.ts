@@ -6,7 +6,7 @@
 // failed half-way (500, its record removed) is safe to retry.
 import { createHash } from 'node:crypto';
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, type Platform } from '@studyspot/runtime';
+import { isUuid, metrics, type Platform } from '@studyspot/runtime';
 import express, { type Request, type Response, type Router } from 'express';
 import { PROVIDERS, type Provider } from '../gateways/provider.ts';
 import { platformWebhook } from '../platform/payments.ts';
@@ -14,7 +14,14 @@ import { handleCashfree } from './cashfree.events.ts';
 import { handleRazorpay } from './razorpay.events.ts';
 import { cashfreeSignatureCheck, razorpaySignatureValid } from './verify.ts';
 
-const answer = (res: Response, status: number, body: object) => void res.status(status).json(body);
+const OUTCOMES: Record<number, string> = { 200: 'processed', 400: 'malformed', 401: 'refused', 404: 'unknown', 500: 'failed' };
+/** Answers a provider, and counts the outcome (metrics: studyspot_payment_webhooks_total). */
+const answer = (res: Response, status: number, body: object) => {
+  const provider = String(res.req.params.webhookKey === 'platform' ? 'platform' : res.req.params.provider);
+  const outcome = 'duplicate' in body ? 'duplicate' : (OUTCOMES[status] ?? 'failed');
+  metrics.webhooks.inc({ provider: PROVIDERS.includes(provider as Provider) || provider === 'platform' ? provider : 'other', outcome });
+  res.status(status).json(body);
+};
 
 function eventId(provider: Provider, req: Request, raw: Buffer): string {
   const header = provider === 'razorpay' ? req.header('x-razorpay-event-id') : req.header('x-idempotency-key');

@@ -4,7 +4,7 @@
 // embedded default) an in-process timer runs them, and on start-up every campaign still RUNNING or due
 // is resumed from the database. Either way a campaign is one job (its id is the job id), and the
 // messages' idempotency keys make a resumed run send nothing twice.
-import type { Platform } from '@studyspot/runtime';
+import { gaugeFrom, type Platform } from '@studyspot/runtime';
 import { Queue, Worker, type Job } from 'bullmq';
 import { runCampaign, type RunOptions } from './campaign.service.ts';
 
@@ -27,6 +27,10 @@ export function campaignQueue(platform: Platform): CampaignQueue {
   if (q) return q;
   if (platform.config.redisUrl) {
     const bull = new Queue<Data>(QUEUE, { connection: connection(platform), prefix: prefix(platform) });
+    gaugeFrom('studyspot_job_queue_depth', 'Jobs in a BullMQ queue, by state', ['queue', 'state'], async (set) => {
+      const counts = await bull.getJobCounts('waiting', 'delayed', 'active', 'failed').catch(() => null);
+      for (const [state, n] of Object.entries(counts ?? {})) set({ queue: QUEUE, state }, n);
+    });
     q = {
       schedule: async (tenantId, campaignId, at) => {
         await bull.add('run', { tenantId, campaignId }, { jobId: campaignId, delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: 1_000 });

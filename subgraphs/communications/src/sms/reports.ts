@@ -3,7 +3,7 @@
 // (compared in constant time); a report only moves a message forward (SENT → DELIVERED or FAILED),
 // so duplicates and stragglers change nothing.
 import { timingSafeEqual } from 'node:crypto';
-import { msg91Mobile, type Platform } from '@studyspot/runtime';
+import { metrics, msg91Mobile, type Platform } from '@studyspot/runtime';
 import express, { type Router } from 'express';
 
 interface Report {
@@ -50,6 +50,7 @@ export async function applyReports(platform: Platform, reports: Report[], keepEa
           where: { id: { in: ids }, status: 'SENT' },
           data: delivered ? { status: 'DELIVERED', deliveredAt: new Date() } : { status: 'FAILED', reason: String(r.desc ?? status).slice(0, 200) },
         });
+        if (done.count) metrics.sms.inc({ status: delivered ? 'DELIVERED' : 'UNDELIVERED' }, done.count);
         return done.count;
       },
       { allowSuspended: true },

@@ -4,7 +4,7 @@
 // held before the provider is called, spent when it accepts, returned when it refuses.
 import { creditsPort } from '@studyspot/billing/credits';
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { promotionalSendAt, render, segments } from './dlt.ts';
 import { applyEarlyReports } from './reports.ts';
 
@@ -95,13 +95,16 @@ export async function deliver(platform: Platform, tenantId: string, db: TenantPr
     await platform.core.smsRequest.create({ data: { requestId, tenantId } });
     if (m.reservationId) await credits.commit(m.reservationId);
     await db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: new Date() } });
+    metrics.sms.inc({ status: 'SENT' });
     // A report may have come first; the message as it is now.
     await applyEarlyReports(platform, requestId);
     return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
   } catch (err) {
     if (!(err instanceof Msg91Error)) throw err;
     if (m.reservationId) await credits.release(m.reservationId);
-    return db.smsMessage.update({ where: { id: m.id }, data: { status: err.kind === 'unavailable' ? 'FAILED' : 'REJECTED', reason: err.message.slice(0, 200) } });
+    const status = err.kind === 'unavailable' ? 'FAILED' : 'REJECTED';
+    metrics.sms.inc({ status });
+    return db.smsMessage.update({ where: { id: m.id }, data: { status, reason: err.message.slice(0, 200) } });
   }
 }
 
