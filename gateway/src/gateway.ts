@@ -11,7 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
-import { errorLoggingPlugin, gaugeFrom, HEADER, listen, maskError, metricsPlugin, readiness, recordOperation, requestIdFrom, serveMetrics, type Platform } from '@studyspot/runtime';
+import { errorLoggingPlugin, gaugeFrom, HEADER, listen, maskError, metricsPlugin, readiness, recordOperation, requestIdFrom, serveMetrics, traceRequests, type Platform } from '@studyspot/runtime';
 import { msg91Simulator, paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import { msg91ReportRouter } from '@studyspot/communications';
 import express from 'express';
@@ -143,6 +143,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
     const checks = { ...(await platform.checkReady()), ...(await subgraphsReady(platform)) };
     res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
   });
+  app.use('/graphql', traceRequests('gateway'));
   app.use('/graphql', (req, res, next) => {
     const requestId = requestIdFrom(req.headers[HEADER.requestId]);
     req.headers[HEADER.requestId] = requestId;

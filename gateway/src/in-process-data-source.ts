@@ -2,7 +2,7 @@
 // SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { BUSY_MESSAGE, buildSubgraph, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, metrics, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { BUSY_MESSAGE, buildSubgraph, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, metrics, SpanKind, subgraphContext, traced, type Platform, type SubgraphModule } from '@studyspot/runtime';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { adoptSignedIn } from './signed-in.ts';
@@ -22,7 +22,7 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     const started = performance.now();
     let outcome: 'ok' | 'error' = 'error';
     try {
-      const result = await this.execute(options);
+      const result = await traced(`subgraph ${this.module.name}`, SpanKind.INTERNAL, { 'studyspot.subgraph': this.module.name }, () => this.execute(options));
       if (!result.errors?.length) outcome = 'ok';
       return result;
     } finally {

@@ -2,7 +2,7 @@
 // PGlite with in-process pub/sub and seeds a demo tenant; DATABASE_URL / REDIS_URL switch to servers.
 import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
-import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken, startMetricsListener } from '@studyspot/runtime';
+import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken, startMetricsListener, startTracing } from '@studyspot/runtime';
 import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
@@ -13,6 +13,8 @@ await runMain('studyspot', async () => {
   const config = loadConfig();
   if (config.subgraphMode === 'remote') requireDatabaseServer(config, 'the gateway calls subgraphs in other processes');
   const logger = createLogger('gateway');
+  // Before the platform opens its databases, so their queries are traced too.
+  const stopTracing = startTracing({ service: 'studyspot-gateway', endpoint: config.tracesEndpoint });
   const dbVar = config.database.kind === 'postgres' ? 'DATABASE_URL' : 'STUDYSPOT_DATA_DIR';
   try {
     await migrateCore(config.database);
@@ -38,9 +40,11 @@ await runMain('studyspot', async () => {
       await metrics?.close();
       await server.close();
       await platform.close();
+      await stopTracing?.();
     };
   } catch (err) {
     await platform.close();
+    await stopTracing?.();
     throw err;
   }
 });

@@ -8,7 +8,7 @@
 // with its codes; a sign-in's token carries over to the fetches that follow it.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { HEADER, identityHeaders, metrics, SUBGRAPH_KEEP_ALIVE_MS, type Platform } from '@studyspot/runtime';
+import { HEADER, identityHeaders, injectTraceContext, metrics, SpanKind, SUBGRAPH_KEEP_ALIVE_MS, traced, type Platform } from '@studyspot/runtime';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from './context.ts';
@@ -46,10 +46,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
    * A subgraph that cannot be reached (refused, reset, timed out, answering 5xx or no GraphQL body)
    * is SERVICE_UNAVAILABLE for its part of the answer; the rest of the operation still resolves.
    */
-  async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    return traced(`subgraph ${this.name}`, SpanKind.CLIENT, { 'studyspot.subgraph': this.name }, () => this.send(options));
+  }
+
+  private async send({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const ctx = 'identity' in context ? (context as GatewayContext) : null;
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (ctx) Object.assign(headers, identityHeaders(ctx.identity, this.platform.config.gatewaySecret));
+    injectTraceContext(headers);
     let extensions = request.extensions;
     // A live subscription's root fetch carries its trigger to the owning subgraph (live/plan.ts).
     if (ctx?.live && request.query?.startsWith('subscription')) extensions = { ...extensions, live: ctx.live };

@@ -141,6 +141,15 @@ async function releasePglite(dataDir: string): Promise<void> {
   await closePglite(entry);
 }
 
+let adapterHook: (<F extends object>(factory: F) => F) | null = null;
+
+/** Lets the runtime wrap every adapter opened from now on (tracing: a span per query); null removes it. */
+export function setAdapterHook(hook: (<F extends object>(factory: F) => F) | null): void {
+  adapterHook = hook;
+}
+
+const hooked = <F extends object>(factory: F): F => (adapterHook ? adapterHook(factory) : factory);
+
 export interface OpenOptions {
   /** Upper bound of connections this handle may hold (PostgreSQL only). */
   poolMax?: number;
@@ -153,7 +162,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     const db = await acquirePglite(target.dataDir);
     let closed = false;
     return {
-      adapter: new PrismaPGlite(db),
+      adapter: hooked(new PrismaPGlite(db)),
       ping: async () => void (await db.query('select 1')),
       query: async <R>(sql: string) => (await db.query<R>(sql)).rows,
       close: async () => {
@@ -173,7 +182,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   pool.on('error', () => {});
   let closed = false;
   return {
-    adapter: new PrismaPg(pool),
+    adapter: hooked(new PrismaPg(pool)),
     ping: async () => void (await pool.query('select 1')),
     query: async <R>(sql: string) => (await pool.query(sql)).rows as R[],
     close: async () => {

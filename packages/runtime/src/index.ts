@@ -27,3 +27,4 @@ export * from './periodic.ts';
 export * from './live.ts';
 export * from './msg91.ts';
 export * from './metrics.ts';
+export * from './tracing.ts';

@@ -1,5 +1,6 @@
 // Structured JSON logs (pino). Every request logs through a child carrying requestId and tenantId.
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { traceFields } from './tracing.ts';
 
 export type { Logger };
 
@@ -21,6 +22,8 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED, censor: '[redacted]' },
+    // Inside a traced request, each line carries its traceId and spanId (nothing when tracing is off).
+    mixin: traceFields,
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -14,6 +14,7 @@ import type { TenantClientCache } from '@studyspot/db';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ConfigError } from './config-error.ts';
 import type { EventBus } from './events.ts';
+import { annotateOperation } from './tracing.ts';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -131,6 +132,7 @@ export function metricsPlugin(service: string): ApolloServerPlugin {
 export function recordOperation(service: string, name: string | null | undefined, codes: unknown[] | undefined, data: unknown, seconds: number): void {
   const operation = operationLabel(name);
   const outcome = !codes?.length ? 'ok' : data ? 'partial' : 'error';
+  annotateOperation(name, outcome);
   metrics.requests.inc({ service, operation, outcome });
   metrics.duration.observe({ service, operation }, seconds);
   for (const code of codes ?? []) metrics.errors.inc({ service, code: typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'UNCODED' });

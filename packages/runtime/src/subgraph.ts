@@ -17,6 +17,7 @@ import type { LiveFields, LiveTrigger } from './live.ts';
 import { createLogger } from './logger.ts';
 import { metricsPlugin, serveMetrics, startMetricsListener } from './metrics.ts';
 import { createPlatform, type Platform } from './platform.ts';
+import { startTracing, traceRequests } from './tracing.ts';
 import { HEADER, identityFromHeaders, secretMatches } from './transport.ts';
 
 export type Resolvers = GraphQLResolverMap<SubgraphContext>;
@@ -149,6 +150,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     const checks = await platform.checkReady();
     res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
   });
+  app.use('/graphql', traceRequests(module.name));
   app.use('/graphql', (req, res, next) => {
     if (!secretMatches(req.header(HEADER.gatewaySecret), platform.config.gatewaySecret)) {
       res.status(401).json({ errors: [{ message: 'Subgraphs accept requests only from the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -193,6 +195,8 @@ export async function startSubgraphProcess(module: SubgraphModule, background?: 
   const config = loadConfig();
   requireDatabaseServer(config, 'subgraphs run as their own processes');
   const port = subgraphPort(config.subgraphUrls[module.name], module.name);
+  // Before the platform opens its databases, so their queries are traced too.
+  const stopTracing = startTracing({ service: `studyspot-${module.name}`, endpoint: config.tracesEndpoint });
   const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
   try {
     const server = await serveSubgraph(module, platform, port, `SUBGRAPH_${module.name.toUpperCase()}_URL`);
@@ -203,9 +207,11 @@ export async function startSubgraphProcess(module: SubgraphModule, background?: 
       await stopBackground();
       await server.close();
       await platform.close();
+      await stopTracing?.();
     };
   } catch (err) {
     await platform.close();
+    await stopTracing?.();
     throw err;
   }
 }
