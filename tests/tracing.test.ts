@@ -75,7 +75,11 @@ describe('traces', () => {
       const ids = new Set([server!.spanContext().spanId]);
       for (let grew = true; grew; ) {
         grew = false;
-        for (const s of mine) if (!ids.has(s.spanContext().spanId) && ids.has(parentOf(s) ?? '')) (ids.add(s.spanContext().spanId), (grew = true));
+        for (const s of mine) {
+          if (ids.has(s.spanContext().spanId) || !ids.has(parentOf(s) ?? '')) continue;
+          ids.add(s.spanContext().spanId);
+          grew = true;
+        }
       }
       const queries = mine.filter((s) => ids.has(s.spanContext().spanId) && s.attributes['db.system.name'] === 'postgresql');
       expect(queries.length, `${sub} database spans`).toBeGreaterThan(0);
