@@ -243,6 +243,8 @@ describe('reconciliation', () => {
       await db.paymentOrder.updateMany({ where: { id: { in: ids } }, data: { createdAt: new Date(Date.now() - 31 * 60_000) } });
       await db.paymentOrder.update({ where: { id: abandoned.order.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
     });
+    // The orders were made 31 minutes older: their reconciliation time, recorded when they were made, has come.
+    await w.world.platform.work.due(w.a.id, 'billing', new Date(Date.now() - 60_000));
     const report = await billingSweepOnce(w.world.platform);
     expect(report).toMatchObject({ settled: 2, expired: 1 });
     expect((await orderStatus(w, lost.order.id)).status).toBe('PAID');
@@ -253,7 +255,8 @@ describe('reconciliation', () => {
     expect((await orderStatus(w, fresh.order.id)).status).toBe('CREATED');
     expect((await duesOf(w, lost.s.studentId))[0]!.status).toBe('PAID');
     // Running again changes nothing.
-    expect(await billingSweepOnce(w.world.platform)).toMatchObject({ settled: 0, expired: 0 });
+    await w.world.platform.work.due(w.a.id, 'billing', new Date(Date.now() - 60_000));
+    expect(await billingSweepOnce(w.world.platform)).toMatchObject({ settled: 0, expired: 0, tenants: 1 });
     expect(await unbalancedPayments(w)).toEqual([]);
   });
 });

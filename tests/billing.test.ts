@@ -251,8 +251,11 @@ describe('dues adjustments and late fees', () => {
     expect(audit?.details).toMatchObject({ amountPaise: 10_000, reason: 'sibling discount' });
 
     await gql(w.url(), 'mutation($i: BillingSettingsInput!) { updateBillingSettings(input: $i) { userErrors { code } } }', { token: w.owner, variables: { i: { lateFeeKind: 'PER_DAY', lateFeePaise: 1_000, lateFeeGraceDays: 3, lateFeeCapPaise: 5_000 } } });
-    await billingSweepOnce(w.world.platform);
-    await billingSweepOnce(w.world.platform); // the same day again changes nothing
+    // The sync recorded billing work 10 minutes on; the sweep runs as if they had passed, then again the same day.
+    await w.world.platform.work.due(w.a.id, 'billing', new Date(Date.now() - 1_000));
+    expect(await billingSweepOnce(w.world.platform)).toMatchObject({ tenants: 1 });
+    await w.world.platform.work.due(w.a.id, 'billing', new Date(Date.now() - 1_000));
+    expect(await billingSweepOnce(w.world.platform)).toMatchObject({ tenants: 1, lateFeesPaise: 0 }); // the same day again changes nothing
     const after = (await duesOf(w, s.studentId))[0]!;
     // 10 days overdue, 3 days' grace: 7 × ₹10 = ₹70, capped at ₹50.
     expect(after).toMatchObject({ balancePaise: 90_000 + 5_000 });
@@ -314,6 +317,7 @@ describe('events', () => {
       await payAtCheckout(w, failing, 'failure');
       await settled(w);
       expect(await waitFor('PAYMENT_FAILED', { orderId: failing.id })).toMatchObject({ studentId: s.studentId });
+      await w.world.platform.work.due(w.a.id, 'billing', new Date(Date.now() - 1_000));
       await billingSweepOnce(w.world.platform);
       expect(await waitFor('DUE_OVERDUE', { studentId: s.studentId })).toMatchObject({ dueId: expect.any(String) });
       // The order covers the due and any late fee the sweep charged (an earlier test set a rule).

@@ -215,6 +215,8 @@ describe('background sweep', () => {
     const old = new Date(Date.now() - 3 * 86_400_000);
     const day = new Date(`${new Date(old.getTime() + 330 * 60_000).toISOString().slice(0, 10)}T00:00:00Z`);
     const visit = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.visit.create({ data: { libraryId: lib.libraryId, studentId, inSource: 'STAFF', checkedInAt: old, day } }));
+    // Written behind the service's back (a check-in records when campus work is due): say it is due.
+    await w.world.platform.work.due(w.a.id, 'campus', old);
     const r = await sweepOnce(w.world.platform);
     expect(r.visitsClosed).toBeGreaterThanOrEqual(1);
     const closed = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.visit.findUniqueOrThrow({ where: { id: visit.id } }));

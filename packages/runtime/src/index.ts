@@ -28,3 +28,4 @@ export * from './live.ts';
 export * from './msg91.ts';
 export * from './metrics.ts';
 export * from './tracing.ts';
+export * from './work.ts';

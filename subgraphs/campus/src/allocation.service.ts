@@ -210,6 +210,9 @@ export async function offerFreedSeat(ctx: SubgraphContext, s: Scope, freed: { li
         if (claimed.count !== 1) throw new Error('entry taken');
         return allocation;
       });
+      // The campus sweep lapses the hold when it expires; the offer may be an automatic SMS now.
+      await ctx.platform.work.due(s.tenantId, 'campus', held.holdExpiresAt!);
+      await ctx.platform.work.due(s.tenantId, 'messages');
       await publish(ctx, s, freed.libraryId, 'SEAT_OFFERED', { allocationId: held.id, seatId: held.seatId, studentId: held.studentId, waitlistEntryId: entry.id });
       return held;
     } catch (err) {

@@ -84,6 +84,8 @@ async function checkIn(ctx: SubgraphContext, s: Scope, studentId: string, librar
   if (!allocation) return fail('NO_ACTIVE_ALLOCATION', 'No seat or day pass in this library for today');
   try {
     const visit = await s.db.visit.create({ data: { libraryId, studentId, seatId: allocation.seatId, inSource: source, day: istDay() } });
+    // If nobody checks this visit out, the campus sweep closes it at closing time.
+    await ctx.platform.work.due(s.tenantId, 'campus', await visitClosing(ctx, s, visit));
     await publish(ctx, s, libraryId, 'CHECK_IN', visit);
     return { visit, action: 'CHECK_IN', userErrors: [] };
   } catch (err) {
@@ -150,6 +152,23 @@ export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, library
     }
   }
   return closed;
+}
+
+async function visitClosing(ctx: SubgraphContext, s: Scope, v: { libraryId: string; checkedInAt: Date; day: Date }): Promise<Date> {
+  const library = await s.db.library.findUnique({ where: { id: v.libraryId }, select: { openingHours: true } });
+  return closingFor((library?.openingHours as WeekdayHours[] | null) ?? [], v.checkedInAt, v.day, ctx.platform.config.checkInGraceMinutes);
+}
+
+/** When the earliest visit still open will be closed by the sweep (null: none open). */
+export async function nextVisitClosing(ctx: SubgraphContext, s: Scope): Promise<Date | null> {
+  const open = await s.db.visit.findMany({ where: { checkedOutAt: null }, select: { libraryId: true, checkedInAt: true, day: true } });
+  const hours = new Map((await s.db.library.findMany({ where: { id: { in: [...new Set(open.map((v) => v.libraryId))] } }, select: { id: true, openingHours: true } })).map((l) => [l.id, (l.openingHours as WeekdayHours[] | null) ?? []]));
+  let next: Date | null = null;
+  for (const v of open) {
+    const at = closingFor(hours.get(v.libraryId) ?? [], v.checkedInAt, v.day, ctx.platform.config.checkInGraceMinutes);
+    if (!next || at < next) next = at;
+  }
+  return next;
 }
 
 /** Visits between two days, and absences: days the student held a live seat and did not come. */

@@ -1,29 +1,39 @@
-// Background work of campus: every few minutes, lapse waitlist holds (passing seats on) and close
-// visits nobody checked out of after closing time, in every active tenant. One run at a time.
-import { startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
+// Background work of campus: waitlist holds lapse (passing seats on) and visits nobody checked out of
+// are closed at closing time. Work-driven (runtime work.ts): a hold or a check-in records when its
+// tenant's campus work falls due; the sweep visits only tenants whose time has come and records their
+// next due time (the earliest hold expiry or open visit's closing), so idle tenants cost nothing.
+import { earliest, runDueWork, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
 import { scope } from './access.ts';
 import { expireHolds } from './allocation.service.ts';
-import { closeOverdueVisits } from './attendance.service.ts';
+import { closeOverdueVisits, nextVisitClosing } from './attendance.service.ts';
 
-export async function sweepOnce(platform: Platform): Promise<{ tenants: number; holdsExpired: number; visitsClosed: number }> {
-  const tenants = await platform.core.tenant.findMany({ where: { status: 'ACTIVE' }, select: { id: true } });
-  let holdsExpired = 0;
-  let visitsClosed = 0;
-  for (const t of tenants) {
-    const ctx = subgraphContext(platform, { requestId: `sweep-${Date.now()}`, claims: { sub: '00000000-0000-0000-0000-000000000000', role: 'SUPER_ADMIN', tenantId: null }, actingTenantId: t.id });
-    try {
-      const s = await scope(ctx);
-      holdsExpired += await expireHolds(ctx, s);
-      for (const lib of await s.db.library.findMany({ where: { status: 'ACTIVE' }, select: { id: true } })) visitsClosed += await closeOverdueVisits(ctx, s, lib.id);
-    } catch (err) {
-      platform.logger.error({ err, tenantId: t.id }, 'campus sweep failed for a tenant');
-    } finally {
-      await ctx.dispose();
-    }
-  }
-  return { tenants: tenants.length, holdsExpired, visitsClosed };
+export interface CampusSweepReport {
+  tenants: number;
+  failed: number;
+  holdsExpired: number;
+  visitsClosed: number;
 }
 
-/** Starts the periodic sweep; returns a function that stops it (and waits for a run in progress). */
-export const startCampusSweeper = (platform: Platform, intervalMs = 5 * 60_000) =>
-  startPeriodic(platform.logger, 'campus sweep', () => sweepOnce(platform), intervalMs, (r) => Boolean(r.holdsExpired || r.visitsClosed));
+/** One tenant's due campus work; returns when its next is due. */
+async function campusWork(platform: Platform, tenantId: string, now: Date, report: CampusSweepReport): Promise<Date | null> {
+  const ctx = subgraphContext(platform, { requestId: `sweep-${now.getTime()}`, claims: { sub: '00000000-0000-0000-0000-000000000000', role: 'SUPER_ADMIN', tenantId: null }, actingTenantId: tenantId });
+  try {
+    const s = await scope(ctx);
+    report.holdsExpired += await expireHolds(ctx, s, now);
+    for (const lib of await s.db.library.findMany({ where: { status: 'ACTIVE' }, select: { id: true } })) report.visitsClosed += await closeOverdueVisits(ctx, s, lib.id, now);
+    const hold = await s.db.seatAllocation.findFirst({ where: { status: 'HELD', holdExpiresAt: { not: null } }, orderBy: { holdExpiresAt: 'asc' }, select: { holdExpiresAt: true } });
+    return earliest(hold?.holdExpiresAt, await nextVisitClosing(ctx, s));
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+export async function sweepOnce(platform: Platform, now?: Date): Promise<CampusSweepReport> {
+  const report: CampusSweepReport = { tenants: 0, failed: 0, holdsExpired: 0, visitsClosed: 0 };
+  const r = await runDueWork(platform, 'campus', (tenantId, at) => campusWork(platform, tenantId, now ?? at, report), {}, now ? () => now : undefined);
+  return { ...report, ...r };
+}
+
+/** Starts the periodic sweep (every 30 s it looks for due tenants); returns its stop function. */
+export const startCampusSweeper = (platform: Platform, intervalMs = 30_000) =>
+  startPeriodic(platform.logger, 'campus sweep', () => sweepOnce(platform), intervalMs, (r) => Boolean(r.holdsExpired || r.visitsClosed || r.failed));

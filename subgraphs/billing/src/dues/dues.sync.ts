@@ -79,6 +79,10 @@ export async function syncDuesInTx(tx: Tx, allocationId: string): Promise<{ crea
 
 /** Syncs one allocation's dues in its own transaction and announces the new ones. */
 export async function syncAllocationDues(ctx: SubgraphContext, tenantId: string, allocationId: string): Promise<void> {
+  // Recorded first, so a sync that fails here is repaired by the billing sweep; the allocation may be
+  // an automatic SMS (seat allocated).
+  await ctx.platform.work.due(tenantId, 'billing', new Date(Date.now() + 10 * 60_000));
+  await ctx.platform.work.due(tenantId, 'messages');
   const db = await ctx.tenantDb(tenantId);
   const { created } = await db.$transaction((tx) => syncDuesInTx(tx, allocationId));
   for (const d of created) {

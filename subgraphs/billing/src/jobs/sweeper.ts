@@ -1,4 +1,4 @@
-// Billing's background work, every few minutes, in every active tenant (one run at a time):
+// Billing's background work, in the tenants whose billing work is due (work-driven: runtime work.ts):
 // - reconciliation: orders still unpaid after RECONCILE_AFTER_MINUTES are asked about at their
 //   gateway: captured money is settled, an order past its expiry with none is EXPIRED;
 // - overdue dues are announced once and charged the tenant's late fee;
@@ -6,7 +6,7 @@
 // - platform billing: subscriptions renew, open invoices are dunned, credit holds nobody settled are
 //   released (platform/renewals.ts).
 import type { TenantPrisma } from '@studyspot/db';
-import { istDay, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
+import { earliest, istDay, nextDailyRun, runDueWork, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { syncDuesInTx } from '../dues/dues.sync.ts';
 import { clientFor } from '../gateways/accounts.ts';
@@ -53,39 +53,63 @@ export async function reconcileOrders(platform: Platform, tenantId: string, db: 
   return { settled, expired };
 }
 
-export async function billingSweepOnce(platform: Platform, now = new Date()): Promise<SweepReport> {
-  const tenants = await platform.core.tenant.findMany({ where: { status: 'ACTIVE' }, select: { id: true } });
-  const report: SweepReport = { tenants: tenants.length, settled: 0, expired: 0, overdue: 0, lateFeesPaise: 0, resynced: 0 };
-  for (const t of tenants) {
-    const ctx = subgraphContext(platform, { requestId: `billing-sweep-${now.getTime()}`, claims: null, actingTenantId: t.id });
-    try {
-      const db = await ctx.tenantDb(t.id);
-      const r = await reconcileOrders(platform, t.id, db, now);
-      report.settled += r.settled;
-      report.expired += r.expired;
-      const recent = await db.seatAllocation.findMany({ where: { updatedAt: { gte: new Date(now.getTime() - 2 * 86_400_000) } }, select: { id: true } });
-      for (const a of recent) {
-        const { created } = await db.$transaction((tx) => syncDuesInTx(tx, a.id));
-        report.resynced += created.length;
-      }
-      const o = await chargeOverdue(db, t.id, (topic, p) => platform.events.publish(topic, p));
-      report.overdue += o.overdue;
-      report.lateFeesPaise += o.lateFeesPaise;
-    } catch (err) {
-      platform.logger.error({ err, tenantId: t.id }, 'billing sweep failed for a tenant');
-    } finally {
-      await ctx.dispose();
-    }
-  }
+const REPAIR_WINDOW_MS = 2 * 86_400_000;
+const MIN_GAP_MS = 5 * 60_000;
+
+/**
+ * One tenant's due billing work; returns when its next is due: the next stale order to ask about, the
+ * next IST day while dues are open (they turn overdue, late fees grow), a repair pass while allocations
+ * changed lately — never sooner than 5 minutes from now.
+ */
+async function billingWork(platform: Platform, tenantId: string, now: Date, report: SweepReport): Promise<Date | null> {
+  const ctx = subgraphContext(platform, { requestId: `billing-sweep-${now.getTime()}`, claims: null, actingTenantId: tenantId });
   try {
-    report.renewals = await renewSubscriptions(platform, istDay(now).toISOString().slice(0, 10));
-    report.releasedHolds = await releaseExpired({ core: platform.core, events: platform.events }, now);
+    const db = await ctx.tenantDb(tenantId);
+    const r = await reconcileOrders(platform, tenantId, db, now);
+    report.settled += r.settled;
+    report.expired += r.expired;
+    const recent = await db.seatAllocation.findMany({ where: { updatedAt: { gte: new Date(now.getTime() - REPAIR_WINDOW_MS) } }, select: { id: true, updatedAt: true } });
+    for (const a of recent) {
+      const { created } = await db.$transaction((tx) => syncDuesInTx(tx, a.id));
+      report.resynced += created.length;
+    }
+    const o = await chargeOverdue(db, tenantId, (topic, p) => platform.events.publish(topic, p), istDay(now));
+    report.overdue += o.overdue;
+    report.lateFeesPaise += o.lateFeesPaise;
+
+    const reconcileMs = platform.config.payments.reconcileAfterMinutes * 60_000;
+    const order = await db.paymentOrder.findFirst({ where: { status: { in: ['CREATED', 'FAILED'] } }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+    const due = await db.due.findFirst({ where: { status: 'OPEN' }, select: { id: true } });
+    const lastChange = recent.reduce<Date | null>((m, a) => (!m || a.updatedAt > m ? a.updatedAt : m), null);
+    const next = earliest(
+      order && new Date(order.createdAt.getTime() + reconcileMs),
+      due && nextDailyRun(tenantId, now),
+      lastChange && new Date(Math.min(lastChange.getTime() + REPAIR_WINDOW_MS, now.getTime() + 6 * 3_600_000)),
+    );
+    return next && new Date(Math.max(next.getTime(), now.getTime() + MIN_GAP_MS));
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+/**
+ * Billing's background work: tenants whose billing work is due (runtime work.ts: a payment order, a
+ * dues sync, or the sweep itself records when), then the platform's own (renewals, dunning, credit
+ * holds), which are queries on the core database by date.
+ */
+export async function billingSweepOnce(platform: Platform, now?: Date): Promise<SweepReport & { failed: number }> {
+  const report: SweepReport = { tenants: 0, settled: 0, expired: 0, overdue: 0, lateFeesPaise: 0, resynced: 0 };
+  const r = await runDueWork(platform, 'billing', (tenantId, at) => billingWork(platform, tenantId, now ?? at, report), {}, now ? () => now : undefined);
+  const at = now ?? new Date();
+  try {
+    report.renewals = await renewSubscriptions(platform, istDay(at).toISOString().slice(0, 10));
+    report.releasedHolds = await releaseExpired({ core: platform.core, events: platform.events }, at);
   } catch (err) {
     platform.logger.error({ err }, 'platform billing sweep failed');
   }
-  return report;
+  return { ...report, ...r };
 }
 
-/** Starts the periodic sweep; returns a function that stops it (and waits for a run in progress). */
-export const startBillingSweeper = (platform: Platform, intervalMs = 5 * 60_000) =>
-  startPeriodic(platform.logger, 'billing sweep', () => billingSweepOnce(platform), intervalMs, (r) => Boolean(r.settled || r.expired || r.lateFeesPaise || r.resynced || r.renewals?.renewed || r.renewals?.suspended || r.releasedHolds));
+/** Starts the periodic sweep (every 30 s it looks for due tenants); returns its stop function. */
+export const startBillingSweeper = (platform: Platform, intervalMs = 30_000) =>
+  startPeriodic(platform.logger, 'billing sweep', () => billingSweepOnce(platform), intervalMs, (r) => Boolean(r.settled || r.expired || r.lateFeesPaise || r.resynced || r.failed || r.renewals?.renewed || r.renewals?.suspended || r.releasedHolds));

@@ -54,6 +54,8 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput) 
     return { payment, receipt };
   });
   await s.ctx.audit({ action: 'payment.record', targetType: 'Payment', targetId: payment.id, tenantId: s.tenantId, details: { amountPaise: payment.amountPaise, method: input.method, receipt: receipt.number } });
+  // A receipt may be an automatic SMS.
+  await s.ctx.platform.work.due(s.tenantId, 'messages');
   await s.ctx.events.publish(topics.tenant(s.tenantId), { type: 'PAYMENT_CAPTURED', paymentId: payment.id, studentId: student.id, libraryId, amountPaise: payment.amountPaise, provider: 'offline' });
   return { payment, userErrors: [] };
 }

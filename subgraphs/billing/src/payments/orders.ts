@@ -54,6 +54,8 @@ export async function createPaymentOrder(s: BillingScope, input: { studentId?: s
     await tx.orderDue.createMany({ data: earmarks.map((e) => ({ orderId: created.id, ...e })) });
     return created;
   });
+  // If no webhook settles it, the billing sweep asks the gateway once the order is this old.
+  await s.ctx.platform.work.due(s.tenantId, 'billing', new Date(order.createdAt.getTime() + s.ctx.platform.config.payments.reconcileAfterMinutes * 60_000));
   return { order, userErrors: [] };
 }
 

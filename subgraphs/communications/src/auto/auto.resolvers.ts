@@ -36,6 +36,8 @@ export const autoResolvers: Resolvers = {
       }
       if (a.days != null && (!Number.isInteger(a.days) || a.days < 1 || a.days > 60)) return fail('INVALID_INPUT', 'days is 1 to 60', 'days');
       await db.autoMessageRule.upsert({ where: { kind: a.kind }, create: { kind: a.kind, enabled: a.enabled, templateId, days: a.days ?? null }, update: { enabled: a.enabled, templateId, ...(a.days != null ? { days: a.days } : {}) } });
+      // The messages sweep looks at what the rule would send now, then daily.
+      if (a.enabled) await ctx.platform.work.due(ctx.tenantId!, 'messages');
       await ctx.audit({ action: 'sms.auto.set', targetType: 'AutoMessageRule', details: { kind: a.kind, enabled: a.enabled, templateId } });
       return { rule: await view(ctx, a.kind), userErrors: [] };
     },

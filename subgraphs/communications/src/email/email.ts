@@ -5,7 +5,7 @@
 import type { TenantPrisma } from '@studyspot/db';
 import type { Platform } from '@studyspot/runtime';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { inQuietHours } from '../inbox/inbox.service.ts';
+import { inQuietHours, quietHoursEnd } from '../inbox/inbox.service.ts';
 
 const transports = new Map<string, Transporter>();
 
@@ -35,9 +35,11 @@ export async function sendEmail(platform: Platform, e: Email): Promise<string> {
 }
 
 /** Now, or after the quiet hours for what is not urgent. */
-export async function emailOrDefer(platform: Platform, db: TenantPrisma, e: Email & { urgent?: boolean }, now = new Date()): Promise<'sent' | 'deferred'> {
+export async function emailOrDefer(platform: Platform, tenantId: string, db: TenantPrisma, e: Email & { urgent?: boolean }, now = new Date()): Promise<'sent' | 'deferred'> {
   if (!e.urgent && inQuietHours(await db.communicationSettings.findUnique({ where: { id: 1 } }), now)) {
     await db.emailOutbox.create({ data: { to: e.to, subject: e.subject, text: e.text } });
+    // The messages sweep sends it when the quiet hours end.
+    await platform.work.due(tenantId, 'messages', quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), now) ?? now);
     return 'deferred';
   }
   await sendEmail(platform, e);

@@ -93,7 +93,7 @@ export const inboxResolvers: Resolvers = {
       if (email) {
         const addresses = new Map([...staff, ...students].filter((x) => x.email).map((x) => [x.id, x.email!]));
         for (const userId of await wanting(db, [...addresses.keys()], i.category, 'EMAIL')) {
-          const outcome = await emailOrDefer(ctx.platform, db, { to: addresses.get(userId)!, subject: email.subject, text: email.body, urgent: Boolean(i.urgent) });
+          const outcome = await emailOrDefer(ctx.platform, ctx.tenantId!, db, { to: addresses.get(userId)!, subject: email.subject, text: email.body, urgent: Boolean(i.urgent) });
           if (outcome === 'sent') emailed++;
           else deferred++;
         }
@@ -126,6 +126,8 @@ export const inboxResolvers: Resolvers = {
       }
       if ((from == null) !== (to == null)) throw badInput('Give both from and to, or neither', 'to');
       await db.communicationSettings.upsert({ where: { id: 1 }, create: { id: 1, quietFromMinute: from, quietToMinute: to }, update: { quietFromMinute: from, quietToMinute: to } });
+      // What the old hours held back may go now: the messages sweep looks again.
+      await ctx.platform.work.due(ctx.requireTenant(), 'messages');
       return { from: hhmm(from), to: hhmm(to) };
     },
   },

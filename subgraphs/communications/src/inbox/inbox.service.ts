@@ -36,6 +36,15 @@ export function inQuietHours(settings: { quietFromMinute: number | null; quietTo
   return from <= to ? m >= from && m < to : m >= from || m < to;
 }
 
+/** When the quiet hours `now` is in end (null when it is not in them). */
+export function quietHoursEnd(settings: { quietFromMinute: number | null; quietToMinute: number | null } | null, now = new Date()): Date | null {
+  if (!settings || settings.quietToMinute == null || !inQuietHours(settings, now)) return null;
+  const ist = new Date(now.getTime() + IST_MS);
+  const m = ist.getUTCHours() * 60 + ist.getUTCMinutes();
+  const ahead = (settings.quietToMinute - m + 1_440) % 1_440 || 1_440;
+  return new Date(Math.floor(now.getTime() / 60_000) * 60_000 + ahead * 60_000);
+}
+
 /** `{{name}}` → its value; every variable the text names must be given. */
 export function fillTemplate(text: string, vars: Record<string, string>): { text: string } | { missing: string[] } {
   const missing = [...new Set([...text.matchAll(/\{\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}\}/g)].map((m) => m[1]!).filter((k) => !(k in vars)))];

@@ -66,6 +66,8 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
     throw err;
   }
   if (sendAfter <= now) message = await deliver(ctx.platform, tenantId, db, message.id);
+  // The messages sweep sends it at its time.
+  else await ctx.platform.work.due(tenantId, 'messages', sendAfter);
   return { message, userErrors: [] };
 }
 

@@ -1,23 +1,50 @@
-// Every minute, in every active tenant: messages that waited (promotional ones after 21:00 IST go at
-// 10:00) are sent, and the enabled automatic messages (auto/) go out.
-import { startPeriodic, type Platform } from '@studyspot/runtime';
+// Messages that wait (promotional SMS after 21:00 IST go at 10:00, email held back in quiet hours) and
+// the enabled automatic messages (auto/), in the tenants whose messages work is due (work-driven:
+// runtime work.ts). A deferred SMS or email, a payment, an allocation or an enabled rule records when;
+// after its run the sweep records the tenant's next: the next waiting SMS, the end of the quiet hours
+// for what they hold back, the next day for daily rules. Then MSG91's early delivery reports.
+import type { TenantPrisma } from '@studyspot/db';
+import { earliest, nextDailyRun, runDueWork, startPeriodic, type Platform } from '@studyspot/runtime';
 import { sweepEarlyReports } from './reports.ts';
 import { runAutoMessages } from '../auto/auto.service.ts';
 import { sendDeferredEmails } from '../email/email.ts';
+import { quietHoursEnd } from '../inbox/inbox.service.ts';
 import { sendDue } from './sms.service.ts';
 
-export async function smsSweepOnce(platform: Platform, now = new Date()): Promise<{ sent: number }> {
-  const tenants = await platform.core.tenant.findMany({ where: { status: 'ACTIVE' }, select: { id: true } });
-  let sent = 0;
-  for (const t of tenants) {
-    try {
-      sent += await platform.tenants.withTenant(t.id, async (db) => (await sendDue(platform, t.id, db, now)) + (await runAutoMessages(platform, t.id, db, now)) + (await sendDeferredEmails(platform, db, now)));
-    } catch (err) {
-      platform.logger.error({ err, tenantId: t.id }, 'SMS sweep failed for a tenant');
-    }
-  }
-  await sweepEarlyReports(platform, now).catch((err) => platform.logger.error({ err }, 'early delivery reports sweep failed'));
-  return { sent };
+const RETRY_MS = 5 * 60_000;
+
+async function nextMessagesWork(tenantId: string, db: TenantPrisma, now: Date): Promise<Date | null> {
+  const [sms, email, rule, settings] = await Promise.all([
+    db.smsMessage.findFirst({ where: { status: 'QUEUED' }, orderBy: { sendAfter: 'asc' }, select: { sendAfter: true } }),
+    db.emailOutbox.findFirst({ where: { sentAt: null }, select: { id: true } }),
+    db.autoMessageRule.findFirst({ where: { enabled: true, templateId: { not: null } }, select: { kind: true } }),
+    db.communicationSettings.findUnique({ where: { id: 1 } }),
+  ]);
+  const quietEnd = quietHoursEnd(settings, now);
+  const later = (at: Date) => (at > now ? at : new Date(now.getTime() + RETRY_MS));
+  return earliest(
+    sms && later(sms.sendAfter),
+    email && (quietEnd ?? new Date(now.getTime() + RETRY_MS)),
+    rule && earliest(nextDailyRun(tenantId, now), quietEnd),
+  );
 }
 
-export const startSmsSweeper = (platform: Platform, intervalMs = 60_000) => startPeriodic(platform.logger, 'SMS sweep', () => smsSweepOnce(platform), intervalMs, (r) => r.sent > 0);
+export async function smsSweepOnce(platform: Platform, now?: Date): Promise<{ sent: number; tenants: number; failed: number }> {
+  let sent = 0;
+  const r = await runDueWork(
+    platform,
+    'messages',
+    (tenantId, at) =>
+      platform.tenants.withTenant(tenantId, async (db) => {
+        const t = now ?? at;
+        sent += (await sendDue(platform, tenantId, db, t)) + (await runAutoMessages(platform, tenantId, db, t)) + (await sendDeferredEmails(platform, db, t));
+        return nextMessagesWork(tenantId, db, t);
+      }),
+    {},
+    now ? () => now : undefined,
+  );
+  await sweepEarlyReports(platform, now ?? new Date()).catch((err) => platform.logger.error({ err }, 'early delivery reports sweep failed'));
+  return { sent, ...r };
+}
+
+export const startSmsSweeper = (platform: Platform, intervalMs = 30_000) => startPeriodic(platform.logger, 'SMS sweep', () => smsSweepOnce(platform), intervalMs, (r) => r.sent > 0 || r.failed > 0);
