@@ -43,8 +43,15 @@ export function openCoreClient(target: DatabaseTarget, opts: OpenOptions & { log
   );
 }
 
+/**
+ * A process holds up to TENANT_CLIENT_MAX tenant clients at once, so each is kept lean: at most 200
+ * cached query plans (Prisma's default, 1,000 per client, grew every open client towards several MB)
+ * and pooled connections closed after 10 s idle (a tenant between requests holds none).
+ */
+export const TENANT_QUERY_PLANS = 200;
+
 export function openTenantClient(target: DatabaseTarget, opts: OpenOptions & { logQueries?: boolean } = {}) {
-  return openClient<TenantPrisma>(target, opts, (adapter, log) =>
-    new TenantPrismaClient({ adapter: adapter as never, log, transactionOptions: TRANSACTIONS }) as TenantPrisma,
+  return openClient<TenantPrisma>(target, { idleTimeoutMs: 10_000, ...opts }, (adapter, log) =>
+    new TenantPrismaClient({ adapter: adapter as never, log, transactionOptions: TRANSACTIONS, queryPlanCacheMaxSize: TENANT_QUERY_PLANS }) as TenantPrisma,
   );
 }
