@@ -64,6 +64,16 @@ describe("an owner's day", () => {
     expect(checkIn.data).toEqual({ checkInWithQr: { action: 'CHECK_IN', visit: { seat: { label: 'H1-A01' }, student: { name: 'Student 0' } }, userErrors: [] } });
     expect((await firstEvent).value).toMatchObject({ type: 'CHECK_IN', studentId: ids[0], libraryId: lib.libraryId });
     await events.return?.();
+    // What the sweeps will do was recorded by the writes themselves (work-driven background work): the
+    // visit's closing (campus), a dues repair pass 10 minutes after the allocations (billing), the
+    // seat-allocated SMS rule now (messages).
+    const work = await w.world.platform.core.$queryRaw<{ kind: string; due_at: Date }[]>`SELECT kind, due_at FROM tenant_work WHERE tenant_id = ${w.a.id}::uuid`;
+    const due = Object.fromEntries(work.map((r) => [r.kind, r.due_at.getTime() - Date.now()]));
+    expect(due.campus).toBeGreaterThan(0);
+    expect(due.campus).toBeLessThan(36 * 3_600_000);
+    expect(due.billing).toBeGreaterThan(0);
+    expect(due.billing).toBeLessThanOrEqual(10 * 60_000);
+    expect(due.messages).toBeLessThanOrEqual(0);
 
     const occ = await gql(url(), 'query($l: ID!) { occupancy(libraryId: $l) { inside capacity ratio zones { zone inside capacity } } }', { token: owner, variables: { l: lib.libraryId } });
     expect(occ.data).toEqual({ occupancy: { inside: 1, capacity: 60, ratio: 0.017, zones: [{ zone: 'Hall 1', inside: 1, capacity: 30 }, { zone: 'Hall 2', inside: 0, capacity: 30 }] } });
