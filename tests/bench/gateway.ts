@@ -245,6 +245,9 @@ async function main() {
     return { pools: [pool], send: viaGateway, pids: { gateway: (target === 'services' ? services : stock).pid!, ...subgraphPids } };
   };
 
+  const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  const restRss = { oneProc: rssMb(oneProc.pid!), services: rssMb(services.pid!), stock: rssMb(stock.pid!) };
+  const peakRss = { ...restRss };
   const results = new Map<string, Cell[]>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const q of Object.keys(QUERIES) as QueryName[]) {
@@ -253,6 +256,9 @@ async function main() {
         for (const target of order) {
           const { pools, send, pids } = cellOf(target, q);
           const cell = await runCell(pools, send, c, pids);
+          peakRss.oneProc = Math.max(peakRss.oneProc, rssMb(oneProc.pid!));
+          peakRss.services = Math.max(peakRss.services, rssMb(services.pid!));
+          peakRss.stock = Math.max(peakRss.stock, rssMb(stock.pid!));
           const key = `${q}|${c}|${target}`;
           results.set(key, [...(results.get(key) ?? []), cell]);
         }
@@ -298,6 +304,7 @@ async function main() {
     const cross = med('cross-subgraph', 10, 'one-proc', (x) => x.rps) / med('cross-subgraph', 10, 'stock', (x) => x.rps);
     console.log(`  one-process on the cross query: ${fmt(cross, 2)}× stock rps`);
   }
+  console.log(`\nGateway RSS at rest (after set-up) → peak under load: one-process ${restRss.oneProc.toFixed(0)} → ${peakRss.oneProc.toFixed(0)} MB (it holds the subgraphs and their tenant clients too), services ${restRss.services.toFixed(0)} → ${peakRss.services.toFixed(0)} MB, stock ${restRss.stock.toFixed(0)} → ${peakRss.stock.toFixed(0)} MB`);
   console.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   await Promise.all([gw.close(), ...Object.values(gatewayPools).map((p) => p.close()), ...Object.values(subgraphPools).map((p) => p.close())]);
 }
