@@ -11,6 +11,8 @@
 // 1, 10 and 50, and CPU milliseconds per request of each process. Medians over rounds are printed with
 // the ratios the goals are stated in. PostgreSQL and Redis (TEST_DATABASE_URL/REDIS_URL, defaults on
 // 127.0.0.1); databases bench_gw_<random>_* are dropped at the end.
+//   BENCH_GATEWAY_ROOT (another checkout whose gateway and subgraphs to measure, e.g. an older commit's)
+//   with BENCH_FROM_SOURCE=1 (run them from TypeScript through tsx, as `pnpm start` did before it compiled),
 //   BENCH_ROUNDS (3), BENCH_CELL_MS (2000), BENCH_CONCURRENCY ("1,10,50"), BENCH_PROFILE (a directory: our
 //   gateways write V8 CPU profiles there; tests/bench/profile-summary.ts reads them)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -32,7 +34,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 2_000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,10,50').split(',').map(Number);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SUPERGRAPH = join(ROOT, 'gateway/supergraph.graphql');
+const TARGET_ROOT = process.env.BENCH_GATEWAY_ROOT ?? ROOT;
+const FROM_SOURCE = process.env.BENCH_FROM_SOURCE === '1';
+const SUPERGRAPH = join(TARGET_ROOT, 'gateway/supergraph.graphql');
+const gatewayEntry = FROM_SOURCE ? ['--import', 'tsx', 'gateway/src/main.ts'] : ['gateway/dist/gateway.js'];
+const subgraphEntry = (name: string) => (FROM_SOURCE ? ['--import', 'tsx', `subgraphs/${name}/src/server.ts`] : [`gateway/dist/${name}.js`]);
 const tag = `bench_gw_${randomBytes(3).toString('hex')}`;
 const dataDir = `/tmp/${tag}`;
 const SECRET = randomBytes(24).toString('base64url');
@@ -77,10 +83,10 @@ async function answers(url: string) {
 }
 
 /** Starts a process; it is ready when it printed `ready` (text) or `ready` (a URL) answers 200. */
-function start(name: string, file: string, env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready: string, cwd = TARGET_ROOT): Promise<ChildProcess> {
   // BENCH_PROFILE=<dir>: the gateways write V8 CPU profiles there when they stop.
-  const profile = process.env.BENCH_PROFILE && file === 'gateway/dist/gateway.js' ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name.replace(/\W+/g, '-')}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, file], { cwd: ROOT, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = process.env.BENCH_PROFILE && args === gatewayEntry ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name.replace(/\W+/g, '-')}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, ...args], { cwd, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -189,12 +195,15 @@ async function post(pool: Pool, path: string, headers: Record<string, string>, b
 
 async function main() {
   const t = performance.now();
-  const built = spawnSync(process.execPath, ['gateway/scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(built.stderr);
-  console.log(built.stdout.trim());
+  if (!FROM_SOURCE) {
+    const built = spawnSync(process.execPath, ['gateway/scripts/build.mjs'], { cwd: TARGET_ROOT, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(built.stderr);
+    console.log(built.stdout.trim());
+  }
+  if (TARGET_ROOT !== ROOT || FROM_SOURCE) console.log(`our gateway and subgraphs: ${TARGET_ROOT} ${FROM_SOURCE ? 'from TypeScript (tsx)' : 'compiled'}`);
 
   // One-process gateway first: it migrates and seeds the demo tenant.
-  const oneProc = await start('one-process gateway', 'gateway/dist/gateway.js', { PORT: String(PORTS.oneProc), SEED_DEMO: '1' }, 'More: pnpm run token');
+  const oneProc = await start('one-process gateway', gatewayEntry, { PORT: String(PORTS.oneProc), SEED_DEMO: '1' }, 'More: pnpm run token');
   const logins = JSON.parse(readFileSync(join(dataDir, readdirSync(dataDir).find((f) => f === 'demo-logins.json')!), 'utf8')) as { owner: { email: string; password: string } };
   const gw = new Pool(`http://127.0.0.1:${PORTS.oneProc}`, { connections: 4 });
   const call = async (query: string, variables: object, token?: string) => {
@@ -208,10 +217,10 @@ async function main() {
   const have = ((await call(`{ students(first: 50) { edges { node { id } } } }`, {}, token)).students!.edges as unknown[]).length;
   for (let i = have; i < 50; i++) await call(`mutation($i: StudentInput!) { createStudent(input: $i) { student { id } } }`, { i: { name: `Bench Student ${i}`, phone: `9198${String(10_000_000 + i).slice(1)}` } }, token);
 
-  const subs = await Promise.all(SUBGRAPHS.map((n) => start(n, `gateway/dist/${n}.js`, {}, subgraphUrl(n).replace('/graphql', '/healthz'))));
+  const subs = await Promise.all(SUBGRAPHS.map((n) => start(n, subgraphEntry(n), {}, subgraphUrl(n).replace('/graphql', '/healthz'))));
   const pidOf = Object.fromEntries(SUBGRAPHS.map((n, i) => [n, subs[i]!.pid!]));
-  const services = await start('services gateway', 'gateway/dist/gateway.js', { PORT: String(PORTS.services), SUBGRAPH_MODE: 'remote' }, 'ready at');
-  const stock = await start('stock gateway', 'tests/bench/stock-gateway.mjs', { PORT: String(PORTS.stock), SUPERGRAPH, JWT_SECRET, SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphUrl(n)]))) }, 'stock gateway ready');
+  const services = await start('services gateway', gatewayEntry, { PORT: String(PORTS.services), SUBGRAPH_MODE: 'remote' }, 'ready at');
+  const stock = await start('stock gateway', ['tests/bench/stock-gateway.mjs'], { PORT: String(PORTS.stock), SUPERGRAPH, JWT_SECRET, SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphUrl(n)]))) }, 'stock gateway ready', ROOT);
   console.log(`set up in ${((performance.now() - t) / 1000).toFixed(1)} s; ${ROUNDS} rounds × ${CELL_MS} ms cells; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   const stages = Object.fromEntries(await Promise.all(Object.entries(QUERIES).map(async ([n, q]) => [n, await recordFetches(q, token)] as const))) as Record<QueryName, Recorded[][]>;
