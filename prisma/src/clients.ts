@@ -46,7 +46,9 @@ export function openCoreClient(target: DatabaseTarget, opts: OpenOptions & { log
 /**
  * A process holds up to TENANT_CLIENT_MAX tenant clients at once, so each is kept lean: at most 200
  * cached query plans (Prisma's default, 1,000 per client, grew every open client towards several MB)
- * and pooled connections closed after 10 s idle (a tenant between requests holds none).
+ * and pooled connections closed after 10 s idle (a tenant between requests holds none). The schema
+ * data every client of one generated client needs is decoded once (patches/@prisma__client@7.10.0.patch)
+ * and its query compiler compiled once (scripts/generate.ts).
  */
 export const TENANT_QUERY_PLANS = 200;
 
