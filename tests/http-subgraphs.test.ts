@@ -1,11 +1,13 @@
 // The services layout: each subgraph on its own HTTP port, the gateway calling them over HTTP.
-import { startGateway, SUBGRAPHS, type GatewayServer } from '@studyspot/gateway';
-import { createPlatform, createLogger, HEADER, identityHeaders, serveSubgraph, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import type { GatewayServer } from '@studyspot/gateway';
+import { HEADER, identityHeaders, type RunningServer, type SubgraphName } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServicesLayout, type ServicesLayout } from './support/services.ts';
 import { gql, seedTenant, type SeededTenant } from './support/supergraph.ts';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 
 let world: TestWorld;
+let layout: ServicesLayout;
 let gateway: GatewayServer;
 let subgraphs: Map<SubgraphName, RunningServer>;
 let a: SeededTenant;
@@ -13,22 +15,13 @@ let a: SeededTenant;
 beforeAll(async () => {
   world = await createTestWorld();
   a = await seedTenant(world, 'alpha', ['Rohan Patil', 'Sneha Joshi']);
-  subgraphs = new Map();
-  for (const m of SUBGRAPHS) subgraphs.set(m.name, await serveSubgraph(m, world.platform, 0));
   // The gateway process: its own platform (as in `pnpm dev`), same databases and secret.
-  const config = { ...world.config, subgraphMode: 'remote' as const, subgraphUrls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])) as Record<SubgraphName, string> };
-  const gatewayPlatform = await createPlatform(config, createLogger('gateway-test', 'silent'));
-  gateway = await startGateway(gatewayPlatform, 0);
-  const close = gateway.close;
-  gateway.close = async () => {
-    await close();
-    await gatewayPlatform.close();
-  };
+  layout = await startServicesLayout(world);
+  ({ gateway, subgraphs } = layout);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  for (const s of subgraphs?.values() ?? []) await s.close();
+  await layout?.close();
   await world?.close();
 });
 

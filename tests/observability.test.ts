@@ -1,13 +1,15 @@
 // Metrics and traces, in the services layout (subgraphs on their own HTTP ports, the gateway calling
 // them over HTTP), on real PostgreSQL and Redis when configured.
 import type { IncomingMessage } from 'node:http';
-import { startGateway, SUBGRAPHS, type GatewayServer } from '@studyspot/gateway';
-import { createLogger, createPlatform, serveMetrics, serveSubgraph, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import type { GatewayServer } from '@studyspot/gateway';
+import { serveMetrics, type RunningServer, type SubgraphName } from '@studyspot/runtime';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServicesLayout, type ServicesLayout } from './support/services.ts';
 import { gql, seedTenant, type SeededTenant } from './support/supergraph.ts';
 
 let world: TestWorld;
+let layout: ServicesLayout;
 let gateway: GatewayServer;
 let subgraphs: Map<SubgraphName, RunningServer>;
 let a: SeededTenant;
@@ -17,27 +19,13 @@ const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 beforeAll(async () => {
   world = await createTestWorld();
   a = await seedTenant(world, 'alpha', ['Rohan Patil', 'Sneha Joshi']);
-  subgraphs = new Map();
-  for (const m of SUBGRAPHS) subgraphs.set(m.name, await serveSubgraph(m, world.platform, 0));
-  const config = {
-    ...world.config,
-    metrics: { token: METRICS_TOKEN, port: null, host: '127.0.0.1' },
-    subgraphMode: 'remote' as const,
-    subgraphUrls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])) as Record<SubgraphName, string>,
-  };
-  const gatewayPlatform = await createPlatform(config, createLogger('gateway-test', 'silent'));
-  gateway = await startGateway(gatewayPlatform, 0);
-  const close = gateway.close;
-  gateway.close = async () => {
-    await close();
-    await gatewayPlatform.close();
-  };
+  layout = await startServicesLayout(world, { config: { metrics: { token: METRICS_TOKEN, port: null, host: '127.0.0.1' } } });
+  ({ gateway, subgraphs } = layout);
   owner = world.token({ sub: a.ownerId, role: 'OWNER', tenantId: a.id });
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  for (const s of subgraphs?.values() ?? []) await s.close();
+  await layout?.close();
   await world?.close();
 });
 

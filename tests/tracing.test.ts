@@ -2,17 +2,19 @@
 // services layout), W3C trace context in between, a span per subgraph fetch and per database query,
 // trace ids in log lines. An in-memory exporter stands in for the OTLP collector.
 import { Writable } from 'node:stream';
-import { startGateway, SUBGRAPHS, type GatewayServer } from '@studyspot/gateway';
-import { createLogger, createPlatform, serveSubgraph, startTracing, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { SUBGRAPHS, type GatewayServer } from '@studyspot/gateway';
+import { createLogger, serveSubgraph, startTracing, type RunningServer, type SubgraphName } from '@studyspot/runtime';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServicesLayout, type ServicesLayout } from './support/services.ts';
 import { gql, seedTenant, type SeededTenant } from './support/supergraph.ts';
 
 const exporter = new InMemorySpanExporter();
 let stopTracing: (() => Promise<void>) | null;
 let world: TestWorld;
+let layout: ServicesLayout;
 let gateway: GatewayServer;
 let subgraphs: Map<SubgraphName, RunningServer>;
 let a: SeededTenant;
@@ -23,22 +25,13 @@ beforeAll(async () => {
   stopTracing = startTracing({ service: 'studyspot-test', endpoint: null, exporter });
   world = await createTestWorld();
   a = await seedTenant(world, 'alpha', ['Rohan Patil', 'Sneha Joshi']);
-  subgraphs = new Map();
-  for (const m of SUBGRAPHS) subgraphs.set(m.name, await serveSubgraph(m, world.platform, 0));
-  const config = { ...world.config, subgraphMode: 'remote' as const, subgraphUrls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])) as Record<SubgraphName, string> };
   const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
-  const gatewayPlatform = await createPlatform(config, createLogger('gateway-test', 'info', sink));
-  gateway = await startGateway(gatewayPlatform, 0);
-  const close = gateway.close;
-  gateway.close = async () => {
-    await close();
-    await gatewayPlatform.close();
-  };
+  layout = await startServicesLayout(world, { logger: createLogger('gateway-test', 'info', sink) });
+  ({ gateway, subgraphs } = layout);
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  for (const s of subgraphs?.values() ?? []) await s.close();
+  await layout?.close();
   await world?.close();
   await stopTracing?.();
 });
