@@ -104,6 +104,8 @@ describe('double spends', () => {
     const cash2 = await gql(w.url(), RECORD, { token: w.owner, variables: { i: { studentId: other.studentId, amountPaise: 80_000, method: 'CASH' } } });
     const paymentId2 = (cash2.data!.recordPayment as { payment: { id: string } }).payment.id;
     const same = await Promise.all(Array.from({ length: 10 }, () => gql(w.url(), REFUND, { token: w.owner, variables: { i: { paymentId: paymentId2, amountPaise: 1_000, idempotencyKey: `same-key-${paymentId2}` } } })));
+    // Every one of them is answered (a failure shows its errors here, not as a null dereference below).
+    expect(same.map((r) => r.errors ?? null)).toEqual(Array(10).fill(null));
     const ids = new Set(same.map((r) => (r.data!.refundPayment as { refund: { id: string } | null }).refund?.id));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toEqual(expect.any(String));
