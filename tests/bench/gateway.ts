@@ -144,13 +144,12 @@ async function recordFetches(query: string, token: string): Promise<Recorded[][]
   const res = await server.executeOperation({ query });
   await server.stop();
   if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(`recording failed: ${JSON.stringify(res.body)}`);
-  // A fetch that started before every fetch of the current stage ended ran beside them.
+  // A fetch waited for every fetch that had ended before it started: its stage is one after theirs.
+  const stageOf = new Map<Recorded, number>();
+  const sorted = log.sort((a, b) => a.start - b.start);
+  for (const f of sorted) stageOf.set(f, Math.max(-1, ...sorted.filter((g) => stageOf.has(g) && g.end <= f.start).map((g) => stageOf.get(g)!)) + 1);
   const stages: Recorded[][] = [];
-  for (const f of log.sort((a, b) => a.start - b.start)) {
-    const current = stages.at(-1);
-    if (current && f.start < Math.max(...current.map((x) => x.end))) current.push(f);
-    else stages.push([f]);
-  }
+  for (const f of sorted) (stages[stageOf.get(f)!] ??= []).push(f);
   return stages;
 }
 
