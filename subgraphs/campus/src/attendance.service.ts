@@ -66,10 +66,13 @@ async function publish(ctx: SubgraphContext, s: Scope, libraryId: string, type: 
   await ctx.events.publish(topics.library(s.tenantId, libraryId), { type, libraryId, visitId: visit.id, studentId: visit.studentId, seatId: visit.seatId, at: new Date().toISOString() });
 }
 
-/** Check-ins are taken while the library is open, give or take the configured grace. */
-async function closedNow(ctx: SubgraphContext, s: Scope, libraryId: string) {
+async function libraryHours(s: Scope, libraryId: string): Promise<WeekdayHours[]> {
   const library = await s.db.library.findUnique({ where: { id: libraryId }, select: { openingHours: true } });
-  const hours = (library?.openingHours as WeekdayHours[] | null) ?? [];
+  return (library?.openingHours as WeekdayHours[] | null) ?? [];
+}
+
+/** Check-ins are taken while the library is open, give or take the configured grace. */
+function closedNow(ctx: SubgraphContext, hours: WeekdayHours[]) {
   const now = new Date();
   if (sessionAt(hours, now, ctx.platform.config.checkInGraceMinutes)) return null;
   const next = nextOpening(hours, now);
@@ -78,14 +81,15 @@ async function closedNow(ctx: SubgraphContext, s: Scope, libraryId: string) {
 }
 
 async function checkIn(ctx: SubgraphContext, s: Scope, studentId: string, libraryId: string, source: 'KIOSK_QR' | 'STAFF') {
-  const closed = await closedNow(ctx, s, libraryId);
+  const hours = await libraryHours(s, libraryId);
+  const closed = closedNow(ctx, hours);
   if (closed) return closed;
   const allocation = await allocationForNow(s, studentId, libraryId);
   if (!allocation) return fail('NO_ACTIVE_ALLOCATION', 'No seat or day pass in this library for today');
   try {
     const visit = await s.db.visit.create({ data: { libraryId, studentId, seatId: allocation.seatId, inSource: source, day: istDay() } });
     // If nobody checks this visit out, the campus sweep closes it at closing time.
-    await ctx.platform.work.due(s.tenantId, 'campus', await visitClosing(ctx, s, visit));
+    await ctx.platform.work.due(s.tenantId, 'campus', closingFor(hours, visit.checkedInAt, visit.day, ctx.platform.config.checkInGraceMinutes));
     await publish(ctx, s, libraryId, 'CHECK_IN', visit);
     return { visit, action: 'CHECK_IN', userErrors: [] };
   } catch (err) {
@@ -136,39 +140,29 @@ export async function markAttendance(ctx: SubgraphContext, s: Scope, studentId: 
   return open ? checkOut(ctx, s, open.id, libraryId, 'STAFF') : fail('NOT_CHECKED_IN', 'The student is not inside this library');
 }
 
-/** Closes visits still open after the library's closing time on their day. Returns how many. */
-export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, libraryId: string, now = new Date()) {
+/**
+ * Closes visits still open after the library's closing time on their day. Returns how many, and when
+ * the earliest visit left open will be due for closing (null: none).
+ */
+export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, libraryId: string, now = new Date()): Promise<{ closed: number; nextClosing: Date | null }> {
   const library = await requireLibrary(s, libraryId);
   const hours = (library.openingHours as WeekdayHours[] | null) ?? [];
   const open = await s.db.visit.findMany({ where: { libraryId, checkedOutAt: null } });
   let closed = 0;
+  let nextClosing: Date | null = null;
   for (const v of open) {
     const closingAt = closingFor(hours, v.checkedInAt, v.day, ctx.platform.config.checkInGraceMinutes);
-    if (closingAt > now) continue;
+    if (closingAt > now) {
+      if (!nextClosing || closingAt < nextClosing) nextClosing = closingAt;
+      continue;
+    }
     const done = await s.db.visit.updateMany({ where: { id: v.id, checkedOutAt: null }, data: { checkedOutAt: closingAt, autoClosed: true } });
     if (done.count === 1) {
       closed++;
       await publish(ctx, s, libraryId, 'CHECK_OUT', v);
     }
   }
-  return closed;
-}
-
-async function visitClosing(ctx: SubgraphContext, s: Scope, v: { libraryId: string; checkedInAt: Date; day: Date }): Promise<Date> {
-  const library = await s.db.library.findUnique({ where: { id: v.libraryId }, select: { openingHours: true } });
-  return closingFor((library?.openingHours as WeekdayHours[] | null) ?? [], v.checkedInAt, v.day, ctx.platform.config.checkInGraceMinutes);
-}
-
-/** When the earliest visit still open will be closed by the sweep (null: none open). */
-export async function nextVisitClosing(ctx: SubgraphContext, s: Scope): Promise<Date | null> {
-  const open = await s.db.visit.findMany({ where: { checkedOutAt: null }, select: { libraryId: true, checkedInAt: true, day: true } });
-  const hours = new Map((await s.db.library.findMany({ where: { id: { in: [...new Set(open.map((v) => v.libraryId))] } }, select: { id: true, openingHours: true } })).map((l) => [l.id, (l.openingHours as WeekdayHours[] | null) ?? []]));
-  let next: Date | null = null;
-  for (const v of open) {
-    const at = closingFor(hours.get(v.libraryId) ?? [], v.checkedInAt, v.day, ctx.platform.config.checkInGraceMinutes);
-    if (!next || at < next) next = at;
-  }
-  return next;
+  return { closed, nextClosing };
 }
 
 /** Visits between two days, and absences: days the student held a live seat and did not come. */

@@ -162,7 +162,7 @@ export const resolvers: Resolvers = {
     leaveWaitlist: inScope((ctx, s, a: { entryId: string }) => allocations.leaveWaitlist(ctx, s, a.entryId)),
     checkInWithQr: inScope((ctx, s, a: { token: string }) => attendance.checkInWithQr(ctx, s, a.token)),
     markAttendance: inScope((ctx, s, a: { studentId: string; libraryId: string; action: 'CHECK_IN' | 'CHECK_OUT' }) => attendance.markAttendance(ctx, s, a.studentId, a.libraryId, a.action)),
-    closeOverdueVisits: async (_p, a: { libraryId: string }, ctx) => attendance.closeOverdueVisits(ctx, await scope(ctx), a.libraryId),
+    closeOverdueVisits: async (_p, a: { libraryId: string }, ctx) => (await attendance.closeOverdueVisits(ctx, await scope(ctx), a.libraryId)).closed,
   },
   Library: {
     __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {

@@ -5,7 +5,7 @@
 import { earliest, runDueWork, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
 import { scope } from './access.ts';
 import { expireHolds } from './allocation.service.ts';
-import { closeOverdueVisits, nextVisitClosing } from './attendance.service.ts';
+import { closeOverdueVisits } from './attendance.service.ts';
 
 export interface CampusSweepReport {
   tenants: number;
@@ -20,9 +20,14 @@ async function campusWork(platform: Platform, tenantId: string, now: Date, repor
   try {
     const s = await scope(ctx);
     report.holdsExpired += await expireHolds(ctx, s, now);
-    for (const lib of await s.db.library.findMany({ where: { status: 'ACTIVE' }, select: { id: true } })) report.visitsClosed += await closeOverdueVisits(ctx, s, lib.id, now);
+    let next: Date | null = null;
+    for (const lib of await s.db.library.findMany({ where: { status: 'ACTIVE' }, select: { id: true } })) {
+      const r = await closeOverdueVisits(ctx, s, lib.id, now);
+      report.visitsClosed += r.closed;
+      next = earliest(next, r.nextClosing);
+    }
     const hold = await s.db.seatAllocation.findFirst({ where: { status: 'HELD', holdExpiresAt: { not: null } }, orderBy: { holdExpiresAt: 'asc' }, select: { holdExpiresAt: true } });
-    return earliest(hold?.holdExpiresAt, await nextVisitClosing(ctx, s));
+    return earliest(next, hold?.holdExpiresAt);
   } finally {
     await ctx.dispose();
   }
