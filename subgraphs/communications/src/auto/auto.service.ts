@@ -5,7 +5,6 @@
 // about, so each goes once. Not urgent: held back during the tenant's quiet hours.
 import type { TenantPrisma } from '@studyspot/db';
 import { istDay, type Platform } from '@studyspot/runtime';
-import { inQuietHours } from '../inbox/inbox.service.ts';
 import { sendSms } from '../sms/sms.service.ts';
 
 export type AutoKind = 'FEE_DUE_SOON' | 'FEE_DUE_TODAY' | 'FEE_OVERDUE' | 'ABSENCE_STREAK' | 'SEAT_OFFERED' | 'PAYMENT_RECEIPT' | 'SEAT_ALLOCATED';
@@ -70,11 +69,11 @@ async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: num
   }
 }
 
-/** One pass over a tenant's enabled rules; returns the messages it queued or sent. */
-export async function runAutoMessages(platform: Platform, tenantId: string, db: TenantPrisma, now = new Date()): Promise<number> {
+/** One pass over a tenant's enabled rules (none in its quiet hours); returns the messages it queued or sent. */
+export async function runAutoMessages(platform: Platform, tenantId: string, db: TenantPrisma, now: Date, quiet: boolean): Promise<number> {
+  if (quiet) return 0;
   const rules = await db.autoMessageRule.findMany({ where: { enabled: true, templateId: { not: null } } });
   if (!rules.length) return 0;
-  if (inQuietHours(await db.communicationSettings.findUnique({ where: { id: 1 } }), now)) return 0;
   let n = 0;
   for (const rule of rules) {
     for (const c of await candidates(db, rule.kind, now, rule.days ?? 3)) {

@@ -5,7 +5,7 @@
 import type { TenantPrisma } from '@studyspot/db';
 import type { Platform } from '@studyspot/runtime';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { inQuietHours, quietHoursEnd } from '../inbox/inbox.service.ts';
+import { quietHoursEnd } from '../inbox/inbox.service.ts';
 
 const transports = new Map<string, Transporter>();
 
@@ -36,10 +36,12 @@ export async function sendEmail(platform: Platform, e: Email): Promise<string> {
 
 /** Now, or after the quiet hours for what is not urgent. */
 export async function emailOrDefer(platform: Platform, tenantId: string, db: TenantPrisma, e: Email & { urgent?: boolean }, now = new Date()): Promise<'sent' | 'deferred'> {
-  if (!e.urgent && inQuietHours(await db.communicationSettings.findUnique({ where: { id: 1 } }), now)) {
+  // The end of the quiet hours `now` is in (null outside them).
+  const quietEnd = e.urgent ? null : quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), now);
+  if (quietEnd) {
     await db.emailOutbox.create({ data: { to: e.to, subject: e.subject, text: e.text } });
     // The messages sweep sends it when the quiet hours end.
-    await platform.work.due(tenantId, 'messages', quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), now) ?? now);
+    await platform.work.due(tenantId, 'messages', quietEnd);
     return 'deferred';
   }
   await sendEmail(platform, e);
@@ -47,8 +49,8 @@ export async function emailOrDefer(platform: Platform, tenantId: string, db: Ten
 }
 
 /** Outbox emails, once the quiet hours are over. */
-export async function sendDeferredEmails(platform: Platform, db: TenantPrisma, now = new Date()): Promise<number> {
-  if (inQuietHours(await db.communicationSettings.findUnique({ where: { id: 1 } }), now)) return 0;
+export async function sendDeferredEmails(platform: Platform, db: TenantPrisma, now: Date, quiet: boolean): Promise<number> {
+  if (quiet) return 0;
   const due = await db.emailOutbox.findMany({ where: { sentAt: null }, take: 200, orderBy: { createdAt: 'asc' } });
   for (const m of due) {
     // Claimed first, so two sweeps never send one twice.

@@ -13,14 +13,12 @@ import { sendDue } from './sms.service.ts';
 
 const RETRY_MS = 5 * 60_000;
 
-async function nextMessagesWork(tenantId: string, db: TenantPrisma, now: Date): Promise<Date | null> {
-  const [sms, email, rule, settings] = await Promise.all([
+async function nextMessagesWork(tenantId: string, db: TenantPrisma, now: Date, quietEnd: Date | null): Promise<Date | null> {
+  const [sms, email, rule] = await Promise.all([
     db.smsMessage.findFirst({ where: { status: 'QUEUED' }, orderBy: { sendAfter: 'asc' }, select: { sendAfter: true } }),
     db.emailOutbox.findFirst({ where: { sentAt: null }, select: { id: true } }),
     db.autoMessageRule.findFirst({ where: { enabled: true, templateId: { not: null } }, select: { kind: true } }),
-    db.communicationSettings.findUnique({ where: { id: 1 } }),
   ]);
-  const quietEnd = quietHoursEnd(settings, now);
   const later = (at: Date) => (at > now ? at : new Date(now.getTime() + RETRY_MS));
   return earliest(
     sms && later(sms.sendAfter),
@@ -37,8 +35,10 @@ export async function smsSweepOnce(platform: Platform, now?: Date): Promise<{ se
     (tenantId, at) =>
       platform.tenants.withTenant(tenantId, async (db) => {
         const t = now ?? at;
-        sent += (await sendDue(platform, tenantId, db, t)) + (await runAutoMessages(platform, tenantId, db, t)) + (await sendDeferredEmails(platform, db, t));
-        return nextMessagesWork(tenantId, db, t);
+        // The tenant's quiet hours, read once: they hold back automatic messages and email.
+        const quietEnd = quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), t);
+        sent += (await sendDue(platform, tenantId, db, t)) + (await runAutoMessages(platform, tenantId, db, t, quietEnd !== null)) + (await sendDeferredEmails(platform, db, t, quietEnd !== null));
+        return nextMessagesWork(tenantId, db, t, quietEnd);
       }),
     {},
     now ? () => now : undefined,
