@@ -90,6 +90,11 @@ const invalid = (message: string) => new AppError('UNAUTHENTICATED', message);
 
 /** Verifies an access token; throws UNAUTHENTICATED with a reason a client can act on. */
 export function verifyAccessToken(ring: KeyRing, token: string): Claims {
+  return verify(ring, token).claims;
+}
+
+/** The claims of a verified token and when it expires (epoch ms; null when it names no expiry). */
+function verify(ring: KeyRing, token: string): { claims: Claims; expiresAt: number | null } {
   let decoded: jwt.Jwt | null;
   try {
     decoded = jwt.decode(token, { complete: true });
@@ -111,7 +116,8 @@ export function verifyAccessToken(ring: KeyRing, token: string): Claims {
   const tenantId = typeof payload.tid === 'string' ? payload.tid : null;
   const libraryIds = Array.isArray(payload.lib) ? payload.lib.filter((x): x is string => typeof x === 'string') : undefined;
   const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
-  return { sub: payload.sub, role, tenantId, ...(libraryIds ? { libraryIds } : {}), ...(sid ? { sid } : {}) };
+  const claims: Claims = { sub: payload.sub, role, tenantId, ...(libraryIds ? { libraryIds } : {}), ...(sid ? { sid } : {}) };
+  return { claims, expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null };
 }
 
 const VERIFIED_MAX = 10_000;
@@ -129,8 +135,7 @@ export function verifyAccessTokenCached(ring: KeyRing, token: string, now = Date
   const hit = cache.get(token);
   if (hit && hit.expiresAt > now) return hit.claims;
   if (hit) cache.delete(token);
-  const claims = verifyAccessToken(ring, token);
-  const expiresAt = tokenExpiresAt(token);
+  const { claims, expiresAt } = verify(ring, token);
   if (expiresAt !== null) {
     if (cache.size >= VERIFIED_MAX) cache.delete(cache.keys().next().value!);
     cache.set(token, { claims, expiresAt });
