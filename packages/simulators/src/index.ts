@@ -28,41 +28,32 @@ export function paymentSimulators(): PaymentSimulators {
   return { razorpay, cashfree, router };
 }
 
-/** Both simulators on a loopback port of their own (tests); `baseUrl` is where to point the clients. */
-export async function startPaymentSimulators(): Promise<PaymentSimulators & { baseUrl: string; close(): Promise<void> }> {
-  const sims = paymentSimulators();
+/** Serves a simulator router on a loopback port of its own; `close` waits for its webhooks first. */
+async function onLoopback(router: express.Router, settled: () => Promise<unknown>): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const app = express();
-  app.use(sims.router);
+  app.use(router);
   const server: Server = createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as { port: number };
   return {
-    ...sims,
     baseUrl: `http://127.0.0.1:${port}`,
     close: async () => {
-      await Promise.all([sims.razorpay.state.settled(), sims.cashfree.state.settled()]);
+      await settled();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
 }
 
+/** Both simulators on a loopback port of their own (tests); `baseUrl` is where to point the clients. */
+export async function startPaymentSimulators(): Promise<PaymentSimulators & { baseUrl: string; close(): Promise<void> }> {
+  const sims = paymentSimulators();
+  return { ...sims, ...(await onLoopback(sims.router, () => Promise.all([sims.razorpay.state.settled(), sims.cashfree.state.settled()]))) };
+}
+
 /** The MSG91 simulator on a loopback port of its own (tests); `baseUrl` is where to point the client. */
 export async function startMsg91Simulator() {
   const { msg91Simulator } = await import('./msg91.ts');
   const sim = msg91Simulator();
-  const app = express();
-  app.use(sim.router);
-  const server: Server = createServer(app);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  return {
-    ...sim,
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await sim.state.settled();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+  return { ...sim, ...(await onLoopback(sim.router, () => sim.state.settled())) };
 }
