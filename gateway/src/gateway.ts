@@ -11,7 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
-import { errorLoggingPlugin, gaugeFrom, HEADER, listen, maskError, metricsPlugin, readiness, recordOperation, requestIdFrom, serveMetrics, traceRequests, type Platform } from '@studyspot/runtime';
+import { errorLoggingPlugin, gaugeFrom, HEADER, listen, maskError, metricsHandler, metricsPlugin, readiness, recordOperation, requestIdFrom, traceRequests, type Platform } from '@studyspot/runtime';
 import { msg91Simulator, paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import { msg91ReportRouter } from '@studyspot/communications';
 import express from 'express';
@@ -138,7 +138,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
 
   app.use(securityHeaders(config));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/metrics', (req, res) => void serveMetrics(req, res, { production: config.production, token: config.metrics.token }));
+  app.get('/metrics', metricsHandler(config));
   app.get('/readyz', async (_req, res) => {
     const checks = { ...(await platform.checkReady()), ...(await subgraphsReady(platform)) };
     res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });

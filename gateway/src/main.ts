@@ -2,7 +2,7 @@
 // PGlite with in-process pub/sub and seeds a demo tenant; DATABASE_URL / REDIS_URL switch to servers.
 import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
-import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken, startMetricsListener, startTracing } from '@studyspot/runtime';
+import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken, startObservability } from '@studyspot/runtime';
 import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
@@ -13,8 +13,7 @@ await runMain('studyspot', async () => {
   const config = loadConfig();
   if (config.subgraphMode === 'remote') requireDatabaseServer(config, 'the gateway calls subgraphs in other processes');
   const logger = createLogger('gateway');
-  // Before the platform opens its databases, so their queries are traced too.
-  const stopTracing = startTracing({ service: 'studyspot-gateway', endpoint: config.tracesEndpoint });
+  const stopObservability = await startObservability(config, 'studyspot-gateway');
   const dbVar = config.database.kind === 'postgres' ? 'DATABASE_URL' : 'STUDYSPOT_DATA_DIR';
   try {
     await migrateCore(config.database);
@@ -27,7 +26,6 @@ await runMain('studyspot', async () => {
     for (const r of reports.filter((x) => x.error)) logger.error({ tenant: r.slug, error: r.error }, 'tenant migration failed');
     const seeded = config.seedDemo && (await seedDemo(platform));
     const server = await startGateway(platform);
-    const metrics = await startMetricsListener(config);
     if (seeded) await connectDemoGateways(platform, server.simulators);
     // In the one-process layout the gateway process also runs the subgraphs' background sweeps.
     const sweepers = config.subgraphMode === 'local' ? [startCampusSweeper(platform), startBillingSweeper(platform), startSmsSweeper(platform), startCampaignWorker(platform)] : [];
@@ -37,14 +35,13 @@ await runMain('studyspot', async () => {
     if (!config.production) await printDevAccess(platform, seeded);
     return async () => {
       await stopSweeper();
-      await metrics?.close();
       await server.close();
       await platform.close();
-      await stopTracing?.();
+      await stopObservability();
     };
   } catch (err) {
     await platform.close();
-    await stopTracing?.();
+    await stopObservability();
     throw err;
   }
 });

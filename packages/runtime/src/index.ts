@@ -29,3 +29,4 @@ export * from './msg91.ts';
 export * from './metrics.ts';
 export * from './tracing.ts';
 export * from './work.ts';
+export * from './observability.ts';

@@ -173,6 +173,12 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse, ac
   res.end(body);
 }
 
+/** The `/metrics` route of a service's own port, under the rules above. */
+export function metricsHandler(config: { production: boolean; metrics: { token: string | null } }) {
+  const access = { production: config.production, token: config.metrics.token };
+  return (req: IncomingMessage, res: ServerResponse): void => void serveMetrics(req, res, access);
+}
+
 function allowed(req: IncomingMessage, access: MetricsAccessConfig): boolean {
   if (access.token) {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');

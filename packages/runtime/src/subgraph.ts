@@ -15,9 +15,10 @@ import { isPublicCode, maskError } from './errors.ts';
 import { applyInputRules } from './input-rules.ts';
 import type { LiveFields, LiveTrigger } from './live.ts';
 import { createLogger } from './logger.ts';
-import { metricsPlugin, serveMetrics, startMetricsListener } from './metrics.ts';
+import { metricsHandler, metricsPlugin } from './metrics.ts';
+import { startObservability } from './observability.ts';
 import { createPlatform, type Platform } from './platform.ts';
-import { startTracing, traceRequests } from './tracing.ts';
+import { traceRequests } from './tracing.ts';
 import { HEADER, identityFromHeaders, secretMatches } from './transport.ts';
 
 export type Resolvers = GraphQLResolverMap<SubgraphContext>;
@@ -145,7 +146,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/metrics', (req, res) => void serveMetrics(req, res, { production: platform.config.production, token: platform.config.metrics.token }));
+  app.get('/metrics', metricsHandler(platform.config));
   app.get('/readyz', async (_req, res) => {
     const checks = await platform.checkReady();
     res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
@@ -195,23 +196,20 @@ export async function startSubgraphProcess(module: SubgraphModule, background?: 
   const config = loadConfig();
   requireDatabaseServer(config, 'subgraphs run as their own processes');
   const port = subgraphPort(config.subgraphUrls[module.name], module.name);
-  // Before the platform opens its databases, so their queries are traced too.
-  const stopTracing = startTracing({ service: `studyspot-${module.name}`, endpoint: config.tracesEndpoint });
+  const stopObservability = await startObservability(config, `studyspot-${module.name}`);
   const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
   try {
     const server = await serveSubgraph(module, platform, port, `SUBGRAPH_${module.name.toUpperCase()}_URL`);
-    const metrics = await startMetricsListener(config);
     const stopBackground = background?.(platform) ?? (async () => {});
     return async () => {
-      await metrics?.close();
       await stopBackground();
       await server.close();
       await platform.close();
-      await stopTracing?.();
+      await stopObservability();
     };
   } catch (err) {
     await platform.close();
-    await stopTracing?.();
+    await stopObservability();
     throw err;
   }
 }
