@@ -12,7 +12,8 @@ const exclude = ['**/node_modules/**', '**/generated/**'];
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlCjs }] },
   test: {
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    // Bursts of a thousand concurrent transactions on one row queue for the pool's connections.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DATABASE_POOL_WAIT_MS: process.env.DATABASE_POOL_WAIT_MS ?? '60000' },
     projects: [
       {
         extends: true,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { billingSubgraph } from '@studyspot/billing';
 import { buildSubgraph, rootFieldAccess, type Role } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plusDays, setUpLibrary, today } from './support/campus.ts';
+import { monthEnd, plusDays, setUpLibrary, today } from './support/campus.ts';
 import { billingRows } from './support/billing.ts';
 import { expectRoleOutcome } from './support/matrix.ts';
 import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   real.otherStudentId = w.a.studentIds[1]!;
   const alloc = await gql(w.gateway.url, 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { dues { id } } userErrors { code } } }', {
     token: owner,
-    variables: { i: { studentId: real.otherStudentId, seatId: lib.seatIds[0], shiftId: lib.shifts.fullDay, startDate: today(), endDate: plusDays(today(), 29) } },
+    variables: { i: { studentId: real.otherStudentId, seatId: lib.seatIds[0], shiftId: lib.shifts.fullDay, startDate: today(), endDate: monthEnd(today()) } },
   });
   real.dueId = (alloc.data!.allocateSeat as { allocation: { dues: { id: string }[] } }).allocation.dues[0]!.id;
   const paid = await gql(w.gateway.url, 'mutation($s: ID!) { recordPayment(input: { studentId: $s, amountPaise: 5000, method: CASH }) { payment { id receipt { id } } userErrors { code } } }', { token: owner, variables: { s: real.otherStudentId } });

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { billingSweepOnce } from '@studyspot/billing';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plusDays, today } from './support/campus.ts';
+import { monthEnd, plusDays, today } from './support/campus.ts';
 import { createBillingWorld, createOrder, duesOf, enrol, orderStatus, payAtCheckout, settled, unbalancedPayments, type BillingWorld } from './support/billing.ts';
 import { gql } from './support/supergraph.ts';
 
@@ -51,7 +51,7 @@ describe('the story: dues, an online payment through the cheaper gateway, its we
     const text = await pdfText(paid.payment!.receipt!.pdfUrl);
     expect(text).toContain(`Receipt no. ${paid.payment!.receipt!.number}`);
     expect(text).toContain('Received from Meera Kulkarni');
-    expect(text).toContain(`Seat fee ${today()} to ${plusDays(today(), 29)}: Rs. 1,500.00`);
+    expect(text).toContain(`Seat fee ${today()} to ${monthEnd(today())}: Rs. 1,500.00`);
     expect(text).toContain('Total received: Rs. 1,500.00');
 
     // A duplicate of the webhook changes nothing.
@@ -242,7 +242,7 @@ describe('refunds', () => {
 describe('dues adjustments and late fees', () => {
   it('audits a discount and a waiver, and charges the late-fee rule once per day, capped', async () => {
     const past = plusDays(today(), -10);
-    const s = await enrol(w, { start: past, endDate: plusDays(past, 29), pricePaise: 100_000 });
+    const s = await enrol(w, { start: past, endDate: monthEnd(past), pricePaise: 100_000 });
     const [due] = await duesOf(w, s.studentId);
     const ADJUST = 'mutation($i: AdjustDueInput!) { adjustDue(input: $i) { due { balancePaise adjustmentPaise status adjustments { kind amountPaise reason actor { id } } } userErrors { code } } }';
     const discount = await gql(w.url(), ADJUST, { token: w.owner, variables: { i: { dueId: due!.id, kind: 'DISCOUNT', amountPaise: 10_000, reason: 'sibling discount' } } });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { DevOtpSender } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from './support/auth.ts';
-import { csvOf, plusDays, setUpLibrary, today, type CampusSetup } from './support/campus.ts';
+import { csvOf, monthEnd, plusDays, setUpLibrary, today, type CampusSetup } from './support/campus.ts';
 import { createSupergraphWorld, gql, type SupergraphWorld } from './support/supergraph.ts';
 
 let w: SupergraphWorld;
@@ -39,7 +39,7 @@ describe("an owner's day", () => {
     expect((page.data!.students as { edges: { node: { idProofLast4: string; library: { name: string } } }[] }).edges[0]!.node).toMatchObject({ idProofLast4: expect.stringMatching(/^\d{4}$/), library: { name: 'Main branch' } });
 
     const start = today();
-    const end = plusDays(start, 29);
+    const end = monthEnd(start);
     const phones = Array.from({ length: 10 }, (_, k) => `919${String(700000000 + k).padStart(9, '0')}`);
     const ids = await Promise.all(phones.map(studentIdByPhone));
     for (const [k, studentId] of ids.entries()) {

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plusDays, setUpLibrary, today } from './support/campus.ts';
+import { monthEnd, plusDays, setUpLibrary, today } from './support/campus.ts';
 import { createSupergraphWorld, gql, OWNER_PASSWORD, type SupergraphWorld } from './support/supergraph.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,7 +27,7 @@ describe.skipIf(!haveBrowser)('live dashboard in Chromium', () => {
     for (const [i, name] of ['Meera Browser', 'Kabir Browser'].entries()) {
       const st = await gql(w.gateway.url, 'mutation($i: StudentInput!) { createStudent(input: $i) { student { id } } }', { token: owner, variables: { i: { name, phone: `96300000${i}2`, libraryId } } });
       const id = (st.data!.createStudent as { student: { id: string } }).student.id;
-      const al = await gql(w.gateway.url, 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { id } } }', { token: owner, variables: { i: { studentId: id, seatId: lib.seatIds[i], shiftId: lib.shifts.fullDay, startDate: today(), endDate: plusDays(today(), 29) } } });
+      const al = await gql(w.gateway.url, 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { id } } }', { token: owner, variables: { i: { studentId: id, seatId: lib.seatIds[i], shiftId: lib.shifts.fullDay, startDate: today(), endDate: monthEnd(today()) } } });
       if (!(al.data?.allocateSeat as { allocation: unknown } | undefined)?.allocation) throw new Error(al.raw);
       students.push(id);
     }

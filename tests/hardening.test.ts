@@ -3,7 +3,7 @@
 import { startGateway, type GatewayServer } from '@studyspot/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, freshIp, login } from './support/auth.ts';
-import { plusDays, setUpLibrary, today, type CampusSetup } from './support/campus.ts';
+import { monthEnd, plusDays, setUpLibrary, today, type CampusSetup } from './support/campus.ts';
 import { createSupergraphWorld, gql, OWNER_PASSWORD, type SupergraphWorld } from './support/supergraph.ts';
 
 let w: SupergraphWorld;
@@ -84,7 +84,7 @@ describe('opening hours and check-ins', () => {
     studentId = (created.data!.createStudent as { student: { id: string } }).student.id;
     const a = await gql(url(), 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { userErrors { code } } }', {
       token: owner,
-      variables: { i: { studentId, seatId: lib.seatIds[0], shiftId: lib.shifts.fullDay, startDate: today(), endDate: plusDays(today(), 29) } },
+      variables: { i: { studentId, seatId: lib.seatIds[0], shiftId: lib.shifts.fullDay, startDate: today(), endDate: monthEnd(today()) } },
     });
     expect(a.data).toEqual({ allocateSeat: { userErrors: [] } });
     student = w.tokenFor({ sub: studentId, role: 'STUDENT', tenantId: w.a.id });
@@ -125,16 +125,16 @@ describe('pauses', () => {
     const studentId = (created.data!.createStudent as { student: { id: string } }).student.id;
     const a = await gql(url(), 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { id endDate } } }', {
       token: owner,
-      variables: { i: { studentId, seatId: lib.seatIds[1], shiftId: lib.shifts.morning, startDate: today(), endDate: plusDays(today(), 29) } },
+      variables: { i: { studentId, seatId: lib.seatIds[1], shiftId: lib.shifts.morning, startDate: today(), endDate: monthEnd(today()) } },
     });
     const id = (a.data!.allocateSeat as { allocation: { id: string } }).allocation.id;
     const paused = await gql(url(), 'mutation($id: ID!, $a: Date!, $b: Date!) { pauseAllocation(id: $id, from: $a, until: $b) { allocation { status endDate pausedFrom pausedUntil } userErrors { code } } }', {
       token: owner,
       variables: { id, a: plusDays(today(), 2), b: plusDays(today(), 4) },
     });
-    expect(paused.data).toEqual({ pauseAllocation: { allocation: { status: 'PAUSED', endDate: plusDays(today(), 32), pausedFrom: plusDays(today(), 2), pausedUntil: plusDays(today(), 4) }, userErrors: [] } });
+    expect(paused.data).toEqual({ pauseAllocation: { allocation: { status: 'PAUSED', endDate: plusDays(monthEnd(today()), 3), pausedFrom: plusDays(today(), 2), pausedUntil: plusDays(today(), 4) }, userErrors: [] } });
     const resumed = await gql(url(), 'mutation($id: ID!) { resumeAllocation(id: $id) { allocation { status endDate } userErrors { code } } }', { token: owner, variables: { id } });
-    expect(resumed.data).toEqual({ resumeAllocation: { allocation: { status: 'ACTIVE', endDate: plusDays(today(), 29) }, userErrors: [] } });
+    expect(resumed.data).toEqual({ resumeAllocation: { allocation: { status: 'ACTIVE', endDate: monthEnd(today()) }, userErrors: [] } });
   });
 });
 

@@ -7,7 +7,7 @@ import { createLogger, createPlatform, serveSubgraph, type Platform, type Runnin
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from './support/auth.ts';
-import { plusDays, setUpLibrary, today } from './support/campus.ts';
+import { monthEnd, plusDays, setUpLibrary, today } from './support/campus.ts';
 import { liveClient, type LiveClient } from './support/live.ts';
 import { freePort, startRedis, stop } from './support/redis.ts';
 import { gql, OWNER_PASSWORD, seedTenant, type SeededTenant } from './support/supergraph.ts';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   for (const [i, name] of ['Rohan Live', 'Sneha Live'].entries()) {
     const st = await gql(g1.url, 'mutation($i: StudentInput!) { createStudent(input: $i) { student { id } } }', { token: owner, variables: { i: { name, phone: `97300000${i}1`, libraryId } } });
     const id = (st.data!.createStudent as { student: { id: string } }).student.id;
-    const al = await gql(g1.url, 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { id } } }', { token: owner, variables: { i: { studentId: id, seatId: lib.seatIds[i], shiftId: lib.shifts.fullDay, startDate: today(), endDate: plusDays(today(), 29) } } });
+    const al = await gql(g1.url, 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { id } } }', { token: owner, variables: { i: { studentId: id, seatId: lib.seatIds[i], shiftId: lib.shifts.fullDay, startDate: today(), endDate: monthEnd(today()) } } });
     if (!(al.data?.allocateSeat as { allocation: unknown } | undefined)?.allocation) throw new Error(al.raw);
     students.push(id);
   }

@@ -157,6 +157,11 @@ export interface OpenOptions {
   idleTimeoutMs?: number;
 }
 
+function poolWaitMs(): number {
+  const v = Number(process.env.DATABASE_POOL_WAIT_MS);
+  return Number.isInteger(v) && v >= 100 && v <= 300_000 ? v : 15_000;
+}
+
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<OpenDatabase> {
   if (target.kind === 'pglite') {
     const db = await acquirePglite(target.dataDir);
@@ -176,7 +181,10 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     connectionString: target.url,
     max: opts.poolMax ?? 5,
     idleTimeoutMillis: opts.idleTimeoutMs ?? 30_000,
-    connectionTimeoutMillis: 5_000,
+    // How long a query may wait for one of the pool's connections (queued behind others included):
+    // a burst of a thousand short transactions on a busy 2-core machine waits several seconds.
+    // DATABASE_POOL_WAIT_MS sets it (the test suite's thousand-caller bursts allow a minute).
+    connectionTimeoutMillis: poolWaitMs(),
   });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});

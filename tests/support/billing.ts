@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { startPaymentSimulators, type SimAccount } from '@studyspot/simulators';
 import { SecretBox } from '@studyspot/runtime';
-import { plusDays, setUpLibrary, today, type CampusSetup } from './campus.ts';
+import { monthEnd, plusDays, setUpLibrary, today, type CampusSetup } from './campus.ts';
 import { createSupergraphWorld, gql, type SeededTenant, type SupergraphWorld } from './supergraph.ts';
 
 export type Sims = Awaited<ReturnType<typeof startPaymentSimulators>>;
@@ -87,7 +87,7 @@ export async function enrol(w: BillingWorld, opts: { name?: string; start?: stri
   const start = opts.start ?? today();
   const a = await gql(w.url(), 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { id } userErrors { code message } } }', {
     token: w.owner,
-    variables: { i: { studentId, seatId: w.lib.seatIds[opts.seat ?? phoneCounter % w.lib.seatIds.length], shiftId: w.lib.shifts[opts.shift ?? 'fullDay'], startDate: start, endDate: opts.endDate ?? plusDays(start, 29), ...(opts.pricePaise ? { pricePaise: opts.pricePaise } : {}) } },
+    variables: { i: { studentId, seatId: w.lib.seatIds[opts.seat ?? phoneCounter % w.lib.seatIds.length], shiftId: w.lib.shifts[opts.shift ?? 'fullDay'], startDate: start, endDate: opts.endDate ?? monthEnd(start), ...(opts.pricePaise ? { pricePaise: opts.pricePaise } : {}) } },
   });
   const allocation = (a.data?.allocateSeat as { allocation: { id: string } | null; userErrors: unknown[] } | undefined)?.allocation;
   if (!allocation) throw new Error(`allocate: ${a.raw}`);

@@ -6,6 +6,13 @@ export const today = () => {
   return d.toISOString().slice(0, 10);
 };
 export const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+/** The last day of the billing month that starts on `date` (Jan 31 → Feb 27/28: the day before the same day next month, clamped). */
+export const monthEnd = (date: string) => {
+  const d = new Date(`${date}T00:00:00Z`);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 2, 0)).getUTCDate();
+  const next = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, Math.min(d.getUTCDate(), last)));
+  return plusDays(next.toISOString().slice(0, 10), -1);
+};
 
 export function csvOf(n: number, offset = 0): string {
   const rows = ['name,phone,email,guardianName,preparingFor,joinedOn,idProofType,idProofNumber'];
