@@ -3,6 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingWorld, enrol, type BillingWorld } from './support/billing.ts';
 import { liveClient, wsUrl, type LiveClient } from './support/live.ts';
 import { gql } from './support/supergraph.ts';
+import WebSocket from 'ws';
+
+const until = async (ok: () => boolean, ms = 5_000) => {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
 
 let w: BillingWorld;
 const clients: LiveClient[] = [];
@@ -266,6 +275,35 @@ describe('authorization', () => {
     } finally {
       limits.perSocket = saved;
     }
+  });
+
+  it('holds the per-socket limit when 200 subscribe messages arrive in one write: 20 accepted, the rest RATE_LIMITED, the socket still served', async () => {
+    expect(w.world.platform.config.live.perSocket).toBe(20);
+    const ws = new WebSocket(wsUrl(w.url()), 'graphql-transport-ws');
+    const got: { id?: string; type: string; payload?: unknown }[] = [];
+    ws.on('message', (m) => void got.push(JSON.parse(String(m))));
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${w.owner}` } }));
+    await until(() => got.some((m) => m.type === 'connection_ack'));
+    // One TCP write: the socket is corked while the 200 frames are queued.
+    const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+    raw.cork();
+    for (let i = 0; i < 200; i++) ws.send(JSON.stringify({ id: `s${i}`, type: 'subscribe', payload: { query: OCCUPANCY, variables: { l: w.lib.libraryId } } }));
+    raw.uncork();
+    const answered = () => new Set(got.filter((m) => m.id && (m.type === 'next' || m.type === 'error')).map((m) => m.id)).size;
+    await until(() => answered() === 200, 20_000);
+    const accepted = new Set(got.filter((m) => m.type === 'next').map((m) => m.id));
+    const refused = got.filter((m) => m.type === 'error');
+    expect(accepted.size).toBe(20);
+    expect(refused).toHaveLength(180);
+    expect(new Set(refused.map((m) => (m.payload as { extensions: { code: string } }[])[0]!.extensions.code))).toEqual(new Set(['RATE_LIMITED']));
+    // The socket is still served: a place freed by a completion is taken by a new subscription.
+    ws.send(JSON.stringify({ id: [...accepted][0], type: 'complete' }));
+    await new Promise((r) => setTimeout(r, 100));
+    ws.send(JSON.stringify({ id: 'again', type: 'subscribe', payload: { query: OCCUPANCY, variables: { l: w.lib.libraryId } } }));
+    await until(() => got.some((m) => m.id === 'again' && m.type === 'next'));
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
   });
 });
 

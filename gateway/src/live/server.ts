@@ -23,7 +23,7 @@ import {
   type SubgraphModule,
 } from '@studyspot/runtime';
 import { getArgumentValues, getVariableValues, GraphQLError, validate, type ExecutionArgs, type FieldNode } from 'graphql';
-import { CloseCode, handleProtocols, makeServer, type Context } from 'graphql-ws';
+import { CloseCode, handleProtocols, makeServer, type Context, type SubscribePayload } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { clientIp, verifyCaller } from '../context.ts';
 import type { OperationGuard } from '../guard/guard.ts';
@@ -54,6 +54,8 @@ interface SocketState {
   expiresAt: number;
   /** Answered the last ping. */
   alive: boolean;
+  /** Subscribe messages admitted by the limits and still being prepared (they hold their places). */
+  pending: number;
 }
 
 type Extra = { state: SocketState };
@@ -180,63 +182,87 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
     onSubscribe: async (ctx, id, payload) => {
       const { state } = ctx.extra;
       const claims = state.claims!;
-      if (state.subs.size >= limits.perSocket) return [coded(`At most ${limits.perSocket} subscriptions per connection`, 'RATE_LIMITED', { limit: 'perSocket', setting: 'LIVE_PER_SOCKET' })];
+      const tenant = state.caller?.tenantId ?? null;
+      // The limits are checked and the place taken in one synchronous step, before anything is
+      // awaited: subscribe messages written together cannot all pass the check and count later.
+      if (state.subs.size + state.pending >= limits.perSocket) return [coded(`At most ${limits.perSocket} subscriptions per connection`, 'RATE_LIMITED', { limit: 'perSocket', setting: 'LIVE_PER_SOCKET' })];
       if ((perUser.get(claims.sub) ?? 0) >= limits.perUser) return [coded(`At most ${limits.perUser} live subscriptions per account`, 'RATE_LIMITED', { limit: 'perUser', setting: 'LIVE_PER_USER' })];
-      if (state.caller && (perTenant.get(state.caller.tenantId) ?? 0) >= limits.perTenant) return [coded('Too many live subscriptions for this tenant right now', 'RATE_LIMITED', { limit: 'perTenant', setting: 'LIVE_PER_TENANT' })];
-      const variables = payload.variables ?? {};
-      let admitted;
-      try {
-        admitted = deps.guard().check({ source: payload.query, operationName: payload.operationName ?? null, variables, anonymous: false, production: config.production });
-      } catch (err) {
-        return [err instanceof GraphQLError ? err : coded('Invalid operation', 'GRAPHQL_VALIDATION_FAILED')];
-      }
-      const invalid = validate(planner.schema, admitted.document);
-      if (invalid.length) return invalid.map((e) => coded(e.message, 'GRAPHQL_VALIDATION_FAILED'));
-      let prepared;
-      try {
-        prepared = planner.prepare(payload.query, admitted.document, payload.operationName ?? null);
-      } catch (err) {
-        return [err instanceof GraphQLError ? err : coded('This subscription cannot be planned', 'BAD_REQUEST')];
-      }
-      const field = fields.get(prepared.field);
-      if (!field) return [coded(`Subscription.${prepared.field} has no live source`, 'BAD_REQUEST')];
-      const coerced = getVariableValues(planner.schema, prepared.operation.variableDefinitions ?? [], variables);
-      if (coerced.errors) return coerced.errors.map((e) => coded(e.message, 'BAD_USER_INPUT'));
-      const rootField = planner.schema.getSubscriptionType()!.getFields()[prepared.field]!;
-      const args = getArgumentValues(rootField, prepared.operation.selectionSet.selections[0] as FieldNode, coerced.coerced);
-      if (!state.caller) return [coded('Choose a tenant: connection_init { tenantId }', 'FORBIDDEN')];
-      const topic = (field.topic as (a: unknown, c: LiveCaller) => string | null)(args, state.caller);
-      if (!topic) return [coded('Nothing to follow here', 'NOT_FOUND')];
-      // The plan runs with the variables as sent (JSON), as an HTTP request's would; the coerced
-      // values only name the topic.
-      const group = engine.group({ key: groupKey(prepared.field, payload.query, payload.operationName ?? null, variables, state.caller), topic, field, prepared, variables, args, caller: state.caller, identity: state.identity! });
-      const member = new SocketMember(state.ws, id, limits);
-      const refused = await group.snapshotFor(member);
-      if (refused) return refused.length ? [...refused] : [coded('Not found', 'NOT_FOUND')];
-      if (state.ws.readyState !== state.ws.OPEN) {
-        group.leave(member);
-        return [coded('The connection closed', 'BAD_REQUEST')];
-      }
-      const tenant = state.caller.tenantId;
+      if (tenant && (perTenant.get(tenant) ?? 0) >= limits.perTenant) return [coded('Too many live subscriptions for this tenant right now', 'RATE_LIMITED', { limit: 'perTenant', setting: 'LIVE_PER_TENANT' })];
+      state.pending++;
       bump(perUser, claims.sub, 1);
-      bump(perTenant, tenant, 1);
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        member.stop();
-        group.leave(member);
-        state.subs.delete(id);
+      if (tenant) bump(perTenant, tenant, 1);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
         bump(perUser, claims.sub, -1);
-        bump(perTenant, tenant, -1);
+        if (tenant) bump(perTenant, tenant, -1);
       };
-      state.subs.set(id, { group, member, end });
-      return { schema: planner.schema, document: admitted.document, variableValues: variables, contextValue: { end } } as ExecutionArgs;
+      let admitted: Awaited<ReturnType<typeof admit>>;
+      try {
+        admitted = await admit(state, id, payload, release);
+      } catch (err) {
+        release();
+        throw err;
+      } finally {
+        state.pending--;
+      }
+      if (Array.isArray(admitted)) release();
+      return admitted;
     },
     // The group writes this subscription's messages itself (once serialized for the whole group);
     // graphql-ws only needs something that lives until the client completes or the socket closes.
     subscribe: (args: ExecutionArgs) => lifetime((args.contextValue as { end: () => void }).end) as never,
   });
+
+  /** Everything after the limits: validation, planning, the first snapshot; a subscription or why not. */
+  async function admit(state: SocketState, id: string, payload: SubscribePayload, release: () => void): Promise<ExecutionArgs | GraphQLError[]> {
+    const variables = payload.variables ?? {};
+    let admitted;
+    try {
+      admitted = deps.guard().check({ source: payload.query, operationName: payload.operationName ?? null, variables, anonymous: false, production: config.production });
+    } catch (err) {
+      return [err instanceof GraphQLError ? err : coded('Invalid operation', 'GRAPHQL_VALIDATION_FAILED')];
+    }
+    const invalid = validate(planner.schema, admitted.document);
+    if (invalid.length) return invalid.map((e) => coded(e.message, 'GRAPHQL_VALIDATION_FAILED'));
+    let prepared;
+    try {
+      prepared = planner.prepare(payload.query, admitted.document, payload.operationName ?? null);
+    } catch (err) {
+      return [err instanceof GraphQLError ? err : coded('This subscription cannot be planned', 'BAD_REQUEST')];
+    }
+    const field = fields.get(prepared.field);
+    if (!field) return [coded(`Subscription.${prepared.field} has no live source`, 'BAD_REQUEST')];
+    const coerced = getVariableValues(planner.schema, prepared.operation.variableDefinitions ?? [], variables);
+    if (coerced.errors) return coerced.errors.map((e) => coded(e.message, 'BAD_USER_INPUT'));
+    const rootField = planner.schema.getSubscriptionType()!.getFields()[prepared.field]!;
+    const args = getArgumentValues(rootField, prepared.operation.selectionSet.selections[0] as FieldNode, coerced.coerced);
+    if (!state.caller) return [coded('Choose a tenant: connection_init { tenantId }', 'FORBIDDEN')];
+    const topic = (field.topic as (a: unknown, c: LiveCaller) => string | null)(args, state.caller);
+    if (!topic) return [coded('Nothing to follow here', 'NOT_FOUND')];
+    // The plan runs with the variables as sent (JSON), as an HTTP request's would; the coerced
+    // values only name the topic.
+    const group = engine.group({ key: groupKey(prepared.field, payload.query, payload.operationName ?? null, variables, state.caller), topic, field, prepared, variables, args, caller: state.caller, identity: state.identity! });
+    const member = new SocketMember(state.ws, id, limits);
+    const refused = await group.snapshotFor(member);
+    if (refused) return refused.length ? [...refused] : [coded('Not found', 'NOT_FOUND')];
+    if (state.ws.readyState !== state.ws.OPEN) {
+      group.leave(member);
+      return [coded('The connection closed', 'BAD_REQUEST')];
+    }
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      member.stop();
+      group.leave(member);
+      state.subs.delete(id);
+      release();
+    };
+    state.subs.set(id, { group, member, end });
+    return { schema: planner.schema, document: admitted.document, variableValues: variables, contextValue: { end } } as ExecutionArgs;
+  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.messageBytes, perMessageDeflate: false, handleProtocols });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -274,7 +300,7 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
   sweep.unref();
 
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
-    const state: SocketState = { ws, clientIp: clientIp(request, config.trustProxy), claims: null, caller: null, identity: null, subs: new Map(), expiresAt: Infinity, alive: true };
+    const state: SocketState = { ws, clientIp: clientIp(request, config.trustProxy), claims: null, caller: null, identity: null, subs: new Map(), expiresAt: Infinity, alive: true, pending: 0 };
     states.add(state);
     ws.once('error', () => ws.terminate());
     ws.on('pong', () => (state.alive = true));
