@@ -51,6 +51,7 @@ const MATRIX: Record<string, Op> = {
   'Query.notification': { doc: 'query($id: ID!) { notification(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: READ, crossTenant: { vars: () => ({ id: w.a.notificationIds[0] }), expect: (r) => expect(r.data).toEqual({ notification: null }) } },
   'Query.notifications': { doc: '{ notifications(first: 100) { edges { node { id } } } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(w.a.notificationIds[0]) } },
   'Query.smsTemplates': { doc: '{ smsTemplates { id } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(real.templateId) } },
+  'Query.smsSenders': { doc: '{ smsSenders { id header } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(real.senderId) } },
   'Query.smsMessages': { doc: 'query($s: ID) { smsMessages(studentId: $s) { edges { node { id } } } }', allowed: READ, crossTenant: { vars: () => ({ s: real.studentId }), expect: (r) => expect(r.data).toEqual({ smsMessages: { edges: [] } }) } },
   'Mutation.createSmsSender': { doc: 'mutation { createSmsSender(header: "ABCDEF") { userErrors { code } } }', allowed: SETTINGS },
   'Mutation.createSmsTemplate': {

@@ -1,6 +1,6 @@
 // In-app notifications: the owner's announcement reaches a student's inbox and live stream, the
 // student marks it read, preferences and quiet hours; nothing crosses tenants or accounts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { liveClient, type LiveClient } from './support/live.ts';
 import { createSupergraphWorld, gql, type SupergraphWorld } from './support/supergraph.ts';
 
@@ -142,5 +142,53 @@ describe('in-app notifications', () => {
     const { inQuietHours } = await import('../subgraphs/communications/src/inbox/inbox.service.ts');
     const s = { quietFromMinute: 21 * 60 + 30, quietToMinute: 7 * 60 };
     expect([inQuietHours(s, new Date('2026-12-01T22:00:00+05:30')), inQuietHours(s, new Date('2026-12-02T06:59:00+05:30')), inQuietHours(s, new Date('2026-12-02T07:00:00+05:30'))]).toEqual([true, true, false]);
+  });
+});
+
+describe('announcements to students who signed in', () => {
+  it('reach a student who has a sign-in account (one account, counted once) together with one who never signed in', async () => {
+    // Two students who set no preferences: one signs in, one never does.
+    const [signedIn, never] = await w.world.platform.tenants.withTenant(w.a.id, async (db) => {
+      const library = await db.library.findFirstOrThrow();
+      const make = (name: string, phone: string) => db.student.create({ data: { name, phone, libraryId: library.id } }).then((s) => s.id);
+      return [await make('Signed In', '919900001234'), await make('Never Signed', '919900001235')];
+    });
+    // Signing in by OTP makes an account with the student's id in the core database.
+    await w.world.platform.core.user.upsert({ where: { id: signedIn }, create: { id: signedIn, tenantId: w.a.id, role: 'STUDENT', name: 'Signed In', phone: '919900001234' }, update: {} });
+    const r = await notify([signedIn, never], 'Library closed on Friday');
+    expect(r.data).toEqual({ notifyUsers: { delivered: 2, userErrors: [] } });
+    expect(await unread(w.tokenFor({ sub: signedIn, role: 'STUDENT', tenantId: w.a.id }))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses channels [SMS] without a DLT template instead of doing nothing, and texts students through one, honouring their SMS preference', async () => {
+    const SMSNOTE = 'mutation($i: NotifyInput!) { notifyUsers(input: $i) { delivered texted notTexted { userId code } userErrors { code message field } } }';
+    const bare = await gql(w.gateway.url, SMSNOTE, { token: owner, variables: { i: { userIds: [w.a.studentIds[0]], category: 'ANNOUNCEMENTS', title: 'x', body: 'y', channels: ['SMS'] } } });
+    expect(bare.data).toEqual({ notifyUsers: { delivered: 0, texted: 0, notTexted: [], userErrors: [{ code: 'INVALID_INPUT', message: 'SMS goes only through an approved DLT template: give input.sms { templateId vars }', field: ['input', 'sms'] }] } });
+
+    const { startMsg91Simulator } = await import('@studyspot/simulators');
+    const sim = await startMsg91Simulator();
+    const saved = w.world.platform.config.sms;
+    w.world.platform.config.sms = { apiUrl: sim.baseUrl, authKey: sim.state.register(), otpTemplateId: 'otp', reportToken: 'r'.repeat(40), timeoutMs: 1_000 };
+    onTestFinished(async () => {
+      w.world.platform.config.sms = saved;
+      await sim.close();
+    });
+    const admin = w.tokenFor({ sub: w.a.ownerId, role: 'SUPER_ADMIN', tenantId: null });
+    await gql(w.gateway.url, 'mutation { purchaseWholesaleCredits(input: { vendor: "MSG91", credits: 1000, costPaise: 15000, idempotencyKey: "inbox-stock" }) { userErrors { code } } }', { token: admin });
+    await gql(w.gateway.url, 'mutation($t: ID!) { grantCredits(input: { tenantId: $t, credits: 50, idempotencyKey: "inbox-grant" }) { userErrors { code } } }', { token: admin, variables: { t: w.a.id } });
+    const sender = await gql(w.gateway.url, 'mutation { createSmsSender(header: "NOTICE") { sender { id } } }', { token: owner });
+    const senderId = (sender.data!.createSmsSender as { sender: { id: string } }).sender.id;
+    // A header is listed as soon as it is registered, before any template uses it.
+    expect((await gql(w.gateway.url, '{ smsSenders { id header } }', { token: owner })).data).toEqual({ smsSenders: [{ id: senderId, header: 'NOTICE' }] });
+    const t = await gql(w.gateway.url, 'mutation($i: SmsTemplateInput!) { createSmsTemplate(input: $i) { template { id } } }', { token: owner, variables: { i: { name: 'notice', senderId, dltTemplateId: 'dlt-notice', msg91TemplateId: 'm91-notice', category: 'SERVICE_IMPLICIT', body: 'Dear {#var#}, the library is closed on {#var#}. -NOTICE' } } });
+    const templateId = (t.data!.createSmsTemplate as { template: { id: string } }).template.id;
+    await gql(w.gateway.url, 'mutation($id: ID!) { setSmsTemplateApproval(id: $id, approval: APPROVED) { template { approval } } }', { token: owner, variables: { id: templateId } });
+    // One student turned SMS off for announcements.
+    const quiet = w.a.studentIds[1]!;
+    await gql(w.gateway.url, 'mutation { setNotificationPreference(category: ANNOUNCEMENTS, channel: SMS, enabled: false) { enabled } }', { token: w.tokenFor({ sub: quiet, role: 'STUDENT', tenantId: w.a.id }) });
+    const r = await gql(w.gateway.url, SMSNOTE, { token: owner, variables: { i: { userIds: [w.a.studentIds[0], quiet, w.a.ownerId], category: 'ANNOUNCEMENTS', channels: ['SMS'], sms: { templateId, vars: ['{name}', 'Friday'] } } } });
+    expect(r.data).toEqual({ notifyUsers: { delivered: 0, texted: 1, notTexted: [{ userId: quiet, code: 'PREFERENCE_OFF' }, { userId: w.a.ownerId, code: 'NO_PHONE' }], userErrors: [] } });
+    expect(sim.state.sent).toHaveLength(1);
+    expect(sim.state.sent[0]).toMatchObject({ templateId: 'm91-notice', recipients: [{ var1: 'Rohan', var2: 'Friday' }] });
   });
 });

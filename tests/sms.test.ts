@@ -79,6 +79,59 @@ describe('DLT rules', () => {
   });
 });
 
+describe('held messages are checked again when their time comes', () => {
+  const held = async (phone: string, at: Date, extra: Record<string, unknown> = {}) => {
+    const db = await w.world.platform.tenants.withTenant(w.a.id, async (d) => d);
+    const { subgraphContext } = await import('@studyspot/runtime');
+    const ctx = subgraphContext(w.world.platform, { requestId: 'sms-held', claims: { sub: w.a.ownerId, role: 'OWNER', tenantId: w.a.id }, actingTenantId: null });
+    const r = await sendSms(ctx, w.a.id, db, { templateId: promo, vars: ['Sneha', 'Kothrud'], phone, idempotencyKey: randomUUID(), ...extra }, at).finally(() => ctx.dispose());
+    if (!('message' in r) || !r.message) throw new Error(JSON.stringify(r));
+    return r.message;
+  };
+  const messageOf = async () => (await gql(w.gateway.url, '{ smsMessages(first: 100) { edges { node { id status reason } } } }', { token: owner })).data!.smsMessages as { edges: { node: { id: string; status: string; reason: string | null } }[] };
+
+  it('cancels a held promotion whose number replied STOP before 10:00, returning its credit, and sends nothing', async () => {
+    await approve(promo);
+    await gql(w.gateway.url, 'mutation { setSmsConsent(phone: "9876500011", promotional: true) { userErrors { code } } }', { token: owner });
+    const before = await wallet();
+    const m = await held('9876500011', new Date('2026-12-03T22:20:00+05:30'));
+    expect(m).toMatchObject({ status: 'QUEUED', sendAfter: new Date('2026-12-04T10:00:00+05:30') });
+    expect((await wallet()).held).toBe(before.held + 1);
+    await gql(w.gateway.url, 'mutation { setSmsConsent(phone: "9876500011", promotional: false) { userErrors { code } } }', { token: owner });
+    const sentBefore = sim.state.sent.length;
+    await smsSweepOnce(w.world.platform, new Date('2026-12-04T10:00:00+05:30'));
+    expect(sim.state.sent).toHaveLength(sentBefore);
+    const row = (await messageOf()).edges.find((e) => e.node.id === m.id)!.node;
+    expect(row).toEqual({ id: m.id, status: 'CANCELLED', reason: 'The number withdrew its consent (or replied STOP) before the message went' });
+    expect(await wallet()).toEqual(before);
+  });
+
+  it('cancels a held message whose student turned SMS off for its category, and one whose template lost its DLT approval', async () => {
+    const before = await wallet();
+    const student = w.a.studentIds[1]!;
+    const phone = ((await gql(w.gateway.url, 'query($s: ID!) { student(id: $s) { phone } }', { token: owner, variables: { s: student } })).data!.student as { phone: string }).phone;
+    await gql(w.gateway.url, 'mutation($p: String!) { setSmsConsent(phone: $p, promotional: true) { userErrors { code } } }', { token: owner, variables: { p: phone } });
+    const announcement = await held('', new Date('2026-12-05T22:20:00+05:30'), { phone: null, studentId: student, category: 'ANNOUNCEMENTS' });
+    const studentToken = w.tokenFor({ sub: student, role: 'STUDENT', tenantId: w.a.id });
+    const off = await gql(w.gateway.url, 'mutation { setNotificationPreference(category: ANNOUNCEMENTS, channel: SMS, enabled: false) { enabled } }', { token: studentToken });
+    expect(off.errors).toBeUndefined();
+    const sentBefore = sim.state.sent.length;
+    await smsSweepOnce(w.world.platform, new Date('2026-12-06T10:00:00+05:30'));
+    let rows = (await messageOf()).edges.map((e) => e.node);
+    expect(rows.find((r) => r.id === announcement.id)).toEqual({ id: announcement.id, status: 'CANCELLED', reason: 'The student turned SMS off for announcements before the message went' });
+
+    await gql(w.gateway.url, 'mutation { setSmsConsent(phone: "9876500012", promotional: true) { userErrors { code } } }', { token: owner });
+    const unapproved = await held('9876500012', new Date('2026-12-06T22:20:00+05:30'));
+    await gql(w.gateway.url, 'mutation($id: ID!) { setSmsTemplateApproval(id: $id, approval: REJECTED) { template { approval } } }', { token: owner, variables: { id: promo } });
+    await smsSweepOnce(w.world.platform, new Date('2026-12-07T10:00:00+05:30'));
+    rows = (await messageOf()).edges.map((e) => e.node);
+    expect(rows.find((r) => r.id === unapproved.id)).toEqual({ id: unapproved.id, status: 'CANCELLED', reason: 'Its template is no longer approved on the DLT portal' });
+    expect(sim.state.sent).toHaveLength(sentBefore);
+    expect(await wallet()).toEqual(before);
+    await approve(promo);
+  });
+});
+
 describe('sending, credits and delivery reports', () => {
   it('spends a credit per part when MSG91 accepts, and marks it delivered from the report (duplicates harmless)', async () => {
     const before = await wallet();

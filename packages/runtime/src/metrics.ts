@@ -8,13 +8,13 @@
 // METRICS_HOST, default 127.0.0.1) that needs no token; neither → outside production, loopback
 // callers only; in production, no /metrics on the public port without a token.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { TenantClientCache } from '@studyspot/db';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ConfigError } from './config-error.ts';
 import type { EventBus } from './events.ts';
 import { annotateOperation } from './tracing.ts';
+import { secretMatches } from './transport.ts';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -182,10 +182,7 @@ export function metricsHandler(config: { production: boolean; metrics: { token: 
 function allowed(req: IncomingMessage, access: MetricsAccessConfig): boolean {
   if (access.token) {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m) return false;
-    const a = Buffer.from(m[1]!);
-    const b = Buffer.from(access.token);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return Boolean(m) && secretMatches(m![1], access.token);
   }
   return !access.production && LOOPBACK.has(req.socket.remoteAddress ?? '');
 }

@@ -1,6 +1,6 @@
 // How the gateway hands a request's identity to a subgraph over HTTP: the shared secret proves the
 // request came through the gateway, and only then are the forwarded claims believed.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { Claims } from './auth.ts';
 import type { RequestIdentity } from './context.ts';
@@ -25,11 +25,16 @@ export function identityHeaders(identity: RequestIdentity, gatewaySecret: string
   return h;
 }
 
-export function secretMatches(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/**
+ * Whether a presented secret is the expected one, in constant time that does not depend on either
+ * length: both are hashed to 32 bytes first (timingSafeEqual throws on buffers of different lengths,
+ * and a length check before it tells an attacker the secret's length).
+ */
+export function secretMatches(given: string | undefined | null, expected: string): boolean {
+  if (typeof given !== 'string' || !expected) return false;
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -69,6 +69,9 @@ async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: num
   }
 }
 
+/** The notification category of a rule's messages: a student's SMS preference for it is honoured. */
+const categoryOf = (kind: string) => (kind.startsWith('FEE_') || kind === 'PAYMENT_RECEIPT' ? 'FEES' : kind.startsWith('SEAT_') ? 'SEATS' : 'ATTENDANCE');
+
 /** One pass over a tenant's enabled rules (none in its quiet hours); returns the messages it queued or sent. */
 export async function runAutoMessages(platform: Platform, tenantId: string, db: TenantPrisma, now: Date, quiet: boolean): Promise<number> {
   if (quiet) return 0;
@@ -78,7 +81,7 @@ export async function runAutoMessages(platform: Platform, tenantId: string, db: 
   for (const rule of rules) {
     for (const c of await candidates(db, rule.kind, now, rule.days ?? 3)) {
       if (await db.smsMessage.findUnique({ where: { idempotencyKey: c.key }, select: { id: true } })) continue;
-      const r = await sendSms({ platform }, tenantId, db, { templateId: rule.templateId!, vars: c.vars, studentId: c.studentId, idempotencyKey: c.key }, now);
+      const r = await sendSms({ platform }, tenantId, db, { templateId: rule.templateId!, vars: c.vars, studentId: c.studentId, idempotencyKey: c.key, category: categoryOf(rule.kind) }, now);
       if ('message' in r && r.message) n++;
       else if ('userErrors' in r && r.userErrors[0]?.code === 'INSUFFICIENT_CREDITS') return n; // nothing more can go today
     }

@@ -88,7 +88,7 @@ export async function runCampaign(platform: Platform, tenantId: string, db: Tena
       const wait0 = last + gap - Date.now();
       if (last && wait0 > 0) await sleep(wait0);
       last = Date.now();
-      const sent = await sendSms({ platform }, tenantId, db, { templateId: c.templateId, vars: c.vars.map((v) => fill(v, who)), studentId: who.id, idempotencyKey: `campaign:${campaignId}:${who.id}`, campaignId }, now());
+      const sent = await sendSms({ platform }, tenantId, db, { templateId: c.templateId, vars: c.vars.map((v) => fill(v, who)), studentId: who.id, idempotencyKey: `campaign:${campaignId}:${who.id}`, campaignId, category: (c.audience as Audience).overdue ? 'FEES' : 'ANNOUNCEMENTS' }, now());
       const message = 'message' in sent ? sent.message : null;
       const ok = message && (message.status === 'SENT' || message.status === 'DELIVERED' || message.status === 'QUEUED');
       await db.campaignRecipient.update({

@@ -1,7 +1,7 @@
 // The signed-in account's inbox and preferences, the tenant's quiet hours, and announcements.
 import { badInput, isUuid, KEYSET_ORDER_DESC, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
-import { emailOrDefer } from '../email/email.ts';
-import { fillTemplate, notifyInApp, wanting, type Category, type Channel } from './inbox.service.ts';
+import { type Category, type Channel } from './inbox.service.ts';
+import { notifyUsers, type NotifyInput } from './notify.service.ts';
 
 const CATEGORIES: Category[] = ['FEES', 'ATTENDANCE', 'SEATS', 'ANNOUNCEMENTS', 'ACCOUNT'];
 const CHANNELS: Channel[] = ['IN_APP', 'EMAIL', 'SMS'];
@@ -54,53 +54,7 @@ export const inboxResolvers: Resolvers = {
       await db.notificationPreference.upsert({ where: { userId_category_channel: { userId, category: a.category, channel: a.channel } }, create: { userId, ...a }, update: { enabled: a.enabled } });
       return a;
     },
-    notifyUsers: async (_p, a: { input: { userIds: string[]; category: Category; title?: string | null; body?: string | null; templateKey?: string | null; vars?: { name: string; value: string }[] | null; urgent?: boolean | null; channels?: Channel[] | null } }, ctx) => {
-      const tenantId = ctx.requireTenant();
-      const db = await ctx.tenantDb(tenantId);
-      const i = a.input;
-      const none = { delivered: 0, emailed: 0, deferred: 0 };
-      const channels = new Set(i.channels?.length ? i.channels : ['IN_APP']);
-      // The words per channel: given, or the template's for that channel with its variables filled.
-      const words = new Map<string, { subject: string; body: string }>();
-      if (i.templateKey) {
-        const vars = Object.fromEntries((i.vars ?? []).map((v) => [v.name, v.value]));
-        for (const ch of channels) {
-          const t = await db.notificationTemplate.findUnique({ where: { key_channel: { key: i.templateKey, channel: ch as Channel } } });
-          if (!t) return { ...none, userErrors: [{ code: 'NOT_FOUND', message: `Template "${i.templateKey}" has no ${ch} words`, field: ['input', 'templateKey'] }] };
-          const subject = fillTemplate(t.subject, vars);
-          const body = fillTemplate(t.body, vars);
-          if ('missing' in subject || 'missing' in body) {
-            const missing = [...new Set([...('missing' in subject ? subject.missing : []), ...('missing' in body ? body.missing : [])])];
-            return { ...none, userErrors: [{ code: 'INVALID_INPUT', message: `Missing variables: ${missing.join(', ')}`, field: ['input', 'vars'] }] };
-          }
-          words.set(ch, { subject: subject.text, body: body.text });
-        }
-      } else {
-        if (!i.title?.trim() || !i.body?.trim()) return { ...none, userErrors: [{ code: 'INVALID_INPUT', message: 'title and body are required (or a templateKey)', field: ['input'] }] };
-        for (const ch of channels) words.set(ch, { subject: i.title.trim(), body: i.body.trim() });
-      }
-      if (i.userIds.length > 1_000) return { ...none, userErrors: [{ code: 'INVALID_INPUT', message: 'At most 1,000 accounts at once (a campaign reaches more)', field: ['input', 'userIds'] }] };
-      // Only this tenant's accounts: its staff (core) and its students (their account id is the student id).
-      const ids = [...new Set(i.userIds.filter(isUuid))];
-      const [staff, students] = await Promise.all([ctx.core.user.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true, email: true } }), db.student.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })]);
-      const known = [...staff, ...students].map((x) => x.id);
-      if (known.length !== ids.length || ids.length !== i.userIds.length) return { ...none, userErrors: [{ code: 'NOT_FOUND', message: 'Some of these accounts are not this tenant’s', field: ['input', 'userIds'] }] };
-      const inApp = words.get('IN_APP');
-      const created = inApp ? await notifyInApp({ db, events: ctx.events, tenantId }, { userIds: known, category: i.category, title: inApp.subject, body: inApp.body, urgent: Boolean(i.urgent) }) : [];
-      let emailed = 0;
-      let deferred = 0;
-      const email = words.get('EMAIL');
-      if (email) {
-        const addresses = new Map([...staff, ...students].filter((x) => x.email).map((x) => [x.id, x.email!]));
-        for (const userId of await wanting(db, [...addresses.keys()], i.category, 'EMAIL')) {
-          const outcome = await emailOrDefer(ctx.platform, ctx.tenantId!, db, { to: addresses.get(userId)!, subject: email.subject, text: email.body, urgent: Boolean(i.urgent) });
-          if (outcome === 'sent') emailed++;
-          else deferred++;
-        }
-      }
-      await ctx.audit({ action: 'notification.send', tenantId, targetType: 'InAppNotification', targetId: created[0]?.id, details: { recipients: known.length, delivered: created.length, category: i.category } });
-      return { delivered: created.length, emailed, deferred, userErrors: [] };
-    },
+    notifyUsers: async (_p, a: { input: NotifyInput }, ctx) => notifyUsers(ctx, a.input),
     setNotificationTemplate: async (_p, a: { key: string; channel: Channel; subject: string; body: string }, ctx) => {
       const db = await ctx.tenantDb(ctx.requireTenant());
       const key = a.key.trim();

@@ -2,8 +2,7 @@
 // { requestId, number, status, desc }. MSG91 signs nothing, so the URL carries a secret token
 // (compared in constant time); a report only moves a message forward (SENT → DELIVERED or FAILED),
 // so duplicates and stragglers change nothing.
-import { timingSafeEqual } from 'node:crypto';
-import { metrics, msg91Mobile, type Platform } from '@studyspot/runtime';
+import { metrics, msg91Mobile, secretMatches, type Platform } from '@studyspot/runtime';
 import express, { type Router } from 'express';
 
 interface Report {
@@ -13,15 +12,20 @@ interface Report {
   desc?: unknown;
 }
 
-const tokenMatches = (given: string, expected: string) => given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+/** A report field as text: strings and numbers only (an object or array is not a status). */
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
 
 export async function applyReports(platform: Platform, reports: Report[], keepEarly = true): Promise<{ updated: number; ignored: number }> {
   let updated = 0;
   let ignored = 0;
+  // Whose request each id is, in one read (a call of a thousand unknown ids is two statements, not 2,000).
+  const ids = [...new Set(reports.map((r) => (typeof r.requestId === 'string' && r.requestId.length <= 100 ? r.requestId : null)).filter((x): x is string => x !== null))];
+  const owners = new Map((ids.length ? await platform.core.smsRequest.findMany({ where: { requestId: { in: ids } } }) : []).map((o) => [o.requestId, o]));
+  const earlyRows: { requestId: string; number: string; status: string; desc: string | null }[] = [];
   for (const r of reports) {
-    const requestId = typeof r.requestId === 'string' ? r.requestId : null;
-    const number = typeof r.number === 'string' ? r.number : null;
-    const status = String(r.status ?? '').toUpperCase();
+    const requestId = typeof r.requestId === 'string' && r.requestId.length <= 100 ? r.requestId : null;
+    const number = typeof r.number === 'string' && r.number.length <= 20 ? r.number : null;
+    const status = (text(r.status) ?? '').toUpperCase().slice(0, 40);
     const delivered = status === 'DELIVERED' || status === '1';
     const failed = ['FAILED', 'REJECTED', 'UNDELIVERED', 'NDNC', '2', '16'].includes(status);
     if (!requestId || !number || (!delivered && !failed)) {
@@ -30,10 +34,10 @@ export async function applyReports(platform: Platform, reports: Report[], keepEa
     }
     // A report faster than our record of the send waits for it (applied by `deliver`).
     const early = async () => {
-      if (keepEarly) await platform.core.smsPendingReport.create({ data: { requestId, number, status, desc: typeof r.desc === 'string' ? r.desc.slice(0, 200) : null } });
+      if (keepEarly) earlyRows.push({ requestId, number, status, desc: typeof r.desc === 'string' ? r.desc.slice(0, 200) : null });
       ignored++;
     };
-    const owner = await platform.core.smsRequest.findUnique({ where: { requestId } });
+    const owner = owners.get(requestId);
     if (!owner) {
       await early();
       continue;
@@ -48,7 +52,7 @@ export async function applyReports(platform: Platform, reports: Report[], keepEa
         if (!ids.length) return 0;
         const done = await db.smsMessage.updateMany({
           where: { id: { in: ids }, status: 'SENT' },
-          data: delivered ? { status: 'DELIVERED', deliveredAt: new Date() } : { status: 'FAILED', reason: String(r.desc ?? status).slice(0, 200) },
+          data: delivered ? { status: 'DELIVERED', deliveredAt: new Date() } : { status: 'FAILED', reason: (text(r.desc) ?? status).slice(0, 200) },
         });
         if (done.count) metrics.sms.inc({ status: delivered ? 'DELIVERED' : 'UNDELIVERED' }, done.count);
         return done.count;
@@ -59,6 +63,7 @@ export async function applyReports(platform: Platform, reports: Report[], keepEa
     else if (n < 0) await early();
     else ignored++;
   }
+  if (earlyRows.length) await platform.core.smsPendingReport.createMany({ data: earlyRows });
   return { updated, ignored };
 }
 
@@ -74,7 +79,7 @@ export function msg91ReportRouter(platform: Platform): Router {
   const router = express.Router();
   router.post('/:token', express.json({ limit: '1mb' }), (req, res) => {
     const expected = platform.config.sms?.reportToken;
-    if (!expected || !tokenMatches(req.params.token, expected)) return void res.status(404).json({ error: 'unknown webhook' });
+    if (!expected || !secretMatches(req.params.token, expected)) return void res.status(404).json({ error: 'unknown webhook' });
     const body: unknown = req.body;
     const reports = (Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : []) as Report[];
     if (!reports.length || reports.length > 1_000) return void res.status(400).json({ error: 'expected 1 to 1000 reports' });

@@ -29,6 +29,10 @@ export const smsResolvers: Resolvers = {
       const rows = await db.smsTemplate.findMany({ orderBy: { createdAt: 'asc' }, include: { sender: true }, take: 200 });
       return rows.map((t) => ({ ...t, variables: variableCount(t.body) }));
     },
+    smsSenders: async (_p, _a, ctx) => {
+      const { db } = await tenant(ctx);
+      return db.smsSender.findMany({ orderBy: { createdAt: 'asc' }, take: 200 });
+    },
     smsMessages: async (_p, a: ConnectionArgs & { studentId?: string | null }, ctx) => {
       const { db } = await tenant(ctx);
       const where = a.studentId ? { studentId: isUuid(a.studentId) ? a.studentId : '00000000-0000-0000-0000-000000000000' } : {};

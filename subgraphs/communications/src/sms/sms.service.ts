@@ -5,6 +5,7 @@
 import { creditsPort } from '@studyspot/billing/credits';
 import type { TenantPrisma } from '@studyspot/db';
 import { isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { wanting, type Category } from '../inbox/inbox.service.ts';
 import { promotionalSendAt, render, segments } from './dlt.ts';
 import { applyEarlyReports } from './reports.ts';
 
@@ -18,6 +19,8 @@ export interface SendInput {
   phone?: string | null;
   idempotencyKey: string;
   campaignId?: string | null;
+  /** What it is about: a student's SMS preference for it is honoured (null: staff's one-off message). */
+  category?: Category | null;
 }
 
 const needsConsent = (category: string) => category === 'PROMOTIONAL' || category === 'SERVICE_EXPLICIT';
@@ -42,6 +45,7 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
     studentId = student.id;
   } else if (i.phone) phone = normalizeIndianMobile(i.phone);
   if (!phone) return fail('INVALID_INPUT', 'A student or a 10-digit Indian mobile number is required', 'input', 'phone');
+  if (studentId && i.category && !(await wanting(db, [studentId], i.category, 'SMS')).length) return fail('PREFERENCE_OFF', `This student turned SMS off for ${i.category.toLowerCase()}`, 'input', 'studentId');
   const rendered = render(template.body, i.vars);
   if ('error' in rendered) return fail('INVALID_INPUT', rendered.error, 'input', 'vars');
   let sendAfter = now;
@@ -57,7 +61,7 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
   let message;
   try {
     message = await db.smsMessage.create({
-      data: { studentId, phone, templateId: template.id, body: rendered.text, vars: i.vars, parts, credits: parts, reservationId: held.id, idempotencyKey: i.idempotencyKey, campaignId: i.campaignId ?? null, sendAfter },
+      data: { studentId, phone, templateId: template.id, body: rendered.text, vars: i.vars, parts, credits: parts, reservationId: held.id, idempotencyKey: i.idempotencyKey, campaignId: i.campaignId ?? null, category: i.category ?? null, sendAfter },
     });
   } catch (err) {
     const raced = await db.smsMessage.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
@@ -65,7 +69,7 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
     await creditsPort(ctx.platform).release(held.id);
     throw err;
   }
-  if (sendAfter <= now) message = await deliver(ctx.platform, tenantId, db, message.id);
+  if (sendAfter <= now) message = await deliver(ctx.platform, tenantId, db, message.id, now);
   // The messages sweep sends it at its time.
   else await ctx.platform.work.due(tenantId, 'messages', sendAfter);
   return { message, userErrors: [] };
@@ -76,9 +80,39 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
  * SENT and its credits spent. Refused: REJECTED, or FAILED when MSG91 stayed unavailable through the
  * retries, and its credits returned.
  */
-export async function deliver(platform: Platform, tenantId: string, db: TenantPrisma, messageId: string) {
+/**
+ * Whether a queued message may still go now: the rules are checked again at send time, since a held
+ * message waits hours. A reason to cancel it, a later time to wait for, or null (it may go).
+ */
+async function mayStillGo(db: TenantPrisma, m: { phone: string; studentId: string | null; category: Category | null; template: { approval: string; category: string } }, now: Date): Promise<{ cancel: string } | { wait: Date } | null> {
+  if (m.template.approval !== 'APPROVED') return { cancel: 'Its template is no longer approved on the DLT portal' };
+  if (needsConsent(m.template.category)) {
+    const consent = await db.smsConsent.findUnique({ where: { phone: m.phone } });
+    if (!consent?.promotional || consent.optedOutAt) return { cancel: 'The number withdrew its consent (or replied STOP) before the message went' };
+    const at = promotionalSendAt(now);
+    if (at > now) return { wait: at };
+  }
+  if (m.studentId && m.category && !(await wanting(db, [m.studentId], m.category, 'SMS')).length) return { cancel: `The student turned SMS off for ${m.category.toLowerCase()} before the message went` };
+  return null;
+}
+
+export async function deliver(platform: Platform, tenantId: string, db: TenantPrisma, messageId: string, now = new Date()) {
   const m = await db.smsMessage.findUniqueOrThrow({ where: { id: messageId }, include: { template: true } });
   if (m.status !== 'QUEUED') return m;
+  if (m.attempts === 0) {
+    const verdict = await mayStillGo(db, m, now);
+    if (verdict && 'wait' in verdict) {
+      await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: 0 }, data: { sendAfter: verdict.wait } });
+      await platform.work.due(tenantId, 'messages', verdict.wait);
+      return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+    }
+    if (verdict) {
+      const cancelled = await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: 0 }, data: { status: 'CANCELLED', reason: verdict.cancel.slice(0, 200) } });
+      if (cancelled.count && m.reservationId) await creditsPort(platform).release(m.reservationId);
+      if (cancelled.count) metrics.sms.inc({ status: 'CANCELLED' });
+      return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+    }
+  }
   // A message claimed before and still queued was interrupted mid-send (a crash): MSG91 may have it.
   // It is not sent again — a duplicate is worse than one lost — and its credits are returned.
   if (m.attempts > 0) {
@@ -113,6 +147,6 @@ export async function deliver(platform: Platform, tenantId: string, db: TenantPr
 /** Messages whose time has come (promotional ones after 10:00 IST): sends them. */
 export async function sendDue(platform: Platform, tenantId: string, db: TenantPrisma, now = new Date()): Promise<number> {
   const due = await db.smsMessage.findMany({ where: { status: 'QUEUED', sendAfter: { lte: now } }, select: { id: true }, orderBy: { sendAfter: 'asc' }, take: 500 });
-  for (const m of due) await deliver(platform, tenantId, db, m.id);
+  for (const m of due) await deliver(platform, tenantId, db, m.id, now);
   return due.length;
 }
