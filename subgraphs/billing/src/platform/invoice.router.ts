@@ -13,12 +13,13 @@ export function platformInvoiceRouter(platform: Platform): Router {
   const router = express.Router();
   router.get('/:token.pdf', async (req, res, next) => {
     try {
-      const claims = readSignedToken(platform, 'platform-invoice', req.params.token);
+      const claims = readSignedToken(platform, 'platform-invoice', req.params.token, ['i']);
       if (claims === 'invalid') return void res.status(404).json({ errors: [{ message: 'No such invoice link', extensions: { code: 'NOT_FOUND' } }] });
       if (claims === 'expired') return void res.status(410).json({ errors: [{ message: 'This invoice link has expired; ask for a new one', extensions: { code: 'LINK_EXPIRED' } }] });
-      const inv = await platform.core.platformInvoice.findUnique({ where: { id: claims.i! } });
+      const inv = await platform.core.platformInvoice.findUnique({ where: { id: claims.i } });
       if (!inv) return void res.status(404).json({ errors: [{ message: 'No such invoice', extensions: { code: 'NOT_FOUND' } }] });
-      const tenant = await platform.core.tenant.findUniqueOrThrow({ where: { id: inv.tenantId }, select: { name: true, legalName: true, state: true } });
+      const tenant = await platform.core.tenant.findUnique({ where: { id: inv.tenantId }, select: { name: true, legalName: true, state: true } });
+      if (!tenant) return void res.status(404).json({ errors: [{ message: 'No such invoice', extensions: { code: 'NOT_FOUND' } }] });
       const pdf = await invoicePdf({
         ...inv,
         lines: inv.lines as { label: string; amountPaise: number }[],

@@ -10,6 +10,7 @@ import { creditTenant } from '../credits/credits.service.ts';
 import { apiBase } from '../gateways/accounts.ts';
 import { RazorpayClient } from '../gateways/razorpay.client.ts';
 import { GatewayError } from '../gateways/provider.ts';
+import { readRazorpayEvent } from '../webhooks/shapes.ts';
 import { razorpaySignatureValid } from '../webhooks/verify.ts';
 import { issueInvoice } from './invoices.service.ts';
 import { invoicePaid } from './renewals.ts';
@@ -71,32 +72,31 @@ export async function settleInvoicePayment(platform: Platform, invoiceId: string
   return inv;
 }
 
-type RzpEvent = { event?: string; payload?: { payment?: { entity?: { id?: string; order_id?: string; amount?: number; currency?: string; status?: string } }; order?: { entity?: { id?: string } } } };
-
 /** The platform's webhook: 404 without a platform account, 401 for a bad signature, 200 once per event. */
 export async function platformWebhook(platform: Platform, raw: Buffer, headers: { signature?: string; eventId?: string }): Promise<{ status: number; body: object }> {
   const g = platform.config.platformGateway;
   if (!g) return { status: 404, body: { error: 'unknown webhook' } };
   if (!razorpaySignatureValid(raw, headers.signature, g.webhookSecret)) return { status: 401, body: { error: 'bad signature' } };
-  let e: RzpEvent;
+  let body: unknown;
   try {
-    e = JSON.parse(raw.toString('utf8')) as RzpEvent;
+    body = JSON.parse(raw.toString('utf8'));
   } catch {
     return { status: 400, body: { error: 'body is not JSON' } };
   }
+  const e = readRazorpayEvent(body);
   const eventId = headers.eventId && headers.eventId.length <= 200 ? headers.eventId : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   if (await platform.core.platformWebhookEvent.findUnique({ where: { eventId } })) return { status: 200, body: { received: true, duplicate: true } };
   try {
-    await platform.core.platformWebhookEvent.create({ data: { eventId, eventType: String(e.event ?? 'unknown').slice(0, 100), outcome: 'processing' } });
+    await platform.core.platformWebhookEvent.create({ data: { eventId, eventType: 'ignored' in e ? 'unknown' : e.event, outcome: 'processing' } });
   } catch (err) {
     if ((err as { code?: string }).code === 'P2002') return { status: 200, body: { received: true, duplicate: true } };
     throw err;
   }
-  let outcome = 'ignored';
+  let outcome = 'ignored' in e ? e.ignored : 'ignored';
   try {
-    const payment = e.payload?.payment?.entity;
-    const orderId = payment?.order_id ?? e.payload?.order?.entity?.id;
-    if ((e.event === 'payment.captured' || e.event === 'order.paid') && orderId) {
+    const payment = 'ignored' in e ? undefined : e.payment;
+    const orderId = 'ignored' in e ? undefined : (payment?.order_id ?? e.orderId);
+    if (!('ignored' in e) && (e.event === 'payment.captured' || e.event === 'order.paid') && orderId) {
       const inv = await platform.core.platformInvoice.findUnique({ where: { providerOrderId: orderId } });
       if (!inv) outcome = 'unknown order';
       else if (payment && (payment.amount !== inv.totalPaise || (payment.currency ?? 'INR') !== 'INR')) {

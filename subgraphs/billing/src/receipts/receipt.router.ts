@@ -1,6 +1,6 @@
 // GET /receipts/<token>.pdf on the gateway's port: a valid, unexpired signed link opens the receipt
 // PDF (404 for a bad link, 410 for an expired one — ask for a fresh link).
-import type { TenantPrisma } from '@studyspot/db';
+import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
 import type { Platform } from '@studyspot/runtime';
 import express, { type Router } from 'express';
 import { readReceiptToken } from './receipt.link.ts';
@@ -11,10 +11,11 @@ export async function receiptView(platform: Platform, tenantId: string, db: Tena
   if (!receipt) return null;
   const p = receipt.payment;
   const [tenant, library, dues] = await Promise.all([
-    platform.core.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, legalName: true, gstin: true, state: true } }),
+    platform.core.tenant.findUnique({ where: { id: tenantId }, select: { name: true, legalName: true, gstin: true, state: true } }),
     p.libraryId ? db.library.findUnique({ where: { id: p.libraryId }, select: { name: true, address: true, city: true } }) : null,
     db.due.findMany({ where: { id: { in: p.allocations.map((a) => a.dueId) } } }),
   ]);
+  if (!tenant) return null;
   const byDue = new Map<string, number>();
   for (const a of p.allocations) if (a.amountPaise > 0) byDue.set(a.dueId, (byDue.get(a.dueId) ?? 0) + a.amountPaise);
   const label = (d: (typeof dues)[number]) => `${d.kind === 'DAY_PASS' ? 'Day pass' : d.kind === 'TOP_UP' ? 'Top-up' : 'Seat fee'} ${d.periodStart.toISOString().slice(0, 10)} to ${d.periodEnd.toISOString().slice(0, 10)}`;
@@ -38,7 +39,15 @@ export function receiptRouter(platform: Platform): Router {
       const claims = readReceiptToken(platform, req.params.token);
       if (claims === 'invalid') return void res.status(404).json({ errors: [{ message: 'No such receipt link', extensions: { code: 'NOT_FOUND' } }] });
       if (claims === 'expired') return void res.status(410).json({ errors: [{ message: 'This receipt link has expired; ask for a new one', extensions: { code: 'LINK_EXPIRED' } }] });
-      const view = await platform.tenants.withTenant(claims.tenantId, (db) => receiptView(platform, claims.tenantId, db, claims.receiptId), { allowSuspended: true });
+      let view: ReceiptView | null;
+      try {
+        view = await platform.tenants.withTenant(claims.tenantId, (db) => receiptView(platform, claims.tenantId, db, claims.receiptId), { allowSuspended: true });
+      } catch (err) {
+        // A tenant deleted since the link was made: the receipt is gone with it.
+        if (err instanceof TenantAccessError && err.code === 'TENANT_NOT_FOUND') view = null;
+        else if (err instanceof TenantAccessError) return void res.status(503).json({ errors: [{ message: 'Receipts of this tenant cannot be opened right now; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+        else throw err;
+      }
       if (!view) return void res.status(404).json({ errors: [{ message: 'No such receipt', extensions: { code: 'NOT_FOUND' } }] });
       const pdf = await receiptPdf(view);
       res.set({ 'content-type': 'application/pdf', 'content-disposition': `inline; filename="receipt-${view.number.replace(/\//g, '-')}.pdf"`, 'cache-control': 'private, no-store' }).send(pdf);

@@ -1,23 +1,17 @@
 // What a Cashfree webhook means for billing (amounts converted from rupees exactly). Idempotent and
 // forward-only, like the Razorpay handlers.
 import type { TenantPrisma } from '@studyspot/db';
-import type { Platform } from '@studyspot/runtime';
+import { isUuid, type Platform } from '@studyspot/runtime';
 import { rupeesToPaise } from '../gateways/money.ts';
 import { applyRefundOutcome } from '../refunds/refunds.service.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
+import { readCashfreeEvent } from './shapes.ts';
 
-interface CfEvent {
-  type: string;
-  data: {
-    order?: { order_id: string };
-    payment?: { cf_payment_id: string | number; payment_status: string; payment_amount: number | string; payment_currency: string; payment_group?: string; payment_message?: string };
-    refund?: { refund_id: string; cf_refund_id?: string | number; refund_status: string; status_description?: string };
-  };
-}
-
-export async function handleCashfree(platform: Platform, tenantId: string, db: TenantPrisma, e: CfEvent): Promise<string> {
-  const order = e.data.order;
-  const p = e.data.payment;
+export async function handleCashfree(platform: Platform, tenantId: string, db: TenantPrisma, body: unknown): Promise<string> {
+  const e = readCashfreeEvent(body);
+  if ('ignored' in e) return e.ignored;
+  const order = e.order;
+  const p = e.payment;
   switch (e.type) {
     case 'PAYMENT_SUCCESS_WEBHOOK': {
       if (!order || !p || p.payment_status !== 'SUCCESS') return 'ignored: not a success';
@@ -36,8 +30,8 @@ export async function handleCashfree(platform: Platform, tenantId: string, db: T
       if (!order) return 'ignored: no order';
       return (await failOrder(platform, tenantId, db, { provider: 'cashfree', providerOrderId: order.order_id }, p?.payment_message ?? e.type)) ? 'order failed' : 'no change';
     case 'REFUND_STATUS_WEBHOOK': {
-      const r = e.data.refund;
-      if (!r || !(await db.refund.findUnique({ where: { id: r.refund_id }, select: { id: true } }).catch(() => null))) return 'ignored: not a StudySpot refund';
+      const r = e.refund;
+      if (!r || !(await isUuid(r.refund_id) && db.refund.findUnique({ where: { id: r.refund_id }, select: { id: true } }))) return 'ignored: not a StudySpot refund';
       const outcome = r.refund_status === 'SUCCESS' ? 'processed' : r.refund_status === 'CANCELLED' ? 'failed' : 'pending';
       return (await applyRefundOutcome(platform, tenantId, db, r.refund_id, outcome, r.refund_id, r.status_description)) ? `refund ${outcome}` : 'no change';
     }

@@ -5,37 +5,18 @@ import type { Platform } from '@studyspot/runtime';
 import { markDown, recordSuccess } from '../gateways/accounts.ts';
 import { applyRefundOutcome } from '../refunds/refunds.service.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
+import { readRazorpayEvent, type RzpRefund } from './shapes.ts';
 
-interface RzpPayment {
-  id: string;
-  order_id: string;
-  amount: number;
-  currency: string;
-  status: string;
-  method?: string;
-  fee?: number | null;
-  error_description?: string | null;
-}
-interface RzpRefund {
-  id: string;
-  payment_id: string;
-  status: string;
-  notes?: Record<string, string> | unknown[];
-}
-interface RzpEvent {
-  event: string;
-  payload: { payment?: { entity: RzpPayment }; refund?: { entity: RzpRefund } };
-}
-
-/** Our refund id, carried in the refund's notes (so a webhook faster than our own call still finds it). */
+/** Our refund id: carried in the refund's notes (so a webhook faster than our own call still finds it), else looked up. */
 async function refundIdOf(db: TenantPrisma, r: RzpRefund): Promise<string | null> {
-  const ours = !Array.isArray(r.notes) ? r.notes?.studyspot_refund : undefined;
-  if (ours) return ours;
+  if (r.ours) return r.ours;
   return (await db.refund.findFirst({ where: { providerRefundId: r.id }, select: { id: true } }))?.id ?? null;
 }
 
-export async function handleRazorpay(platform: Platform, tenantId: string, db: TenantPrisma, e: RzpEvent): Promise<string> {
-  const p = e.payload.payment?.entity;
+export async function handleRazorpay(platform: Platform, tenantId: string, db: TenantPrisma, body: unknown): Promise<string> {
+  const e = readRazorpayEvent(body);
+  if ('ignored' in e) return e.ignored;
+  const p = e.payment;
   switch (e.event) {
     case 'payment.captured':
     case 'order.paid': {
@@ -49,7 +30,7 @@ export async function handleRazorpay(platform: Platform, tenantId: string, db: T
     case 'refund.created':
     case 'refund.processed':
     case 'refund.failed': {
-      const r = e.payload.refund?.entity;
+      const r = e.refund;
       const id = r && (await refundIdOf(db, r));
       if (!r || !id) return 'ignored: not a StudySpot refund';
       const outcome = e.event === 'refund.processed' ? 'processed' : e.event === 'refund.failed' ? 'failed' : 'pending';

@@ -53,24 +53,25 @@ async function handle(platform: Platform, provider: Provider, req: Request, res:
         platform.logger.warn({ tenantId: tenant.id, provider, problem }, 'webhook refused');
         return answer(res, 401, { error: problem });
       }
-      let event: { event?: string; type?: string };
+      let event: unknown;
       try {
-        event = JSON.parse(raw.toString('utf8')) as typeof event;
+        event = JSON.parse(raw.toString('utf8'));
       } catch {
         return answer(res, 400, { error: 'body is not JSON' });
       }
       const id = eventId(provider, req, raw);
-      const type = String(event.event ?? event.type ?? 'unknown').slice(0, 100);
+      const named = event && typeof event === 'object' ? ((event as { event?: unknown; type?: unknown }).event ?? (event as { type?: unknown }).type) : undefined;
+      const type = typeof named === 'string' ? named.slice(0, 100) : 'unknown';
       // Providers redeliver often: a plain read answers a known event without a failed insert.
       if (await db.webhookEvent.findUnique({ where: { provider_eventId: { provider, eventId: id } }, select: { eventId: true } })) return answer(res, 200, { received: true, duplicate: true });
       try {
-        await db.webhookEvent.create({ data: { provider, eventId: id, eventType: type, outcome: 'processing', payload: event as object } });
+        await db.webhookEvent.create({ data: { provider, eventId: id, eventType: type, outcome: 'processing', payload: (event ?? {}) as object } });
       } catch (err) {
         if ((err as { code?: string }).code === 'P2002') return answer(res, 200, { received: true, duplicate: true });
         throw err;
       }
       try {
-        const outcome = provider === 'razorpay' ? await handleRazorpay(platform, tenant.id, db, event as never) : await handleCashfree(platform, tenant.id, db, event as never);
+        const outcome = provider === 'razorpay' ? await handleRazorpay(platform, tenant.id, db, event) : await handleCashfree(platform, tenant.id, db, event);
         await db.webhookEvent.update({ where: { provider_eventId: { provider, eventId: id } }, data: { outcome } });
         answer(res, 200, { received: true, outcome });
       } catch (err) {

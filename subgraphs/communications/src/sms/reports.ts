@@ -15,9 +15,11 @@ interface Report {
 /** A report field as text: strings and numbers only (an object or array is not a status). */
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
 
-export async function applyReports(platform: Platform, reports: Report[], keepEarly = true): Promise<{ updated: number; ignored: number }> {
+export async function applyReports(platform: Platform, given: unknown[], keepEarly = true): Promise<{ updated: number; ignored: number }> {
   let updated = 0;
-  let ignored = 0;
+  // Entries that are not objects are not reports.
+  const reports = given.filter((r): r is Report => typeof r === 'object' && r !== null && !Array.isArray(r));
+  let ignored = given.length - reports.length;
   // Whose request each id is, in one read (a call of a thousand unknown ids is two statements, not 2,000).
   const ids = [...new Set(reports.map((r) => (typeof r.requestId === 'string' && r.requestId.length <= 100 ? r.requestId : null)).filter((x): x is string => x !== null))];
   const owners = new Map((ids.length ? await platform.core.smsRequest.findMany({ where: { requestId: { in: ids } } }) : []).map((o) => [o.requestId, o]));
@@ -81,7 +83,7 @@ export function msg91ReportRouter(platform: Platform): Router {
     const expected = platform.config.sms?.reportToken;
     if (!expected || !secretMatches(req.params.token, expected)) return void res.status(404).json({ error: 'unknown webhook' });
     const body: unknown = req.body;
-    const reports = (Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : []) as Report[];
+    const reports: unknown[] = Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : [];
     if (!reports.length || reports.length > 1_000) return void res.status(400).json({ error: 'expected 1 to 1000 reports' });
     applyReports(platform, reports)
       .then((r) => res.json({ received: true, ...r }))
