@@ -1,9 +1,10 @@
 // `pnpm start` as a newcomer runs it: a real process, embedded PGlite, demo seed, a query spanning
 // subgraphs; and the one-line errors for bad configuration.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropDatabasesWithPrefix } from '@studyspot/testkit';
@@ -18,6 +19,21 @@ afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+/** The addresses a TCP port is listening on, read from /proc/net/tcp and tcp6 (no traffic is sent). */
+function listeningOn(port: number): string[] {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const out: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== '0A' || !local?.endsWith(`:${hex}`)) continue;
+      const addr = local.split(':')[0]!;
+      out.push(addr.length === 8 ? addr.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.') : addr === '0'.repeat(32) ? '::' : addr);
+    }
+  }
+  return out;
+}
 
 function tempDir() {
   const d = mkdtempSync(join(tmpdir(), 'studyspot-start-'));
@@ -73,6 +89,10 @@ describe('pnpm start', () => {
     expect(first.out()).toContain('embedded PGlite, in-process events, local subgraphs');
     expect(first.out()).toContain('Seeded demo tenant "Sunrise Study Centre"');
     const token = /OWNER of demo: (\S+)/.exec(first.out())![1]!;
+    // It listens on loopback only (the kernel's table of listening sockets says where), not every interface.
+    expect(listeningOn(Number(new URL(url).port))).toEqual(['127.0.0.1']);
+    // Its simulators hand out no tenant's secrets.
+    for (const provider of ['razorpay', 'cashfree']) expect((await fetch(`${url.replace(/\/graphql$/, '')}/_simulators/${provider}/__sim/credentials/${randomUUID()}`)).status).toBe(404);
     const q = '{ currentTenant { name libraries { edges { node { name seatCount students(first: 1) { edges { node { name payments { edges { node { amountPaise } } } } } } } } } } }';
     const r = await gql(url, q, { token });
     expect(r.errors).toBeUndefined();

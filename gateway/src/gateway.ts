@@ -189,7 +189,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
   });
   finalHandlers(app, (err) => platform.logger.error({ err }, 'unexpected HTTP error'));
 
-  const bound = await listen(http, port);
+  const bound = await listen(http, port, 'PORT', config.host);
   if (!config.publicUrl) platform.publicUrl = `http://localhost:${bound}`;
   // Outside production without its own Razorpay account, the platform takes tenants' payments
   // through this gateway's simulator (webhooks to /webhooks/razorpay/platform).

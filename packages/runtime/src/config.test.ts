@@ -25,6 +25,9 @@ describe('loadConfig', () => {
     expect(c.database).toEqual({ kind: 'pglite', dataDir: dir });
     expect(c.redisUrl).toBeNull();
     expect(c.port).toBe(4000);
+    // A development server listens on loopback only, unless HOST opens it.
+    expect(c.host).toBe('127.0.0.1');
+    expect(loadConfig({ STUDYSPOT_DATA_DIR: dir, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
     expect(c.seedDemo).toBe(true);
     const again = loadConfig({ STUDYSPOT_DATA_DIR: dir });
     expect(again.keyRing.signingKey).toEqual(c.keyRing.signingKey);
@@ -55,6 +58,7 @@ describe('loadConfig', () => {
     const dev = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), CORS_ORIGINS: 'https://app.example.com' });
     expect(dev.corsOrigins).toEqual(['https://app.example.com', ...SANDBOX_ORIGINS]);
     const prod = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_KEYS: keys, GATEWAY_SECRET: 'x'.repeat(20), STUDYSPOT_INSECURE_LOG_OTP_CODES: '1', PAYMENT_SECRETS_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, PUBLIC_URL: 'https://api.example.com', CORS_ORIGINS: 'https://app.example.com' });
+    expect(prod.host).toBe('0.0.0.0');
     expect(prod.corsOrigins).toEqual(['https://app.example.com']);
     expect(errorOf({ STUDYSPOT_DATA_DIR: dataDir(), CORS_ORIGINS: 'https://app.example.com/' }).message).toMatch(/^CORS_ORIGINS: /);
   });

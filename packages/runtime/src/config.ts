@@ -29,6 +29,12 @@ export interface Config {
   /** OTLP/HTTP traces endpoint (OTEL_EXPORTER_OTLP_ENDPOINT or …_TRACES_ENDPOINT); null: no tracing. */
   tracesEndpoint: string | null;
   port: number;
+  /**
+   * The address the gateway and subgraph servers listen on (HOST). Outside production 127.0.0.1: a
+   * development server and its simulators answer only this machine unless HOST opens them (0.0.0.0).
+   * In production every interface (a container's port is published by its platform).
+   */
+  host: string;
   database: DatabaseServer;
   redisUrl: string | null;
   dataDir: string;
@@ -278,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: metricsAccess(env),
     tracesEndpoint: url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']) ?? (url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'])?.replace(/\/$/, '').concat('/v1/traces') ?? null),
     port: int(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST?.trim() || (production ? '0.0.0.0' : '127.0.0.1'),
     database,
     redisUrl,
     dataDir,

@@ -80,17 +80,17 @@ export function readiness(checks: Record<string, string>): 'ok' | 'degraded' | '
 }
 
 /** Listens on `port`; a port already taken becomes a one-line ConfigError naming `variable`. */
-export function listen(server: Server, port: number, variable = 'PORT'): Promise<number> {
+export function listen(server: Server, port: number, variable = 'PORT', host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
           ? new ConfigError(variable, `port ${port} is already in use`)
-          : new ConfigError(variable, `cannot listen on port ${port}: ${err.code ?? err.message}`),
+          : new ConfigError(err.code === 'EADDRNOTAVAIL' ? 'HOST' : variable, `cannot listen on ${host}:${port}: ${err.code ?? err.message}`),
       );
     };
     server.once('error', onError);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', onError);
       const addr = server.address();
       resolve(typeof addr === 'object' && addr ? addr.port : port);
@@ -175,7 +175,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
   const http = createServer(app);
   http.keepAliveTimeout = SUBGRAPH_KEEP_ALIVE_MS;
   http.headersTimeout = SUBGRAPH_KEEP_ALIVE_MS + 1_000;
-  const bound = await listen(http, port, portVariable);
+  const bound = await listen(http, port, portVariable, platform.config.host);
   platform.logger.info({ subgraph: module.name, port: bound }, 'subgraph listening');
   return {
     url: `http://127.0.0.1:${bound}/graphql`,

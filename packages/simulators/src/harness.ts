@@ -135,13 +135,12 @@ export class SimulatorState {
 export const randomId = (prefix: string, bytes = 7) => `${prefix}${randomBytes(bytes).toString('hex')}`;
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** The control endpoints both simulators share (not the providers' API): accounts, credentials, switches. */
+/**
+ * The control endpoints both simulators share (not the providers' API): accounts and switches. No
+ * route hands out a tenant's secrets: the gateway's demo seed reads its derived accounts in process.
+ */
 export function controlRoutes(router: Router, state: SimulatorState): void {
   router.post('/__sim/accounts', (req, res) => void res.json(state.register(req.body ?? {})));
-  router.get('/__sim/credentials/:webhookKey', (req, res) => {
-    const account = state.credentialsFor(req.params.webhookKey);
-    return account ? void res.json(account) : void res.status(404).json({ error: 'this simulator derives no accounts, or that is not a webhook key' });
-  });
   router.post('/__sim/mode', (req, res) => {
     state.mode = req.body.mode ?? 'up';
     if (req.body.webhooks) state.webhooks = { ...state.webhooks, ...req.body.webhooks };
