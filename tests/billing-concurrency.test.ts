@@ -127,4 +127,29 @@ describe('double spends', () => {
     expect(numbers.at(-1)! - numbers[0]!).toBe(9);
     expect(await unbalancedPayments(w)).toEqual([]);
   });
+
+  it('a double click at the desk (ten concurrent submissions with one idempotency key) records one payment and one receipt', async () => {
+    const s = await enrol(w, { pricePaise: 100_000 });
+    const i = { studentId: s.studentId, amountPaise: 100_000, method: 'CASH', idempotencyKey: `desk-${s.studentId}` };
+    const results = await Promise.all(Array.from({ length: 10 }, () => gql(w.url(), RECORD, { token: w.owner, variables: { i } })));
+    const payments = results.map((r) => (r.data!.recordPayment as { payment: { id: string; receipt: { number: string } } | null; userErrors: unknown[] }));
+    expect(payments.map((p) => p.userErrors)).toEqual(Array.from({ length: 10 }, () => []));
+    expect(new Set(payments.map((p) => p.payment!.id)).size).toBe(1);
+    expect(new Set(payments.map((p) => p.payment!.receipt.number)).size).toBe(1);
+    const money = await gql(w.url(), 'query($s: ID!) { student(id: $s) { balancePaise creditPaise payments { edges { node { id } } } } }', { token: w.owner, variables: { s: s.studentId } });
+    expect(money.data).toEqual({ student: { balancePaise: 0, creditPaise: 0, payments: { edges: [{ node: { id: payments[0]!.payment!.id } }] } } });
+    // The key names that payment: another amount under it is refused, not recorded.
+    const other = await gql(w.url(), RECORD, { token: w.owner, variables: { i: { ...i, amountPaise: 5_000 } } });
+    expect(other.data).toEqual({ recordPayment: { payment: null, userErrors: [{ code: 'INVALID_INPUT', message: 'This idempotencyKey was used for another payment' }] } });
+    expect(await unbalancedPayments(w)).toEqual([]);
+  });
+
+  it('a discount sent five times at once with one idempotency key is given once', async () => {
+    const s = await enrol(w, { pricePaise: 100_000 });
+    const [due] = await duesOf(w, s.studentId);
+    const ADJUST = 'mutation($i: AdjustDueInput!) { adjustDue(input: $i) { due { balancePaise adjustmentPaise } userErrors { code } } }';
+    const i = { dueId: due!.id, kind: 'DISCOUNT', amountPaise: 10_000, reason: 'sibling', idempotencyKey: `disc-${due!.id}` };
+    const results = await Promise.all(Array.from({ length: 5 }, () => gql(w.url(), ADJUST, { token: w.owner, variables: { i } })));
+    expect(results.map((r) => r.data!.adjustDue)).toEqual(Array.from({ length: 5 }, () => ({ due: { balancePaise: 90_000, adjustmentPaise: -10_000 }, userErrors: [] })));
+  });
 });

@@ -89,6 +89,21 @@ describe('routing', () => {
     expect([b.provider, b.routing.reason]).toEqual(['CASHFREE', 'cheapest: fee ₹19.47 against razorpay ₹21.24 for ₹900.00']);
     expect(a.checkout.keyId).toBe(w.accounts.razorpay.keyId);
   });
+
+  it('says "tie" at ₹600, where both fees are ₹14.16, and names the rule that broke it', async () => {
+    const even = await enrol(w, { pricePaise: 60_000 });
+    const o = (await createOrder(w, even.studentId)).order!;
+    expect([o.provider, o.routing.reason]).toEqual(['CASHFREE', 'tie: fee ₹14.16 at cashfree and razorpay for ₹600.00; cashfree chosen by the tie rule (providers in alphabetical order)']);
+  });
+
+  it('answers NOTHING_TO_PAY, not NOT_FOUND, for an order on a due already paid', async () => {
+    const s = await enrol(w, { pricePaise: 20_000 });
+    const [due] = await duesOf(w, s.studentId);
+    const cash = await gql(w.url(), RECORD, { token: w.owner, variables: { i: { studentId: s.studentId, amountPaise: 20_000, method: 'CASH', dueIds: [due!.id] } } });
+    expect((cash.data!.recordPayment as { userErrors: unknown[] }).userErrors).toEqual([]);
+    const again = await createOrder(w, s.studentId, [due!.id]);
+    expect(again).toEqual({ order: null, routing: null, userErrors: [{ code: 'NOTHING_TO_PAY', message: 'Some of those dues are already paid or void: nothing is owed on them' }] });
+  });
 });
 
 describe('confirming a checkout', () => {

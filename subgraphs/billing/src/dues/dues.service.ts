@@ -7,25 +7,39 @@ import { canSee, type BillingScope } from '../scope.ts';
 import { daysOverdue, overdueDues } from './dues.repository.ts';
 import { istDay } from './dates.ts';
 
-export async function adjustDue(s: BillingScope, input: { dueId: string; kind: 'DISCOUNT' | 'WAIVER' | 'LATE_FEE'; amountPaise?: number | null; reason: string }) {
+export async function adjustDue(s: BillingScope, input: { dueId: string; kind: 'DISCOUNT' | 'WAIVER' | 'LATE_FEE'; amountPaise?: number | null; reason: string; idempotencyKey?: string | null }) {
   const reason = input.reason.trim();
   if (!reason) return fail('INVALID_INPUT', 'Say why', 'input', 'reason');
+  const key = input.idempotencyKey?.trim() || null;
+  if (key !== null && key.length < 8) return fail('INVALID_INPUT', 'idempotencyKey: at least 8 characters, the same for a retry of the same adjustment', 'input', 'idempotencyKey');
+  // The same key again returns the due as it is (the adjustment was made once).
+  const replay = async () => {
+    const prior = key ? await s.db.dueAdjustment.findUnique({ where: { idempotencyKey: key } }) : null;
+    if (!prior) return null;
+    if (prior.dueId !== input.dueId || prior.kind !== input.kind) return fail('INVALID_INPUT', 'This idempotencyKey was used for another adjustment', 'input', 'idempotencyKey');
+    return { due: await s.db.due.findUniqueOrThrow({ where: { id: prior.dueId } }), userErrors: [] };
+  };
   if (input.kind === 'LATE_FEE') return fail('INVALID_INPUT', 'Late fees come from the late-fee rule; give a DISCOUNT or a WAIVER', 'input', 'kind');
   const due = await s.db.due.findUnique({ where: { id: input.dueId } }).catch(() => null);
   if (!due || !canSee(s, due)) return fail('NOT_FOUND', 'No such due', 'input', 'dueId');
+  const again = await replay();
+  if (again) return again;
   let amount = 0;
   const result = await s.db.$transaction(async (tx) => {
+    // Under the due's lock: a concurrent twin with the same key waits here and then finds it.
     const [locked] = await tx.$queryRaw<{ balance: number; status: string }[]>`
       SELECT (amount_paise + adjustment_paise - paid_paise)::int AS balance, status::text AS status FROM dues WHERE id = ${due.id}::uuid FOR UPDATE`;
+    if (key && (await tx.dueAdjustment.findUnique({ where: { idempotencyKey: key }, select: { id: true } }))) return null;
     if (!locked || locked.status !== 'OPEN' || locked.balance <= 0) return fail('INVALID_STATE', 'Nothing is owed on this due');
     amount = input.kind === 'WAIVER' ? locked.balance : input.amountPaise ?? 0;
     if (!Number.isInteger(amount) || amount <= 0 || amount > locked.balance) return fail('INVALID_INPUT', `A discount is 1 to ${locked.balance} paise (what is still owed)`, 'input', 'amountPaise');
-    await tx.dueAdjustment.create({ data: { dueId: due.id, kind: input.kind, amountPaise: -amount, reason, actorId: s.ctx.claims!.sub } });
+    await tx.dueAdjustment.create({ data: { dueId: due.id, kind: input.kind, amountPaise: -amount, reason, actorId: s.ctx.claims!.sub, idempotencyKey: key } });
     return {
       due: await tx.due.update({ where: { id: due.id }, data: { adjustmentPaise: { decrement: amount }, status: amount === locked.balance ? 'PAID' : 'OPEN' } }),
       userErrors: [],
     };
   });
+  if (result === null) return (await replay())!;
   if ('due' in result) await s.ctx.audit({ action: `due.${input.kind.toLowerCase()}`, targetType: 'Due', targetId: due.id, tenantId: s.tenantId, details: { amountPaise: amount, reason } });
   return result;
 }

@@ -44,7 +44,14 @@ export async function createOrderRouted(
     try {
       const order = await clientFor(platform, account).createOrder({ ...input, notifyUrl: webhookUrl(platform, provider, input.webhookKey) });
       await recordSuccess(db, provider);
-      const cheaper = ranked.length > 1 && i === 0 ? `cheapest: fee ${rupees(feePaise)} against ${ranked.slice(1).map((r) => `${r.account.provider} ${rupees(r.feePaise)}`).join(', ')} for ${rupees(input.amountPaise)}` : null;
+      const others = ranked.slice(1).map((r) => `${r.account.provider} ${rupees(r.feePaise)}`).join(', ');
+      const tie = ranked.length > 1 && i === 0 && ranked[1]!.feePaise === feePaise;
+      const cheaper =
+        ranked.length > 1 && i === 0
+          ? tie
+            ? `tie: fee ${rupees(feePaise)} at ${ranked.filter((r) => r.feePaise === feePaise).map((r) => r.account.provider).join(' and ')} for ${rupees(input.amountPaise)}; ${provider} chosen by the tie rule (providers in alphabetical order)`
+            : `cheapest: fee ${rupees(feePaise)} against ${others} for ${rupees(input.amountPaise)}`
+          : null;
       const reason =
         tried.length > 0
           ? `failover: ${tried.map((t) => `${t.provider} failed (${t.error})`).join('; ')}; ${provider} fee ${rupees(feePaise)}`

@@ -15,44 +15,72 @@ export interface RecordPaymentInput {
   reference?: string | null;
   note?: string | null;
   dueIds?: string[] | null;
+  /** The desk's key: the same key again (a double click, a retry) returns the first payment. */
+  idempotencyKey?: string | null;
 }
 
 export const MAX_PAYMENT_PAISE = 100_000_000; // ₹10 lakh in one payment
 
+/** A payment recorded before under this key: the same payment again, or a refusal if the key named another. */
+async function replayed(s: BillingScope, key: string, input: RecordPaymentInput) {
+  const prior = await s.db.payment.findUnique({ where: { idempotencyKey: key } });
+  if (!prior) return null;
+  if (prior.studentId !== input.studentId || prior.amountPaise !== input.amountPaise || prior.method !== input.method) return fail('INVALID_INPUT', 'This idempotencyKey was used for another payment', 'input', 'idempotencyKey');
+  return { payment: prior, userErrors: [] };
+}
+
 export async function recordPayment(s: BillingScope, input: RecordPaymentInput) {
+  const key = input.idempotencyKey?.trim() || null;
+  if (key !== null && key.length < 8) return fail('INVALID_INPUT', 'idempotencyKey: at least 8 characters, the same for a retry of the same payment', 'input', 'idempotencyKey');
   if (!Number.isInteger(input.amountPaise) || input.amountPaise < 1 || input.amountPaise > MAX_PAYMENT_PAISE) return fail('INVALID_INPUT', 'amountPaise is 1 to 100,000,000', 'input', 'amountPaise');
   if (!['CASH', 'UPI_QR', 'BANK_TRANSFER'].includes(input.method)) return fail('INVALID_INPUT', 'Offline payments are CASH, UPI_QR or BANK_TRANSFER', 'input', 'method');
   if (input.method !== 'CASH' && !input.reference?.trim()) return fail('INVALID_INPUT', 'A UPI or bank transfer needs its reference (UTR)', 'input', 'reference');
   const student = isUuid(input.studentId) ? await s.db.student.findUnique({ where: { id: input.studentId } }) : null;
   if (!student || !canSeeStudent(s, student)) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
+  if (key) {
+    const again = await replayed(s, key, input);
+    if (again) return again;
+  }
   const named = input.dueIds ?? [];
   const dues = named.length ? await s.db.due.findMany({ where: { id: { in: named.filter(isUuid) }, studentId: student.id, status: 'OPEN' } }) : [];
   if (dues.length !== new Set(named).size) return fail('NOT_FOUND', 'Some of those dues are not open dues of this student', 'input', 'dueIds');
   const libraryId = dues[0]?.libraryId ?? student.libraryId;
   const gst = await gstContext(s.ctx.platform, s.db, s.tenantId, libraryId);
   const capturedAt = new Date();
-  const { payment, receipt } = await s.db.$transaction(async (tx) => {
-    const payment = await tx.payment.create({
-      data: {
-        studentId: student.id,
-        amountPaise: input.amountPaise,
-        status: 'CAPTURED',
-        provider: 'offline',
-        channel: 'OFFLINE',
-        method: input.method,
-        libraryId,
-        reference: input.reference?.trim() || null,
-        note: input.note?.trim() || null,
-        receivedById: s.ctx.claims!.sub,
-        capturedAt,
-      },
+  let recorded;
+  try {
+    recorded = await s.db.$transaction(async (tx) => {
+      const payment = await tx.payment.create({
+        data: {
+          studentId: student.id,
+          amountPaise: input.amountPaise,
+          status: 'CAPTURED',
+          provider: 'offline',
+          channel: 'OFFLINE',
+          method: input.method,
+          libraryId,
+          reference: input.reference?.trim() || null,
+          note: input.note?.trim() || null,
+          receivedById: s.ctx.claims!.sub,
+          capturedAt,
+          idempotencyKey: key,
+        },
+      });
+      const byId = new Map(dues.map((d) => [d.id, d]));
+      const earmarks = named.map((id) => byId.get(id)!).map((d) => ({ dueId: d.id, amountPaise: d.amountPaise + d.adjustmentPaise - d.paidPaise }));
+      await allocatePayment(tx, { paymentId: payment.id, studentId: student.id, amountPaise: input.amountPaise, earmarks });
+      const receipt = await assignReceipt(tx, { id: payment.id, amountPaise: payment.amountPaise, libraryId, capturedAt }, gst);
+      return { payment, receipt };
     });
-    const byId = new Map(dues.map((d) => [d.id, d]));
-    const earmarks = named.map((id) => byId.get(id)!).map((d) => ({ dueId: d.id, amountPaise: d.amountPaise + d.adjustmentPaise - d.paidPaise }));
-    await allocatePayment(tx, { paymentId: payment.id, studentId: student.id, amountPaise: input.amountPaise, earmarks });
-    const receipt = await assignReceipt(tx, { id: payment.id, amountPaise: payment.amountPaise, libraryId, capturedAt }, gst);
-    return { payment, receipt };
-  });
+  } catch (err) {
+    // The same key at the same moment (a double click): one transaction wins, this one returns its payment.
+    if (key && (err as { code?: string }).code === 'P2002') {
+      const again = await replayed(s, key, input);
+      if (again) return again;
+    }
+    throw err;
+  }
+  const { payment, receipt } = recorded;
   await s.ctx.audit({ action: 'payment.record', targetType: 'Payment', targetId: payment.id, tenantId: s.tenantId, details: { amountPaise: payment.amountPaise, method: input.method, receipt: receipt.number } });
   // A receipt may be an automatic SMS.
   await s.ctx.platform.work.due(s.tenantId, 'messages');

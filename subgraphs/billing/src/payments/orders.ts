@@ -23,7 +23,13 @@ export async function createPaymentOrder(s: BillingScope, input: { studentId?: s
   if (!student || !canSeeStudent(s, student)) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
   const open = await s.db.due.findMany({ where: { studentId: student.id, status: 'OPEN' }, orderBy: [{ dueDate: 'asc' }, { createdAt: 'asc' }] });
   const chosen = input.dueIds?.length ? open.filter((d) => input.dueIds!.includes(d.id)) : open;
-  if (input.dueIds?.length && chosen.length !== new Set(input.dueIds).size) return fail('NOT_FOUND', 'Some of those dues are not open dues of this student', 'input', 'dueIds');
+  if (input.dueIds?.length && chosen.length !== new Set(input.dueIds).size) {
+    // Dues of this student that are paid or void: nothing to pay on them (not "not found").
+    const named = input.dueIds.filter(isUuid);
+    const closed = await s.db.due.count({ where: { id: { in: named }, studentId: student.id, status: { not: 'OPEN' } } });
+    if (closed && closed + chosen.length === new Set(input.dueIds).size) return fail('NOTHING_TO_PAY', 'Some of those dues are already paid or void: nothing is owed on them', 'input', 'dueIds');
+    return fail('NOT_FOUND', 'Some of those dues are not open dues of this student', 'input', 'dueIds');
+  }
   const earmarks = chosen.map((d) => ({ dueId: d.id, amountPaise: d.amountPaise + d.adjustmentPaise - d.paidPaise })).filter((e) => e.amountPaise > 0);
   const amountPaise = earmarks.reduce((t, e) => t + e.amountPaise, 0);
   if (amountPaise < MIN_ORDER_PAISE) return fail('NOTHING_TO_PAY', amountPaise ? 'Less than ₹1 is owed: pay it at the desk' : 'Nothing is owed on those dues');

@@ -110,6 +110,8 @@ export async function invoicePaid(platform: Platform, invoiceId: string, referen
   const stillOverdue = await core.platformInvoice.count({ where: { subscriptionId: inv.subscriptionId, status: 'OPEN', dueOn: { lt: toDate(today) } } });
   if (stillOverdue) return inv;
   const sub = await core.tenantSubscription.findUnique({ where: { id: inv.subscriptionId } });
+  // Paid while paused: the resume returns to a current subscription.
+  if (sub?.status === 'PAUSED' && sub.pausedFrom === 'PAST_DUE') await core.tenantSubscription.updateMany({ where: { id: sub.id, status: 'PAUSED' }, data: { pausedFrom: 'ACTIVE', failedRenewals: 0, nextRetryAt: null } });
   if (!sub || !['PAST_DUE', 'SUSPENDED'].includes(sub.status)) return inv;
   await core.tenantSubscription.updateMany({ where: { id: sub.id, status: sub.status }, data: { status: 'ACTIVE', failedRenewals: 0, nextRetryAt: null } });
   if (sub.status === 'SUSPENDED') {

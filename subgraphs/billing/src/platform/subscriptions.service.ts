@@ -9,7 +9,7 @@ import { creditTenant } from '../credits/credits.service.ts';
 import { issueInvoice } from './invoices.service.ts';
 import { countStaff } from './limits.ts';
 import { planWithLatest } from './plans.service.ts';
-import { addDays, CYCLE_MONTHS, periodEnd, prorate, type Proration } from './periods.ts';
+import { addDays, CYCLE_MONTHS, daysBetween, periodEnd, prorate, type Proration } from './periods.ts';
 
 type Err = { code: string; message: string; field?: string[] };
 const err = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
@@ -64,6 +64,7 @@ export async function subscribe(ctx: SubgraphContext, tenantId: string, planId: 
     cancelAtPeriodEnd: false,
     pendingPlanVersionId: null,
     pausedAt: null,
+    pausedFrom: null,
     failedRenewals: 0,
     nextRetryAt: null,
     cancelledAt: null,
@@ -140,24 +141,55 @@ export async function changePlan(ctx: SubgraphContext, tenantId: string, planId:
   return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'NOW', ...p }, userErrors: [] };
 }
 
-async function move(ctx: SubgraphContext, tenantId: string, from: string[], data: Record<string, unknown>, event: string) {
+async function move(ctx: SubgraphContext, tenantId: string, from: string[], data: Record<string, unknown>, event: string, details: Record<string, unknown> = {}) {
   const sub = await subscriptionOf(ctx.core, tenantId);
   if (!sub) return err('NOT_FOUND', 'The tenant has no subscription');
   if (!from.includes(sub.status)) return err('INVALID_STATE', `Not possible while the subscription is ${sub.status}`);
   const done = await ctx.core.tenantSubscription.updateMany({ where: { tenantId, status: sub.status }, data });
   if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
-  await announce(ctx, tenantId, event, { from: sub.status });
+  await announce(ctx, tenantId, event, { from: sub.status, ...details });
   return { subscription: await subscriptionOf(ctx.core, tenantId), userErrors: [] };
 }
 
-export const pause = (ctx: SubgraphContext, tenantId: string, today: string) => move(ctx, tenantId, ['TRIALING', 'ACTIVE', 'PAST_DUE'], { status: 'PAUSED', pausedAt: toDate(today) }, 'PAUSED');
+/**
+ * Pause and resume (the rule per state):
+ * - A pause is possible from TRIALING, ACTIVE and PAST_DUE; it remembers that state and the day.
+ * - While paused, time stands still for the subscription: no renewal, no trial end, no dunning step.
+ * - A resume returns to the state the pause left, with every date of the subscription (period end,
+ *   trial end, next dunning retry) moved later by the days it was paused. So a trial keeps its
+ *   remaining days; a past-due subscription stays past due with the rest of its dunning schedule; an
+ *   active one finishes the period it paid for and renews (with its invoice) at the moved period end.
+ * - A resume never starts a period: periods start only at renewal, with their invoice, and the plan's
+ *   credits come once per billed period (keyed by its start), never on a resume.
+ */
+export async function pause(ctx: SubgraphContext, tenantId: string, today: string) {
+  const sub = await subscriptionOf(ctx.core, tenantId);
+  if (!sub) return err('NOT_FOUND', 'The tenant has no subscription');
+  if (!['TRIALING', 'ACTIVE', 'PAST_DUE'].includes(sub.status)) return err('INVALID_STATE', `Not possible while the subscription is ${sub.status}`);
+  return move(ctx, tenantId, [sub.status], { status: 'PAUSED', pausedAt: toDate(today), pausedFrom: sub.status }, 'PAUSED');
+}
 
 export async function resume(ctx: SubgraphContext, tenantId: string, today: string) {
   const sub = await subscriptionOf(ctx.core, tenantId);
-  // A new period starts today; the included credits come with it.
-  const r = await move(ctx, tenantId, ['PAUSED'], { status: 'ACTIVE', pausedAt: null, currentPeriodStart: toDate(today), currentPeriodEnd: toDate(periodEnd(today, sub?.planVersion.cycle ?? 'MONTHLY')), trialEndsAt: null }, 'RESUMED');
-  if ('subscription' in r && r.subscription) await grantPlanCredits(ctx, tenantId, r.subscription.planVersion, today);
-  return r;
+  if (!sub) return err('NOT_FOUND', 'The tenant has no subscription');
+  if (sub.status !== 'PAUSED') return err('INVALID_STATE', `Not possible while the subscription is ${sub.status}`);
+  const paused = sub.pausedAt ? Math.max(0, daysBetween(asDay(sub.pausedAt), today)) : 0;
+  const later = (d: Date | null) => (d ? toDate(addDays(asDay(d), paused)) : null);
+  // Dunning counts days from an invoice's due day: the open invoices' due days move with the pause,
+  // so the schedule goes on where it stood (before the state changes: a crash in between moves them
+  // again on the next resume only if the subscription is still paused).
+  if (paused && sub.pausedFrom === 'PAST_DUE') {
+    const open = await ctx.core.platformInvoice.findMany({ where: { subscriptionId: sub.id, status: 'OPEN' }, select: { id: true, dueOn: true } });
+    for (const inv of open) await ctx.core.platformInvoice.update({ where: { id: inv.id }, data: { dueOn: later(inv.dueOn)! } });
+  }
+  return move(ctx, tenantId, ['PAUSED'], {
+    status: sub.pausedFrom ?? 'ACTIVE',
+    pausedAt: null,
+    pausedFrom: null,
+    currentPeriodEnd: later(sub.currentPeriodEnd),
+    trialEndsAt: later(sub.trialEndsAt),
+    nextRetryAt: later(sub.nextRetryAt),
+  }, 'RESUMED', { pausedDays: paused });
 }
 
 export const cancel = (ctx: SubgraphContext, tenantId: string, atPeriodEnd: boolean) =>
