@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { billingSubgraph } from '@studyspot/billing';
 import { buildSubgraph, rootFieldAccess, type Role } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monthEnd, plusDays, setUpLibrary, today } from './support/campus.ts';
+import { monthEnd, setUpLibrary, today } from './support/campus.ts';
 import { billingRows } from './support/billing.ts';
 import { expectRoleOutcome } from './support/matrix.ts';
 import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';

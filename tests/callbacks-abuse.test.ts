@@ -5,7 +5,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiptLink } from '../subgraphs/billing/src/receipts/receipt.link.ts';
-import { baseOf, billingRows, cashfreeDelivery, createBillingWorld, deliver, razorpayDelivery, webhookKeyOf, type BillingWorld } from './support/billing.ts';
+import { baseOf, billingRows, cashfreeDelivery, createBillingWorld, razorpayDelivery, webhookKeyOf, type BillingWorld } from './support/billing.ts';
 
 let w: BillingWorld;
 let base: string;

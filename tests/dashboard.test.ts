@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monthEnd, plusDays, setUpLibrary, today } from './support/campus.ts';
+import { monthEnd, setUpLibrary, today } from './support/campus.ts';
 import { createSupergraphWorld, gql, OWNER_PASSWORD, type SupergraphWorld } from './support/supergraph.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

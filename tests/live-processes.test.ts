@@ -7,7 +7,7 @@ import { createLogger, createPlatform, serveSubgraph, type Platform, type Runnin
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from './support/auth.ts';
-import { monthEnd, plusDays, setUpLibrary, today } from './support/campus.ts';
+import { monthEnd, setUpLibrary, today } from './support/campus.ts';
 import { liveClient, type LiveClient } from './support/live.ts';
 import { freePort, startRedis, stop } from './support/redis.ts';
 import { gql, OWNER_PASSWORD, seedTenant, type SeededTenant } from './support/supergraph.ts';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingWorld, enrol, type BillingWorld } from './support/billing.ts';
 import { liveClient, wsUrl, type LiveClient } from './support/live.ts';
 import { gql } from './support/supergraph.ts';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 
 const until = async (ok: () => boolean, ms = 5_000) => {
@@ -286,7 +287,7 @@ describe('authorization', () => {
     ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${w.owner}` } }));
     await until(() => got.some((m) => m.type === 'connection_ack'));
     // One TCP write: the socket is corked while the 200 frames are queued.
-    const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+    const raw = (ws as unknown as { _socket: Socket })._socket;
     raw.cork();
     for (let i = 0; i < 200; i++) ws.send(JSON.stringify({ id: `s${i}`, type: 'subscribe', payload: { query: OCCUPANCY, variables: { l: w.lib.libraryId } } }));
     raw.uncork();

@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { startPaymentSimulators, type SimAccount } from '@studyspot/simulators';
 import { SecretBox } from '@studyspot/runtime';
-import { monthEnd, plusDays, setUpLibrary, today, type CampusSetup } from './campus.ts';
+import { monthEnd, setUpLibrary, today, type CampusSetup } from './campus.ts';
 import { createSupergraphWorld, gql, type SeededTenant, type SupergraphWorld } from './supergraph.ts';
 
 export type Sims = Awaited<ReturnType<typeof startPaymentSimulators>>;

@@ -46,6 +46,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     metrics: { token: null, port: null, host: '127.0.0.1' },
     tracesEndpoint: null,
     port: 0,
+    host: '127.0.0.1',
     database: db.server,
     redisUrl: testRedisUrl(),
     dataDir: db.server.kind === 'pglite' ? db.server.dataDir : tmpdir(),

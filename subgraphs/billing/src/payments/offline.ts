@@ -22,14 +22,16 @@ export interface RecordPaymentInput {
 export const MAX_PAYMENT_PAISE = 100_000_000; // ₹10 lakh in one payment
 
 /** A payment recorded before under this key: the same payment again, or a refusal if the key named another. */
-async function replayed(s: BillingScope, key: string, input: RecordPaymentInput) {
+type Recorded = { payment: NonNullable<Awaited<ReturnType<BillingScope['db']['payment']['findUnique']>>>; userErrors: never[] };
+
+async function replayed(s: BillingScope, key: string, input: RecordPaymentInput): Promise<Recorded | ReturnType<typeof fail> | null> {
   const prior = await s.db.payment.findUnique({ where: { idempotencyKey: key } });
   if (!prior) return null;
   if (prior.studentId !== input.studentId || prior.amountPaise !== input.amountPaise || prior.method !== input.method) return fail('INVALID_INPUT', 'This idempotencyKey was used for another payment', 'input', 'idempotencyKey');
   return { payment: prior, userErrors: [] };
 }
 
-export async function recordPayment(s: BillingScope, input: RecordPaymentInput) {
+export async function recordPayment(s: BillingScope, input: RecordPaymentInput): Promise<Recorded | ReturnType<typeof fail>> {
   const key = input.idempotencyKey?.trim() || null;
   if (key !== null && key.length < 8) return fail('INVALID_INPUT', 'idempotencyKey: at least 8 characters, the same for a retry of the same payment', 'input', 'idempotencyKey');
   if (!Number.isInteger(input.amountPaise) || input.amountPaise < 1 || input.amountPaise > MAX_PAYMENT_PAISE) return fail('INVALID_INPUT', 'amountPaise is 1 to 100,000,000', 'input', 'amountPaise');
@@ -47,9 +49,8 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput) 
   const libraryId = dues[0]?.libraryId ?? student.libraryId;
   const gst = await gstContext(s.ctx.platform, s.db, s.tenantId, libraryId);
   const capturedAt = new Date();
-  let recorded;
-  try {
-    recorded = await s.db.$transaction(async (tx) => {
+  const record = () =>
+    s.db.$transaction(async (tx) => {
       const payment = await tx.payment.create({
         data: {
           studentId: student.id,
@@ -72,6 +73,9 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput) 
       const receipt = await assignReceipt(tx, { id: payment.id, amountPaise: payment.amountPaise, libraryId, capturedAt }, gst);
       return { payment, receipt };
     });
+  let recorded: Awaited<ReturnType<typeof record>>;
+  try {
+    recorded = await record();
   } catch (err) {
     // The same key at the same moment (a double click): one transaction wins, this one returns its payment.
     if (key && (err as { code?: string }).code === 'P2002') {
