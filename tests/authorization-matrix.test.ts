@@ -100,6 +100,13 @@ const MATRIX: Record<string, Operation> = {
   'Mutation.deleteTenant': { doc: 'mutation($id: ID!) { deleteTenant(id: $id) { userErrors { code } } }', variables: () => ({ id: victimTenantId }), allowed: PLATFORM_ADMINS },
   'Mutation.restoreTenant': { doc: 'mutation($id: ID!) { restoreTenant(id: $id) { userErrors { code } } }', variables: () => ({ id: victimTenantId }), allowed: PLATFORM_ADMINS },
   'Mutation.purgeTenant': { doc: 'mutation($id: ID!) { purgeTenant(id: $id) { userErrors { code } } }', variables: () => ({ id: victimTenantId }), allowed: ['SUPER_ADMIN'] },
+  // test clocks (platform only: no tenant role reaches them, its own tenant's included)
+  'Query.testClocks': { doc: '{ testClocks { id } }', allowed: PLATFORM },
+  'Query.testClock': { doc: 'query($id: ID!) { testClock(id: $id) { id } }', variables: () => ({ id: randomUUID() }), allowed: PLATFORM },
+  'Mutation.createTestClock': { doc: 'mutation($n: String!) { createTestClock(name: $n) { testClock { id } userErrors { code } } }', variables: (c) => ({ n: `matrix ${c}` }), allowed: PLATFORM_ADMINS },
+  'Mutation.attachTestClock': { doc: 'mutation($c: ID!, $t: ID!) { attachTestClock(testClockId: $c, tenantId: $t) { userErrors { code } } }', variables: () => ({ c: randomUUID(), t: victimTenantId }), allowed: PLATFORM_ADMINS },
+  'Mutation.advanceTestClock': { doc: 'mutation($c: ID!) { advanceTestClock(id: $c, to: "2030-01-01T00:00:00Z") { userErrors { code } } }', variables: () => ({ c: randomUUID() }), allowed: PLATFORM_ADMINS },
+  'Mutation.deleteTestClock': { doc: 'mutation($c: ID!) { deleteTestClock(id: $c) { userErrors { code } } }', variables: () => ({ c: randomUUID() }), allowed: PLATFORM_ADMINS },
 };
 
 function expectedFor(op: Operation, caller: Caller): 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' {

@@ -2,7 +2,7 @@
 // SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { BUSY_MESSAGE, buildSubgraph, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, metrics, SpanKind, subgraphContext, traced, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { BUSY_MESSAGE, buildSubgraph, clock, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, metrics, SpanKind, subgraphContext, traced, type Platform, type SubgraphModule } from '@studyspot/runtime';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { adoptSignedIn } from './signed-in.ts';
@@ -39,13 +39,17 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     if (live && request.query?.startsWith('subscription')) ctx.liveTrigger = live;
     try {
       const document = ('document' in options && options.document) || this.parse(request.query!);
-      const result = await execute({
-        schema: this.schema,
-        document,
-        variableValues: request.variables,
-        operationName: request.operationName,
-        contextValue: ctx,
-      });
+      // A tenant on a test clock: everything this operation does reads the clock's time.
+      const frozen = await this.platform.clocks.timeFor(ctx.tenantId);
+      const result = await clock.at(frozen, () =>
+        execute({
+          schema: this.schema,
+          document,
+          variableValues: request.variables,
+          operationName: request.operationName,
+          contextValue: ctx,
+        }),
+      );
       if (ctx.signedIn && 'identity' in options.context) adoptSignedIn(options.context as GatewayContext, ctx.signedIn, this.platform.config.keyRing);
       if (!result.errors) return result as GatewayGraphQLResponse;
       const errors = result.errors.map((e) => {

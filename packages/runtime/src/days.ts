@@ -1,3 +1,4 @@
+import { clock } from './clock.ts';
 // Days as the libraries live them: India Standard Time (UTC+05:30, no daylight saving). A day is a
 // date-only value (PostgreSQL `date`, midnight UTC in JavaScript).
 const IST_OFFSET_MS = 330 * 60_000;
@@ -7,7 +8,7 @@ export const addDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS
 export const daysBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime()) / DAY_MS);
 
 /** The IST calendar day of an instant. */
-export function istDay(at: Date = new Date()): Date {
+export function istDay(at: Date = clock.now()): Date {
   const shifted = new Date(at.getTime() + IST_OFFSET_MS);
   return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate()));
 }

@@ -30,3 +30,5 @@ export * from './metrics.ts';
 export * from './tracing.ts';
 export * from './work.ts';
 export * from './observability.ts';
+export * from './clock.ts';
+export * from './tenant-clocks.ts';

@@ -15,6 +15,7 @@ import { InProcessEventBus, RedisEventBus, type EventBus } from './events.ts';
 import type { Logger } from './logger.ts';
 import { watchPlatform } from './metrics.ts';
 import { workSchedule, type WorkSchedule } from './work.ts';
+import { TenantClocks } from './tenant-clocks.ts';
 import { ConfiguredOtpSender, DevOtpSender, type OtpSender } from './otp.ts';
 import { FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { SessionRevocations, type RevocationList } from './revocation.ts';
@@ -30,6 +31,8 @@ export interface Platform {
   otpSender: OtpSender;
   /** When each tenant's background work is next due (work.ts): sweeps visit only tenants whose time has come. */
   work: WorkSchedule;
+  /** Which tenants read a test clock's time (outside production; tenant-clocks.ts, clock.ts). */
+  clocks: TenantClocks;
   /**
    * Where providers and browsers reach this deployment (webhooks, receipt links, the simulators):
    * PUBLIC_URL, else http://localhost:<port> — the gateway sets the port it actually bound.
@@ -99,6 +102,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     rateLimiter: redis ? new FallbackRateLimiter(redis, new RedisRateLimiter(redis, config.redisKeyPrefix)) : new MemoryRateLimiter(),
     otpSender: new ConfiguredOtpSender(config, new DevOtpSender(logger, config.production)),
     work: workSchedule(core.prisma),
+    clocks: new TenantClocks(core.prisma, config.production),
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     async checkReady() {
       const out: Record<string, string> = {};

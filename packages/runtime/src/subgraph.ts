@@ -9,6 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { applyAuthorization } from './authorization.ts';
+import { clock } from './clock.ts';
 import { ConfigError, DEFAULT_SUBGRAPH_PORTS, loadConfig, requireDatabaseServer, type SubgraphName } from './config.ts';
 import { SubgraphContext, type RequestIdentity } from './context.ts';
 import { isPublicCode, maskError } from './errors.ts';
@@ -159,17 +160,21 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     }
     next();
   });
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const ctx = subgraphContext(platform, identityFromHeaders(req.headers));
-        // Only the gateway gets here (its secret was checked above): a live subscription's trigger.
-        const live = (req.body as { extensions?: { live?: LiveTrigger } } | undefined)?.extensions?.live;
-        if (live && typeof live === 'object') ctx.liveTrigger = live;
-        return ctx;
-      },
+  const graphql = expressMiddleware(apollo, {
+    context: async ({ req }) => {
+      const ctx = subgraphContext(platform, identityFromHeaders(req.headers));
+      // A tenant on a test clock: the rest of the operation reads the clock's time (clock.ts).
+      (req as { freezeClock?: (at: Date | null) => void }).freezeClock?.(await platform.clocks.timeFor(ctx.tenantId));
+      // Only the gateway gets here (its secret was checked above): a live subscription's trigger.
+      const live = (req.body as { extensions?: { live?: LiveTrigger } } | undefined)?.extensions?.live;
+      if (live && typeof live === 'object') ctx.liveTrigger = live;
+      return ctx;
+    },
+  });
+  app.use('/graphql', express.json({ limit: '1mb' }), (req, res, next) =>
+    clock.scoped((freeze) => {
+      (req as { freezeClock?: (at: Date | null) => void }).freezeClock = freeze;
+      return graphql(req, res, next);
     }),
   );
   const http = createServer(app);

@@ -6,7 +6,9 @@
 //     replicas one process works a tenant at a time and a crashed one's lease lapses), does the
 //     tenant's work, and records the next due time its database shows (or none);
 //   - work scheduled while a sweep holds the row is kept (pending_at) and wins if earlier.
-// An idle tenant costs nothing: no row is due, no database is opened.
+// An idle tenant costs nothing: no row is due, no database is opened. A tenant on a test clock is
+// never claimed: its work runs only when its clock is advanced (tenant-clocks.ts).
+import { clock } from './clock.ts';
 import type { CorePrisma } from '@studyspot/db';
 import type { Logger } from './logger.ts';
 import { metrics } from './metrics.ts';
@@ -24,19 +26,19 @@ export interface WorkSchedule {
 
 export function workSchedule(core: CorePrisma): WorkSchedule {
   return {
-    async due(tenantId, kind, at = new Date()) {
+    async due(tenantId, kind, at = clock.now()) {
       await core.$executeRaw`
         INSERT INTO tenant_work (tenant_id, kind, due_at) VALUES (${tenantId}::uuid, ${kind}, ${at})
         ON CONFLICT (tenant_id, kind) DO UPDATE SET
           due_at = LEAST(tenant_work.due_at, EXCLUDED.due_at),
           pending_at = CASE WHEN tenant_work.lease_until > now() THEN LEAST(tenant_work.pending_at, EXCLUDED.due_at) ELSE tenant_work.pending_at END`;
     },
-    async claim(kind, limit, leaseMs, now = new Date()) {
+    async claim(kind, limit, leaseMs, now = clock.now()) {
       const rows = await core.$queryRaw<{ tenant_id: string }[]>`
         UPDATE tenant_work w SET lease_until = ${new Date(now.getTime() + leaseMs)}, pending_at = NULL
         FROM (
           SELECT tw.tenant_id FROM tenant_work tw JOIN tenants t ON t.id = tw.tenant_id
-          WHERE tw.kind = ${kind} AND tw.due_at <= ${now} AND (tw.lease_until IS NULL OR tw.lease_until < ${now}) AND t.status = 'ACTIVE'
+          WHERE tw.kind = ${kind} AND tw.due_at <= ${now} AND (tw.lease_until IS NULL OR tw.lease_until < ${now}) AND t.status = 'ACTIVE' AND t.test_clock_id IS NULL
           ORDER BY tw.due_at LIMIT ${limit}
           FOR UPDATE OF tw SKIP LOCKED
         ) due
@@ -79,7 +81,7 @@ export async function runDueWork(
   kind: WorkKind,
   work: (tenantId: string, now: Date) => Promise<Date | null>,
   opts: Omit<WorkSweepOptions, 'intervalMs'> = {},
-  now = () => new Date(),
+  now = () => clock.now(),
 ): Promise<WorkRunReport> {
   const batch = opts.batch ?? 25;
   const leaseMs = opts.leaseMs ?? 5 * 60_000;

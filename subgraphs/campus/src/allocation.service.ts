@@ -3,7 +3,7 @@
 // SEAT_UNAVAILABLE userError.
 import { syncAllocationDues } from '@studyspot/billing/dues';
 import type { TenantPrisma } from '@studyspot/db';
-import { topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, topics, type SubgraphContext } from '@studyspot/runtime';
 import { canSeeLibrary, type Scope } from './access.ts';
 import { fail, violation } from './errors.ts';
 import { addDays, daysBetween, istDay } from './time.ts';
@@ -12,7 +12,7 @@ export const HOLD_HOURS = 24;
 const LIVE = ['HELD', 'ACTIVE', 'PAUSED'] as const;
 
 async function publish(ctx: SubgraphContext, s: Scope, libraryId: string, type: string, payload: Record<string, unknown>) {
-  await ctx.events.publish(topics.library(s.tenantId, libraryId), { type, libraryId, ...payload, at: new Date().toISOString() });
+  await ctx.events.publish(topics.library(s.tenantId, libraryId), { type, libraryId, ...payload, at: clock.now().toISOString() });
 }
 
 export async function visibleAllocation(s: Scope, id: string) {
@@ -205,7 +205,7 @@ export async function offerFreedSeat(ctx: SubgraphContext, s: Scope, freed: { li
     if ('userErrors' in p) continue;
     try {
       const held = await s.db.$transaction(async (tx) => {
-        const allocation = await tx.seatAllocation.create({ data: { ...p.row, status: 'HELD', holdExpiresAt: new Date(Date.now() + HOLD_HOURS * 3_600_000) } });
+        const allocation = await tx.seatAllocation.create({ data: { ...p.row, status: 'HELD', holdExpiresAt: new Date(clock.nowMs() + HOLD_HOURS * 3_600_000) } });
         const claimed = await tx.waitlistEntry.updateMany({ where: { id: entry.id, status: 'WAITING' }, data: { status: 'OFFERED', offerAllocationId: allocation.id } });
         if (claimed.count !== 1) throw new Error('entry taken');
         return allocation;
@@ -229,7 +229,7 @@ export async function acceptOffer(ctx: SubgraphContext, s: Scope, entryId: strin
   if (!entry || !canSeeLibrary(s, entry.libraryId) || (studentId && entry.studentId !== studentId)) return fail('NOT_FOUND', 'No such waitlist entry');
   const offer = entry.offerAllocation;
   if (entry.status !== 'OFFERED' || !offer || offer.status !== 'HELD') return fail('INVALID_STATE', 'There is no seat on offer for this entry');
-  if (offer.holdExpiresAt && offer.holdExpiresAt <= new Date()) return fail('INVALID_STATE', 'The offer expired');
+  if (offer.holdExpiresAt && offer.holdExpiresAt <= clock.now()) return fail('INVALID_STATE', 'The offer expired');
   await s.db.$transaction([
     s.db.seatAllocation.update({ where: { id: offer.id }, data: { status: 'ACTIVE', holdExpiresAt: null } }),
     s.db.waitlistEntry.update({ where: { id: entryId }, data: { status: 'ACCEPTED' } }),
@@ -252,7 +252,7 @@ export async function leaveWaitlist(ctx: SubgraphContext, s: Scope, entryId: str
 }
 
 /** Lapses holds whose time is up and passes each seat to the next in line. Returns how many lapsed. */
-export async function expireHolds(ctx: SubgraphContext, s: Scope, now = new Date()): Promise<number> {
+export async function expireHolds(ctx: SubgraphContext, s: Scope, now = clock.now()): Promise<number> {
   const lapsed = await s.db.seatAllocation.findMany({ where: { status: 'HELD', holdExpiresAt: { lte: now } } });
   let n = 0;
   for (const a of lapsed) {

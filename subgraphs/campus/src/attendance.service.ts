@@ -2,7 +2,7 @@
 // check-out by QR or by staff, closing forgotten visits at closing time, history with absence
 // streaks, and occupancy now and over a day. Every check-in and check-out is published as an event.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { badInput, notFound, topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, badInput, notFound, topics, type SubgraphContext } from '@studyspot/runtime';
 import { canSeeLibrary, requireLibrary, type Scope } from './access.ts';
 import { fail, violation } from './errors.ts';
 import { closingFor, nextOpening, sessionAt, type WeekdayHours } from './opening-hours.ts';
@@ -63,7 +63,7 @@ async function allocationForNow(s: Scope, studentId: string, libraryId: string) 
 }
 
 async function publish(ctx: SubgraphContext, s: Scope, libraryId: string, type: 'CHECK_IN' | 'CHECK_OUT', visit: { id: string; studentId: string; seatId: string | null }) {
-  await ctx.events.publish(topics.library(s.tenantId, libraryId), { type, libraryId, visitId: visit.id, studentId: visit.studentId, seatId: visit.seatId, at: new Date().toISOString() });
+  await ctx.events.publish(topics.library(s.tenantId, libraryId), { type, libraryId, visitId: visit.id, studentId: visit.studentId, seatId: visit.seatId, at: clock.now().toISOString() });
 }
 
 async function libraryHours(s: Scope, libraryId: string): Promise<WeekdayHours[]> {
@@ -73,7 +73,7 @@ async function libraryHours(s: Scope, libraryId: string): Promise<WeekdayHours[]
 
 /** Check-ins are taken while the library is open, give or take the configured grace. */
 function closedNow(ctx: SubgraphContext, hours: WeekdayHours[]) {
-  const now = new Date();
+  const now = clock.now();
   if (sessionAt(hours, now, ctx.platform.config.checkInGraceMinutes)) return null;
   const next = nextOpening(hours, now);
   const when = next ? ` It opens ${next.toLocaleString('en-IN', { timeZone: 'Asia/Kolkata', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false })} IST.` : '';
@@ -100,7 +100,7 @@ async function checkIn(ctx: SubgraphContext, s: Scope, studentId: string, librar
 }
 
 async function checkOut(ctx: SubgraphContext, s: Scope, visitId: string, libraryId: string, source: 'KIOSK_QR' | 'STAFF') {
-  const done = await s.db.visit.updateMany({ where: { id: visitId, checkedOutAt: null }, data: { checkedOutAt: new Date(), outSource: source } });
+  const done = await s.db.visit.updateMany({ where: { id: visitId, checkedOutAt: null }, data: { checkedOutAt: clock.now(), outSource: source } });
   if (done.count !== 1) return fail('NOT_CHECKED_IN', 'Not inside');
   const visit = await s.db.visit.findUniqueOrThrow({ where: { id: visitId } });
   await publish(ctx, s, libraryId, 'CHECK_OUT', visit);
@@ -144,7 +144,7 @@ export async function markAttendance(ctx: SubgraphContext, s: Scope, studentId: 
  * Closes visits still open after the library's closing time on their day. Returns how many, and when
  * the earliest visit left open will be due for closing (null: none).
  */
-export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, libraryId: string, now = new Date()): Promise<{ closed: number; nextClosing: Date | null }> {
+export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, libraryId: string, now = clock.now()): Promise<{ closed: number; nextClosing: Date | null }> {
   const library = await requireLibrary(s, libraryId);
   const hours = (library.openingHours as WeekdayHours[] | null) ?? [];
   const open = await s.db.visit.findMany({ where: { libraryId, checkedOutAt: null } });
@@ -202,7 +202,7 @@ export async function occupancy(s: Scope, libraryId: string) {
   const zones = seats.map((z) => ({ zone: z.zone, inside: insideByZone.get(z.zone) ?? 0, capacity: z._count._all }));
   if (insideByZone.has('Unassigned')) zones.push({ zone: 'Unassigned', inside: insideByZone.get('Unassigned')!, capacity: 0 });
   const capacity = library.capacity || seats.reduce((n, z) => n + z._count._all, 0);
-  return { library, inside: open.length, capacity, ratio: capacity ? Math.round((open.length / capacity) * 1000) / 1000 : 0, zones, at: new Date() };
+  return { library, inside: open.length, capacity, ratio: capacity ? Math.round((open.length / capacity) * 1000) / 1000 : 0, zones, at: clock.now() };
 }
 
 /** For each hour of an IST day: students inside at its end and the most inside at once during it. */

@@ -2,7 +2,7 @@
 // are closed at closing time. Work-driven (runtime work.ts): a hold or a check-in records when its
 // tenant's campus work falls due; the sweep visits only tenants whose time has come and records their
 // next due time (the earliest hold expiry or open visit's closing), so idle tenants cost nothing.
-import { earliest, runDueWork, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
+import { earliest, registerTenantWork, runDueWork, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
 import { scope } from './access.ts';
 import { expireHolds } from './allocation.service.ts';
 import { closeOverdueVisits } from './attendance.service.ts';
@@ -32,6 +32,9 @@ async function campusWork(platform: Platform, tenantId: string, now: Date, repor
     await ctx.dispose();
   }
 }
+
+// A test clock's advance runs the same work for its tenants (runtime tenant-clocks.ts).
+registerTenantWork('campus', (platform, tenantId, now) => campusWork(platform, tenantId, now, { tenants: 0, failed: 0, holdsExpired: 0, visitsClosed: 0 }));
 
 export async function sweepOnce(platform: Platform, now?: Date): Promise<CampusSweepReport> {
   const report: CampusSweepReport = { tenants: 0, failed: 0, holdsExpired: 0, visitsClosed: 0 };

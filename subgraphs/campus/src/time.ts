@@ -1,13 +1,13 @@
 // Days and times as the libraries live them: India Standard Time (UTC+05:30, no daylight saving).
 // Dates are stored as PostgreSQL `date` (midnight UTC in JavaScript); shift times as minutes after midnight.
-import { addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, parseDate } from '@studyspot/runtime';
+import { clock, addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, parseDate } from '@studyspot/runtime';
 
 export { addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, parseDate };
 
 const IST_OFFSET_MS = 330 * 60_000;
 
 /** Minutes after IST midnight of an instant. */
-export function istMinuteOfDay(at: Date = new Date()): number {
+export function istMinuteOfDay(at: Date = clock.now()): number {
   const shifted = new Date(at.getTime() + IST_OFFSET_MS);
   return shifted.getUTCHours() * 60 + shifted.getUTCMinutes();
 }

@@ -1,6 +1,6 @@
 // The live notification stream (gateway/src/live/ runs it). Until the communications issue adds
 // stored in-app notifications, it is fed by the events billing publishes on the tenant's topic.
-import { inBranches, liveTrigger, topics, type BusEvent, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
+import { clock, inBranches, liveTrigger, topics, type BusEvent, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
 
 const FOR_STUDENTS = new Set(['PAYMENT_CAPTURED', 'PAYMENT_FAILED', 'REFUND_PROCESSED', 'DUE_CREATED', 'DUE_OVERDUE']);
 const FOR_STAFF = new Set(['PAYMENT_CAPTURED', 'PAYMENT_REVIEW', 'REFUND_FAILED', 'DUE_OVERDUE']);
@@ -46,7 +46,7 @@ export const liveResolvers: Resolvers = {
       ctx.requireTenant(ctx.tenantId);
       // Staff hear of payments: a role that cannot read them has no stream.
       if (claims.role !== 'STUDENT') ctx.authorize('tenant:payments:read');
-      const at = new Date();
+      const at = clock.now();
       const items = t.events.map((e) => ({
         sequence: e.seq ?? t.sequence,
         kind: e.type === 'IN_APP_NOTIFICATION' ? 'MESSAGE' : e.type,

@@ -1,11 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
+import { mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
 import { resolvers } from './resolvers.ts';
+import { testClockResolvers } from './testclocks/testclocks.resolvers.ts';
+// The work a test clock's advance runs is registered by each subgraph's sweeper module.
+import '@studyspot/campus';
+import '@studyspot/billing';
+import '@studyspot/communications';
 
 export const tenancySubgraph: SubgraphModule = {
   name: 'tenancy',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers,
+  resolvers: mergeResolvers(resolvers, testClockResolvers),
 };
 export { provisionTenant, type CreateTenantInput } from './tenant.service.ts';

@@ -13,7 +13,7 @@ import {
   type CorePrisma,
   type DatabaseServer,
 } from '@studyspot/db';
-import {
+import { clock,
   generatePassword,
   hashPassword,
   isUuid,
@@ -187,19 +187,19 @@ async function transition(ctx: SubgraphContext, id: string, from: string[], data
 
 export const suspendTenant = (ctx: SubgraphContext, id: string, reason: string) =>
   reason.trim()
-    ? transition(ctx, id, ['ACTIVE'], { status: 'SUSPENDED', suspendedAt: new Date(), suspensionReason: reason.trim() }, 'tenant.suspend', { reason: reason.trim() })
+    ? transition(ctx, id, ['ACTIVE'], { status: 'SUSPENDED', suspendedAt: clock.now(), suspensionReason: reason.trim() }, 'tenant.suspend', { reason: reason.trim() })
     : Promise.resolve({ userErrors: [err('INVALID_INPUT', 'A reason is required', 'reason')] });
 
 export const reactivateTenant = (ctx: SubgraphContext, id: string) =>
   transition(ctx, id, ['SUSPENDED'], { status: 'ACTIVE', suspendedAt: null, suspensionReason: null }, 'tenant.reactivate');
 
 export const deleteTenant = (ctx: SubgraphContext, id: string) =>
-  transition(ctx, id, ['ACTIVE', 'SUSPENDED', 'FAILED'], { status: 'DELETED', deletedAt: new Date() }, 'tenant.delete');
+  transition(ctx, id, ['ACTIVE', 'SUSPENDED', 'FAILED'], { status: 'DELETED', deletedAt: clock.now() }, 'tenant.delete');
 
 export async function restoreTenant(ctx: SubgraphContext, id: string) {
   const tenant = await load(ctx, id);
   if (tenant?.purgedAt) return wrongState('The tenant was purged; its database is gone');
-  return transition(ctx, id, ['DELETED'], { status: 'SUSPENDED', deletedAt: null, suspendedAt: new Date(), suspensionReason: 'restored after deletion' }, 'tenant.restore');
+  return transition(ctx, id, ['DELETED'], { status: 'SUSPENDED', deletedAt: null, suspendedAt: clock.now(), suspensionReason: 'restored after deletion' }, 'tenant.restore');
 }
 
 export async function retryProvisioning(ctx: SubgraphContext, id: string) {
@@ -219,13 +219,13 @@ export async function purgeTenant(ctx: SubgraphContext, id: string) {
   if (tenant.status !== 'DELETED' || !tenant.deletedAt) return wrongState('Only a deleted tenant can be purged');
   if (tenant.purgedAt) return wrongState('Already purged');
   const graceMs = ctx.platform.config.tenantPurgeGraceDays * 86_400_000;
-  if (tenant.deletedAt.getTime() + graceMs > Date.now()) {
+  if (tenant.deletedAt.getTime() + graceMs > clock.nowMs()) {
     return { userErrors: [err('GRACE_PERIOD', `Deleted tenants are kept ${ctx.platform.config.tenantPurgeGraceDays} days; purge after ${new Date(tenant.deletedAt.getTime() + graceMs).toISOString()}`)] };
   }
   const target = tenantTarget(ctx.platform.config.database, tenant);
   await ctx.platform.tenants.evictDatabase(target);
   await dropDatabase(target);
-  const purged = await ctx.core.tenant.update({ where: { id }, data: { purgedAt: new Date() } });
+  const purged = await ctx.core.tenant.update({ where: { id }, data: { purgedAt: clock.now() } });
   await ctx.audit({ action: 'tenant.purge', tenantId: id, targetType: 'Tenant', targetId: id, details: { database: describeTarget(target) } });
   return { tenant: purged, userErrors: [] };
 }

@@ -3,7 +3,7 @@
 // provider accepts the message and released when it fails. Every movement is a balanced ledger
 // transaction (ledger.repository.ts); the database refuses an overdraft whatever the concurrency.
 import type { CorePrisma } from '@studyspot/db';
-import { topics, type EventBus } from '@studyspot/runtime';
+import { clock, topics, type EventBus } from '@studyspot/runtime';
 import { consumedAccount, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, type Posted, type TransactionKind } from './ledger.repository.ts';
 
 export type CreditsResult<T> = T | { error: 'INSUFFICIENT_CREDITS' | 'INSUFFICIENT_STOCK' | 'NOT_FOUND'; message: string };
@@ -70,7 +70,7 @@ export async function reserveCredits(d: Deps, i: { tenantId: string; credits: nu
   try {
     const { reservation, posted } = await d.core.$transaction(async (tx) => {
       const reservation = await tx.creditReservation.create({
-        data: { tenantId: i.tenantId, credits: i.credits, idempotencyKey: i.idempotencyKey, purpose: i.purpose ?? null, expiresAt: new Date(Date.now() + (i.ttlSeconds ?? RESERVATION_TTL_SECONDS) * 1000) },
+        data: { tenantId: i.tenantId, credits: i.credits, idempotencyKey: i.idempotencyKey, purpose: i.purpose ?? null, expiresAt: new Date(clock.nowMs() + (i.ttlSeconds ?? RESERVATION_TTL_SECONDS) * 1000) },
       });
       const posted = await post(tx, { kind: 'RESERVATION', tenantId: i.tenantId, credits: i.credits, reservationId: reservation.id, memo: i.purpose ?? null, from: wallet, to: hold });
       return { reservation, posted };
@@ -93,14 +93,14 @@ export async function settleReservation(d: Deps, id: string, to: 'COMMITTED' | '
   // Accounts first: nothing inside the transaction may need a second connection.
   const [hold, target] = await Promise.all([holdAccount(d.core, found.tenantId), to === 'COMMITTED' ? consumedAccount(d.core) : walletAccount(d.core, found.tenantId)]);
   return d.core.$transaction(async (tx) => {
-    const moved = await tx.creditReservation.updateMany({ where: { id, status: 'HELD' }, data: { status: to, settledAt: new Date() } });
+    const moved = await tx.creditReservation.updateMany({ where: { id, status: 'HELD' }, data: { status: to, settledAt: clock.now() } });
     if (moved.count === 1) await post(tx, { kind: to === 'COMMITTED' ? 'COMMIT' : 'RELEASE', tenantId: found.tenantId, credits: found.credits, reservationId: id, from: hold, to: target });
     return (await tx.creditReservation.findUnique({ where: { id } }))!;
   });
 }
 
 /** Releases holds nobody settled in time (a sender that died mid-message). */
-export async function releaseExpired(d: Deps, now = new Date()): Promise<number> {
+export async function releaseExpired(d: Deps, now = clock.now()): Promise<number> {
   const stale = await d.core.creditReservation.findMany({ where: { status: 'HELD', expiresAt: { lt: now } }, select: { id: true }, take: 1_000 });
   for (const r of stale) await settleReservation(d, r.id, 'RELEASED');
   return stale.length;

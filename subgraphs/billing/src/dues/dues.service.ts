@@ -1,7 +1,7 @@
 // Rules about dues beyond generating them (dues.sync.ts): discounts and waivers by staff, the
 // tenant's late-fee rule applied by the sweep, and the billing settings. Every change is audited.
 import type { TenantPrisma } from '@studyspot/db';
-import { topics } from '@studyspot/runtime';
+import { clock, topics } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { canSee, type BillingScope } from '../scope.ts';
 import { daysOverdue, overdueDues } from './dues.repository.ts';
@@ -88,7 +88,7 @@ export async function chargeOverdue(db: TenantPrisma, tenantId: string, publish:
     });
     lateFeesPaise += charged;
     if (!due.overdueNotifiedAt) {
-      const first = await db.due.updateMany({ where: { id: due.id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: new Date() } });
+      const first = await db.due.updateMany({ where: { id: due.id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: clock.now() } });
       if (first.count === 1) await publish(topics.tenant(tenantId), { type: 'DUE_OVERDUE', dueId: due.id, studentId: due.studentId, libraryId: due.libraryId, daysOverdue: daysOverdue(due, today) });
     }
   }

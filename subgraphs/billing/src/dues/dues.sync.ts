@@ -6,7 +6,7 @@
 //   keeps its amount and the difference, when it grew, becomes a TOP_UP due.
 // - Unpaid dues the allocation no longer charges (cancelled or left: periods starting after that
 //   day) become VOID; paid ones stay, for the owner to refund.
-import { topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, topics, type SubgraphContext } from '@studyspot/runtime';
 import { applyCredit, type Tx } from '../payments/ledger.ts';
 import { istDay } from './dates.ts';
 import { scheduleFor, type ScheduledDue } from './schedule.ts';
@@ -81,7 +81,7 @@ export async function syncDuesInTx(tx: Tx, allocationId: string): Promise<{ crea
 export async function syncAllocationDues(ctx: SubgraphContext, tenantId: string, allocationId: string): Promise<void> {
   // Recorded first, so a sync that fails here is repaired by the billing sweep; the allocation may be
   // an automatic SMS (seat allocated).
-  await ctx.platform.work.due(tenantId, 'billing', new Date(Date.now() + 10 * 60_000));
+  await ctx.platform.work.due(tenantId, 'billing', new Date(clock.nowMs() + 10 * 60_000));
   await ctx.platform.work.due(tenantId, 'messages');
   const db = await ctx.tenantDb(tenantId);
   const { created } = await db.$transaction((tx) => syncDuesInTx(tx, allocationId));

@@ -6,7 +6,7 @@
 // - platform billing: subscriptions renew, open invoices are dunned, credit holds nobody settled are
 //   released (platform/renewals.ts).
 import type { TenantPrisma } from '@studyspot/db';
-import { earliest, istDay, nextDailyRun, runDueWork, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
+import { clock, earliest, istDay, nextDailyRun, runDueWork, startPeriodic, subgraphContext, type Platform , registerDailyWork, registerTenantWork } from '@studyspot/runtime';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { syncDuesInTx } from '../dues/dues.sync.ts';
 import { clientFor } from '../gateways/accounts.ts';
@@ -26,7 +26,7 @@ export interface SweepReport {
   releasedHolds?: number;
 }
 
-export async function reconcileOrders(platform: Platform, tenantId: string, db: TenantPrisma, now = new Date()): Promise<{ settled: number; expired: number }> {
+export async function reconcileOrders(platform: Platform, tenantId: string, db: TenantPrisma, now = clock.now()): Promise<{ settled: number; expired: number }> {
   const cutoff = new Date(now.getTime() - platform.config.payments.reconcileAfterMinutes * 60_000);
   const stale = await db.paymentOrder.findMany({ where: { status: { in: ['CREATED', 'FAILED'] }, createdAt: { lte: cutoff } }, take: 200, orderBy: { createdAt: 'asc' } });
   let settled = 0;
@@ -100,7 +100,7 @@ async function billingWork(platform: Platform, tenantId: string, now: Date, repo
 export async function billingSweepOnce(platform: Platform, now?: Date): Promise<SweepReport & { failed: number }> {
   const report: SweepReport = { tenants: 0, settled: 0, expired: 0, overdue: 0, lateFeesPaise: 0, resynced: 0 };
   const r = await runDueWork(platform, 'billing', (tenantId, at) => billingWork(platform, tenantId, now ?? at, report), {}, now ? () => now : undefined);
-  const at = now ?? new Date();
+  const at = now ?? clock.now();
   try {
     report.renewals = await renewSubscriptions(platform, istDay(at).toISOString().slice(0, 10));
     report.releasedHolds = await releaseExpired({ core: platform.core, events: platform.events }, at);
@@ -109,6 +109,10 @@ export async function billingSweepOnce(platform: Platform, now?: Date): Promise<
   }
   return { ...report, ...r };
 }
+
+// A test clock's advance runs the same work for its tenants (runtime tenant-clocks.ts).
+registerTenantWork('billing', (platform, tenantId, now) => billingWork(platform, tenantId, now, { tenants: 0, settled: 0, expired: 0, overdue: 0, lateFeesPaise: 0, resynced: 0 }));
+registerDailyWork('platform billing', (platform, tenantIds, day) => renewSubscriptions(platform, day, tenantIds));
 
 /** Starts the periodic sweep (every 30 s it looks for due tenants); returns its stop function. */
 export const startBillingSweeper = (platform: Platform, intervalMs = 30_000) =>

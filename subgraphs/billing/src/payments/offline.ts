@@ -1,7 +1,7 @@
 // Offline payments recorded by the front desk: cash, UPI to the library's QR, bank transfer. The money
 // goes on the dues named (in that order), then on the oldest open dues; what is left is kept as the
 // student's credit and used by the next due. Receipt number in the same transaction.
-import { isUuid, topics } from '@studyspot/runtime';
+import { clock, isUuid, topics } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { assignReceipt } from '../receipts/numbers.ts';
 import { canSeeStudent, type BillingScope } from '../scope.ts';
@@ -48,7 +48,7 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput):
   if (dues.length !== new Set(named).size) return fail('NOT_FOUND', 'Some of those dues are not open dues of this student', 'input', 'dueIds');
   const libraryId = dues[0]?.libraryId ?? student.libraryId;
   const gst = await gstContext(s.ctx.platform, s.db, s.tenantId, libraryId);
-  const capturedAt = new Date();
+  const capturedAt = clock.now();
   const record = () =>
     s.db.$transaction(async (tx) => {
       const payment = await tx.payment.create({

@@ -3,7 +3,7 @@
 // order_id|payment_id with the key secret, compared in constant time) and, for both providers, by
 // asking the gateway for the order's captured payment. Dues are settled only for captured money.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { isUuid } from '@studyspot/runtime';
+import { clock, isUuid } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { apiBase, clientFor } from '../gateways/accounts.ts';
 import { type GatewayError, type Provider } from '../gateways/provider.ts';
@@ -54,7 +54,7 @@ export async function createPaymentOrder(s: BillingScope, input: { studentId?: s
         routing: routed.decision as object,
         checkout: routed.order.checkout,
         createdById: s.ctx.claims!.sub,
-        expiresAt: new Date(Date.now() + ORDER_TTL_MS),
+        expiresAt: new Date(clock.nowMs() + ORDER_TTL_MS),
       },
     });
     await tx.orderDue.createMany({ data: earmarks.map((e) => ({ orderId: created.id, ...e })) });

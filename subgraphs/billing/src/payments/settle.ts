@@ -5,7 +5,7 @@
 // the order in REVIEW for the owner); its money goes on the order's dues and it gets its receipt
 // number in the same transaction.
 import type { TenantPrisma } from '@studyspot/db';
-import { topics, type Platform } from '@studyspot/runtime';
+import { clock, topics, type Platform } from '@studyspot/runtime';
 import { gatewayFee } from '../gateways/money.ts';
 import type { Provider, ProviderPayment } from '../gateways/provider.ts';
 import { assignReceipt } from '../receipts/numbers.ts';
@@ -52,7 +52,7 @@ export async function settleOrder(platform: Platform, tenantId: string, db: Tena
       await tx.paymentOrder.update({ where: { id: order.id }, data: { status: 'REVIEW', reviewReason: reason } });
       return { outcome: 'review', reason };
     }
-    const capturedAt = new Date();
+    const capturedAt = clock.now();
     const feePaise = captured.feePaise ?? (account ? gatewayFee(order.amountPaise, { percentBp: account.feePercentBp, fixedPaise: account.feeFixedPaise }) : 0);
     const payment = await tx.payment.create({
       data: {

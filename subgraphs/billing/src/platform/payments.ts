@@ -5,7 +5,7 @@
 // once, the amount checked against the invoice; a paid invoice restores a past-due subscription, and
 // a paid pack puts its credits in the wallet (once: the ledger key is the invoice).
 import { createHash } from 'node:crypto';
-import { isUuid, istDay, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { clock, isUuid, istDay, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant } from '../credits/credits.service.ts';
 import { apiBase } from '../gateways/accounts.ts';
 import { RazorpayClient } from '../gateways/razorpay.client.ts';
@@ -67,9 +67,13 @@ async function afterPaid(platform: Platform, inv: { id: string; tenantId: string
 }
 
 export async function settleInvoicePayment(platform: Platform, invoiceId: string, reference: string) {
-  const inv = await invoicePaid(platform, invoiceId, reference, today());
-  if (inv?.status === 'PAID') await afterPaid(platform, inv);
-  return inv;
+  // A platform admin or the platform's webhook pays it: the day is the invoice tenant's (its test clock's, if any).
+  const owner = isUuid(invoiceId) ? await platform.core.platformInvoice.findUnique({ where: { id: invoiceId }, select: { tenantId: true } }) : null;
+  return clock.at(await platform.clocks.timeFor(owner?.tenantId), async () => {
+    const inv = await invoicePaid(platform, invoiceId, reference, today());
+    if (inv?.status === 'PAID') await afterPaid(platform, inv);
+    return inv;
+  });
 }
 
 /** The platform's webhook: 404 without a platform account, 401 for a bad signature, 200 once per event. */

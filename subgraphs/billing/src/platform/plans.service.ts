@@ -1,7 +1,7 @@
 // Plans (platform admins): versioned — a revision writes a new version and subscribers move to it at
 // their next renewal; archived, never deleted (a trigger refuses deletes).
 import type { CorePrisma } from '@studyspot/db';
-import { isUuid, type SubgraphContext } from '@studyspot/runtime';
+import { clock, isUuid, type SubgraphContext } from '@studyspot/runtime';
 import type { Cycle } from './periods.ts';
 
 type Err = { code: string; message: string; field?: string[] };
@@ -100,7 +100,7 @@ export async function archivePlan(ctx: SubgraphContext, id: string) {
   const plan = await planWithLatest(ctx.core, id);
   if (!plan) return err('NOT_FOUND', 'No such plan', 'id');
   if (!plan.archivedAt) {
-    await ctx.core.plan.update({ where: { id }, data: { archivedAt: new Date() } });
+    await ctx.core.plan.update({ where: { id }, data: { archivedAt: clock.now() } });
     await ctx.audit({ action: 'plan.archive', targetType: 'Plan', targetId: id });
   }
   return { plan: await planWithLatest(ctx.core, id), userErrors: [] };

@@ -8,7 +8,7 @@
 // Each step is conditional on the state read and invoices are de-duplicated by subscription and
 // period, so two jobs running at once bill once.
 import type { Platform } from '@studyspot/runtime';
-import { topics } from '@studyspot/runtime';
+import { clock, topics } from '@studyspot/runtime';
 import { issueInvoice } from './invoices.service.ts';
 import { addDays, daysBetween, periodEnd } from './periods.ts';
 import { grantPlanCredits } from './subscriptions.service.ts';
@@ -29,16 +29,22 @@ async function publish(platform: Platform, tenantId: string, type: string, detai
   await platform.events.publish(topics.tenant(tenantId), { type: `SUBSCRIPTION_${type}`, tenantId, ...details });
 }
 
-export async function renewSubscriptions(platform: Platform, today: string): Promise<RenewalReport> {
+/**
+ * Renewals and dunning on `today`: of the given tenants (a test clock advancing), or else of every
+ * tenant not on a test clock (their days pass only when their clock is advanced).
+ */
+export async function renewSubscriptions(platform: Platform, today: string, tenantIds?: string[]): Promise<RenewalReport> {
   const core = platform.core;
   const report: RenewalReport = { renewed: 0, cancelled: 0, retried: 0, suspended: 0 };
   const ctxLike = { core, events: platform.events, logger: platform.logger };
+  const onClocks = tenantIds ? [] : (await core.tenant.findMany({ where: { testClockId: { not: null } }, select: { id: true } })).map((t) => t.id);
+  const whose = tenantIds ? { tenantId: { in: tenantIds } } : onClocks.length ? { tenantId: { notIn: onClocks } } : {};
 
-  const due = await core.tenantSubscription.findMany({ where: { status: { in: ['TRIALING', 'ACTIVE', 'PAST_DUE'] }, currentPeriodEnd: { lte: toDate(today) } }, include: { planVersion: { include: { plan: true } } }, take: 500 });
+  const due = await core.tenantSubscription.findMany({ where: { status: { in: ['TRIALING', 'ACTIVE', 'PAST_DUE'] }, currentPeriodEnd: { lte: toDate(today) }, ...whose }, include: { planVersion: { include: { plan: true } } }, take: 500 });
   for (const sub of due) {
     const end = asDay(sub.currentPeriodEnd);
     if (sub.cancelAtPeriodEnd) {
-      const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd, status: sub.status }, data: { status: 'CANCELLED', cancelledAt: new Date(), cancelAtPeriodEnd: false } });
+      const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd, status: sub.status }, data: { status: 'CANCELLED', cancelledAt: clock.now(), cancelAtPeriodEnd: false } });
       if (done.count) {
         report.cancelled++;
         await publish(platform, sub.tenantId, 'CANCELLED', { from: sub.status, at: end });
@@ -68,7 +74,7 @@ export async function renewSubscriptions(platform: Platform, today: string): Pro
   }
 
   // Dunning: open invoices past their due day.
-  const overdue = await core.platformInvoice.findMany({ where: { status: 'OPEN', subscriptionId: { not: null }, dueOn: { lt: toDate(today) } }, orderBy: { dueOn: 'asc' }, take: 500 });
+  const overdue = await core.platformInvoice.findMany({ where: { status: 'OPEN', subscriptionId: { not: null }, dueOn: { lt: toDate(today) }, ...whose }, orderBy: { dueOn: 'asc' }, take: 500 });
   for (const inv of overdue) {
     const sub = await core.tenantSubscription.findUnique({ where: { id: inv.subscriptionId! } });
     if (!sub || sub.status === 'CANCELLED' || sub.status === 'SUSPENDED' || sub.status === 'PAUSED') continue;
@@ -87,7 +93,7 @@ export async function renewSubscriptions(platform: Platform, today: string): Pro
     // The last retry failed: suspend the subscription and the tenant.
     const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, failedRenewals: sub.failedRenewals }, data: { status: 'SUSPENDED', failedRenewals: attemptsDue, nextRetryAt: null } });
     if (!done.count) continue;
-    const t = await core.tenant.updateMany({ where: { id: sub.tenantId, status: 'ACTIVE' }, data: { status: 'SUSPENDED', suspendedAt: new Date(), suspensionReason: `Unpaid invoice ${inv.number}` } });
+    const t = await core.tenant.updateMany({ where: { id: sub.tenantId, status: 'ACTIVE' }, data: { status: 'SUSPENDED', suspendedAt: clock.now(), suspensionReason: `Unpaid invoice ${inv.number}` } });
     if (t.count) {
       platform.tenants.invalidate(sub.tenantId);
       await platform.events.publish(topics.tenants, { type: 'TENANT_STATUS_CHANGED', tenantId: sub.tenantId, status: 'SUSPENDED' });
@@ -104,7 +110,7 @@ export async function renewSubscriptions(platform: Platform, today: string): Pro
  */
 export async function invoicePaid(platform: Platform, invoiceId: string, reference: string, today: string) {
   const core = platform.core;
-  const paid = await core.platformInvoice.updateMany({ where: { id: invoiceId, status: 'OPEN' }, data: { status: 'PAID', paidAt: new Date(), paymentRef: reference } });
+  const paid = await core.platformInvoice.updateMany({ where: { id: invoiceId, status: 'OPEN' }, data: { status: 'PAID', paidAt: clock.now(), paymentRef: reference } });
   const inv = await core.platformInvoice.findUnique({ where: { id: invoiceId } });
   if (!inv || !paid.count || !inv.subscriptionId) return inv;
   const stillOverdue = await core.platformInvoice.count({ where: { subscriptionId: inv.subscriptionId, status: 'OPEN', dueOn: { lt: toDate(today) } } });

@@ -4,7 +4,7 @@
 // cannot both win), audited, and published on the tenant's topic. `today` is an IST day passed in,
 // so tests move time without sleeping.
 import type { CorePrisma } from '@studyspot/db';
-import { topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, topics, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant } from '../credits/credits.service.ts';
 import { issueInvoice } from './invoices.service.ts';
 import { countStaff } from './limits.ts';
@@ -195,6 +195,6 @@ export async function resume(ctx: SubgraphContext, tenantId: string, today: stri
 export const cancel = (ctx: SubgraphContext, tenantId: string, atPeriodEnd: boolean) =>
   atPeriodEnd
     ? move(ctx, tenantId, ['TRIALING', 'ACTIVE', 'PAST_DUE', 'PAUSED'], { cancelAtPeriodEnd: true }, 'CANCEL_SCHEDULED')
-    : move(ctx, tenantId, ['TRIALING', 'ACTIVE', 'PAST_DUE', 'PAUSED', 'SUSPENDED'], { status: 'CANCELLED', cancelledAt: new Date(), cancelAtPeriodEnd: false, pendingPlanVersionId: null }, 'CANCELLED');
+    : move(ctx, tenantId, ['TRIALING', 'ACTIVE', 'PAST_DUE', 'PAUSED', 'SUSPENDED'], { status: 'CANCELLED', cancelledAt: clock.now(), cancelAtPeriodEnd: false, pendingPlanVersionId: null }, 'CANCELLED');
 
 export { subscriptionOf };

@@ -6,7 +6,7 @@
 // keeping them settled with a waiver, as the owner chose). Offline payments are refunded in cash at
 // once.
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, topics, type Platform } from '@studyspot/runtime';
+import { clock, isUuid, topics, type Platform } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { clientFor } from '../gateways/accounts.ts';
 import type { GatewayError, ProviderRefundStatus } from '../gateways/provider.ts';
@@ -104,7 +104,7 @@ export async function applyRefundOutcome(platform: Platform, tenantId: string, d
     if (r.status !== 'PENDING' || outcome === 'pending') return null;
     const refund = await tx.refund.update({
       where: { id: refundId },
-      data: outcome === 'processed' ? { status: 'PROCESSED', processedAt: new Date() } : { status: 'FAILED', failureReason: (failure ?? 'the gateway failed the refund').slice(0, 300) },
+      data: outcome === 'processed' ? { status: 'PROCESSED', processedAt: clock.now() } : { status: 'FAILED', failureReason: (failure ?? 'the gateway failed the refund').slice(0, 300) },
     });
     if (outcome !== 'processed') return refund;
     const payment = await tx.payment.update({ where: { id: refund.paymentId }, data: { refundedPaise: { increment: refund.amountPaise } } });

@@ -1,5 +1,5 @@
 // Campaigns: thin resolvers over campaign.service.ts and the job queue.
-import { isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { clock, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { variableCount } from '../sms/dlt.ts';
 import { progressOf, type Audience } from './campaign.service.ts';
 import { campaignQueue } from './queue.ts';
@@ -37,7 +37,7 @@ export const campaignResolvers: Resolvers = {
       if (i.audience.studentStatus && !STATUSES.has(i.audience.studentStatus)) return fail('INVALID_INPUT', 'studentStatus is ACTIVE, SUSPENDED or LEFT', 'input', 'audience', 'studentStatus');
       for (const k of ['libraryId', 'shiftId'] as const) if (i.audience[k] && !isUuid(i.audience[k]!)) return fail('NOT_FOUND', `No such ${k === 'libraryId' ? 'library' : 'shift'}`, 'input', 'audience', k);
       const audience: Audience = { libraryId: i.audience.libraryId ?? null, shiftId: i.audience.shiftId ?? null, status: (i.audience.studentStatus as Audience['status']) ?? null, overdue: i.audience.overdue ?? null };
-      const scheduledAt = i.scheduledAt && i.scheduledAt > new Date() ? i.scheduledAt : new Date();
+      const scheduledAt = i.scheduledAt && i.scheduledAt > clock.now() ? i.scheduledAt : clock.now();
       const campaign = await db.campaign.create({ data: { name: i.name.trim(), templateId: template.id, vars: i.vars, audience: audience as object, scheduledAt, ratePerMinute: rate, createdById: ctx.claims!.sub } });
       await campaignQueue(ctx.platform).schedule(tenantId, campaign.id, scheduledAt);
       await ctx.audit({ action: 'campaign.create', tenantId, targetType: 'Campaign', targetId: campaign.id, details: { name: campaign.name, audience: audience as object, scheduledAt: scheduledAt.toISOString() } });
@@ -47,7 +47,7 @@ export const campaignResolvers: Resolvers = {
       const { tenantId, db } = await tenant(ctx);
       const c = isUuid(a.id) ? await db.campaign.findUnique({ where: { id: a.id } }) : null;
       if (!c) return fail('NOT_FOUND', 'No such campaign', 'id');
-      const moved = await db.campaign.updateMany({ where: { id: c.id, status: { in: ['SCHEDULED', 'RUNNING'] } }, data: { status: 'CANCELLED', finishedAt: new Date() } });
+      const moved = await db.campaign.updateMany({ where: { id: c.id, status: { in: ['SCHEDULED', 'RUNNING'] } }, data: { status: 'CANCELLED', finishedAt: clock.now() } });
       if (moved.count) {
         await db.campaignRecipient.updateMany({ where: { campaignId: c.id, status: 'PENDING' }, data: { status: 'SKIPPED', reason: 'Campaign cancelled' } });
         await ctx.audit({ action: 'campaign.cancel', tenantId, targetType: 'Campaign', targetId: c.id });

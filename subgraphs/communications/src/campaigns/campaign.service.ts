@@ -3,7 +3,7 @@
 // is when the campaign starts), then sends to those still PENDING; every message's idempotency key is
 // the campaign and the student, so a run resumed after a crash never sends twice.
 import type { TenantPrisma } from '@studyspot/db';
-import { istDay, isUuid, type Platform } from '@studyspot/runtime';
+import { clock, istDay, isUuid, type Platform } from '@studyspot/runtime';
 import { notifyInApp } from '../inbox/inbox.service.ts';
 import { sendSms } from '../sms/sms.service.ts';
 
@@ -17,7 +17,7 @@ export interface Audience {
 const rupees = (paise: number) => (paise / 100).toFixed(2);
 
 /** The students an audience names now, with what their variables need. */
-export async function audienceOf(db: TenantPrisma, a: Audience, now = new Date()) {
+export async function audienceOf(db: TenantPrisma, a: Audience, now = clock.now()) {
   const today = istDay(now);
   const where: Record<string, unknown> = { status: a.status ?? 'ACTIVE' };
   if (a.libraryId) where.libraryId = isUuid(a.libraryId) ? a.libraryId : '00000000-0000-0000-0000-000000000000';
@@ -54,7 +54,7 @@ export interface RunOptions {
 
 /** Runs (or resumes) a campaign until it is done, cancelled or told to stop. */
 export async function runCampaign(platform: Platform, tenantId: string, db: TenantPrisma, campaignId: string, o: RunOptions = {}): Promise<'completed' | 'cancelled' | 'stopped' | 'not-due'> {
-  const now = o.now ?? (() => new Date());
+  const now = o.now ?? (() => clock.now());
   const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   let c = await db.campaign.findUnique({ where: { id: campaignId } });
   if (!c || c.status === 'CANCELLED') return 'cancelled';

@@ -3,7 +3,7 @@
 // newcomer sees what would have gone. Quiet hours hold back what is not urgent: such an email waits
 // in the tenant's outbox until the hours end (the minute sweep sends it).
 import type { TenantPrisma } from '@studyspot/db';
-import type { Platform } from '@studyspot/runtime';
+import { clock, type Platform } from '@studyspot/runtime';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { quietHoursEnd } from '../inbox/inbox.service.ts';
 
@@ -35,7 +35,7 @@ export async function sendEmail(platform: Platform, e: Email): Promise<string> {
 }
 
 /** Now, or after the quiet hours for what is not urgent. */
-export async function emailOrDefer(platform: Platform, tenantId: string, db: TenantPrisma, e: Email & { urgent?: boolean }, now = new Date()): Promise<'sent' | 'deferred'> {
+export async function emailOrDefer(platform: Platform, tenantId: string, db: TenantPrisma, e: Email & { urgent?: boolean }, now = clock.now()): Promise<'sent' | 'deferred'> {
   // The end of the quiet hours `now` is in (null outside them).
   const quietEnd = e.urgent ? null : quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), now);
   if (quietEnd) {

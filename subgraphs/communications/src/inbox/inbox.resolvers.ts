@@ -1,5 +1,5 @@
 // The signed-in account's inbox and preferences, the tenant's quiet hours, and announcements.
-import { badInput, isUuid, KEYSET_ORDER_DESC, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { clock, badInput, isUuid, KEYSET_ORDER_DESC, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { type Category, type Channel } from './inbox.service.ts';
 import { notifyUsers, type NotifyInput } from './notify.service.ts';
 
@@ -46,7 +46,7 @@ export const inboxResolvers: Resolvers = {
       const ids = (a.ids ?? []).filter(isUuid);
       if (!a.all && !ids.length) return 0;
       // Only the caller's own: another account's ids change nothing.
-      const r = await db.inAppNotification.updateMany({ where: { userId, readAt: null, ...(a.all ? {} : { id: { in: ids } }) }, data: { readAt: new Date() } });
+      const r = await db.inAppNotification.updateMany({ where: { userId, readAt: null, ...(a.all ? {} : { id: { in: ids } }) }, data: { readAt: clock.now() } });
       return r.count;
     },
     setNotificationPreference: async (_p, a: { category: Category; channel: Channel; enabled: boolean }, ctx) => {

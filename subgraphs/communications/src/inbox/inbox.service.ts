@@ -2,7 +2,7 @@
 // then published on the tenant's topic so the live `notifications` stream of that account shows it
 // at once. Quiet hours (IST) do not hold back the in-app bell: they defer other channels.
 import type { TenantPrisma } from '@studyspot/db';
-import { topics, type EventBus } from '@studyspot/runtime';
+import { clock, topics, type EventBus } from '@studyspot/runtime';
 
 export type Category = 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT';
 export type Channel = 'IN_APP' | 'EMAIL' | 'SMS';
@@ -28,7 +28,7 @@ export async function notifyInApp(deps: { db: TenantPrisma; events: EventBus; te
 const IST_MS = 330 * 60_000;
 
 /** Whether `now` is inside the quiet hours (which may wrap midnight: 21:00–07:00). */
-export function inQuietHours(settings: { quietFromMinute: number | null; quietToMinute: number | null } | null, now = new Date()): boolean {
+export function inQuietHours(settings: { quietFromMinute: number | null; quietToMinute: number | null } | null, now = clock.now()): boolean {
   if (!settings || settings.quietFromMinute == null || settings.quietToMinute == null) return false;
   const ist = new Date(now.getTime() + IST_MS);
   const m = ist.getUTCHours() * 60 + ist.getUTCMinutes();
@@ -37,7 +37,7 @@ export function inQuietHours(settings: { quietFromMinute: number | null; quietTo
 }
 
 /** When the quiet hours `now` is in end (null when it is not in them). */
-export function quietHoursEnd(settings: { quietFromMinute: number | null; quietToMinute: number | null } | null, now = new Date()): Date | null {
+export function quietHoursEnd(settings: { quietFromMinute: number | null; quietToMinute: number | null } | null, now = clock.now()): Date | null {
   if (!settings || settings.quietToMinute == null || !inQuietHours(settings, now)) return null;
   const ist = new Date(now.getTime() + IST_MS);
   const m = ist.getUTCHours() * 60 + ist.getUTCMinutes();

@@ -2,7 +2,7 @@
 // { requestId, number, status, desc }. MSG91 signs nothing, so the URL carries a secret token
 // (compared in constant time); a report only moves a message forward (SENT → DELIVERED or FAILED),
 // so duplicates and stragglers change nothing.
-import { metrics, msg91Mobile, secretMatches, type Platform } from '@studyspot/runtime';
+import { clock, metrics, msg91Mobile, secretMatches, type Platform } from '@studyspot/runtime';
 import express, { type Router } from 'express';
 
 interface Report {
@@ -54,7 +54,7 @@ export async function applyReports(platform: Platform, given: unknown[], keepEar
         if (!ids.length) return 0;
         const done = await db.smsMessage.updateMany({
           where: { id: { in: ids }, status: 'SENT' },
-          data: delivered ? { status: 'DELIVERED', deliveredAt: new Date() } : { status: 'FAILED', reason: (text(r.desc) ?? status).slice(0, 200) },
+          data: delivered ? { status: 'DELIVERED', deliveredAt: clock.now() } : { status: 'FAILED', reason: (text(r.desc) ?? status).slice(0, 200) },
         });
         if (done.count) metrics.sms.inc({ status: delivered ? 'DELIVERED' : 'UNDELIVERED' }, done.count);
         return done.count;
@@ -99,7 +99,7 @@ export function msg91ReportRouter(platform: Platform): Router {
  * The sweep's part: early reports whose send got recorded meanwhile (a report stored just after
  * `deliver` looked), and those of sends never recorded, dropped after a day.
  */
-export async function sweepEarlyReports(platform: Platform, now = new Date()): Promise<number> {
+export async function sweepEarlyReports(platform: Platform, now = clock.now()): Promise<number> {
   const waiting = await platform.core.smsPendingReport.findMany({ where: { createdAt: { lt: new Date(now.getTime() - 5_000) } }, select: { requestId: true }, distinct: ['requestId'], take: 1_000 });
   for (const w of waiting) await applyEarlyReports(platform, w.requestId);
   await platform.core.smsPendingReport.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - 86_400_000) } } });

@@ -1,6 +1,6 @@
 // DLT registry, sending and history: thin resolvers over sms.service.ts and the tenant database.
 import type { TenantPrisma } from '@studyspot/db';
-import { badInput, DateScalar, isUuid, normalizeIndianMobile, paginate, KEYSET_ORDER_DESC, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { clock, badInput, DateScalar, isUuid, normalizeIndianMobile, paginate, KEYSET_ORDER_DESC, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { variableCount } from './dlt.ts';
 import { sendSms, type SendInput } from './sms.service.ts';
 
@@ -76,7 +76,7 @@ export const smsResolvers: Resolvers = {
       const { db } = await tenant(ctx);
       const phone = normalizeIndianMobile(a.phone);
       if (!phone) return fail('INVALID_INPUT', 'Enter a 10-digit Indian mobile number', 'phone');
-      await db.smsConsent.upsert({ where: { phone }, create: { phone, promotional: a.promotional, optedOutAt: a.promotional ? null : new Date() }, update: { promotional: a.promotional, optedOutAt: a.promotional ? null : new Date() } });
+      await db.smsConsent.upsert({ where: { phone }, create: { phone, promotional: a.promotional, optedOutAt: a.promotional ? null : clock.now() }, update: { promotional: a.promotional, optedOutAt: a.promotional ? null : clock.now() } });
       return { message: null, userErrors: [] };
     },
   },

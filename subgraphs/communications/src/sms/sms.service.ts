@@ -4,7 +4,7 @@
 // held before the provider is called, spent when it accepts, returned when it refuses.
 import { creditsPort } from '@studyspot/billing/credits';
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { clock, isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { wanting, type Category } from '../inbox/inbox.service.ts';
 import { promotionalSendAt, render, segments } from './dlt.ts';
 import { applyEarlyReports } from './reports.ts';
@@ -30,7 +30,7 @@ export function smsClient(platform: Platform): Msg91Client | null {
 }
 
 /** Queues a message and, unless it must wait for the promotional window, sends it now. */
-export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: string, db: TenantPrisma, i: SendInput, now = new Date()) {
+export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: string, db: TenantPrisma, i: SendInput, now = clock.now()) {
   const existing = await db.smsMessage.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
   if (existing) return { message: existing, userErrors: [] };
   const template = isUuid(i.templateId) ? await db.smsTemplate.findUnique({ where: { id: i.templateId } }) : null;
@@ -96,7 +96,7 @@ async function mayStillGo(db: TenantPrisma, m: { phone: string; studentId: strin
   return null;
 }
 
-export async function deliver(platform: Platform, tenantId: string, db: TenantPrisma, messageId: string, now = new Date()) {
+export async function deliver(platform: Platform, tenantId: string, db: TenantPrisma, messageId: string, now = clock.now()) {
   const m = await db.smsMessage.findUniqueOrThrow({ where: { id: messageId }, include: { template: true } });
   if (m.status !== 'QUEUED') return m;
   if (m.attempts === 0) {
@@ -130,7 +130,7 @@ export async function deliver(platform: Platform, tenantId: string, db: TenantPr
     const requestId = await client.sendFlow(m.template.msg91TemplateId, [{ mobiles: msg91Mobile(m.phone), ...vars }]);
     await platform.core.smsRequest.create({ data: { requestId, tenantId } });
     if (m.reservationId) await credits.commit(m.reservationId);
-    await db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: new Date() } });
+    await db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: clock.now() } });
     metrics.sms.inc({ status: 'SENT' });
     // A report may have come first; the message as it is now.
     await applyEarlyReports(platform, requestId);
@@ -145,7 +145,7 @@ export async function deliver(platform: Platform, tenantId: string, db: TenantPr
 }
 
 /** Messages whose time has come (promotional ones after 10:00 IST): sends them. */
-export async function sendDue(platform: Platform, tenantId: string, db: TenantPrisma, now = new Date()): Promise<number> {
+export async function sendDue(platform: Platform, tenantId: string, db: TenantPrisma, now = clock.now()): Promise<number> {
   const due = await db.smsMessage.findMany({ where: { status: 'QUEUED', sendAfter: { lte: now } }, select: { id: true }, orderBy: { sendAfter: 'asc' }, take: 500 });
   for (const m of due) await deliver(platform, tenantId, db, m.id, now);
   return due.length;

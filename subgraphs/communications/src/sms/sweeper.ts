@@ -4,7 +4,8 @@
 // after its run the sweep records the tenant's next: the next waiting SMS, the end of the quiet hours
 // for what they hold back, the next day for daily rules. Then MSG91's early delivery reports.
 import type { TenantPrisma } from '@studyspot/db';
-import { earliest, nextDailyRun, runDueWork, startPeriodic, type Platform } from '@studyspot/runtime';
+import { clock, earliest, nextDailyRun, registerTenantWork, runDueWork, startPeriodic, type Platform } from '@studyspot/runtime';
+import { runCampaign } from '../campaigns/campaign.service.ts';
 import { sweepEarlyReports } from './reports.ts';
 import { runAutoMessages } from '../auto/auto.service.ts';
 import { sendDeferredEmails } from '../email/email.ts';
@@ -27,23 +28,45 @@ async function nextMessagesWork(tenantId: string, db: TenantPrisma, now: Date, q
   );
 }
 
+/**
+ * One tenant's due messages work: waiting SMS, automatic messages (not in quiet hours), deferred
+ * email, and — on a test clock, where no queue timer fires — its scheduled campaigns whose time came.
+ * Returns the sent count and when its next work is due.
+ */
+async function messagesWork(platform: Platform, tenantId: string, t: Date): Promise<{ sent: number; next: Date | null }> {
+  return platform.tenants.withTenant(tenantId, async (db) => {
+    // The tenant's quiet hours, read once: they hold back automatic messages and email.
+    const quietEnd = quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), t);
+    let sent = (await sendDue(platform, tenantId, db, t)) + (await runAutoMessages(platform, tenantId, db, t, quietEnd !== null)) + (await sendDeferredEmails(platform, db, t, quietEnd !== null));
+    let campaign: Date | null = null;
+    if (clock.frozen) {
+      for (const c of await db.campaign.findMany({ where: { status: 'SCHEDULED', scheduledAt: { lte: t } }, select: { id: true }, orderBy: { scheduledAt: 'asc' } })) {
+        await runCampaign(platform, tenantId, db, c.id, { now: () => t, sleep: async () => {} });
+        sent++;
+      }
+      campaign = (await db.campaign.findFirst({ where: { status: 'SCHEDULED' }, orderBy: { scheduledAt: 'asc' }, select: { scheduledAt: true } }))?.scheduledAt ?? null;
+    }
+    return { sent, next: earliest(await nextMessagesWork(tenantId, db, t, quietEnd), campaign) };
+  });
+}
+
+// A test clock's advance runs the same work for its tenants (runtime tenant-clocks.ts).
+registerTenantWork('messages', async (platform, tenantId, now) => (await messagesWork(platform, tenantId, now)).next);
+
 export async function smsSweepOnce(platform: Platform, now?: Date): Promise<{ sent: number; tenants: number; failed: number }> {
   let sent = 0;
   const r = await runDueWork(
     platform,
     'messages',
-    (tenantId, at) =>
-      platform.tenants.withTenant(tenantId, async (db) => {
-        const t = now ?? at;
-        // The tenant's quiet hours, read once: they hold back automatic messages and email.
-        const quietEnd = quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), t);
-        sent += (await sendDue(platform, tenantId, db, t)) + (await runAutoMessages(platform, tenantId, db, t, quietEnd !== null)) + (await sendDeferredEmails(platform, db, t, quietEnd !== null));
-        return nextMessagesWork(tenantId, db, t, quietEnd);
-      }),
+    async (tenantId, at) => {
+      const done = await messagesWork(platform, tenantId, now ?? at);
+      sent += done.sent;
+      return done.next;
+    },
     {},
     now ? () => now : undefined,
   );
-  await sweepEarlyReports(platform, now ?? new Date()).catch((err) => platform.logger.error({ err }, 'early delivery reports sweep failed'));
+  await sweepEarlyReports(platform, now ?? clock.now()).catch((err) => platform.logger.error({ err }, 'early delivery reports sweep failed'));
   return { sent, ...r };
 }
 
