@@ -150,6 +150,78 @@ describe('test clocks', () => {
   });
 });
 
+describe('pause and resume, per state (on a test clock)', () => {
+  const planOf = async (input: Record<string, unknown>) => ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } } }', { token: admin, variables: { i: { code: `p-${randomUUID().slice(0, 8)}`, name: 'Plan', limits: {}, ...input } } })).data!.createPlan as { plan: { id: string } }).plan.id;
+  const op = async (owner: string, field: string) => {
+    const r = await gql(w.gateway.url, `mutation { ${field} { subscription { status } userErrors { code message } } }`, { token: owner });
+    if (r.errors) throw new Error(r.raw);
+    return Object.values(r.data!)[0] as { subscription: { status: string } | null; userErrors: unknown[] };
+  };
+  const sub = (tenantId: string) => w.world.platform.core.tenantSubscription.findUniqueOrThrow({ where: { tenantId } });
+  const invoices = (tenantId: string) => w.world.platform.core.platformInvoice.findMany({ where: { tenantId }, orderBy: { seq: 'asc' } });
+  const credits = async (owner: string) => ((await gql(w.gateway.url, '{ currentTenant { wallet { balance } } }', { token: owner })).data!.currentTenant as { wallet: { balance: number } }).wallet.balance;
+  const d = (n: number) => new Date(`${dayStr(n)}T00:00:00Z`);
+
+  it('a trial keeps its remaining days, bills nothing and grants no credits on resume, and converts when those days are used', async () => {
+    const plan = await planOf({ pricePaise: 99_900, cycle: 'MONTHLY', trialDays: 14, includedCredits: 100 });
+    const { t, clockId, owner } = await clocked('pause-trial', at(0, '10:00'));
+    expect((await op(owner, `subscribeTenant(planId: "${plan}")`)).userErrors).toEqual([]);
+    await advance(clockId, at(10, '10:00'));
+    expect((await op(owner, 'pauseSubscription')).subscription).toEqual({ status: 'PAUSED' });
+    await advance(clockId, at(30, '10:00'));
+    expect((await op(owner, 'resumeSubscription')).subscription).toEqual({ status: 'TRIALING' });
+    expect(await sub(t.id)).toMatchObject({ status: 'TRIALING', trialEndsAt: d(34), currentPeriodEnd: d(34) });
+    expect(await invoices(t.id)).toEqual([]);
+    expect(await credits(owner)).toBe(100);
+    await advance(clockId, at(34, '10:00'));
+    expect(await sub(t.id)).toMatchObject({ status: 'ACTIVE', currentPeriodStart: d(34) });
+    expect((await invoices(t.id)).map((i) => [i.kind, i.dueOn])).toEqual([['SUBSCRIPTION', d(34)]]);
+  });
+
+  it('an active subscription paused near its period end finishes the period it paid for and renews, with its invoice, at the moved end', async () => {
+    const plan = await planOf({ pricePaise: 50_000, cycle: 'MONTHLY', trialDays: 0, includedCredits: 10 });
+    const { t, clockId, owner } = await clocked('pause-active', at(0, '10:00'));
+    await op(owner, `subscribeTenant(planId: "${plan}")`);
+    const [first] = await invoices(t.id);
+    await gql(w.gateway.url, 'mutation($i: ID!) { recordPlatformInvoicePayment(invoiceId: $i, reference: "UPI 7") { userErrors { code } } }', { token: admin, variables: { i: first!.id } });
+    const end = (await sub(t.id)).currentPeriodEnd;
+    const endDay = Math.round((end.getTime() - d(0).getTime()) / 86_400_000);
+    await advance(clockId, at(endDay - 2, '10:00'));
+    expect((await op(owner, 'pauseSubscription')).subscription).toEqual({ status: 'PAUSED' });
+    await advance(clockId, at(endDay + 10, '10:00'));
+    expect(await invoices(t.id)).toHaveLength(1);
+    expect((await op(owner, 'resumeSubscription')).subscription).toEqual({ status: 'ACTIVE' });
+    // Paused 12 days: the period ends 12 days later; no period started, nothing billed, no credits granted.
+    expect(await sub(t.id)).toMatchObject({ status: 'ACTIVE', currentPeriodStart: d(0), currentPeriodEnd: d(endDay + 12) });
+    expect(await invoices(t.id)).toHaveLength(1);
+    expect(await credits(owner)).toBe(10);
+    await advance(clockId, at(endDay + 12, '10:00'));
+    expect((await invoices(t.id)).map((i) => [i.kind, i.dueOn])).toEqual([['SUBSCRIPTION', d(0)], ['SUBSCRIPTION', d(endDay + 12)]]);
+    expect(await credits(owner)).toBe(20);
+  });
+
+  it('a past-due subscription stays past due after a resume, and its dunning goes on where it stood', async () => {
+    const plan = await planOf({ pricePaise: 50_000, cycle: 'MONTHLY', trialDays: 0, includedCredits: 0 });
+    const { t, clockId, owner } = await clocked('pause-due', at(0, '10:00'));
+    await op(owner, `subscribeTenant(planId: "${plan}")`);
+    await advance(clockId, at(2, '10:00'));
+    expect(await sub(t.id)).toMatchObject({ status: 'PAST_DUE', failedRenewals: 1 });
+    expect((await op(owner, 'pauseSubscription')).subscription).toEqual({ status: 'PAUSED' });
+    await advance(clockId, at(12, '10:00'));
+    expect(await sub(t.id)).toMatchObject({ status: 'PAUSED', failedRenewals: 1 });
+    expect((await op(owner, 'resumeSubscription')).subscription).toEqual({ status: 'PAST_DUE' });
+    // The invoice's due day moved by the 10 days paused: retry 2 on day 13, suspension on day 17.
+    await advance(clockId, at(12, '23:00'));
+    expect(await sub(t.id)).toMatchObject({ status: 'PAST_DUE', failedRenewals: 1 });
+    await advance(clockId, at(13, '10:00'));
+    expect(await sub(t.id)).toMatchObject({ status: 'PAST_DUE', failedRenewals: 2 });
+    await advance(clockId, at(16, '10:00'));
+    expect((await sub(t.id)).status).toBe('PAST_DUE');
+    await advance(clockId, at(17, '10:00'));
+    expect((await sub(t.id)).status).toBe('SUSPENDED');
+  });
+});
+
 describe('test clocks, limits and cost', () => {
   it('do not exist in production: creating one is refused with a code, and none are listed', async () => {
     const config = w.world.platform.config;

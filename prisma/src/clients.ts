@@ -1,7 +1,7 @@
 // Prisma clients over an opened database. The generated clients are not committed: `pnpm db:generate`.
 import { PrismaClient as CorePrismaClient } from '../core/generated/client.ts';
 import { PrismaClient as TenantPrismaClient } from '../tenant/generated/client.ts';
-import { openDatabase, type DatabaseTarget, type OpenOptions } from './targets.ts';
+import { openDatabase, poolWaitMs, type DatabaseTarget, type OpenOptions } from './targets.ts';
 
 export type CorePrisma = InstanceType<typeof CorePrismaClient>;
 export type TenantPrisma = InstanceType<typeof TenantPrismaClient>;
@@ -32,10 +32,11 @@ async function openClient<C extends { $disconnect(): Promise<void> }>(
 }
 
 /**
- * Interactive transactions wait up to 10 s for a pooled connection and may run 15 s (Prisma's
- * defaults, 2 s and 5 s, failed money transactions that queued behind row locks under load).
+ * Interactive transactions wait for a pooled connection as long as any query does (the pool's wait,
+ * DATABASE_POOL_WAIT_MS: 15 s by default) and may run 15 s (Prisma's defaults, 2 s and 5 s, failed
+ * money transactions that queued behind row locks under load).
  */
-const TRANSACTIONS = { maxWait: 10_000, timeout: 15_000 };
+const TRANSACTIONS = { maxWait: poolWaitMs(), timeout: 15_000 };
 
 export function openCoreClient(target: DatabaseTarget, opts: OpenOptions & { logQueries?: boolean } = {}) {
   return openClient<CorePrisma>(target, opts, (adapter, log) =>

@@ -157,7 +157,8 @@ export interface OpenOptions {
   idleTimeoutMs?: number;
 }
 
-function poolWaitMs(): number {
+/** How long work waits for a pooled connection (DATABASE_POOL_WAIT_MS, default 15 s). */
+export function poolWaitMs(): number {
   const v = Number(process.env.DATABASE_POOL_WAIT_MS);
   return Number.isInteger(v) && v >= 100 && v <= 300_000 ? v : 15_000;
 }
