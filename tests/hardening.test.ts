@@ -1,5 +1,6 @@
 // Regression tests for what trying the API as a new (or hostile) user found: each defect of the
 // hardening issue, the HTTP edges (bodies, headers, CORS, routes), and production's stricter face.
+import { clock } from '@studyspot/runtime';
 import { startGateway, type GatewayServer } from '@studyspot/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, freshIp, login } from './support/auth.ts';
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 
 const istMinuteNow = () => {
-  const d = new Date(Date.now() + 330 * 60_000);
+  const d = new Date(clock.processNow().getTime() + 330 * 60_000);
   return d.getUTCHours() * 60 + d.getUTCMinutes();
 };
 const hhmm = (m: number) => `${String(Math.floor(((m + 1440) % 1440) / 60)).padStart(2, '0')}:${String(((m + 1440) % 1440) % 60).padStart(2, '0')}`;

@@ -1,5 +1,6 @@
 // In-app notifications: the owner's announcement reaches a student's inbox and live stream, the
 // student marks it read, preferences and quiet hours; nothing crosses tenants or accounts.
+import { clock } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { liveClient, type LiveClient } from './support/live.ts';
 import { createSupergraphWorld, gql, type SupergraphWorld } from './support/supergraph.ts';
@@ -54,7 +55,7 @@ describe('email', () => {
       expect(mails[0]!.to).toBe('owner@alpha.test');
       expect(mails[0]!.raw).toContain('Subject: Monthly summary');
       // Quiet hours round the clock: the summary waits, the urgent one goes.
-      const ist = new Date(Date.now() + 330 * 60_000);
+      const ist = new Date(clock.processNow().getTime() + 330 * 60_000);
       const hhmm = (m: number) => `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
       const nowMin = ist.getUTCHours() * 60 + ist.getUTCMinutes();
       await gql(w.gateway.url, 'mutation($f: String, $t: String) { setQuietHours(from: $f, to: $t) { from } }', { token: owner, variables: { f: hhmm(nowMin), t: hhmm(nowMin + 120) } });

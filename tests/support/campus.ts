@@ -1,8 +1,10 @@
 // Campus fixtures: a library with seats and shifts set up through the API, students imported from CSV.
+import { clock } from '@studyspot/runtime';
 import { gql } from './supergraph.ts';
 
+/** Today in IST by the process clock (STUDYSPOT_NOW pins it in the CI date matrix). */
 export const today = () => {
-  const d = new Date(Date.now() + 330 * 60_000);
+  const d = new Date(clock.processNow().getTime() + 330 * 60_000);
   return d.toISOString().slice(0, 10);
 };
 export const plusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

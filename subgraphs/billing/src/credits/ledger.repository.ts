@@ -2,6 +2,7 @@
 // applies each entry to its account (trigger), refuses a balance below zero (CHECK, so concurrent
 // debits of one wallet serialize on its row and the one that would overdraw fails), checks at commit
 // that the entries sum to zero (deferred constraint trigger) and keeps the ledger append-only.
+import { clock } from '@studyspot/runtime';
 import type { CorePrisma } from '@studyspot/db';
 
 export type AccountKind = 'VENDOR' | 'MASTER' | 'TENANT_WALLET' | 'TENANT_HOLD' | 'CONSUMED';
@@ -61,15 +62,17 @@ export const vendorAccount = (core: CorePrisma, vendor: string) => accountId(cor
 
 /** Posts one transaction of two entries in one statement. Throws InsufficientCredits when `from` would go below zero. */
 export async function post(core: Pick<CorePrisma, '$queryRaw'>, p: Posting): Promise<Posted> {
+  // Dated by the one clock (a tenant's test clock inside its work), not the database's.
+  const at = clock.now();
   try {
     const rows = await core.$queryRaw<{ transaction_id: string; account_id: string; balance_after: bigint }[]>`
       WITH t AS (
-        INSERT INTO ledger_transactions (id, kind, tenant_id, idempotency_key, credits, amount_paise, reservation_id, memo, actor_id)
-        VALUES (gen_random_uuid(), ${p.kind}::"LedgerTransactionKind", ${p.tenantId ?? null}::uuid, ${p.idempotencyKey ?? null}, ${p.credits}, ${p.amountPaise ?? null}, ${p.reservationId ?? null}::uuid, ${p.memo ?? null}, ${p.actorId ?? null}::uuid)
+        INSERT INTO ledger_transactions (id, kind, tenant_id, idempotency_key, credits, amount_paise, reservation_id, memo, actor_id, created_at)
+        VALUES (gen_random_uuid(), ${p.kind}::"LedgerTransactionKind", ${p.tenantId ?? null}::uuid, ${p.idempotencyKey ?? null}, ${p.credits}, ${p.amountPaise ?? null}, ${p.reservationId ?? null}::uuid, ${p.memo ?? null}, ${p.actorId ?? null}::uuid, ${at})
         RETURNING id
       )
-      INSERT INTO ledger_entries (transaction_id, account_id, credits, balance_after)
-      SELECT t.id, x.account_id, x.credits, 0 FROM t, (VALUES (1, ${p.from}::uuid, ${-p.credits}::bigint), (2, ${p.to}::uuid, ${p.credits}::bigint)) AS x(n, account_id, credits)
+      INSERT INTO ledger_entries (transaction_id, account_id, credits, balance_after, created_at)
+      SELECT t.id, x.account_id, x.credits, 0, ${at} FROM t, (VALUES (1, ${p.from}::uuid, ${-p.credits}::bigint), (2, ${p.to}::uuid, ${p.credits}::bigint)) AS x(n, account_id, credits)
       ORDER BY x.n
       RETURNING transaction_id::text, account_id::text, balance_after`;
     const from = rows.find((r) => r.account_id === p.from)!;

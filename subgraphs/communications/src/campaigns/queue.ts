@@ -4,7 +4,7 @@
 // embedded default) an in-process timer runs them, and on start-up every campaign still RUNNING or due
 // is resumed from the database. Either way a campaign is one job (its id is the job id), and the
 // messages' idempotency keys make a resumed run send nothing twice.
-import { gaugeFrom, type Platform } from '@studyspot/runtime';
+import { clock, gaugeFrom, type Platform } from '@studyspot/runtime';
 import { Queue, Worker, type Job } from 'bullmq';
 import { runCampaign, type RunOptions } from './campaign.service.ts';
 
@@ -33,7 +33,7 @@ export function campaignQueue(platform: Platform): CampaignQueue {
     });
     q = {
       schedule: async (tenantId, campaignId, at) => {
-        await bull.add('run', { tenantId, campaignId }, { jobId: campaignId, delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: 1_000 });
+        await bull.add('run', { tenantId, campaignId }, { jobId: campaignId, delay: Math.max(0, at.getTime() - clock.nowMs()), attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: 1_000 });
       },
       close: () => bull.close(),
     };
@@ -59,7 +59,9 @@ export async function closeCampaignQueue(platform: Platform): Promise<void> {
 }
 
 async function runJob(platform: Platform, d: Data, o: RunOptions): Promise<string> {
-  return platform.tenants.withTenant(d.tenantId, (db) => runCampaign(platform, d.tenantId, db, d.campaignId, o));
+  // The campaign's tenant's time (its test clock's, if it has one).
+  const frozen = await platform.clocks.timeFor(d.tenantId);
+  return clock.at(frozen, () => platform.tenants.withTenant(d.tenantId, (db) => runCampaign(platform, d.tenantId, db, d.campaignId, o)));
 }
 
 /** Starts the worker of this process; returns its stop function (it finishes the message in hand). */
@@ -92,7 +94,7 @@ export function startCampaignWorker(platform: Platform, opts: { stalledIntervalM
       const p = runJob(platform, d, { shouldStop }).catch((err) => platform.logger.error({ err, ...d }, 'campaign run failed'));
       running.add(p);
       void p.finally(() => running.delete(p));
-    }, Math.max(0, at.getTime() - Date.now()));
+    }, Math.max(0, at.getTime() - clock.nowMs()));
     timers.add(t);
   };
   inProcessRunners.set(platform, run);
