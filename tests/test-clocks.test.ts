@@ -137,6 +137,24 @@ describe('test clocks', () => {
     expect((await w.world.platform.core.tenant.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('ACTIVE');
   });
 
+  it("reproduces the README's example exactly: Basic (₹999) to Pro (₹1,999) on day 10 of a 30-day month", async () => {
+    // The next April 1 (a 30-day month) at 10:00 IST.
+    const now = clock.processNow();
+    let y = now.getUTCFullYear();
+    while (istInstant(new Date(Date.UTC(y, 3, 1)), 600) <= new Date(now.getTime() + 86_400_000)) y++;
+    const april1 = istInstant(new Date(Date.UTC(y, 3, 1)), 600);
+    const { t, clockId, owner } = await clocked('readme', april1);
+    const plan = async (code: string, pricePaise: number) => ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } } }', { token: admin, variables: { i: { code: `${code}-${randomUUID().slice(0, 6)}`, name: code, pricePaise, cycle: 'MONTHLY', trialDays: 0, limits: {} } } })).data!.createPlan as { plan: { id: string } }).plan.id;
+    const [basic, pro] = [await plan('basic', 99_900), await plan('pro', 199_900)];
+    await gql(w.gateway.url, `mutation { subscribeTenant(planId: "${basic}") { userErrors { code } } }`, { token: owner });
+    // The first month is paid (unpaid, dunning would suspend the tenant on day 8).
+    const [first] = await w.world.platform.core.platformInvoice.findMany({ where: { tenantId: t.id } });
+    await gql(w.gateway.url, 'mutation($i: ID!) { recordPlatformInvoicePayment(invoiceId: $i, reference: "UPI 9") { userErrors { code } } }', { token: admin, variables: { i: first!.id } });
+    await advance(clockId, istInstant(new Date(Date.UTC(y, 3, 10)), 600));
+    const r = await gql(w.gateway.url, `mutation { changePlan(planId: "${pro}") { change { creditPaise chargePaise netPaise remainingDays periodDays } userErrors { code } } }`, { token: owner });
+    expect(r.data).toEqual({ changePlan: { change: { creditPaise: 69_930, chargePaise: 139_930, netPaise: 70_000, remainingDays: 21, periodDays: 30 }, userErrors: [] } });
+  });
+
   it('advancing twice by half gives what advancing once by the whole gives', async () => {
     const plan = ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } } }', { token: admin, variables: { i: { code: `half-${randomUUID().slice(0, 6)}`, name: 'Half', pricePaise: 50_000, cycle: 'MONTHLY', trialDays: 7, limits: {}, includedCredits: 10 } } })).data!.createPlan as { plan: { id: string } }).plan.id;
     const outcome = async (steps: Date[]) => {
