@@ -143,15 +143,16 @@ describe('test clocks', () => {
     let y = now.getUTCFullYear();
     while (istInstant(new Date(Date.UTC(y, 3, 1)), 600) <= new Date(now.getTime() + 86_400_000)) y++;
     const april1 = istInstant(new Date(Date.UTC(y, 3, 1)), 600);
-    const { t, clockId, owner } = await clocked('readme', april1);
+    const { t, clockId } = await clocked('readme', april1);
     const plan = async (code: string, pricePaise: number) => ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } } }', { token: admin, variables: { i: { code: `${code}-${randomUUID().slice(0, 6)}`, name: code, pricePaise, cycle: 'MONTHLY', trialDays: 0, limits: {} } } })).data!.createPlan as { plan: { id: string } }).plan.id;
     const [basic, pro] = [await plan('basic', 99_900), await plan('pro', 199_900)];
-    await gql(w.gateway.url, `mutation { subscribeTenant(planId: "${basic}") { userErrors { code } } }`, { token: owner });
+    await gql(w.gateway.url, `mutation { subscribeTenant(tenantId: "${t.id}", planId: "${basic}") { userErrors { code } } }`, { token: admin });
     // The first month is paid (unpaid, dunning would suspend the tenant on day 8).
     const [first] = await w.world.platform.core.platformInvoice.findMany({ where: { tenantId: t.id } });
     await gql(w.gateway.url, 'mutation($i: ID!) { recordPlatformInvoicePayment(invoiceId: $i, reference: "UPI 9") { userErrors { code } } }', { token: admin, variables: { i: first!.id } });
     await advance(clockId, istInstant(new Date(Date.UTC(y, 3, 10)), 600));
-    const r = await gql(w.gateway.url, `mutation { changePlan(planId: "${pro}") { change { creditPaise chargePaise netPaise remainingDays periodDays } userErrors { code } } }`, { token: owner });
+    // As the README's walk-through does it: a platform admin naming the tenant (its clock's day applies).
+    const r = await gql(w.gateway.url, `mutation { changePlan(tenantId: "${t.id}", planId: "${pro}") { change { creditPaise chargePaise netPaise remainingDays periodDays } userErrors { code } } }`, { token: admin });
     expect(r.data).toEqual({ changePlan: { change: { creditPaise: 69_930, chargePaise: 139_930, netPaise: 70_000, remainingDays: 21, periodDays: 30 }, userErrors: [] } });
   });
 

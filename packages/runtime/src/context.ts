@@ -4,6 +4,7 @@ import type { LiveTrigger } from './live.ts';
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
 import DataLoader from 'dataloader';
 import type { Claims } from './auth.ts';
+import { clock } from './clock.ts';
 import { AppError, forbidden, unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Platform } from './platform.ts';
@@ -120,6 +121,14 @@ export class SubgraphContext {
       this.leases.set(tenantId, lease);
     }
     return (await lease).prisma;
+  }
+
+  /**
+   * Runs `fn` at the time of the named tenant (its test clock's, if it has one): a platform admin acting
+   * on a tenant by argument gets that tenant's day, as its own users would.
+   */
+  async atTenantTime<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
+    return clock.at(await this.platform.clocks.timeFor(tenantId), fn);
   }
 
   /** One DataLoader per name per request. */

@@ -111,23 +111,23 @@ export const platformResolvers: Resolvers = {
     },
     subscribeTenant: async (_p, a: { planId: string; tenantId?: string | null }, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? withSubscription(ctx, await subs.subscribe(ctx, t, a.planId, today())) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.subscribe(ctx, t, a.planId, today()))) : notFound;
     },
     changePlan: async (_p, a: { planId: string; tenantId?: string | null }, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? withSubscription(ctx, await subs.changePlan(ctx, t, a.planId, today())) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.changePlan(ctx, t, a.planId, today()))) : notFound;
     },
     pauseSubscription: async (_p, a: { tenantId?: string | null }, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? withSubscription(ctx, await subs.pause(ctx, t, today())) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.pause(ctx, t, today()))) : notFound;
     },
     resumeSubscription: async (_p, a: { tenantId?: string | null }, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? withSubscription(ctx, await subs.resume(ctx, t, today())) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.resume(ctx, t, today()))) : notFound;
     },
     cancelSubscription: async (_p, a: { tenantId?: string | null; atPeriodEnd?: boolean | null }, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? withSubscription(ctx, await subs.cancel(ctx, t, a.atPeriodEnd ?? true)) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.cancel(ctx, t, a.atPeriodEnd ?? true))) : notFound;
     },
   },
   Plan: {
