@@ -18,7 +18,7 @@ interface TimeScope {
 const scope = new AsyncLocalStorage<TimeScope>();
 
 /** The process clock's offset from real time (0 unless STUDYSPOT_NOW pins it). */
-function processOffset(env: NodeJS.ProcessEnv = process.env): number {
+export function processOffset(env: NodeJS.ProcessEnv = process.env): number {
   const pinned = env.STUDYSPOT_NOW?.trim();
   if (!pinned) return 0;
   if (env.NODE_ENV === 'production') throw new ConfigError('STUDYSPOT_NOW', 'a pinned clock is for tests and development, never production');
@@ -32,7 +32,7 @@ function processOffset(env: NodeJS.ProcessEnv = process.env): number {
   return at - base;
 }
 
-let offsetMs = processOffset();
+const offsetMs = processOffset();
 
 export const clock = {
   /** Now for rules: the tenant's test-clock time inside its work, else the process clock. */
@@ -63,10 +63,6 @@ export const clock = {
   /** Whether the time read here is a test clock's. */
   get frozen(): boolean {
     return Boolean(scope.getStore()?.frozen);
-  },
-  /** Tests: re-read STUDYSPOT_NOW (e.g. after changing it in process.env). */
-  reset(env: NodeJS.ProcessEnv = process.env): void {
-    offsetMs = processOffset(env);
   },
 };
 
