@@ -328,6 +328,28 @@ describe('test clocks across each subgraph', () => {
     expect(t.id).toBeTruthy();
   });
 
+  it('communications: a campaign scheduled two days ahead runs when the clock passes its time, not before', async () => {
+    const { t, clockId, owner } = await clocked('campaign', at(0, '11:00'));
+    await gql(w.gateway.url, 'mutation($t: ID!, $k: String!) { grantCredits(input: { tenantId: $t, credits: 50, idempotencyKey: $k }) { userErrors { code } } }', { token: admin, variables: { t: t.id, k: `campaign-${t.id}` } });
+    const sender = await gql(w.gateway.url, 'mutation { createSmsSender(header: "CLOCKC") { sender { id } } }', { token: owner });
+    const senderId = (sender.data!.createSmsSender as { sender: { id: string } }).sender.id;
+    const tpl = await gql(w.gateway.url, 'mutation($i: SmsTemplateInput!) { createSmsTemplate(input: $i) { template { id } } }', { token: owner, variables: { i: { name: 'notice', senderId, dltTemplateId: `c-${t.id}`, msg91TemplateId: 'm91-clock-notice', category: 'SERVICE_IMPLICIT', body: 'Dear {#var#}, the library is closed on {#var#}.' } } });
+    expect(tpl.errors, tpl.raw).toBeUndefined();
+    const templateId = (tpl.data!.createSmsTemplate as { template: { id: string } }).template.id;
+    await gql(w.gateway.url, 'mutation($id: ID!) { setSmsTemplateApproval(id: $id, approval: APPROVED) { template { id } } }', { token: owner, variables: { id: templateId } });
+    const created = await gql(w.gateway.url, 'mutation($i: CampaignInput!) { createCampaign(input: $i) { campaign { id status scheduledAt } userErrors { code message } } }', { token: owner, variables: { i: { name: 'Holiday', templateId, vars: ['{name}', 'Friday'], audience: {}, scheduledAt: at(2, '11:00').toISOString() } } });
+    const campaign = (created.data!.createCampaign as { campaign: { id: string; status: string; scheduledAt: string } }).campaign;
+    expect(campaign).toMatchObject({ status: 'SCHEDULED', scheduledAt: at(2, '11:00').toISOString() });
+    const status = async () => ((await gql(w.gateway.url, 'query($id: ID!) { campaign(id: $id) { status progress { sent recipients } } }', { token: owner, variables: { id: campaign.id } })).data!.campaign as { status: string; progress: { sent: number; recipients: number } });
+    const before = sim.state.sent.length;
+    await advance(clockId, at(2, '10:59'));
+    expect((await status()).status).toBe('SCHEDULED');
+    expect(sim.state.sent).toHaveLength(before);
+    await advance(clockId, at(2, '11:30'));
+    expect(await status()).toEqual({ status: 'COMPLETED', progress: { sent: 1, recipients: 1 } });
+    expect(sim.state.sent.slice(before)).toMatchObject([{ templateId: 'm91-clock-notice', recipients: [{ var1: 'Asha', var2: 'Friday' }] }]);
+  });
+
   it('communications: a promotion sent at 22:20 IST waits for 10:00, and goes when the clock passes it', async () => {
     const { t, clockId, owner } = await clocked('sms', at(0, '22:20'));
     const grant = await gql(w.gateway.url, 'mutation($t: ID!, $k: String!) { grantCredits(input: { tenantId: $t, credits: 50, idempotencyKey: $k }) { userErrors { code message } } }', { token: admin, variables: { t: t.id, k: `clock-${t.id}` } });

@@ -39,7 +39,9 @@ export const campaignResolvers: Resolvers = {
       const audience: Audience = { libraryId: i.audience.libraryId ?? null, shiftId: i.audience.shiftId ?? null, status: (i.audience.studentStatus as Audience['status']) ?? null, overdue: i.audience.overdue ?? null };
       const scheduledAt = i.scheduledAt && i.scheduledAt > clock.now() ? i.scheduledAt : clock.now();
       const campaign = await db.campaign.create({ data: { name: i.name.trim(), templateId: template.id, vars: i.vars, audience: audience as object, scheduledAt, ratePerMinute: rate, createdById: ctx.claims!.sub } });
-      await campaignQueue(ctx.platform).schedule(tenantId, campaign.id, scheduledAt);
+      // On a test clock no timer fires at a later time: the messages work runs it when the clock passes it.
+      if (clock.frozen && scheduledAt > clock.now()) await ctx.platform.work.due(tenantId, 'messages', scheduledAt);
+      else await campaignQueue(ctx.platform).schedule(tenantId, campaign.id, scheduledAt);
       await ctx.audit({ action: 'campaign.create', tenantId, targetType: 'Campaign', targetId: campaign.id, details: { name: campaign.name, audience: audience as object, scheduledAt: scheduledAt.toISOString() } });
       return { campaign, userErrors: [] };
     },
