@@ -97,6 +97,28 @@ describe('subgraphs over HTTP', () => {
     expect(r.data).toEqual({ login: { user: { tenant: { slug: 'alpha' } }, userErrors: [] } });
   });
 
+  it('runs a tenant on a test clock over HTTP too: its requests read the clock, an advance runs its platform billing', async () => {
+    const { randomUUID } = await import('node:crypto');
+    const { addDays, clock, istDay, istInstant } = await import('@studyspot/runtime');
+    const admin = world.token({ sub: randomUUID(), role: 'SUPER_ADMIN', tenantId: null });
+    const owner = world.token({ sub: a.ownerId, role: 'OWNER', tenantId: a.id });
+    const day0 = addDays(istDay(clock.processNow()), 3);
+    const start = istInstant(day0, 600);
+    const made = await gql(gateway.url, 'mutation($t: DateTime!) { createTestClock(name: "http", frozenTime: $t) { testClock { id } userErrors { code } } }', { token: admin, variables: { t: start.toISOString() } });
+    const clockId = (made.data!.createTestClock as { testClock: { id: string } }).testClock.id;
+    expect((await gql(gateway.url, 'mutation($c: ID!, $t: ID!) { attachTestClock(testClockId: $c, tenantId: $t) { userErrors { code } } }', { token: admin, variables: { c: clockId, t: a.id } })).data).toEqual({ attachTestClock: { userErrors: [] } });
+    const plan = await gql(gateway.url, 'mutation { createPlan(input: { code: "http-trial", name: "Trial", pricePaise: 10000, cycle: MONTHLY, trialDays: 7 }) { plan { id } } }', { token: admin });
+    const planId = (plan.data!.createPlan as { plan: { id: string } }).plan.id;
+    // The owner's request goes to the billing subgraph over HTTP: the trial starts on the clock's day.
+    const sub = await gql(gateway.url, `mutation { subscribeTenant(planId: "${planId}") { subscription { status currentPeriodStart trialEndsAt } userErrors { code } } }`, { token: owner });
+    expect(sub.data).toEqual({ subscribeTenant: { subscription: { status: 'TRIALING', currentPeriodStart: day0.toISOString().slice(0, 10), trialEndsAt: addDays(day0, 7).toISOString().slice(0, 10) }, userErrors: [] } });
+    // The advance runs in the tenancy subgraph's process, with the other subgraphs' work registered.
+    const adv = await gql(gateway.url, 'mutation($c: ID!, $t: DateTime!) { advanceTestClock(id: $c, to: $t) { advance { runs { work runs failed } } userErrors { code } } }', { token: admin, variables: { c: clockId, t: istInstant(addDays(day0, 7), 660).toISOString() } });
+    expect(adv.data).toEqual({ advanceTestClock: { advance: { runs: [{ work: 'platform billing', runs: 7, failed: 0 }] }, userErrors: [] } });
+    const after = await gql(gateway.url, '{ currentTenant { subscription { status currentPeriodStart } } }', { token: owner });
+    expect(after.data).toEqual({ currentTenant: { subscription: { status: 'ACTIVE', currentPeriodStart: addDays(day0, 7).toISOString().slice(0, 10) } } });
+  });
+
   it('reports subgraph readiness at the gateway, and unreadiness when one is down', async () => {
     const ready = await fetch(new URL('/readyz', gateway.url));
     const body = (await ready.json()) as { checks: Record<string, string> };
