@@ -130,7 +130,9 @@ export async function advanceClock(platform: Platform, clockId: string, from: Da
         }
       });
     }
-    if (t < to) {
+    // Past the bound on stops the clock stays where the work stopped (the answer's `to` says where):
+    // advancing again goes on from there, so no due work is ever skipped.
+    if (t < to && steps < MAX_STEPS) {
       t = to;
       await repo.setFrozen(platform.core, clockId, to);
     }
