@@ -2,6 +2,7 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, badInput, DateScalar, isUuid, normalizeIndianMobile, paginate, KEYSET_ORDER_DESC, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { variableCount } from './dlt.ts';
+import { listSenders } from './sms.repository.ts';
 import { sendSms, type SendInput } from './sms.service.ts';
 
 const fail = (code: string, message: string, ...field: string[]) => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
@@ -31,7 +32,7 @@ export const smsResolvers: Resolvers = {
     },
     smsSenders: async (_p, _a, ctx) => {
       const { db } = await tenant(ctx);
-      return db.smsSender.findMany({ orderBy: { createdAt: 'asc' }, take: 200 });
+      return listSenders(db);
     },
     smsMessages: async (_p, a: ConnectionArgs & { studentId?: string | null }, ctx) => {
       const { db } = await tenant(ctx);

@@ -25,6 +25,17 @@ export interface SendInput {
 
 const needsConsent = (category: string) => category === 'PROMOTIONAL' || category === 'SERVICE_EXPLICIT';
 
+/** Whether a number agreed to promotional messages and has not replied STOP since. */
+async function consented(db: TenantPrisma, phone: string): Promise<boolean> {
+  const consent = await db.smsConsent.findUnique({ where: { phone } });
+  return Boolean(consent?.promotional && !consent.optedOutAt);
+}
+
+/** Whether the student wants SMS about this category (a message not about a student, or without one: yes). */
+async function smsWanted(db: TenantPrisma, studentId: string | null, category: Category | null | undefined): Promise<boolean> {
+  return !studentId || !category || (await wanting(db, [studentId], category, 'SMS')).length > 0;
+}
+
 export function smsClient(platform: Platform): Msg91Client | null {
   return platform.config.sms ? new Msg91Client(platform.config.sms) : null;
 }
@@ -45,13 +56,12 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
     studentId = student.id;
   } else if (i.phone) phone = normalizeIndianMobile(i.phone);
   if (!phone) return fail('INVALID_INPUT', 'A student or a 10-digit Indian mobile number is required', 'input', 'phone');
-  if (studentId && i.category && !(await wanting(db, [studentId], i.category, 'SMS')).length) return fail('PREFERENCE_OFF', `This student turned SMS off for ${i.category.toLowerCase()}`, 'input', 'studentId');
+  if (!(await smsWanted(db, studentId, i.category))) return fail('PREFERENCE_OFF', `This student turned SMS off for ${i.category!.toLowerCase()}`, 'input', 'studentId');
   const rendered = render(template.body, i.vars);
   if ('error' in rendered) return fail('INVALID_INPUT', rendered.error, 'input', 'vars');
   let sendAfter = now;
   if (needsConsent(template.category)) {
-    const consent = await db.smsConsent.findUnique({ where: { phone } });
-    if (!consent?.promotional || consent.optedOutAt) return fail('CONSENT_REQUIRED', 'This number has not agreed to promotional messages (or replied STOP)', 'input', 'phone');
+    if (!(await consented(db, phone))) return fail('CONSENT_REQUIRED', 'This number has not agreed to promotional messages (or replied STOP)', 'input', 'phone');
     sendAfter = promotionalSendAt(now);
   }
   const { parts } = segments(rendered.text);
@@ -87,12 +97,11 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
 async function mayStillGo(db: TenantPrisma, m: { phone: string; studentId: string | null; category: Category | null; template: { approval: string; category: string } }, now: Date): Promise<{ cancel: string } | { wait: Date } | null> {
   if (m.template.approval !== 'APPROVED') return { cancel: 'Its template is no longer approved on the DLT portal' };
   if (needsConsent(m.template.category)) {
-    const consent = await db.smsConsent.findUnique({ where: { phone: m.phone } });
-    if (!consent?.promotional || consent.optedOutAt) return { cancel: 'The number withdrew its consent (or replied STOP) before the message went' };
+    if (!(await consented(db, m.phone))) return { cancel: 'The number withdrew its consent (or replied STOP) before the message went' };
     const at = promotionalSendAt(now);
     if (at > now) return { wait: at };
   }
-  if (m.studentId && m.category && !(await wanting(db, [m.studentId], m.category, 'SMS')).length) return { cancel: `The student turned SMS off for ${m.category.toLowerCase()} before the message went` };
+  if (!(await smsWanted(db, m.studentId, m.category))) return { cancel: `The student turned SMS off for ${m.category!.toLowerCase()} before the message went` };
   return null;
 }
 
