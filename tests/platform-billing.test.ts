@@ -1,9 +1,8 @@
 // Platform billing through the gateway: plans, a tenant's subscription and its limits, credits.
-import { clock } from '@studyspot/runtime';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prorate } from '../subgraphs/billing/src/platform/periods.ts';
-import { csvOf, setUpLibrary } from './support/campus.ts';
+import { csvOf, setUpLibrary, today } from './support/campus.ts';
 import { createSupergraphWorld, gql, type SupergraphWorld } from './support/supergraph.ts';
 
 let w: SupergraphWorld;
@@ -12,7 +11,6 @@ let ownerA: string;
 let ownerB: string;
 const PLAN = 'plan { id code name version pricePaise cycle trialDays limits { libraries seats students staff } includedCredits features archived }';
 const SUB = 'subscription { status currentPeriodStart currentPeriodEnd trialEndsAt cancelAtPeriodEnd creditPaise plan { code version } pendingPlan { code } }';
-const today = () => new Date(clock.processNow().getTime() + 330 * 60_000).toISOString().slice(0, 10);
 
 async function createPlan(input: Record<string, unknown>) {
   const r = await gql(w.gateway.url, `mutation($i: PlanInput!) { createPlan(input: $i) { ${PLAN} userErrors { code message field } } }`, { token: admin, variables: { i: input } });

@@ -1,9 +1,9 @@
 // Tenants paying the platform online, through the platform's own Razorpay account (the simulator,
 // speaking Razorpay's API and signing webhooks like it): a credit pack and a subscription invoice.
-import { clock } from '@studyspot/runtime';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseOf, createBillingWorld, deliver, razorpayDelivery, type BillingWorld } from './support/billing.ts';
+import { today } from './support/campus.ts';
 import { gql } from './support/supergraph.ts';
 
 let w: BillingWorld;
@@ -52,8 +52,7 @@ describe('paying the platform online', () => {
     expect((inv.data!.currentTenant as { invoices: { id: string; status: string }[] }).invoices.find((i) => i.id === first.invoice!.id)).toEqual({ id: first.invoice!.id, status: 'PAID' });
     // Paid: asking again is refused, and the margin counts the sale.
     expect((await buy()).userErrors.map((e) => e.code)).toEqual(['INVALID_STATE']);
-    const today = new Date(clock.processNow().getTime() + 330 * 60_000).toISOString().slice(0, 10);
-    const m = await gql(w.url(), 'query($d: Date!) { platformCredits { margin(from: $d, to: $d) { creditsSold retailPaise wholesaleCostPaise marginPaise } } }', { token: admin, variables: { d: today } });
+    const m = await gql(w.url(), 'query($d: Date!) { platformCredits { margin(from: $d, to: $d) { creditsSold retailPaise wholesaleCostPaise marginPaise } } }', { token: admin, variables: { d: today() } });
     expect(m.data).toEqual({ platformCredits: { margin: { creditsSold: 1_000, retailPaise: 25_000, wholesaleCostPaise: 15_000, marginPaise: 10_000 } } });
   });
 
@@ -96,7 +95,6 @@ describe('the whole life of a subscription', () => {
     const { extractText } = await import('unpdf');
     const platform = w.world.platform;
     const ownerB = w.ownerToken(w.b);
-    const today = new Date(clock.processNow().getTime() + 330 * 60_000).toISOString().slice(0, 10);
     // Tenant A leaves, so the figures below are tenant B's.
     expect((await gql(w.url(), 'mutation { cancelSubscription(atPeriodEnd: false) { userErrors { code } } }', { token: w.owner })).data).toEqual({ cancelSubscription: { userErrors: [] } });
     const plan = async (code: string, name: string, pricePaise: number, trialDays: number) =>
@@ -104,7 +102,7 @@ describe('the whole life of a subscription', () => {
     const starter = await plan('starter', 'Starter', 99_900, 14);
     const growth = await plan('growth', 'Growth', 199_900, 0);
     const s = await gql(w.url(), 'mutation($p: ID!) { subscribeTenant(planId: $p) { subscription { status trialEndsAt } userErrors { code } } }', { token: ownerB, variables: { p: starter } });
-    const trialEnd = addDays(today, 14);
+    const trialEnd = addDays(today(), 14);
     expect(s.data).toEqual({ subscribeTenant: { subscription: { status: 'TRIALING', trialEndsAt: trialEnd }, userErrors: [] } });
     const subOf = () => platform.core.tenantSubscription.findUniqueOrThrow({ where: { tenantId: w.b.id } });
     const payOnline = async (invoiceId: string) => {

@@ -51,6 +51,13 @@ const monthsEnd = (start: string, n: number): string => {
   return end;
 };
 
+/** A plan made by the platform admin (a unique code each call); returns its id. */
+async function createPlan(input: Record<string, unknown>): Promise<string> {
+  const r = await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } userErrors { code } } }', { token: admin, variables: { i: { name: 'Plan', limits: {}, trialDays: 0, cycle: 'MONTHLY', ...input, code: `${String(input.code ?? 'plan')}-${randomUUID().slice(0, 8)}` } } });
+  if (r.errors) throw new Error(r.raw);
+  return (r.data!.createPlan as { plan: { id: string } }).plan.id;
+}
+
 /** A new tenant on a new clock at `start`. */
 async function clocked(slug: string, start: Date): Promise<{ t: SeededTenant; clockId: string; owner: string }> {
   const t = await seedTenant(w.world, `${slug}-${randomUUID().slice(0, 6)}`, ['Asha Clock']);
@@ -82,9 +89,8 @@ describe('test clocks', () => {
 
   it("runs a subscription's whole life: a trial that converts, an upgrade on day 10 with its proration, an unpaid renewal dunned to suspension, and a payment that restores it", async () => {
     const { t, clockId, owner } = await clocked('walk', at(0, '10:00'));
-    const plan = async (input: Record<string, unknown>) => ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } userErrors { code } } }', { token: admin, variables: { i: input } })).data!.createPlan as { plan: { id: string } }).plan.id;
-    const basic = await plan({ code: `basic-${t.slug}`, name: 'Basic', pricePaise: 99_900, cycle: 'MONTHLY', trialDays: 14, limits: {}, includedCredits: 100 });
-    const pro = await plan({ code: `pro-${t.slug}`, name: 'Pro', pricePaise: 199_900, cycle: 'MONTHLY', trialDays: 0, limits: {}, includedCredits: 0 });
+    const basic = await createPlan({ code: 'basic', name: 'Basic', pricePaise: 99_900, cycle: 'MONTHLY', trialDays: 14, limits: {}, includedCredits: 100 });
+    const pro = await createPlan({ code: 'pro', name: 'Pro', pricePaise: 199_900, cycle: 'MONTHLY', trialDays: 0, limits: {}, includedCredits: 0 });
     const SUB = 'subscription { status currentPeriodStart currentPeriodEnd trialEndsAt plan { code } }';
     const mutate = async (op: string, token = owner) => {
       const r = await gql(w.gateway.url, `mutation { ${op} { ${SUB} change { chargePaise creditPaise netPaise remainingDays periodDays } userErrors { code message } } }`, { token });
@@ -151,8 +157,7 @@ describe('test clocks', () => {
     while (istInstant(new Date(Date.UTC(y, 3, 1)), 600) <= new Date(now.getTime() + 86_400_000)) y++;
     const april1 = istInstant(new Date(Date.UTC(y, 3, 1)), 600);
     const { t, clockId } = await clocked('readme', april1);
-    const plan = async (code: string, pricePaise: number) => ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } } }', { token: admin, variables: { i: { code: `${code}-${randomUUID().slice(0, 6)}`, name: code, pricePaise, cycle: 'MONTHLY', trialDays: 0, limits: {} } } })).data!.createPlan as { plan: { id: string } }).plan.id;
-    const [basic, pro] = [await plan('basic', 99_900), await plan('pro', 199_900)];
+    const [basic, pro] = [await createPlan({ code: 'basic', pricePaise: 99_900 }), await createPlan({ code: 'pro', pricePaise: 199_900 })];
     await gql(w.gateway.url, `mutation { subscribeTenant(tenantId: "${t.id}", planId: "${basic}") { userErrors { code } } }`, { token: admin });
     // The first month is paid (unpaid, dunning would suspend the tenant on day 8).
     const [first] = await w.world.platform.core.platformInvoice.findMany({ where: { tenantId: t.id } });
@@ -164,7 +169,7 @@ describe('test clocks', () => {
   });
 
   it('advancing twice by half gives what advancing once by the whole gives', async () => {
-    const plan = ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } } }', { token: admin, variables: { i: { code: `half-${randomUUID().slice(0, 6)}`, name: 'Half', pricePaise: 50_000, cycle: 'MONTHLY', trialDays: 7, limits: {}, includedCredits: 10 } } })).data!.createPlan as { plan: { id: string } }).plan.id;
+    const plan = await createPlan({ code: 'half', name: 'Half', pricePaise: 50_000, trialDays: 7, includedCredits: 10 });
     const outcome = async (steps: Date[]) => {
       const { t, clockId, owner } = await clocked('half', at(0, '10:00'));
       await gql(w.gateway.url, `mutation { subscribeTenant(planId: "${plan}") { userErrors { code } } }`, { token: owner });
@@ -184,7 +189,6 @@ describe('test clocks', () => {
 });
 
 describe('pause and resume, per state (on a test clock)', () => {
-  const planOf = async (input: Record<string, unknown>) => ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } } }', { token: admin, variables: { i: { code: `p-${randomUUID().slice(0, 8)}`, name: 'Plan', limits: {}, ...input } } })).data!.createPlan as { plan: { id: string } }).plan.id;
   const op = async (owner: string, field: string) => {
     const r = await gql(w.gateway.url, `mutation { ${field} { subscription { status } userErrors { code message } } }`, { token: owner });
     if (r.errors) throw new Error(r.raw);
@@ -196,7 +200,7 @@ describe('pause and resume, per state (on a test clock)', () => {
   const d = (n: number) => new Date(`${dayStr(n)}T00:00:00Z`);
 
   it('a trial keeps its remaining days, bills nothing and grants no credits on resume, and converts when those days are used', async () => {
-    const plan = await planOf({ pricePaise: 99_900, cycle: 'MONTHLY', trialDays: 14, includedCredits: 100 });
+    const plan = await createPlan({ pricePaise: 99_900, cycle: 'MONTHLY', trialDays: 14, includedCredits: 100 });
     const { t, clockId, owner } = await clocked('pause-trial', at(0, '10:00'));
     expect((await op(owner, `subscribeTenant(planId: "${plan}")`)).userErrors).toEqual([]);
     await advance(clockId, at(10, '10:00'));
@@ -212,7 +216,7 @@ describe('pause and resume, per state (on a test clock)', () => {
   });
 
   it('an active subscription paused near its period end finishes the period it paid for and renews, with its invoice, at the moved end', async () => {
-    const plan = await planOf({ pricePaise: 50_000, cycle: 'MONTHLY', trialDays: 0, includedCredits: 10 });
+    const plan = await createPlan({ pricePaise: 50_000, cycle: 'MONTHLY', trialDays: 0, includedCredits: 10 });
     const { t, clockId, owner } = await clocked('pause-active', at(0, '10:00'));
     await op(owner, `subscribeTenant(planId: "${plan}")`);
     const [first] = await invoices(t.id);
@@ -234,7 +238,7 @@ describe('pause and resume, per state (on a test clock)', () => {
   });
 
   it('a past-due subscription stays past due after a resume, and its dunning goes on where it stood', async () => {
-    const plan = await planOf({ pricePaise: 50_000, cycle: 'MONTHLY', trialDays: 0, includedCredits: 0 });
+    const plan = await createPlan({ pricePaise: 50_000, cycle: 'MONTHLY', trialDays: 0, includedCredits: 0 });
     const { t, clockId, owner } = await clocked('pause-due', at(0, '10:00'));
     await op(owner, `subscribeTenant(planId: "${plan}")`);
     await advance(clockId, at(2, '10:00'));
@@ -269,7 +273,7 @@ describe('test clocks, limits and cost', () => {
 
   it('advance a tenant with a free subscription, a student on a monthly seat and a late-fee rule by 90 days (figures)', async () => {
     const { t, clockId, owner } = await clocked('ninety', at(0, '09:00'));
-    const plan = ((await gql(w.gateway.url, 'mutation($i: PlanInput!) { createPlan(input: $i) { plan { id } } }', { token: admin, variables: { i: { code: `ninety-${t.slug}`, name: 'Ninety', pricePaise: 0, cycle: 'MONTHLY', trialDays: 0, limits: {}, includedCredits: 10 } } })).data!.createPlan as { plan: { id: string } }).plan.id;
+    const plan = await createPlan({ code: 'ninety', name: 'Ninety', pricePaise: 0, includedCredits: 10 });
     await gql(w.gateway.url, `mutation { subscribeTenant(planId: "${plan}") { userErrors { code } } }`, { token: owner });
     const lib = await setUpLibrary(w.gateway.url, owner, 4, 'Ninety branch');
     await gql(w.gateway.url, 'mutation { updateBillingSettings(input: { lateFeeKind: PER_DAY, lateFeePaise: 500, lateFeeGraceDays: 3 }) { userErrors { code } } }', { token: owner });
