@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
-import { syncAllocationDues } from '@studyspot/billing/dues';
+import { syncAllocationDues } from '@studyspot/billing/ports';
 import { addDays, ConfigError, generatePassword, hashPassword, istDay, subgraphContext, type Platform } from '@studyspot/runtime';
 import type { PaymentSimulators } from '@studyspot/simulators';
 import { provisionTenant } from '@studyspot/tenancy';

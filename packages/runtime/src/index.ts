@@ -2,6 +2,7 @@ export * from './auth.ts';
 export * from './config.ts';
 export * from './context.ts';
 export * from './errors.ts';
+export * from './constraints.ts';
 export * from './events.ts';
 export * from './logger.ts';
 export * from './pagination.ts';

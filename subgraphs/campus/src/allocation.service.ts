@@ -1,7 +1,7 @@
 // Seat allocations (memberships), day passes and the waitlist. The database's exclusion constraint
 // is what prevents double booking, under any concurrency: the code only turns its refusal into a
 // SEAT_UNAVAILABLE userError.
-import { syncAllocationDues } from '@studyspot/billing/dues';
+import { syncAllocationDues } from '@studyspot/billing/ports';
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, topics, type SubgraphContext } from '@studyspot/runtime';
 import { canSeeLibrary, type Scope } from './access.ts';

@@ -1,5 +1,5 @@
-// The tenant's plan limits on what campus creates (the plans live in billing: @studyspot/billing/limits).
-import { checkPlanLimit, type LimitName } from '@studyspot/billing/limits';
+// The tenant's plan limits on what campus creates (the plans live in billing: @studyspot/billing/ports).
+import { checkPlanLimit, type LimitName } from '@studyspot/billing/ports';
 import type { SubgraphContext } from '@studyspot/runtime';
 import type { Scope } from './access.ts';
 import { fail } from './errors.ts';

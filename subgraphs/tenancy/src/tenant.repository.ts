@@ -29,3 +29,12 @@ export function listTenants(core: CorePrisma, take: number, where: object, f: Te
     take,
   });
 }
+
+/** Id and status of the tenant with this slug (sign-in by tenant name). */
+export function findTenantBySlug(core: CorePrisma, slug: string) {
+  return core.tenant.findUnique({ where: { slug }, select: { id: true, status: true } });
+}
+
+export function findTenantStatus(core: CorePrisma, id: string) {
+  return core.tenant.findUnique({ where: { id }, select: { status: true } });
+}

@@ -1,7 +1,7 @@
 // What the communications subgraph (and anything else that spends credits) uses: reserve credits for
 // a message, commit them when the provider accepts it, release them when it fails. Safe across
 // processes and repeats: the ledger is in the core database, every call takes an idempotency key or a
-// reservation id, and the database refuses an overdraft. Exported as @studyspot/billing/credits.
+// reservation id, and the database refuses an overdraft. Exported through @studyspot/billing/ports.
 import type { Platform } from '@studyspot/runtime';
 import { consumeCredits, releaseExpired, reserveCredits, settleReservation, type Reservation } from './credits.service.ts';
 

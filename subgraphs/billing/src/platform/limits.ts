@@ -1,6 +1,6 @@
 // Plan limits, checked where things are created (campus: libraries, seats, students and imports;
 // identity: staff accounts). A tenant without a subscription has no limits (tenants created before
-// plans existed, the demo). Exported as @studyspot/billing/limits.
+// plans existed, the demo). Exported as @studyspot/billing/ports.
 //
 // The check counts, then the caller creates: two creations racing at the very limit can both pass
 // (by at most the number racing); the next creation sees the true count and is refused.

@@ -2,7 +2,7 @@
 // within 30 characters and the text matching the template; promotional and service-explicit messages
 // only to numbers that consented and only 10:00–21:00 IST (later ones wait); credits by segments,
 // held before the provider is called, spent when it accepts, returned when it refuses.
-import { creditsPort } from '@studyspot/billing/credits';
+import { creditsPort } from '@studyspot/billing/ports';
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { wanting, type Category } from '../inbox/inbox.service.ts';

@@ -1,8 +1,10 @@
 // Account administration (the earlier attempt's /admin/users as GraphQL). Who may manage whom comes
 // from `canManageRole`; tenant roles only ever see and touch their own tenant's accounts.
-import { checkPlanLimit, countStaff } from '@studyspot/billing/limits';
-import { CorePrismaNs } from '@studyspot/db';
+import { checkPlanLimit } from '@studyspot/billing/ports';
+import { campusDirectory } from '@studyspot/campus/ports';
+import { tenantDirectory } from '@studyspot/tenancy/ports';
 import {
+  byIds,
   canManageRole,
   generatePassword,
   hashPassword,
@@ -10,15 +12,19 @@ import {
   isUuid,
   isEmail,
   normalizeIndianMobile,
+  paginate,
   passwordProblem,
+  isViolation,
+  type ConnectionArgs,
+  type ConstraintViolation,
   type Role,
   type SubgraphContext,
 } from '@studyspot/runtime';
-import { accountLockKey } from './auth.service.ts';
-import { revokeSessions } from './session.service.ts';
-import { failed, userError, type IdentityUserError } from './user-error.ts';
-import { findUsersByIds, USER_SELECT, type UserRow } from './user.repository.ts';
-
+import { accountLockKey } from '../auth/auth.service.ts';
+import { revokeSessions } from '../auth/sessions.service.ts';
+import { failed, userError, type IdentityUserError } from '../errors.ts';
+import * as repo from './users.repository.ts';
+import type { UserChanges, UserRow } from './users.repository.ts';
 
 /** The tenant whose accounts the caller may see: null means every tenant (platform roles). */
 export function visibleTenant(ctx: SubgraphContext): string | null {
@@ -28,7 +34,7 @@ export function visibleTenant(ctx: SubgraphContext): string | null {
 
 export async function findVisibleUser(ctx: SubgraphContext, id: string): Promise<UserRow | null> {
   if (!isUuid(id)) return null;
-  const [user] = await findUsersByIds(ctx.core, [id]);
+  const [user] = await repo.findUsersByIds(ctx.core, [id]);
   if (!user) return null;
   const scope = visibleTenant(ctx);
   return scope === null || user.tenantId === scope ? user : null;
@@ -46,13 +52,9 @@ async function manageable(ctx: SubgraphContext, id: string): Promise<UserRow | I
 
 const isError = (x: UserRow | IdentityUserError): x is IdentityUserError => 'code' in x;
 
-function uniqueViolation(err: unknown): string | null {
-  if (err instanceof CorePrismaNs.PrismaClientKnownRequestError && err.code === 'P2002') {
-    const target = JSON.stringify(err.meta ?? {});
-    return target.includes('phone') ? 'phone' : 'email';
-  }
-  return null;
-}
+/** The user error for an account write that broke a unique constraint (phone within a tenant, or email). */
+const taken = (v: ConstraintViolation) =>
+  v.on('phone') ? userError('PHONE_TAKEN', 'Another account of this tenant has that phone', 'phone') : userError('EMAIL_TAKEN', 'Another account has that email', 'email');
 
 export interface CreateUserInput {
   name: string;
@@ -72,8 +74,8 @@ async function branchProblem(ctx: SubgraphContext, role: Role, tenantId: string 
   if (!libraryIds.length) return null;
   if (role !== 'MANAGER' && role !== 'STAFF') return userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds');
   const ids = [...new Set(libraryIds)];
-  const known = tenantId && ids.every(isUuid) ? await ctx.platform.tenants.withTenant(tenantId, (db) => db.library.count({ where: { id: { in: ids } } }), { allowSuspended: true }) : 0;
-  return known === ids.length ? null : userError('NOT_FOUND', 'No such library in this tenant', 'libraryIds');
+  const known = tenantId && ids.every(isUuid) && (await ctx.platform.tenants.withTenant(tenantId, (db) => campusDirectory(db).librariesExist(ids), { allowSuspended: true }));
+  return known ? null : userError('NOT_FOUND', 'No such library in this tenant', 'libraryIds');
 }
 
 export async function createUser(ctx: SubgraphContext, input: CreateUserInput): Promise<Payload> {
@@ -89,15 +91,15 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
     tenantId = input.tenantId ?? actor.tenantId;
     if (!tenantId) return failed(userError('INVALID_INPUT', 'tenantId is required for tenant accounts', 'tenantId'));
     if (!isPlatformRole(actor.role) && tenantId !== actor.tenantId) return failed(userError('NOT_ALLOWED', 'You may only create accounts of your own tenant', 'tenantId'));
-    const tenant = isUuid(tenantId) ? await ctx.core.tenant.findUnique({ where: { id: tenantId }, select: { status: true } }) : null;
-    if (!tenant || tenant.status === 'DELETED') return failed(userError('INVALID_INPUT', 'No such tenant', 'tenantId'));
+    const status = isUuid(tenantId) ? await tenantDirectory(ctx.core).status(tenantId) : null;
+    if (!status || status === 'DELETED') return failed(userError('INVALID_INPUT', 'No such tenant', 'tenantId'));
   }
 
   const libraryIds = input.libraryIds ?? [];
   const branches = await branchProblem(ctx, input.role, tenantId, libraryIds);
   if (branches) return failed(branches);
   if (tenantId && (input.role === 'MANAGER' || input.role === 'STAFF')) {
-    const breach = await checkPlanLimit(ctx.core, tenantId, 'staff', 1, () => countStaff(ctx.core, tenantId!));
+    const breach = await checkPlanLimit(ctx.core, tenantId, 'staff', 1, () => repo.countStaff(ctx.core, tenantId!));
     if (breach) return failed(userError('PLAN_LIMIT_REACHED', breach.message, 'role'));
   }
 
@@ -119,25 +121,16 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
     passwordHash = await hashPassword(password);
   }
 
-  try {
-    const user = await ctx.core.user.create({
-      data: { name, role: input.role, email, phone, tenantId, libraryIds, passwordHash },
-      select: USER_SELECT,
-    });
-    await ctx.audit({ action: 'user.create', tenantId, targetType: 'User', targetId: user.id, details: { role: user.role } });
-    return { user, ...(initialPassword ? { initialPassword } : {}), userErrors: [] };
-  } catch (err) {
-    const field = uniqueViolation(err);
-    if (field === 'phone') return failed(userError('PHONE_TAKEN', 'Another account of this tenant has that phone', 'phone'));
-    if (field) return failed(userError('EMAIL_TAKEN', 'Another account has that email', 'email'));
-    throw err;
-  }
+  const user = await repo.createUser(ctx.core, { name, role: input.role, email, phone, tenantId, libraryIds, passwordHash });
+  if (isViolation(user)) return failed(taken(user));
+  await ctx.audit({ action: 'user.create', tenantId, targetType: 'User', targetId: user.id, details: { role: user.role } });
+  return { user, ...(initialPassword ? { initialPassword } : {}), userErrors: [] };
 }
 
 export async function updateUser(ctx: SubgraphContext, id: string, input: { name?: string | null; role?: Role | null; phone?: string | null; libraryIds?: string[] | null }): Promise<Payload> {
   const target = await manageable(ctx, id);
   if (isError(target)) return failed(target);
-  const data: { name?: string; role?: Role; phone?: string | null; libraryIds?: string[] } = {};
+  const data: UserChanges = {};
   if (input.name != null) {
     if (!input.name.trim()) return failed(userError('INVALID_INPUT', 'Name is required', 'name'));
     data.name = input.name.trim();
@@ -160,8 +153,9 @@ export async function updateUser(ctx: SubgraphContext, id: string, input: { name
     if (branches) return failed(branches);
     data.libraryIds = input.libraryIds;
   }
-  try {
-    const user = await ctx.core.user.update({ where: { id: target.id }, data, select: USER_SELECT });
+  const user = await repo.updateUser(ctx.core, target.id, data);
+  if (isViolation(user)) return failed(taken(user));
+  {
     await ctx.audit({ action: 'user.update', tenantId: user.tenantId, targetType: 'User', targetId: user.id, details: { fields: Object.keys(data) } });
     if (data.role) {
       await ctx.audit({ action: 'user.role.change', tenantId: user.tenantId, targetType: 'User', targetId: user.id, details: { from: target.role, to: data.role } });
@@ -169,9 +163,6 @@ export async function updateUser(ctx: SubgraphContext, id: string, input: { name
       await revokeSessions(ctx, { userId: user.id }, 'ROLE_CHANGED');
     }
     return { user, userErrors: [] };
-  } catch (err) {
-    if (uniqueViolation(err) === 'phone') return failed(userError('PHONE_TAKEN', 'Another account of this tenant has that phone', 'phone'));
-    throw err;
   }
 }
 
@@ -179,7 +170,7 @@ export async function setActive(ctx: SubgraphContext, id: string, active: boolea
   const target = await manageable(ctx, id);
   if (isError(target)) return failed(target);
   if (target.id === ctx.claims!.sub) return failed(userError('NOT_ALLOWED', 'You may not deactivate yourself'));
-  const user = await ctx.core.user.update({ where: { id: target.id }, data: { active }, select: USER_SELECT });
+  const user = await repo.setActive(ctx.core, target.id, active);
   if (!active) await revokeSessions(ctx, { userId: user.id }, 'DEACTIVATED');
   await ctx.audit({ action: active ? 'user.reactivate' : 'user.deactivate', tenantId: user.tenantId, targetType: 'User', targetId: user.id });
   return { user, userErrors: [] };
@@ -193,13 +184,48 @@ export async function setPassword(ctx: SubgraphContext, id: string, password: st
   const chosen = password ?? initialPassword!;
   const problem = passwordProblem(chosen, target);
   if (problem) return failed(userError('WEAK_PASSWORD', problem, 'password'));
-  const user = await ctx.core.user.update({
-    where: { id: target.id },
-    data: { passwordHash: await hashPassword(chosen), passwordChangedAt: new Date(), lockedUntil: null, failedLoginCount: 0 },
-    select: USER_SELECT,
-  });
+  const user = await repo.setPasswordHash(ctx.core, target.id, await hashPassword(chosen), true);
   await revokeSessions(ctx, { userId: user.id }, 'PASSWORD_RESET');
   if (user.email) await ctx.platform.rateLimiter.reset(accountLockKey(user.email));
   await ctx.audit({ action: 'user.password.reset', tenantId: user.tenantId, targetType: 'User', targetId: user.id });
   return { user, ...(initialPassword ? { initialPassword } : {}), userErrors: [] };
+}
+
+/** Accounts by id, batched per request. */
+export function userLoader(ctx: SubgraphContext) {
+  return ctx.loader<string, UserRow | null>('user', async (ids) => byIds(ids, await repo.findUsersByIds(ctx.core, ids)));
+}
+
+/** An account the caller may see: platform roles see every account; others their own and, staff, their tenant's. */
+export async function visibleById(ctx: SubgraphContext, id: string): Promise<UserRow | null> {
+  if (!isUuid(id) || !ctx.claims) return null;
+  const user = await userLoader(ctx).load(id);
+  if (!user) return null;
+  if (user.id === ctx.claims.sub || isPlatformRole(ctx.claims.role)) return user;
+  return ctx.claims.role !== 'STUDENT' && user.tenantId === ctx.claims.tenantId ? user : null;
+}
+
+export function listUsers(ctx: SubgraphContext, args: ConnectionArgs & { filter?: repo.UserListFilter | null }) {
+  const scope = visibleTenant(ctx);
+  const filter = { ...args.filter, ...(scope ? { tenantId: scope } : {}) };
+  return paginate(args, (take, where) => repo.listUsers(ctx.core, take, where, filter));
+}
+
+export function openSessions(ctx: SubgraphContext, userId: string): Promise<number> {
+  return ctx
+    .loader<string, number>('openSessions', async (ids) => {
+      const m = await repo.countOpenSessions(ctx.core, ids);
+      return ids.map((id) => m.get(id) ?? 0);
+    })
+    .load(userId);
+}
+
+/** Active staff and student accounts of a tenant (TenantStats), batched per request. */
+export function accountCounts(ctx: SubgraphContext, tenantId: string) {
+  return ctx
+    .loader<string, { staffAccounts: number; studentAccounts: number }>('accountCounts', async (ids) => {
+      const m = await repo.countAccountsByTenant(ctx.core, ids);
+      return ids.map((id) => m.get(id)!);
+    })
+    .load(tenantId);
 }

@@ -8,11 +8,16 @@ import {
   hashPassword,
   verifyAgainstDummy,
   verifyPassword,
+  clock,
   type SubgraphContext,
 } from '@studyspot/runtime';
-import { openSession, revokeSessions, rotate, sha256, type IssuedTokens } from './session.service.ts';
-import { failed, userError, type IdentityUserError } from './user-error.ts';
-import { findUserForLogin, findUserWithSecret, USER_SELECT, type UserRow } from './user.repository.ts';
+import { campusDirectory } from '@studyspot/campus/ports';
+import { tenantDirectory, type TenantStatus } from '@studyspot/tenancy/ports';
+import { failed, userError, type IdentityUserError } from '../errors.ts';
+import * as users from '../users/users.repository.ts';
+import type { UserRow } from '../users/users.repository.ts';
+import * as repo from './auth.repository.ts';
+import { openSession, revokeSessions, rotate, sha256, type IssuedTokens } from './sessions.service.ts';
 
 export const LOGIN_LIMITS = { perAccount: 5, perIp: 30, windowSeconds: 15 * 60 };
 export const OTP_LIMITS = { perPhone: 3, perIp: 20, windowSeconds: 10 * 60, ttlSeconds: 5 * 60, maxAttempts: 5 };
@@ -23,7 +28,7 @@ const ipKey = (kind: string, ctx: SubgraphContext) => `${kind}:ip:${ctx.clientIp
 /** Failed sign-ins are counted per email, existing or not, so a lockout reveals nothing either. */
 export const accountLockKey = (email: string) => `login:acct:${sha256(email.trim().toLowerCase())}`;
 
-function tenantBlock(status: string | undefined): IdentityUserError | null {
+function tenantBlock(status: TenantStatus | null | undefined): IdentityUserError | null {
   if (status === 'SUSPENDED') return userError('TENANT_SUSPENDED', 'Your study centre is suspended; contact StudySpot support');
   if (status && status !== 'ACTIVE') return userError('ACCOUNT_DISABLED', 'This account is not available');
   return null;
@@ -42,7 +47,7 @@ export async function login(ctx: SubgraphContext, input: { email: string; passwo
     await verifyAgainstDummy(input.password);
     return failed(userError('RATE_LIMITED', 'Too many failed sign-ins from this address; try again later', undefined, ip.retryAfterSeconds));
   }
-  const user = await findUserForLogin(ctx.core, email);
+  const user = await users.findUserForLogin(ctx.core, email);
   if (account.count > LOGIN_LIMITS.perAccount) {
     await verifyAgainstDummy(input.password);
     return failed(userError('ACCOUNT_LOCKED', 'Too many failed sign-ins; the account is locked for a while', undefined, account.retryAfterSeconds));
@@ -51,10 +56,7 @@ export async function login(ctx: SubgraphContext, input: { email: string; passwo
   if (!ok || !user) {
     const locked = account.count >= LOGIN_LIMITS.perAccount;
     if (user) {
-      await ctx.core.user.update({
-        where: { id: user.id },
-        data: { failedLoginCount: { increment: 1 }, ...(locked ? { lockedUntil: new Date(Date.now() + account.retryAfterSeconds * 1000) } : {}) },
-      });
+      await users.recordFailedLogin(ctx.core, user.id, locked ? new Date(clock.nowMs() + account.retryAfterSeconds * 1000) : null);
     }
     await ctx.audit({ action: locked ? 'auth.login.locked' : 'auth.login.failed', actor: null, tenantId: user?.tenantId ?? null, targetType: 'User', targetId: user?.id, details: { email } });
     return locked
@@ -62,10 +64,10 @@ export async function login(ctx: SubgraphContext, input: { email: string; passwo
       : failed(userError('INVALID_CREDENTIALS', 'Email or password is wrong'));
   }
   if (!user.active) return failed(userError('ACCOUNT_DISABLED', 'This account is deactivated'));
-  const blocked = tenantBlock(user.tenant?.status);
+  const blocked = await tenantOf(ctx, user.tenantId);
   if (blocked) return failed(blocked);
   await Promise.all([limiter.reset(accountKey), limiter.release(ipLoginKey)]);
-  const { passwordHash: _p, tenant: _t, ...row } = user;
+  const { passwordHash: _p, ...row } = user;
   const tokens = await openSession(ctx, row);
   await ctx.audit({ action: 'auth.login', actor: { id: user.id, role: user.role }, tenantId: user.tenantId, targetType: 'User', targetId: user.id, details: { method: 'password' } });
   return { ...tokens, user: row, userErrors: [] };
@@ -74,8 +76,13 @@ export async function login(ctx: SubgraphContext, input: { email: string; passwo
 const otpHash = (ctx: SubgraphContext, challengeKey: string, code: string) =>
   createHmac('sha256', ctx.platform.config.otpSecret).update(`${challengeKey}:${code}`).digest();
 
+/** Why an account of this tenant may not sign in (suspended, gone), or null. */
+async function tenantOf(ctx: SubgraphContext, tenantId: string | null): Promise<IdentityUserError | null> {
+  return tenantId ? tenantBlock(await tenantDirectory(ctx.core).status(tenantId)) : null;
+}
+
 async function activeTenantBySlug(ctx: SubgraphContext, slug: string) {
-  const tenant = await ctx.core.tenant.findUnique({ where: { slug: slug.trim().toLowerCase() }, select: { id: true, status: true } });
+  const tenant = await tenantDirectory(ctx.core).bySlug(slug);
   if (!tenant || tenant.status === 'DELETED' || tenant.status === 'FAILED' || tenant.status === 'PROVISIONING') {
     return { error: userError('INVALID_INPUT', 'No study centre with that name', 'tenantSlug') };
   }
@@ -100,10 +107,8 @@ export async function requestOtp(ctx: SubgraphContext, input: { tenantSlug: stri
   // The answer is the same whether or not the phone has an account, so it cannot be used to find students.
   if (student) {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const challenge = await ctx.core.otpChallenge.create({
-      data: { tenantId: t.tenantId, phone, codeHash: '', expiresAt: new Date(Date.now() + OTP_LIMITS.ttlSeconds * 1000) },
-    });
-    await ctx.core.otpChallenge.update({ where: { id: challenge.id }, data: { codeHash: otpHash(ctx, challenge.id, code).toString('base64url') } });
+    const expiresAt = new Date(clock.nowMs() + OTP_LIMITS.ttlSeconds * 1000);
+    await repo.createOtpChallenge(ctx.core, t.tenantId, phone, expiresAt, (id) => otpHash(ctx, id, code).toString('base64url'));
     await ctx.platform.otpSender.send({ phone, code, expiresInMinutes: OTP_LIMITS.ttlSeconds / 60, tenantId: t.tenantId });
     await ctx.audit({ action: 'auth.otp.sent', actor: null, tenantId: t.tenantId, targetType: 'User', targetId: student.id });
   }
@@ -116,16 +121,12 @@ export async function requestOtp(ctx: SubgraphContext, input: { tenantSlug: stri
  * subject is the student's id in the tenant database).
  */
 async function studentAccount(ctx: SubgraphContext, tenantId: string, phone: string): Promise<{ id: string } | null> {
-  const existing = await ctx.core.user.findFirst({ where: { tenantId, phone, role: 'STUDENT' }, select: { id: true, active: true } });
+  const existing = await users.findStudentAccount(ctx.core, tenantId, phone);
   if (existing) return existing.active ? existing : null;
-  const record = await ctx.platform.tenants.withTenant(tenantId, (db) => db.student.findUnique({ where: { phone }, select: { id: true, name: true, status: true } }));
+  const record = await ctx.platform.tenants.withTenant(tenantId, (db) => campusDirectory(db).studentByPhone(phone));
   if (!record || record.status !== 'ACTIVE') return null;
-  try {
-    return await ctx.core.user.create({ data: { id: record.id, name: record.name, phone, role: 'STUDENT', tenantId }, select: { id: true } });
-  } catch {
-    // Two first requests raced: the other one created it.
-    return ctx.core.user.findFirst({ where: { tenantId, phone, role: 'STUDENT' }, select: { id: true } });
-  }
+  // Two first requests may race: the one that loses finds the account the other made.
+  return (await users.createStudentAccount(ctx.core, { id: record.id, name: record.name, phone, tenantId })) ?? users.findStudentAccount(ctx.core, tenantId, phone);
 }
 
 export async function loginWithOtp(ctx: SubgraphContext, input: { tenantSlug: string; phone: string; code: string }): Promise<AuthResult> {
@@ -133,26 +134,18 @@ export async function loginWithOtp(ctx: SubgraphContext, input: { tenantSlug: st
   if (!phone) return failed(userError('INVALID_INPUT', 'Enter a 10-digit Indian mobile number', 'phone'));
   const t = await activeTenantBySlug(ctx, input.tenantSlug);
   if (!t.tenantId) return failed(t.error!);
-  const challenge = await ctx.core.otpChallenge.findFirst({
-    where: { tenantId: t.tenantId, phone, consumedAt: null },
-    orderBy: { createdAt: 'desc' },
-  });
-  if (!challenge || challenge.expiresAt <= new Date()) return failed(userError('OTP_EXPIRED', 'The code expired; ask for a new one', 'code'));
+  const challenge = await repo.latestOpenChallenge(ctx.core, t.tenantId, phone);
+  if (!challenge || challenge.expiresAt <= clock.now()) return failed(userError('OTP_EXPIRED', 'The code expired; ask for a new one', 'code'));
   // Count the attempt before comparing, atomically, so parallel guesses cannot exceed the limit.
-  const counted = await ctx.core.otpChallenge.updateMany({
-    where: { id: challenge.id, consumedAt: null, attempts: { lt: OTP_LIMITS.maxAttempts } },
-    data: { attempts: { increment: 1 } },
-  });
-  if (counted.count !== 1) return failed(userError('OTP_TOO_MANY_ATTEMPTS', 'Too many wrong codes; ask for a new one', 'code'));
+  if (!(await repo.countOtpAttempt(ctx.core, challenge.id, OTP_LIMITS.maxAttempts))) return failed(userError('OTP_TOO_MANY_ATTEMPTS', 'Too many wrong codes; ask for a new one', 'code'));
   const given = otpHash(ctx, challenge.id, input.code.trim());
   const expected = Buffer.from(challenge.codeHash, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     await ctx.audit({ action: 'auth.otp.failed', actor: null, tenantId: t.tenantId, details: { phone } });
     return failed(userError('OTP_INVALID', 'The code is wrong', 'code'));
   }
-  const consumed = await ctx.core.otpChallenge.updateMany({ where: { id: challenge.id, consumedAt: null }, data: { consumedAt: new Date() } });
-  if (consumed.count !== 1) return failed(userError('OTP_EXPIRED', 'The code was already used; ask for a new one', 'code'));
-  const user = await ctx.core.user.findFirst({ where: { tenantId: t.tenantId, phone, role: 'STUDENT' }, select: USER_SELECT });
+  if (!(await repo.consumeOtpChallenge(ctx.core, challenge.id))) return failed(userError('OTP_EXPIRED', 'The code was already used; ask for a new one', 'code'));
+  const user = await users.findStudentAccount(ctx.core, t.tenantId, phone);
   if (!user) return failed(userError('OTP_EXPIRED', 'The code expired; ask for a new one', 'code'));
   if (!user.active) return failed(userError('ACCOUNT_DISABLED', 'This account is deactivated'));
   const tokens = await openSession(ctx, user);
@@ -161,11 +154,8 @@ export async function loginWithOtp(ctx: SubgraphContext, input: { tenantSlug: st
 }
 
 export async function refreshSession(ctx: SubgraphContext, refreshToken: string): Promise<AuthResult> {
-  const row = await ctx.core.refreshToken.findUnique({
-    where: { tokenHash: sha256(refreshToken) },
-    select: { id: true, usedAt: true, expiresAt: true, session: { select: { id: true, revokedAt: true, userId: true } } },
-  });
-  if (!row || row.expiresAt <= new Date()) return failed(userError('INVALID_REFRESH_TOKEN', 'Sign in again'));
+  const row = await repo.findRefreshToken(ctx.core, sha256(refreshToken));
+  if (!row || row.expiresAt <= clock.now()) return failed(userError('INVALID_REFRESH_TOKEN', 'Sign in again'));
   const { session } = row;
   if (session.revokedAt && !row.usedAt) return failed(userError('INVALID_REFRESH_TOKEN', 'Sign in again'));
   const reuse = async () => {
@@ -174,11 +164,11 @@ export async function refreshSession(ctx: SubgraphContext, refreshToken: string)
     return failed(userError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session is revoked. Sign in again'));
   };
   if (row.usedAt) return reuse();
-  const user = await findUserWithSecret(ctx.core, session.userId);
+  const user = await users.findUserWithSecret(ctx.core, session.userId);
   if (!user || !user.active) return failed(userError('ACCOUNT_DISABLED', 'This account is deactivated'));
-  const blocked = tenantBlock(user.tenant?.status);
+  const blocked = await tenantOf(ctx, user.tenantId);
   if (blocked) return failed(blocked);
-  const { passwordHash: _p, tenant: _t, ...userRow } = user;
+  const { passwordHash: _p, ...userRow } = user;
   const tokens = await rotate(ctx, row.id, session.id, userRow);
   if (!tokens) return reuse();
   return { ...tokens, user: userRow, userErrors: [] };
@@ -193,15 +183,15 @@ export async function logout(ctx: SubgraphContext): Promise<{ revoked: boolean }
 }
 
 export async function changePassword(ctx: SubgraphContext, input: { currentPassword: string; newPassword: string }) {
-  const me = await findUserWithSecret(ctx.core, ctx.claims!.sub);
+  const me = await users.findUserWithSecret(ctx.core, ctx.claims!.sub);
   if (!me?.passwordHash || !(await verifyPassword(me.passwordHash, input.currentPassword))) {
     return failed(userError('INVALID_CREDENTIALS', 'The current password is wrong', 'currentPassword'));
   }
   const problem = passwordProblem(input.newPassword, me);
   if (problem) return failed(userError('WEAK_PASSWORD', problem, 'newPassword'));
-  await ctx.core.user.update({ where: { id: me.id }, data: { passwordHash: await hashPassword(input.newPassword), passwordChangedAt: new Date() } });
+  await users.setPasswordHash(ctx.core, me.id, await hashPassword(input.newPassword), false);
   await revokeSessions(ctx, { userId: me.id, exceptSessionId: ctx.claims!.sid }, 'PASSWORD_CHANGED');
   await ctx.audit({ action: 'user.password.change', tenantId: me.tenantId, targetType: 'User', targetId: me.id });
-  const { passwordHash: _p, tenant: _t, ...user } = me;
+  const { passwordHash: _p, ...user } = me;
   return { user, userErrors: [] };
 }
