@@ -22,6 +22,12 @@ export interface WorkSchedule {
   claim(kind: WorkKind, limit: number, leaseMs: number, now?: Date): Promise<string[]>;
   /** Releases a claimed tenant with the next time its work is due (null: none known). */
   done(tenantId: string, kind: WorkKind, next: Date | null): Promise<void>;
+  /** The earliest due work of these tenants at or before `until` (a test clock's next stop). */
+  nextDue(tenantIds: string[], until: Date): Promise<Date | null>;
+  /** The work of these tenants due at or before `at`, tenant by tenant. */
+  dueAt(tenantIds: string[], at: Date): Promise<{ tenantId: string; kind: WorkKind }[]>;
+  /** Holds a tenant's work row while a test clock's advance runs it (as a claim does): work scheduled meanwhile is kept. */
+  hold(tenantId: string, kind: WorkKind): Promise<void>;
 }
 
 export function workSchedule(core: CorePrisma): WorkSchedule {
@@ -50,6 +56,19 @@ export function workSchedule(core: CorePrisma): WorkSchedule {
       await core.$executeRaw`
         UPDATE tenant_work SET due_at = LEAST(${next}::timestamptz, pending_at), pending_at = NULL, lease_until = NULL
         WHERE tenant_id = ${tenantId}::uuid AND kind = ${kind}`;
+    },
+    async nextDue(tenantIds, until) {
+      if (!tenantIds.length) return null;
+      const row = await core.tenantWork.findFirst({ where: { tenantId: { in: tenantIds }, dueAt: { lte: until } }, orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
+      return row?.dueAt ?? null;
+    },
+    async dueAt(tenantIds, at) {
+      if (!tenantIds.length) return [];
+      const rows = await core.tenantWork.findMany({ where: { tenantId: { in: tenantIds }, dueAt: { lte: at } }, select: { tenantId: true, kind: true } });
+      return rows.map((r) => ({ tenantId: r.tenantId, kind: r.kind as WorkKind }));
+    },
+    async hold(tenantId, kind) {
+      await core.$executeRaw`UPDATE tenant_work SET lease_until = now() + interval '5 minutes', pending_at = NULL WHERE tenant_id = ${tenantId}::uuid AND kind = ${kind}`;
     },
   };
 }

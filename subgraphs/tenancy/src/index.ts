@@ -1,16 +1,14 @@
+// The tenancy subgraph: tenants and their lifecycle (tenants/), test clocks (testclocks/). Each area has
+// its SDL, resolvers, service and repository; this file puts them together.
 import { fileURLToPath } from 'node:url';
-import { mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
+import { DateTimeScalar, mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
-import { resolvers } from './resolvers.ts';
+import { tenantsResolvers } from './tenants/tenants.resolvers.ts';
 import { testClockResolvers } from './testclocks/testclocks.resolvers.ts';
-// The work a test clock's advance runs is registered by each subgraph's sweeper module.
-import '@studyspot/campus';
-import '@studyspot/billing';
-import '@studyspot/communications';
 
 export const tenancySubgraph: SubgraphModule = {
   name: 'tenancy',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: mergeResolvers(resolvers, testClockResolvers),
+  resolvers: mergeResolvers({ DateTime: DateTimeScalar }, tenantsResolvers, testClockResolvers),
 };
-export { provisionTenant, type CreateTenantInput } from './tenant.service.ts';
+export { provisionTenant, type CreateTenantInput } from './tenants/tenants.service.ts';

@@ -1,7 +1,7 @@
 // What other subgraphs may ask tenancy without going through federation (exported as
 // @studyspot/tenancy/ports): a tenant's id and status by slug or id. Read-only.
 import type { CorePrisma } from '@studyspot/db';
-import { findTenantBySlug, findTenantStatus } from './tenant.repository.ts';
+import { findTenantBySlug, findTenantStatus } from './tenants/tenants.repository.ts';
 
 export type TenantStatus = NonNullable<Awaited<ReturnType<typeof findTenantStatus>>>['status'];
 

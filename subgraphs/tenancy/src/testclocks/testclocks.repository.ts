@@ -1,6 +1,6 @@
-// Test clocks in the core database: the clocks, their tenants, and the due work an advance steps through.
+// Test clocks in the core database: the clocks and their tenants. (The due work an advance steps
+// through is the runtime's work schedule: platform.work.)
 import type { CorePrisma } from '@studyspot/db';
-import type { WorkKind } from '@studyspot/runtime';
 
 const withTenants = { tenants: { select: { id: true }, orderBy: { createdAt: 'asc' as const } } };
 
@@ -27,23 +27,4 @@ export async function activeTenants(core: CorePrisma, clockId: string): Promise<
 /** The clock's tenants whatever their status (platform billing reaches suspended ones too). */
 export async function allTenants(core: CorePrisma, clockId: string): Promise<string[]> {
   return (await core.tenant.findMany({ where: { testClockId: clockId, status: { in: ['ACTIVE', 'SUSPENDED'] } }, select: { id: true } })).map((t) => t.id);
-}
-
-/** The earliest due work of these tenants at or before `until`. */
-export async function nextDue(core: CorePrisma, tenantIds: string[], until: Date): Promise<Date | null> {
-  if (!tenantIds.length) return null;
-  const row = await core.tenantWork.findFirst({ where: { tenantId: { in: tenantIds }, dueAt: { lte: until } }, orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
-  return row?.dueAt ?? null;
-}
-
-/** The work of these tenants due at `at`, tenant by tenant. */
-export async function dueAt(core: CorePrisma, tenantIds: string[], at: Date): Promise<{ tenantId: string; kind: WorkKind }[]> {
-  if (!tenantIds.length) return [];
-  const rows = await core.tenantWork.findMany({ where: { tenantId: { in: tenantIds }, dueAt: { lte: at } }, select: { tenantId: true, kind: true } });
-  return rows.map((r) => ({ tenantId: r.tenantId, kind: r.kind as WorkKind }));
-}
-
-/** Holds a tenant's work row while an advance runs it (as a sweep's claim does): work scheduled meanwhile is kept. */
-export async function hold(core: CorePrisma, tenantId: string, kind: WorkKind): Promise<void> {
-  await core.$executeRaw`UPDATE tenant_work SET lease_until = now() + interval '5 minutes', pending_at = NULL WHERE tenant_id = ${tenantId}::uuid AND kind = ${kind}`;
 }

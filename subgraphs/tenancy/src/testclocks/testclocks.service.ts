@@ -3,7 +3,7 @@
 // billing and messages work (runtime work.ts), and each IST midnight for platform billing (trials,
 // renewals, dunning) — in order, running that work with the clock showing that moment (clock.ts), and
 // stops at the target. Work is the same code the sweeps run (registered by each subgraph).
-import { clock, earliest, istDay, registeredWork, type Platform, type SubgraphContext, type WorkKind } from '@studyspot/runtime';
+import { clock, earliest, isUuid, istDay, registeredWork, type Platform, type SubgraphContext, type WorkKind } from '@studyspot/runtime';
 import * as repo from './testclocks.repository.ts';
 
 type Code = 'INVALID_INPUT' | 'INVALID_STATE' | 'NOT_FOUND' | 'TEST_CLOCKS_DISABLED' | 'CLOCK_BUSY';
@@ -17,6 +17,19 @@ const KINDS: WorkKind[] = ['campus', 'billing', 'messages'];
 const MAX_STEPS = 50_000;
 
 export const enabled = (ctx: Pick<SubgraphContext, 'platform'>) => !ctx.platform.config.production;
+
+export type ClockRow = NonNullable<Awaited<ReturnType<typeof repo.findClock>>>;
+const notFound = (field: string) => refuse('NOT_FOUND', 'No such test clock or tenant', field);
+
+export const listTestClocks = (ctx: SubgraphContext) => (enabled(ctx) ? repo.listClocks(ctx.core) : []);
+export const findTestClock = (ctx: SubgraphContext, id: string) => (enabled(ctx) && isUuid(id) ? repo.findClock(ctx.core, id) : null);
+
+/** The tenant's clock (Tenant.testClock), for platform roles outside production. */
+export async function clockOfTenant(ctx: SubgraphContext, t: { id: string; testClockId?: string | null }) {
+  if (!ctx.isPlatform || !enabled(ctx)) return null;
+  const id = t.testClockId ?? (await repo.findTenant(ctx.core, t.id))?.testClockId;
+  return id ? repo.findClock(ctx.core, id) : null;
+}
 const disabled = () => refuse('TEST_CLOCKS_DISABLED', 'Test clocks exist only outside production');
 
 export async function createTestClock(ctx: SubgraphContext, name: string, frozenTime: Date | null) {
@@ -32,6 +45,7 @@ export async function createTestClock(ctx: SubgraphContext, name: string, frozen
 }
 
 export async function attachTestClock(ctx: SubgraphContext, clockId: string, tenantId: string) {
+  if (!isUuid(clockId) || !isUuid(tenantId)) return notFound(isUuid(clockId) ? 'tenantId' : 'testClockId');
   if (!enabled(ctx)) return disabled();
   const c = await repo.findClock(ctx.core, clockId);
   if (!c) return refuse('NOT_FOUND', 'No such test clock', 'testClockId');
@@ -47,6 +61,7 @@ export async function attachTestClock(ctx: SubgraphContext, clockId: string, ten
 }
 
 export async function deleteTestClock(ctx: SubgraphContext, clockId: string) {
+  if (!isUuid(clockId)) return notFound('id');
   if (!enabled(ctx)) return disabled();
   const c = await repo.findClock(ctx.core, clockId);
   if (!c) return refuse('NOT_FOUND', 'No such test clock', 'id');
@@ -86,7 +101,7 @@ export async function advanceClock(platform: Platform, clockId: string, from: Da
     for (; steps < MAX_STEPS; ) {
       const tenants = await repo.activeTenants(platform.core, clockId);
       const midnight = nextMidnight(t);
-      const due = await repo.nextDue(platform.core, tenants, to);
+      const due = await platform.work.nextDue(tenants, to);
       const at = earliest(due && (due < t ? t : due), midnight <= to ? midnight : null);
       if (!at) break;
       steps++;
@@ -109,11 +124,11 @@ export async function advanceClock(platform: Platform, clockId: string, from: Da
             }
           }
         }
-        const dueNow = await repo.dueAt(platform.core, await repo.activeTenants(platform.core, clockId), moment);
+        const dueNow = await platform.work.dueAt(await repo.activeTenants(platform.core, clockId), moment);
         for (const kind of KINDS) {
           const run = work.tenant.get(kind);
           for (const d of dueNow.filter((x) => x.kind === kind)) {
-            await repo.hold(platform.core, d.tenantId, kind);
+            await platform.work.hold(d.tenantId, kind);
             let next: Date | null = null;
             let failed = false;
             try {
@@ -143,6 +158,7 @@ export async function advanceClock(platform: Platform, clockId: string, from: Da
 }
 
 export async function advanceTestClock(ctx: SubgraphContext, clockId: string, to: Date) {
+  if (!isUuid(clockId)) return notFound('id');
   if (!enabled(ctx)) return disabled();
   const c = await repo.findClock(ctx.core, clockId);
   if (!c) return refuse('NOT_FOUND', 'No such test clock', 'id');

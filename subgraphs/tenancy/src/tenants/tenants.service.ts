@@ -2,7 +2,6 @@
 // own database with every tenant migration, then ACTIVE; a failure leaves FAILED with the reason and
 // retryTenantProvisioning repeats it. Deletion is soft; purge drops the database after a grace period.
 import {
-  CorePrismaNs,
   describeTarget,
   dropDatabase,
   latestMigration,
@@ -13,29 +12,32 @@ import {
   type CorePrisma,
   type DatabaseServer,
 } from '@studyspot/db';
-import { clock,
+import {
+  byIds,
+  clock,
   generatePassword,
   hashPassword,
-  isUuid,
   isEmail,
+  isPlatformRole,
+  isUuid,
+  isViolation,
   normalizeIndianMobile,
+  paginate,
   passwordProblem,
   topics,
+  type ConnectionArgs,
   type SubgraphContext,
 } from '@studyspot/runtime';
+import { isUserError as isError, tenancyError, type TenancyUserError } from '../errors.ts';
+import * as repo from './tenants.repository.ts';
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const GSTIN = /^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$/;
 // States and union territories (GST state codes' alphabetic forms).
 const STATES = new Set('AN AP AR AS BR CH CT DD DL DN GA GJ HP HR JH JK KA KL LA LD MH ML MN MP MZ NL OR PB PY RJ SK TG TN TR UP UT WB'.split(' '));
 
-export type TenancyErrorCode = 'SLUG_TAKEN' | 'EMAIL_TAKEN' | 'INVALID_INPUT' | 'INVALID_STATE' | 'GRACE_PERIOD' | 'PROVISIONING_FAILED' | 'NOT_FOUND';
-export interface TenancyUserError {
-  code: TenancyErrorCode;
-  message: string;
-  field?: string[];
-}
-const err = (code: TenancyErrorCode, message: string, ...field: string[]): TenancyUserError => ({ code, message, ...(field.length ? { field: ['input', ...field] } : {}) });
+/** An error about a field of the mutation's `input`. */
+const err = (code: TenancyUserError['code'], message: string, ...field: string[]) => tenancyError(code, message, ...(field.length ? ['input', ...field] : []));
 
 export interface ProfileInput {
   name?: string | null;
@@ -79,8 +81,6 @@ function profile(input: ProfileInput): Profile | TenancyUserError {
   return out;
 }
 
-const isError = (x: object): x is TenancyUserError => 'code' in x && 'message' in x;
-
 /** Creates the tenant's database and applies its migrations; FAILED with the reason when that fails. */
 export async function provisionDatabase(core: CorePrisma, server: DatabaseServer, tenant: { id: string; dbName: string; dbUrl: string | null }) {
   try {
@@ -90,9 +90,9 @@ export async function provisionDatabase(core: CorePrisma, server: DatabaseServer
     const lines = (e as Error).message.split('\n');
     const end = lines.findIndex((l) => /^\s+\d+: /.test(l));
     const reason = lines.slice(0, end === -1 ? 2 : end).map((l) => l.trim()).filter(Boolean).join(': ').slice(0, 500);
-    return core.tenant.update({ where: { id: tenant.id }, data: { status: 'FAILED', failureReason: reason } });
+    return repo.updateTenant(core, tenant.id, { status: 'FAILED', failureReason: reason });
   }
-  return core.tenant.update({ where: { id: tenant.id }, data: { status: 'ACTIVE', failureReason: null, schemaVersion: await latestMigration(schemaLocation('tenant')) } });
+  return repo.updateTenant(core, tenant.id, { status: 'ACTIVE', failureReason: null, schemaVersion: await latestMigration(schemaLocation('tenant')) });
 }
 
 export interface OwnerInput {
@@ -124,24 +124,13 @@ export async function provisionTenant(core: CorePrisma, server: DatabaseServer, 
   const problem = passwordProblem(password, { email: ownerEmail, name: input.owner.name });
   if (problem) return { userErrors: [err('INVALID_INPUT', problem, 'owner', 'password')] };
 
-  let created: { tenant: { id: string; dbName: string; dbUrl: string | null }; ownerId: string };
-  try {
-    created = await core.$transaction(async (tx) => {
-      const tenant = await tx.tenant.create({
-        data: { ...p, name: p.name ?? input.name.trim(), slug, dbName: tenantDatabaseName(slug, opts.dbPrefix), status: 'PROVISIONING' },
-      });
-      const owner = await tx.user.create({
-        data: { name: input.owner.name.trim(), email: ownerEmail, phone: ownerPhone, role: 'OWNER', tenantId: tenant.id, passwordHash: await hashPassword(password) },
-      });
-      return { tenant, ownerId: owner.id };
-    });
-  } catch (e) {
-    if (e instanceof CorePrismaNs.PrismaClientKnownRequestError && e.code === 'P2002') {
-      const target = JSON.stringify(e.meta ?? {});
-      if (target.includes('email')) return { userErrors: [err('EMAIL_TAKEN', 'Another account has the owner email', 'owner', 'email')] };
-      return { userErrors: [err('SLUG_TAKEN', `A tenant with slug "${slug}" already exists`, 'slug')] };
-    }
-    throw e;
+  const created = await repo.createTenantWithOwner(core, {
+    tenant: { ...p, name: p.name ?? input.name.trim(), slug, dbName: tenantDatabaseName(slug, opts.dbPrefix) },
+    owner: { name: input.owner.name.trim(), email: ownerEmail, phone: ownerPhone, passwordHash: await hashPassword(password) },
+  });
+  if (isViolation(created)) {
+    if (created.on('email')) return { userErrors: [err('EMAIL_TAKEN', 'Another account has the owner email', 'owner', 'email')] };
+    return { userErrors: [err('SLUG_TAKEN', `A tenant with slug "${slug}" already exists`, 'slug')] };
   }
   const tenant = await provisionDatabase(core, server, created.tenant);
   const userErrors = tenant.status === 'FAILED' ? [err('PROVISIONING_FAILED', `Creating the tenant's database failed: ${tenant.failureReason}`)] : [];
@@ -165,19 +154,18 @@ export async function createTenant(ctx: SubgraphContext, input: CreateTenantInpu
 }
 
 async function load(ctx: SubgraphContext, id: string) {
-  return isUuid(id) ? ctx.core.tenant.findUnique({ where: { id } }) : null;
+  return isUuid(id) ? repo.findTenant(ctx.core, id) : null;
 }
 
 const notFound = { userErrors: [err('NOT_FOUND', 'No such tenant')] };
 const wrongState = (message: string) => ({ userErrors: [err('INVALID_STATE', message)] });
 
-async function transition(ctx: SubgraphContext, id: string, from: string[], data: CorePrismaNs.TenantUpdateInput, action: string, details: Record<string, unknown> = {}) {
+async function transition(ctx: SubgraphContext, id: string, from: string[], data: repo.TenantChanges, action: string, details: Record<string, unknown> = {}) {
   const tenant = await load(ctx, id);
   if (!tenant) return notFound;
   if (!from.includes(tenant.status)) return wrongState(`Not possible while the tenant is ${tenant.status}`);
   // Conditional on the status read, so two admins acting at once cannot both succeed.
-  const done = await ctx.core.tenant.updateMany({ where: { id, status: tenant.status }, data: data as CorePrismaNs.TenantUpdateManyMutationInput });
-  if (done.count !== 1) return wrongState('The tenant changed meanwhile; try again');
+  if (!(await repo.updateIfStatus(ctx.core, id, tenant.status, data))) return wrongState('The tenant changed meanwhile; try again');
   ctx.platform.tenants.invalidate(id);
   // Every process drops the tenant's live sockets at once (gateway/src/live/).
   await ctx.events.publish(topics.tenants, { type: 'TENANT_STATUS_CHANGED', tenantId: id, status: data.status });
@@ -206,8 +194,7 @@ export async function retryProvisioning(ctx: SubgraphContext, id: string) {
   const tenant = await load(ctx, id);
   if (!tenant) return notFound;
   if (tenant.status !== 'FAILED') return wrongState('Only a FAILED tenant can be provisioned again');
-  const claimed = await ctx.core.tenant.updateMany({ where: { id, status: 'FAILED' }, data: { status: 'PROVISIONING' } });
-  if (claimed.count !== 1) return wrongState('Provisioning is already being retried');
+  if (!(await repo.updateIfStatus(ctx.core, id, 'FAILED', { status: 'PROVISIONING' }))) return wrongState('Provisioning is already being retried');
   const after = await provisionDatabase(ctx.core, ctx.platform.config.database, tenant);
   await ctx.audit({ action: after.status === 'ACTIVE' ? 'tenant.provision.retry' : 'tenant.provision.failed', tenantId: id, targetType: 'Tenant', targetId: id, details: after.failureReason ? { reason: after.failureReason } : {} });
   return { tenant: after, userErrors: after.status === 'FAILED' ? [err('PROVISIONING_FAILED', `Creating the tenant's database failed: ${after.failureReason}`)] : [] };
@@ -225,7 +212,7 @@ export async function purgeTenant(ctx: SubgraphContext, id: string) {
   const target = tenantTarget(ctx.platform.config.database, tenant);
   await ctx.platform.tenants.evictDatabase(target);
   await dropDatabase(target);
-  const purged = await ctx.core.tenant.update({ where: { id }, data: { purgedAt: clock.now() } });
+  const purged = await repo.updateTenant(ctx.core, id, { purgedAt: clock.now() });
   await ctx.audit({ action: 'tenant.purge', tenantId: id, targetType: 'Tenant', targetId: id, details: { database: describeTarget(target) } });
   return { tenant: purged, userErrors: [] };
 }
@@ -235,7 +222,31 @@ export async function updateTenant(ctx: SubgraphContext, id: string, input: Prof
   if (!tenant || tenant.status === 'DELETED' || (!ctx.isPlatform && ctx.claims!.tenantId !== id)) return notFound;
   const p = profile(input);
   if (isError(p)) return { userErrors: [p] };
-  const updated = await ctx.core.tenant.update({ where: { id }, data: p });
+  const updated = await repo.updateTenant(ctx.core, id, p);
   await ctx.audit({ action: 'tenant.update', tenantId: id, targetType: 'Tenant', targetId: id, details: { fields: Object.keys(p) } });
   return { tenant: updated, userErrors: [] };
+}
+
+function tenantLoader(ctx: SubgraphContext) {
+  return ctx.loader<string, repo.TenantRow | null>('tenant', async (ids) => byIds(ids, await repo.findTenantsByIds(ctx.core, ids)));
+}
+
+/** A tenant the caller may see; another tenant's id looks exactly like a missing one. */
+export async function visibleTenant(ctx: SubgraphContext, id: string): Promise<repo.TenantRow | null> {
+  const claims = ctx.claims;
+  if (!claims || !isUuid(id)) return null;
+  const platform = isPlatformRole(claims.role);
+  if (!platform && claims.tenantId !== id) return null;
+  const t = await tenantLoader(ctx).load(id);
+  return t && (platform || t.status !== 'DELETED') ? t : null;
+}
+
+export const listTenants = (ctx: SubgraphContext, args: ConnectionArgs & { filter?: repo.TenantListFilter | null }) =>
+  paginate(args, (take, where) => repo.listTenants(ctx.core, take, where, args.filter ?? {}));
+
+/** Where the tenant's database is, for platform roles only. */
+export function databaseOf(ctx: SubgraphContext, t: repo.TenantRow) {
+  if (!ctx.isPlatform) return null;
+  const target = tenantTarget(ctx.platform.config.database, t);
+  return { name: t.dbName, host: target.kind === 'postgres' ? new URL(target.url).host : 'embedded', purgedAt: t.purgedAt };
 }

@@ -1,0 +1,73 @@
+// The only code that reads or writes tenants (the core `tenant` table).
+import type { CorePrisma, CorePrismaNs } from '@studyspot/db';
+import { KEYSET_ORDER, orViolation } from '@studyspot/runtime';
+
+export type TenantRow = Awaited<ReturnType<typeof findTenantsByIds>>[number];
+export type TenantStatus = TenantRow['status'];
+
+export function findTenantsByIds(core: CorePrisma, ids: readonly string[]) {
+  return core.tenant.findMany({ where: { id: { in: [...ids] } } });
+}
+
+export interface TenantListFilter {
+  status?: TenantStatus | null;
+  planId?: string | null;
+  search?: string | null;
+}
+
+export function listTenants(core: CorePrisma, take: number, where: object, f: TenantListFilter) {
+  const search = f.search?.trim();
+  return core.tenant.findMany({
+    where: {
+      AND: [
+        where,
+        f.status ? { status: f.status } : {},
+        f.planId ? { planId: f.planId } : {},
+        search ? { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, { slug: { contains: search.toLowerCase() } }] } : {},
+      ],
+    },
+    orderBy: KEYSET_ORDER,
+    take,
+  });
+}
+
+/** Id and status of the tenant with this slug (sign-in by tenant name). */
+export function findTenantBySlug(core: CorePrisma, slug: string) {
+  return core.tenant.findUnique({ where: { slug }, select: { id: true, status: true } });
+}
+
+export function findTenantStatus(core: CorePrisma, id: string) {
+  return core.tenant.findUnique({ where: { id }, select: { status: true } });
+}
+
+export const findTenant = (core: CorePrisma, id: string) => core.tenant.findUnique({ where: { id } });
+
+export type TenantChanges = CorePrismaNs.TenantUpdateManyMutationInput;
+
+/** Applies `data` only if the tenant is still in `status`; false when another change came first. */
+export async function updateIfStatus(core: CorePrisma, id: string, status: TenantStatus, data: TenantChanges): Promise<boolean> {
+  return (await core.tenant.updateMany({ where: { id, status }, data })).count === 1;
+}
+
+export const updateTenant = (core: CorePrisma, id: string, data: TenantChanges) => core.tenant.update({ where: { id }, data });
+
+export interface NewTenant {
+  tenant: { name: string; slug: string; dbName: string; legalName?: string | null; gstin?: string | null; state?: string | null; contactEmail?: string | null; contactPhone?: string | null };
+  owner: { name: string; email: string; phone: string | null; passwordHash: string };
+}
+
+/**
+ * The tenant (PROVISIONING) and its owner's account, in one transaction, or the unique constraint it
+ * broke (slug, or the owner's email). The owner's row is identity's table: it is written here because
+ * a tenant must never exist without its owner; identity reads it like any account.
+ */
+export function createTenantWithOwner(core: CorePrisma, n: NewTenant) {
+  return orViolation(
+    core.$transaction(async (tx) => {
+      const tenant = await tx.tenant.create({ data: { ...n.tenant, status: 'PROVISIONING' } });
+      // eslint-disable-next-line studyspot/data-boundary -- the owner is created with the tenant, atomically (see above)
+      const owner = await tx.user.create({ data: { ...n.owner, role: 'OWNER', tenantId: tenant.id }, select: { id: true } });
+      return { tenant, ownerId: owner.id };
+    }),
+  );
+}
