@@ -2,7 +2,9 @@
 // adjustments, or 1,000 students with their balances, costs a constant number of statements.
 import { byIds, type SubgraphContext } from '@studyspot/runtime';
 import { adjustmentsOf, balancesOf, duesOfAllocations, duesOfStudents, findDuesByIds } from './dues/dues.repository.ts';
-import { firstPaymentsOfStudents } from './payments/payments.repository.ts';
+import { firstPaymentsOfStudents, ordersByIds } from './payments/payments.repository.ts';
+import { receiptsByIds } from './receipts/receipts.repository.ts';
+import { refundsByIds } from './refunds/refunds.repository.ts';
 import { billingScope, type BillingScope } from './scope.ts';
 
 const scopes = new WeakMap<SubgraphContext, Promise<BillingScope>>();
@@ -64,6 +66,9 @@ export function loaders(ctx: SubgraphContext, s: BillingScope) {
       const g = groupBy(await db.refund.findMany({ where: { paymentId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } }), (r) => r.paymentId);
       return ids.map((id) => g.get(id) ?? []);
     }),
+    order: ctx.loader('billing:order', async (ids: readonly string[]) => byIds(ids, await ordersByIds(db, ids))),
+    refund: ctx.loader('billing:refund', async (ids: readonly string[]) => byIds(ids, await refundsByIds(db, ids))),
+    receipt: ctx.loader('billing:receipt', async (ids: readonly string[]) => byIds(ids, await receiptsByIds(db, ids))),
     paymentOfOrder: ctx.loader('billing:paymentOfOrder', async (ids: readonly string[]) => {
       const rows = await db.payment.findMany({ where: { orderId: { in: [...ids] } } });
       const m = new Map(rows.map((r) => [r.orderId!, r]));

@@ -2,19 +2,12 @@
 // grants and low-balance thresholds. Thin resolvers over credits.service.ts and the ledger.
 import { AppError, badInput, isPlatformRole, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { mayReadBilling } from '../platform/platform.resolvers.ts';
-import { creditTenant, purchaseWholesale } from './credits.service.ts';
-import { balanceOf, entryById, holdAccount, margin, platformStock, statement, walletAccount } from './ledger.repository.ts';
+import { creditTenant, ledgerEntry, purchaseWholesale, setLowBalanceThreshold, wallet, walletLoaded } from './credits.service.ts';
+import { margin, platformStock, statement } from './ledger.repository.ts';
 
 const MAX_CREDITS = 100_000_000;
 const fail = (code: string, message: string, ...field: string[]) => ({ userErrors: [{ code, message, field }] });
 const badCredits = (n: number) => !Number.isInteger(n) || n < 1 || n > MAX_CREDITS;
-
-async function wallet(ctx: SubgraphContext, tenantId: string) {
-  const core = ctx.core;
-  const [w, h] = await Promise.all([walletAccount(core, tenantId), holdAccount(core, tenantId)]);
-  const rows = await core.$queryRaw<{ t: number | null }[]>`SELECT low_balance_threshold AS t FROM ledger_accounts WHERE id = ${w}::uuid`;
-  return { tenantId, accountId: w, balance: await balanceOf(core, w), held: await balanceOf(core, h), lowBalanceThreshold: rows[0]?.t ?? null };
-}
 
 const cursorOf = (id: string) => Buffer.from(`w|${id}`).toString('base64url');
 function afterOf(after: string | null | undefined): bigint | null {
@@ -30,14 +23,15 @@ export const creditsResolvers: Resolvers = {
   Tenant: {
     wallet: async (t: { id: string }, _a, ctx) => {
       if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its wallet');
-      return wallet(ctx, t.id);
+      return walletLoaded(ctx, t.id);
     },
   },
   Wallet: {
-    __resolveReference: async (ref: { tenantId: string }, ctx: SubgraphContext) => (isUuid(ref.tenantId) && mayReadBilling(ctx, ref.tenantId) ? wallet(ctx, ref.tenantId) : null),
-    statement: async (w: { accountId: string }, a: { first?: number | null; after?: string | null }, ctx) => {
+    __resolveReference: async (ref: { tenantId: string }, ctx: SubgraphContext) => (isUuid(ref.tenantId) && mayReadBilling(ctx, ref.tenantId) ? walletLoaded(ctx, ref.tenantId) : null),
+    statement: async (w: { accountId: string | null }, a: { first?: number | null; after?: string | null }, ctx) => {
       const first = Math.min(Math.max(a.first ?? 20, 1), 100);
-      const lines = await statement(ctx.core, w.accountId, first + 1, afterOf(a.after));
+      const after = afterOf(a.after);
+      const lines = w.accountId ? await statement(ctx.core, w.accountId, first + 1, after) : [];
       const page = lines.slice(0, first);
       const edges = page.map((l) => ({ node: l, cursor: cursorOf(l.id) }));
       return { edges, pageInfo: { hasNextPage: lines.length > first, hasPreviousPage: Boolean(a.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
@@ -45,8 +39,7 @@ export const creditsResolvers: Resolvers = {
   },
   LedgerEntry: {
     __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
-      if (!/^\d{1,18}$/.test(ref.id)) return null;
-      const line = await entryById(ctx.core, BigInt(ref.id));
+      const line = await ledgerEntry(ctx, ref.id);
       return line && (line.tenantId ? mayReadBilling(ctx, line.tenantId) : ctx.can('platform:billing:read')) ? line : null;
     },
   },
@@ -84,8 +77,7 @@ export const creditsResolvers: Resolvers = {
       const tenantId = isPlatformRole(claims.role) ? (a.tenantId ?? ctx.tenantId) : claims.tenantId;
       if (!tenantId || !isUuid(tenantId) || (!isPlatformRole(claims.role) && a.tenantId && a.tenantId !== claims.tenantId)) return fail('NOT_FOUND', 'No such tenant', 'tenantId');
       if (a.credits != null && (!Number.isInteger(a.credits) || a.credits < 0 || a.credits > MAX_CREDITS)) return fail('INVALID_INPUT', `credits must be 0 to ${MAX_CREDITS}, or null`, 'credits');
-      const w = await walletAccount(ctx.core, tenantId);
-      await ctx.core.ledgerAccount.update({ where: { id: w }, data: { lowBalanceThreshold: a.credits ?? null } });
+      await setLowBalanceThreshold(ctx.core, tenantId, a.credits ?? null);
       return { transactionId: null, wallet: await wallet(ctx, tenantId), userErrors: [] };
     },
   },

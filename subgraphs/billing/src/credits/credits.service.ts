@@ -3,8 +3,8 @@
 // provider accepts the message and released when it fails. Every movement is a balanced ledger
 // transaction (ledger.repository.ts); the database refuses an overdraft whatever the concurrency.
 import type { CorePrisma } from '@studyspot/db';
-import { clock, topics, type EventBus } from '@studyspot/runtime';
-import { consumedAccount, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, type Posted, type TransactionKind } from './ledger.repository.ts';
+import { clock, topics, type EventBus, type SubgraphContext } from '@studyspot/runtime';
+import { consumedAccount, entriesByIds, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, setThreshold, walletsOf, type Posted, type TransactionKind, type WalletRow } from './ledger.repository.ts';
 
 export type CreditsResult<T> = T | { error: 'INSUFFICIENT_CREDITS' | 'INSUFFICIENT_STOCK' | 'NOT_FOUND'; message: string };
 
@@ -104,4 +104,32 @@ export async function releaseExpired(d: Deps, now = clock.now()): Promise<number
   const stale = await d.core.creditReservation.findMany({ where: { status: 'HELD', expiresAt: { lt: now } }, select: { id: true }, take: 1_000 });
   for (const r of stale) await settleReservation(d, r.id, 'RELEASED');
   return stale.length;
+}
+
+/** A tenant's wallet as it is now (payloads of mutations that just changed it). */
+export async function wallet(ctx: SubgraphContext, tenantId: string): Promise<WalletRow> {
+  return (await walletsOf(ctx.core, [tenantId]))[0]!;
+}
+
+/** A tenant's wallet, batched per request (Tenant.wallet, Wallet references). */
+export const walletLoaded = (ctx: SubgraphContext, tenantId: string): Promise<WalletRow> =>
+  ctx.loader<string, WalletRow>('billing:wallet', async (ids) => {
+    const m = new Map((await walletsOf(ctx.core, ids)).map((w) => [w.tenantId, w]));
+    return ids.map((id) => m.get(id)!);
+  }).load(tenantId);
+
+/** A ledger line by id (its decimal string), batched per request; null for an id that is not one. */
+export async function ledgerEntry(ctx: SubgraphContext, id: string) {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  return ctx
+    .loader<string, Awaited<ReturnType<typeof entriesByIds>>[number] | null>('billing:ledgerEntry', async (ids) => {
+      const m = new Map((await entriesByIds(ctx.core, ids.map((x) => BigInt(x)))).map((e) => [e.id, e]));
+      return ids.map((x) => m.get(String(BigInt(x))) ?? null);
+    })
+    .load(id);
+}
+
+/** At or below this balance a WALLET_LOW_BALANCE event is published (null: never). */
+export async function setLowBalanceThreshold(core: CorePrisma, tenantId: string, credits: number | null): Promise<void> {
+  await setThreshold(core, await walletAccount(core, tenantId), credits);
 }

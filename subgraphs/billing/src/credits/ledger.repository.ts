@@ -123,13 +123,38 @@ export async function statement(core: CorePrisma, account: string, take: number,
 }
 
 /** One entry with its account's tenant (null for the platform's own accounts). */
-export async function entryById(core: CorePrisma, id: bigint): Promise<(StatementLine & { tenantId: string | null }) | null> {
+/** Ledger lines by id, with the tenant of their account (entity references, batched). */
+export async function entriesByIds(core: CorePrisma, ids: readonly bigint[]): Promise<(StatementLine & { tenantId: string | null })[]> {
+  if (!ids.length) return [];
   const rows = await core.$queryRaw<{ id: bigint; kind: TransactionKind; credits: bigint; balance_after: bigint; amount_paise: number | null; memo: string | null; created_at: Date; tenant_id: string | null }[]>`
     SELECT e.id, t.kind::text AS kind, e.credits, e.balance_after, t.amount_paise, t.memo, e.created_at, a.tenant_id::text
     FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id JOIN ledger_accounts a ON a.id = e.account_id
-    WHERE e.id = ${id}`;
-  const r = rows[0];
-  return r ? { id: String(r.id), kind: r.kind, credits: Number(r.credits), balanceAfter: Number(r.balance_after), amountPaise: r.amount_paise, memo: r.memo, at: r.created_at, tenantId: r.tenant_id } : null;
+    WHERE e.id = ANY(${ids.map(String)}::bigint[])`;
+  return rows.map((r) => ({ id: String(r.id), kind: r.kind, credits: Number(r.credits), balanceAfter: Number(r.balance_after), amountPaise: r.amount_paise, memo: r.memo, at: r.created_at, tenantId: r.tenant_id }));
+}
+
+export interface WalletRow {
+  tenantId: string;
+  /** Null until the tenant's first credits: its statement is then empty. */
+  accountId: string | null;
+  balance: number;
+  held: number;
+  lowBalanceThreshold: number | null;
+}
+
+/** The wallets of these tenants, with what is held for sending, in one statement; accounts are not created here. */
+export async function walletsOf(core: CorePrisma, tenantIds: readonly string[]): Promise<WalletRow[]> {
+  if (!tenantIds.length) return [];
+  const rows = await core.$queryRaw<{ tenant_id: string; wallet_id: string | null; balance: bigint | null; held: bigint | null; threshold: number | null }[]>`
+    SELECT t.id::text AS tenant_id, w.id::text AS wallet_id, w.balance, h.balance AS held, w.low_balance_threshold AS threshold
+    FROM unnest(${[...tenantIds]}::uuid[]) AS t(id)
+    LEFT JOIN ledger_accounts w ON w.kind = 'TENANT_WALLET' AND w.tenant_id = t.id AND w.name = ${WALLET}
+    LEFT JOIN ledger_accounts h ON h.kind = 'TENANT_HOLD' AND h.tenant_id = t.id AND h.name = ${HOLD}`;
+  return rows.map((r) => ({ tenantId: r.tenant_id, accountId: r.wallet_id, balance: Number(r.balance ?? 0), held: Number(r.held ?? 0), lowBalanceThreshold: r.threshold }));
+}
+
+export async function setThreshold(core: CorePrisma, accountId: string, credits: number | null): Promise<void> {
+  await core.ledgerAccount.update({ where: { id: accountId }, data: { lowBalanceThreshold: credits } });
 }
 
 export async function platformStock(core: CorePrisma) {

@@ -15,3 +15,5 @@ export async function firstPaymentsOfStudents(db: TenantPrisma, studentIds: read
     ) ranked WHERE n <= ${take}`;
   return ids.length ? db.payment.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: KEYSET_ORDER }) : [];
 }
+
+export const ordersByIds = (db: TenantPrisma, ids: readonly string[]) => db.paymentOrder.findMany({ where: { id: { in: [...ids] } } });

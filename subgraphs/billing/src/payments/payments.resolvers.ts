@@ -16,8 +16,8 @@ async function visiblePayment(ctx: Parameters<typeof L>[0], id: string) {
 }
 
 async function visibleOrder(ctx: Parameters<typeof L>[0], id: string) {
-  const { s } = await L(ctx);
-  const o = isUuid(id) ? await s.db.paymentOrder.findUnique({ where: { id } }) : null;
+  const { s, l } = await L(ctx);
+  const o = isUuid(id) ? await l.order.load(id) : null;
   return o && canSee(s, o) ? o : null;
 }
 

@@ -5,6 +5,7 @@ import { buyCreditPack, payInvoiceOnline, settleInvoicePayment } from './payment
 import { invoiceLink } from './invoice.router.ts';
 import * as plans from './plans.service.ts';
 import * as subs from './subscriptions.service.ts';
+import { invoiceById, planById, subscriptionById } from './references.ts';
 
 type PlanRow = { id: string; code: string; name: string; archivedAt: Date | null };
 type VersionRow = { version: number; pricePaise: number; cycle: string; trialDays: number; maxLibraries: number | null; maxSeats: number | null; maxStudents: number | null; maxStaff: number | null; includedCredits: number; features: string[] };
@@ -131,17 +132,17 @@ export const platformResolvers: Resolvers = {
     },
   },
   Plan: {
-    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => latest(await plans.planWithLatest(ctx.core, ref.id)),
+    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => latest(await planById(ctx, ref.id)),
   },
   TenantSubscription: {
     __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
-      const s = isUuid(ref.id) ? await ctx.core.tenantSubscription.findUnique({ where: { id: ref.id }, include: { planVersion: { include: { plan: true } } } }) : null;
+      const s = await subscriptionById(ctx, ref.id);
       return s && mayReadBilling(ctx, s.tenantId) ? subscriptionView(ctx, s) : null;
     },
   },
   PlatformInvoice: {
     __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
-      const inv = isUuid(ref.id) ? await ctx.core.platformInvoice.findUnique({ where: { id: ref.id } }) : null;
+      const inv = await invoiceById(ctx, ref.id);
       return inv && mayReadBilling(ctx, inv.tenantId) ? invoiceView(ctx, inv) : null;
     },
   },

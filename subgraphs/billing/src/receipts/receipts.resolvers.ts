@@ -7,7 +7,7 @@ import { receiptLink } from './receipt.link.ts';
 
 async function visibleReceipt(ctx: SubgraphContext, id: string) {
   const { s, l } = await L(ctx);
-  const r = isUuid(id) ? await s.db.receipt.findUnique({ where: { id } }) : null;
+  const r = isUuid(id) ? await l.receipt.load(id) : null;
   const p = r ? await l.payment.load(r.paymentId) : null;
   return r && p && canSee(s, p) ? r : null;
 }

@@ -12,7 +12,7 @@ export const refundsResolvers: Resolvers = {
   Refund: {
     __resolveReference: async (ref: { id: string }, ctx) => {
       const { s, l } = await L(ctx);
-      const r = isUuid(ref.id) ? await s.db.refund.findUnique({ where: { id: ref.id } }) : null;
+      const r = isUuid(ref.id) ? await l.refund.load(ref.id) : null;
       const p = r ? await l.payment.load(r.paymentId) : null;
       return r && p && canSee(s, p) ? r : null;
     },
