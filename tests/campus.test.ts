@@ -167,8 +167,8 @@ describe('waitlist', () => {
 
     // The hold lapses: the next student gets the seat.
     await w.world.platform.tenants.withTenant(w.a.id, (db) => db.seatAllocation.updateMany({ where: { status: 'HELD', seatId }, data: { holdExpiresAt: new Date(Date.now() - 1000) } }));
-    const { expireHolds } = await import('../subgraphs/campus/src/allocation.service.ts');
-    const { scope } = await import('../subgraphs/campus/src/access.ts');
+    const { expireHolds } = await import('../subgraphs/campus/src/allocations/allocations.service.ts');
+    const { scope } = await import('../subgraphs/campus/src/shared/scope.ts');
     const { subgraphContext } = await import('@studyspot/runtime');
     const ctx = subgraphContext(w.world.platform, { requestId: 'sweep', claims: { sub: randomUUID(), role: 'OWNER', tenantId: w.a.id }, actingTenantId: null });
     expect(await expireHolds(ctx, await scope(ctx))).toBe(1);

@@ -9,9 +9,9 @@
 // PostgreSQL and Redis as the tests use them (TEST_DATABASE_URL, REDIS_URL).
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { scope } from '../../subgraphs/campus/src/access.ts';
-import { expireHolds } from '../../subgraphs/campus/src/allocation.service.ts';
-import { closeOverdueVisits } from '../../subgraphs/campus/src/attendance.service.ts';
+import { scope } from '../../subgraphs/campus/src/shared/scope.ts';
+import { expireHolds } from '../../subgraphs/campus/src/allocations/allocations.service.ts';
+import { closeOverdueVisits } from '../../subgraphs/campus/src/attendance/attendance.service.ts';
 import { smsSweepOnce } from '../../subgraphs/communications/src/sms/sweeper.ts';
 import { billingSweepOnce } from '@studyspot/billing';
 import { sweepOnce } from '@studyspot/campus';

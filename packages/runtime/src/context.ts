@@ -190,6 +190,18 @@ export function byIds<T extends { id: string }>(ids: readonly string[], rows: T[
   return ids.map((id) => map.get(id) ?? null);
 }
 
+/** Rows grouped by a key, in their order (DataLoaders that load lists: one pass, not one per key). */
+export function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are UUIDs; anything else cannot name a row, so lookups answer "not found" without a query. */

@@ -1,6 +1,6 @@
 // Per-request DataLoaders for every relation billing resolves, so a list of 1,000 dues with their
 // adjustments, or 1,000 students with their balances, costs a constant number of statements.
-import { byIds, type SubgraphContext } from '@studyspot/runtime';
+import { byIds, groupBy, type SubgraphContext } from '@studyspot/runtime';
 import { adjustmentsOf, balancesOf, duesOfAllocations, duesOfStudents, findDuesByIds } from './dues/dues.repository.ts';
 import { firstPaymentsOfStudents, ordersByIds } from './payments/payments.repository.ts';
 import { receiptsByIds } from './receipts/receipts.repository.ts';
@@ -18,12 +18,6 @@ export function scopeOf(ctx: SubgraphContext): Promise<BillingScope> {
   }
   return s;
 }
-
-const groupBy = <T, K>(rows: T[], key: (r: T) => K) => {
-  const m = new Map<K, T[]>();
-  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
-  return m;
-};
 
 export function loaders(ctx: SubgraphContext, s: BillingScope) {
   const { db } = s;

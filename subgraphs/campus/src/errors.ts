@@ -30,12 +30,4 @@ export const campusError = (code: CampusErrorCode, message: string, ...field: st
 /** A payload that failed with one error. */
 export const fail = (code: CampusErrorCode, message: string, ...field: string[]) => ({ userErrors: [campusError(code, message, ...field)] });
 
-/** Prisma's code for a unique violation, and PostgreSQL's for an exclusion violation. */
-export function violation(err: unknown): 'unique' | 'exclusion' | null {
-  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }; message?: string };
-  if (e?.code === 'P2002') return 'unique';
-  const original = e?.meta?.driverAdapterError?.cause?.originalCode;
-  if (original === '23P01' || /23P01|exclusion constraint|no_double_booking/.test(e?.message ?? '')) return 'exclusion';
-  if (original === '23505') return 'unique';
-  return null;
-}
+export const isUserError = (x: object): x is CampusUserError => 'code' in x && 'message' in x;

@@ -3,9 +3,10 @@
 // tenant's campus work falls due; the sweep visits only tenants whose time has come and records their
 // next due time (the earliest hold expiry or open visit's closing), so idle tenants cost nothing.
 import { earliest, registerTenantWork, runDueWork, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
-import { scope } from './access.ts';
-import { expireHolds } from './allocation.service.ts';
-import { closeOverdueVisits } from './attendance.service.ts';
+import { earliestHoldExpiry, expireHolds } from '../allocations/allocations.service.ts';
+import { closeOverdueVisits } from '../attendance/attendance.service.ts';
+import { activeLibraries } from '../libraries/libraries.service.ts';
+import { scope } from '../shared/scope.ts';
 
 export interface CampusSweepReport {
   tenants: number;
@@ -21,13 +22,12 @@ async function campusWork(platform: Platform, tenantId: string, now: Date, repor
     const s = await scope(ctx);
     report.holdsExpired += await expireHolds(ctx, s, now);
     let next: Date | null = null;
-    for (const lib of await s.db.library.findMany({ where: { status: 'ACTIVE' }, select: { id: true } })) {
-      const r = await closeOverdueVisits(ctx, s, lib.id, now);
+    for (const libraryId of await activeLibraries(s)) {
+      const r = await closeOverdueVisits(ctx, s, libraryId, now);
       report.visitsClosed += r.closed;
       next = earliest(next, r.nextClosing);
     }
-    const hold = await s.db.seatAllocation.findFirst({ where: { status: 'HELD', holdExpiresAt: { not: null } }, orderBy: { holdExpiresAt: 'asc' }, select: { holdExpiresAt: true } });
-    return earliest(next, hold?.holdExpiresAt);
+    return earliest(next, await earliestHoldExpiry(s));
   } finally {
     await ctx.dispose();
   }

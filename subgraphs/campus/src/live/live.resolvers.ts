@@ -2,10 +2,10 @@
 // from the database when it is sent, for the group's scope, so it is the latest state and nobody
 // sees a library outside their tenant or branches.
 import { AppError, isUuid, liveTrigger, topics, type BusEvent, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
-import { scope, visibleLibrary } from './access.ts';
-import * as attendance from './attendance.service.ts';
-import { tag, tagAll } from './loaders.ts';
-import { seatMapView } from './seat-map.view.ts';
+import * as attendance from '../attendance/attendance.service.ts';
+import { seatMapView } from '../seats/seat-map.service.ts';
+import { tag, tagAll } from '../shared/loaders.ts';
+import { scope, visibleLibrary } from '../shared/scope.ts';
 
 type LibraryArgs = { libraryId: string };
 type SeatMapArgs = LibraryArgs & { date: Date; shiftId: string };
@@ -36,7 +36,7 @@ export const liveResolvers: Resolvers = {
       const door = t.events.filter((e): e is BusEvent & { visitId: string; at: string } => DOOR.has(e.type) && typeof e.visitId === 'string' && isUuid(e.visitId));
       const [o, visits] = await Promise.all([
         attendance.occupancy(s, a.libraryId),
-        door.length ? s.db.visit.findMany({ where: { id: { in: door.map((e) => e.visitId) }, libraryId: a.libraryId } }) : [],
+        attendance.visitsOfEvents(s, door.map((e) => e.visitId), a.libraryId),
       ]);
       const byId = new Map(tagAll(s.tenantId, visits).map((v) => [v.id, v]));
       const changes = door.filter((e) => byId.has(e.visitId)).map((e) => ({ sequence: e.seq ?? t.sequence, kind: e.type, at: new Date(e.at), visit: byId.get(e.visitId) }));

@@ -2,9 +2,11 @@
 // (their token's libraryIds) see only those; a library outside the scope looks like a missing one.
 import type { TenantPrisma } from '@studyspot/db';
 import { isUuid, notFound, type SubgraphContext } from '@studyspot/runtime';
+import { findLibrary } from '../libraries/libraries.repository.ts';
 
 export interface Scope {
   tenantId: string;
+  /** The tenant's database, handed to repositories. */
   db: TenantPrisma;
   /** Branches the caller is limited to; null = every branch. */
   libraryIds: string[] | null;
@@ -21,7 +23,7 @@ export const canSeeLibrary = (s: Scope, libraryId: string) => s.libraryIds === n
 /** The library, if it exists and the caller may see it. */
 export async function visibleLibrary(s: Scope, libraryId: string) {
   if (!isUuid(libraryId) || !canSeeLibrary(s, libraryId)) return null;
-  return s.db.library.findUnique({ where: { id: libraryId } });
+  return findLibrary(s.db, libraryId);
 }
 
 export async function requireLibrary(s: Scope, libraryId: string) {

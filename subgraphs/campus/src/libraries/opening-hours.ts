@@ -1,7 +1,7 @@
 // When a library is open: one notion for hours validation, check-ins and the overdue-visit sweep.
 // A weekday's hours may close after midnight (06:00–02:00 closes at 02:00 the next day), like shifts;
 // a library with no hours at all is open around the clock; a weekday without an entry is closed.
-import { addDays, istDay, istInstant, parseTime } from './time.ts';
+import { addDays, istDay, istInstant, parseTime } from '../shared/time.ts';
 
 export interface WeekdayHours {
   weekday: number;

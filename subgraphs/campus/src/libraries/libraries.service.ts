@@ -1,15 +1,18 @@
 // Libraries (branches): create, edit, list with filters, and find by distance.
-import { AppError, KEYSET_ORDER, paginate, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
-import { visibleLibrary, type Scope } from './access.ts';
-import { planLimitError } from './plan-limits.ts';
-import { campusError, fail, type CampusUserError } from './errors.ts';
+import { AppError, paginate, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
+import { campusError, fail, isUserError as isError, type CampusUserError } from '../errors.ts';
+import { planLimitError } from '../shared/plan-limits.ts';
+import { visibleLibrary, type Scope } from '../shared/scope.ts';
+import * as repo from './libraries.repository.ts';
 import { hoursProblem } from './opening-hours.ts';
 
-export interface OpeningHoursInput {
+export type { LibraryFilter } from './libraries.repository.ts';
+
+export type OpeningHoursInput = {
   weekday: number;
   opens: string;
   closes: string;
-}
+};
 
 export interface LibraryInput {
   name?: string | null;
@@ -24,7 +27,19 @@ export interface LibraryInput {
   status?: 'ACTIVE' | 'CLOSED' | 'ARCHIVED' | null;
 }
 
-type LibraryData = Omit<LibraryInput, 'openingHours'> & { openingHours?: OpeningHoursInput[] };
+/** What validation lets through, in the shape the repository writes. */
+type LibraryData = {
+  name?: string;
+  address?: string;
+  city?: string;
+  state?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  openingHours?: OpeningHoursInput[];
+  amenities?: string[];
+  capacity?: number;
+  status?: 'ACTIVE' | 'CLOSED' | 'ARCHIVED';
+};
 
 function validate(input: LibraryInput, creating: boolean): LibraryData | CampusUserError {
   const out: LibraryData = {};
@@ -69,15 +84,13 @@ function validate(input: LibraryInput, creating: boolean): LibraryData | CampusU
   return out;
 }
 
-const isError = (x: object): x is CampusUserError => 'code' in x && 'message' in x;
-
 export async function createLibrary(ctx: SubgraphContext, s: Scope, input: LibraryInput) {
   if (s.libraryIds) return fail('INVALID_STATE', 'Branch-limited accounts cannot add libraries');
   const data = validate(input, true);
   if (isError(data)) return { userErrors: [data] };
   const limited = await planLimitError(ctx, s, 'libraries', 1);
   if (limited) return limited;
-  const library = await s.db.library.create({ data: { ...data, name: data.name!, city: data.city! } as never });
+  const library = await repo.createLibrary(s.db, { ...data, name: data.name!, city: data.city! });
   await ctx.audit({ action: 'library.create', targetType: 'Library', targetId: library.id, tenantId: s.tenantId });
   return { library, userErrors: [] };
 }
@@ -86,29 +99,11 @@ export async function updateLibrary(s: Scope, id: string, input: LibraryInput) {
   if (!(await visibleLibrary(s, id))) return fail('NOT_FOUND', 'No such library');
   const data = validate(input, false);
   if (isError(data)) return { userErrors: [data] };
-  return { library: await s.db.library.update({ where: { id }, data: data as never }), userErrors: [] };
+  return { library: await repo.updateLibrary(s.db, id, data), userErrors: [] };
 }
 
-export interface LibraryFilter {
-  city?: string | null;
-  status?: 'ACTIVE' | 'CLOSED' | 'ARCHIVED' | null;
-  search?: string | null;
-}
-
-function filterWhere(s: Scope, f: LibraryFilter | null | undefined) {
-  const search = f?.search?.trim();
-  return {
-    AND: [
-      s.libraryIds === null ? {} : { id: { in: s.libraryIds } },
-      f?.city ? { city: { equals: f.city.trim(), mode: 'insensitive' as const } } : {},
-      f?.status ? { status: f.status } : {},
-      search ? { name: { contains: search, mode: 'insensitive' as const } } : {},
-    ],
-  };
-}
-
-export function listLibraries(s: Scope, args: ConnectionArgs, f?: LibraryFilter | null) {
-  return paginate(args, (take, where) => s.db.library.findMany({ where: { AND: [where, filterWhere(s, f)] }, orderBy: KEYSET_ORDER, take }));
+export function listLibraries(s: Scope, args: ConnectionArgs, f?: repo.LibraryFilter | null) {
+  return paginate(args, (take, where) => repo.listLibraries(s.db, take, where, s.libraryIds, f));
 }
 
 const EARTH_KM = 6371;
@@ -118,15 +113,13 @@ const EARTH_KM = 6371;
  * narrows the rows (index), the haversine distance orders and cuts them. The cursor is the offset
  * into that order (a distance list has no stable keyset).
  */
-export async function librariesNear(s: Scope, args: ConnectionArgs, near: { lat: number; lng: number; radiusKm: number }, f?: LibraryFilter | null) {
+export async function librariesNear(s: Scope, args: ConnectionArgs, near: { lat: number; lng: number; radiusKm: number }, f?: repo.LibraryFilter | null) {
   if (!(near.radiusKm > 0 && near.radiusKm <= 100) || Math.abs(near.lat) > 90 || Math.abs(near.lng) > 180) {
     throw new AppError('BAD_USER_INPUT', 'near needs lat -90..90, lng -180..180 and radiusKm in (0, 100]', { field: 'near' });
   }
   const dLat = (near.radiusKm / EARTH_KM) * (180 / Math.PI);
   const dLng = dLat / Math.max(Math.cos((near.lat * Math.PI) / 180), 0.01);
-  const candidates = await s.db.library.findMany({
-    where: { AND: [filterWhere(s, f), { latitude: { gte: near.lat - dLat, lte: near.lat + dLat }, longitude: { gte: near.lng - dLng, lte: near.lng + dLng } }] },
-  });
+  const candidates = await repo.librariesInBox(s.db, s.libraryIds, f, { lat: [near.lat - dLat, near.lat + dLat], lng: [near.lng - dLng, near.lng + dLng] });
   const rad = (x: number) => (x * Math.PI) / 180;
   const withDistance = candidates
     .map((l) => {
@@ -145,3 +138,6 @@ export async function librariesNear(s: Scope, args: ConnectionArgs, near: { lat:
   };
 }
 
+
+/** Ids of the tenant's active libraries (the campus work closes their forgotten visits). */
+export const activeLibraries = (s: Scope) => repo.activeLibraryIds(s.db);

@@ -1,9 +1,11 @@
 // Seats (created as grids), seat status, shifts, and the seat map of a library on a date in a shift.
-import { topics, type SubgraphContext } from '@studyspot/runtime';
-import { requireLibrary, visibleLibrary, type Scope } from './access.ts';
-import { planLimitError } from './plan-limits.ts';
-import { campusError, fail, violation } from './errors.ts';
-import { parseTime, shiftsOverlap } from './time.ts';
+import { isUuid, isViolation, topics, type SubgraphContext } from '@studyspot/runtime';
+import { liveAllocationsOn, countLiveInShift } from '../allocations/allocations.repository.ts';
+import { campusError, fail } from '../errors.ts';
+import { planLimitError } from '../shared/plan-limits.ts';
+import { requireLibrary, visibleLibrary, type Scope } from '../shared/scope.ts';
+import { parseTime, shiftsOverlap } from '../shared/time.ts';
+import * as repo from './seats.repository.ts';
 
 export interface SeatGridInput {
   zone: string;
@@ -23,23 +25,16 @@ export async function createSeats(ctx: SubgraphContext, s: Scope, libraryId: str
   const labels = Array.from({ length: grid.rows }, (_, r) => Array.from({ length: grid.columns }, (_, c) => `${prefix}${String.fromCharCode(65 + r)}${String(c + 1).padStart(2, '0')}`)).flat();
   const limited = await planLimitError(ctx, s, 'seats', labels.length, 'grid');
   if (limited) return { seats: [], ...limited };
-  try {
-    const seats = await s.db.$transaction(async (tx) => {
-      await tx.seat.createMany({ data: labels.map((label) => ({ libraryId, label, zone, kind: grid.kind ?? 'NON_AC' })) });
-      return tx.seat.findMany({ where: { libraryId, label: { in: labels } }, orderBy: { label: 'asc' } });
-    });
-    await ctx.events.publish(topics.library(s.tenantId, libraryId), { type: 'SEATS_CREATED', libraryId, count: seats.length });
-    return { seats, userErrors: [] };
-  } catch (err) {
-    if (violation(err) === 'unique') return { seats: [], ...fail('DUPLICATE', 'Some of these seat labels exist already in the library; use another prefix', 'grid', 'prefix') };
-    throw err;
-  }
+  const seats = await repo.createSeatGrid(s.db, libraryId, labels, zone, grid.kind ?? 'NON_AC');
+  if (isViolation(seats)) return { seats: [], ...fail('DUPLICATE', 'Some of these seat labels exist already in the library; use another prefix', 'grid', 'prefix') };
+  await ctx.events.publish(topics.library(s.tenantId, libraryId), { type: 'SEATS_CREATED', libraryId, count: seats.length });
+  return { seats, userErrors: [] };
 }
 
 export async function setSeatStatus(ctx: SubgraphContext, s: Scope, id: string, status: 'AVAILABLE' | 'MAINTENANCE') {
-  const seat = await s.db.seat.findUnique({ where: { id } }).catch(() => null);
+  const seat = isUuid(id) ? await repo.findSeat(s.db, id) : null;
   if (!seat || !(await visibleLibrary(s, seat.libraryId))) return fail('NOT_FOUND', 'No such seat');
-  const updated = await s.db.seat.update({ where: { id }, data: { status } });
+  const updated = await repo.setSeatStatus(s.db, id, status);
   await ctx.events.publish(topics.library(s.tenantId, seat.libraryId), { type: 'SEAT_STATUS_CHANGED', seatId: id, status });
   return { seat: updated, userErrors: [] };
 }
@@ -82,31 +77,25 @@ export async function createShift(s: Scope, libraryId: string, input: ShiftInput
   if (!(await visibleLibrary(s, libraryId))) return fail('NOT_FOUND', 'No such library', 'libraryId');
   const data = shiftData(input, true);
   if ('code' in data) return { userErrors: [data] };
-  try {
-    return { shift: await s.db.shift.create({ data: { ...data, libraryId } as never }), userErrors: [] };
-  } catch (err) {
-    if (violation(err) === 'unique') return fail('DUPLICATE', 'The library has a shift with this name', 'input', 'name');
-    throw err;
-  }
+  const shift = await repo.createShift(s.db, { ...data, name: data.name!, startMinute: data.startMinute!, endMinute: data.endMinute!, monthlyPricePaise: data.monthlyPricePaise!, libraryId });
+  return isViolation(shift) ? duplicateShift() : { shift, userErrors: [] };
 }
 
+const duplicateShift = () => fail('DUPLICATE', 'The library has a shift with this name', 'input', 'name');
+
 export async function updateShift(s: Scope, id: string, input: ShiftInput) {
-  const shift = await s.db.shift.findUnique({ where: { id } }).catch(() => null);
+  const shift = isUuid(id) ? await repo.findShift(s.db, id) : null;
   if (!shift || !(await visibleLibrary(s, shift.libraryId))) return fail('NOT_FOUND', 'No such shift');
   const data = shiftData(input, false);
   if ('code' in data) return { userErrors: [data] };
   const start = data.startMinute ?? shift.startMinute;
   const end = data.endMinute ?? shift.endMinute;
   if (start === end) return fail('INVALID_INPUT', 'A shift cannot end when it starts', 'input', 'endTime');
-  if ((start !== shift.startMinute || end !== shift.endMinute) && (await s.db.seatAllocation.count({ where: { shiftId: id, status: { in: ['HELD', 'ACTIVE', 'PAUSED'] } } }))) {
+  if ((start !== shift.startMinute || end !== shift.endMinute) && (await countLiveInShift(s.db, id))) {
     return fail('SHIFT_IN_USE', 'Seats are allocated in this shift; create a new shift instead of moving its times', 'input', 'startTime');
   }
-  try {
-    return { shift: await s.db.shift.update({ where: { id }, data: { ...data, startMinute: start, endMinute: end } }), userErrors: [] };
-  } catch (err) {
-    if (violation(err) === 'unique') return fail('DUPLICATE', 'The library has a shift with this name', 'input', 'name');
-    throw err;
-  }
+  const updated = await repo.updateShift(s.db, id, { ...data, startMinute: start, endMinute: end });
+  return isViolation(updated) ? duplicateShift() : { shift: updated, userErrors: [] };
 }
 
 type SeatStateName = 'FREE' | 'ALLOCATED' | 'PAUSED' | 'HELD' | 'MAINTENANCE';
@@ -114,15 +103,9 @@ type SeatStateName = 'FREE' | 'ALLOCATED' | 'PAUSED' | 'HELD' | 'MAINTENANCE';
 /** Every seat of the library with what it is doing on `date` in `shiftId`. Two queries, whatever the size. */
 export async function seatMap(s: Scope, libraryId: string, date: Date, shiftId: string) {
   const library = await requireLibrary(s, libraryId);
-  const shift = await s.db.shift.findFirst({ where: { id: shiftId, libraryId } }).catch(() => null);
+  const shift = isUuid(shiftId) ? await repo.findShiftOfLibrary(s.db, shiftId, libraryId) : null;
   if (!shift) return null;
-  const [seats, allocations] = await Promise.all([
-    s.db.seat.findMany({ where: { libraryId }, orderBy: [{ zone: 'asc' }, { label: 'asc' }] }),
-    s.db.seatAllocation.findMany({
-      where: { libraryId, status: { in: ['HELD', 'ACTIVE', 'PAUSED'] }, startDate: { lte: date }, endDate: { gte: date } },
-      include: { student: true },
-    }),
-  ]);
+  const [seats, allocations] = await Promise.all([repo.seatsOfLibraries(s.db, [libraryId]), liveAllocationsOn(s.db, libraryId, date)]);
   const want = { start: shift.startMinute, end: shift.endMinute };
   const bySeat = new Map<string, (typeof allocations)[number]>();
   for (const a of allocations) if (shiftsOverlap(want, { start: a.shiftStart, end: a.shiftEnd })) bySeat.set(a.seatId, a);

@@ -2,11 +2,16 @@
 // check-out by QR or by staff, closing forgotten visits at closing time, history with absence
 // streaks, and occupancy now and over a day. Every check-in and check-out is published as an event.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { clock, badInput, notFound, topics, type SubgraphContext } from '@studyspot/runtime';
-import { canSeeLibrary, requireLibrary, type Scope } from './access.ts';
-import { fail, violation } from './errors.ts';
-import { closingFor, nextOpening, sessionAt, type WeekdayHours } from './opening-hours.ts';
-import { addDays, daysBetween, inShift, istDay, istDayStart, istMinuteOfDay } from './time.ts';
+import { clock, badInput, isUuid, isViolation, notFound, topics, type SubgraphContext } from '@studyspot/runtime';
+import { allocationsOverlapping, usableAllocationsOn } from '../allocations/allocations.repository.ts';
+import { fail } from '../errors.ts';
+import { findLibrary } from '../libraries/libraries.repository.ts';
+import { closingFor, nextOpening, sessionAt, type WeekdayHours } from '../libraries/opening-hours.ts';
+import { availableSeatsByZone } from '../seats/seats.repository.ts';
+import { canSeeLibrary, requireLibrary, type Scope } from '../shared/scope.ts';
+import { addDays, daysBetween, inShift, istDay, istDayStart, istMinuteOfDay } from '../shared/time.ts';
+import { findStudent, findStudentRecordByPhone, accountPhone } from '../students/students.repository.ts';
+import * as repo from './attendance.repository.ts';
 
 export const KIOSK_TOKEN_TTL_SECONDS = 60;
 export const KIOSK_REFRESH_SECONDS = 30;
@@ -22,7 +27,7 @@ interface KioskClaims {
 
 export async function kioskToken(ctx: SubgraphContext, s: Scope, libraryId: string) {
   await requireLibrary(s, libraryId);
-  const claims: KioskClaims = { t: s.tenantId, l: libraryId, n: randomBytes(12).toString('base64url'), e: Math.floor(Date.now() / 1000) + KIOSK_TOKEN_TTL_SECONDS };
+  const claims: KioskClaims = { t: s.tenantId, l: libraryId, n: randomBytes(12).toString('base64url'), e: Math.floor(clock.nowMs() / 1000) + KIOSK_TOKEN_TTL_SECONDS };
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const sig = createHmac('sha256', kioskKey(ctx)).update(body).digest('base64url');
   return { token: `${body}.${sig}`, expiresAt: new Date(claims.e * 1000), refreshInSeconds: KIOSK_REFRESH_SECONDS };
@@ -40,23 +45,21 @@ function readKioskToken(ctx: SubgraphContext, token: string): KioskClaims | 'inv
   } catch {
     return 'invalid';
   }
-  return claims.e * 1000 < Date.now() ? 'expired' : claims;
+  return claims.e * 1000 < clock.nowMs() ? 'expired' : claims;
 }
 
 /** The signed-in student's record: the same id as their account, else matched by the account's phone. */
 export async function currentStudent(ctx: SubgraphContext, s: Scope) {
-  const byId = await s.db.student.findUnique({ where: { id: ctx.claims!.sub } }).catch(() => null);
+  const byId = isUuid(ctx.claims!.sub) ? await findStudent(s.db, ctx.claims!.sub) : null;
   if (byId) return byId;
-  const account = await ctx.core.user.findUnique({ where: { id: ctx.claims!.sub }, select: { phone: true } });
-  return account?.phone ? s.db.student.findUnique({ where: { phone: account.phone } }) : null;
+  const phone = await accountPhone(ctx.core, ctx.claims!.sub);
+  return phone ? findStudentRecordByPhone(s.db, phone) : null;
 }
 
 /** The allocation that lets the student in now: live today, not paused today, its shift covering this minute (or any shift of today as a fallback). */
 async function allocationForNow(s: Scope, studentId: string, libraryId: string) {
   const today = istDay();
-  const live = await s.db.seatAllocation.findMany({
-    where: { studentId, libraryId, status: { in: ['ACTIVE', 'PAUSED'] }, startDate: { lte: today }, endDate: { gte: today } },
-  });
+  const live = await usableAllocationsOn(s.db, studentId, libraryId, today);
   const usable = live.filter((a) => !(a.status === 'PAUSED' && a.pausedFrom && a.pausedUntil && a.pausedFrom <= today && a.pausedUntil >= today));
   const minute = istMinuteOfDay();
   return usable.find((a) => inShift(minute, { start: a.shiftStart, end: a.shiftEnd })) ?? usable[0] ?? null;
@@ -67,7 +70,7 @@ async function publish(ctx: SubgraphContext, s: Scope, libraryId: string, type: 
 }
 
 async function libraryHours(s: Scope, libraryId: string): Promise<WeekdayHours[]> {
-  const library = await s.db.library.findUnique({ where: { id: libraryId }, select: { openingHours: true } });
+  const library = await findLibrary(s.db, libraryId);
   return (library?.openingHours as WeekdayHours[] | null) ?? [];
 }
 
@@ -86,23 +89,18 @@ async function checkIn(ctx: SubgraphContext, s: Scope, studentId: string, librar
   if (closed) return closed;
   const allocation = await allocationForNow(s, studentId, libraryId);
   if (!allocation) return fail('NO_ACTIVE_ALLOCATION', 'No seat or day pass in this library for today');
-  try {
-    const visit = await s.db.visit.create({ data: { libraryId, studentId, seatId: allocation.seatId, inSource: source, day: istDay() } });
-    // If nobody checks this visit out, the campus sweep closes it at closing time.
-    await ctx.platform.work.due(s.tenantId, 'campus', closingFor(hours, visit.checkedInAt, visit.day, ctx.platform.config.checkInGraceMinutes));
-    await publish(ctx, s, libraryId, 'CHECK_IN', visit);
-    return { visit, action: 'CHECK_IN', userErrors: [] };
-  } catch (err) {
-    // The unique partial index allows one open visit per student, however many requests race.
-    if (violation(err) === 'unique') return fail('ALREADY_CHECKED_IN', 'Already inside');
-    throw err;
-  }
+  const visit = await repo.createVisit(s.db, { libraryId, studentId, seatId: allocation.seatId, inSource: source, day: istDay() });
+  // The unique partial index allows one open visit per student, however many requests race.
+  if (isViolation(visit)) return fail('ALREADY_CHECKED_IN', 'Already inside');
+  // If nobody checks this visit out, the campus sweep closes it at closing time.
+  await ctx.platform.work.due(s.tenantId, 'campus', closingFor(hours, visit.checkedInAt, visit.day, ctx.platform.config.checkInGraceMinutes));
+  await publish(ctx, s, libraryId, 'CHECK_IN', visit);
+  return { visit, action: 'CHECK_IN', userErrors: [] };
 }
 
 async function checkOut(ctx: SubgraphContext, s: Scope, visitId: string, libraryId: string, source: 'KIOSK_QR' | 'STAFF') {
-  const done = await s.db.visit.updateMany({ where: { id: visitId, checkedOutAt: null }, data: { checkedOutAt: clock.now(), outSource: source } });
-  if (done.count !== 1) return fail('NOT_CHECKED_IN', 'Not inside');
-  const visit = await s.db.visit.findUniqueOrThrow({ where: { id: visitId } });
+  if (!(await repo.closeVisit(s.db, visitId, clock.now(), { outSource: source }))) return fail('NOT_CHECKED_IN', 'Not inside');
+  const visit = await repo.findVisitOrThrow(s.db, visitId);
   await publish(ctx, s, libraryId, 'CHECK_OUT', visit);
   return { visit, action: 'CHECK_OUT', userErrors: [] };
 }
@@ -116,27 +114,22 @@ export async function checkInWithQr(ctx: SubgraphContext, s: Scope, token: strin
   const student = await currentStudent(ctx, s);
   if (!student) throw notFound('Student record');
   if (student.status !== 'ACTIVE') return fail('INVALID_STATE', `Your membership is ${student.status}`);
-  try {
-    await s.db.kioskTokenUse.create({ data: { nonce: claims.n, studentId: student.id } });
-  } catch (err) {
-    if (violation(err) === 'unique') return fail('QR_REPLAYED', 'This code was used already; scan the one on the screen now', 'token');
-    throw err;
-  }
-  const open = await s.db.visit.findFirst({ where: { studentId: student.id, checkedOutAt: null } });
+  if (isViolation(await repo.useKioskCode(s.db, claims.n, student.id))) return fail('QR_REPLAYED', 'This code was used already; scan the one on the screen now', 'token');
+  const open = await repo.openVisitOf(s.db, student.id);
   if (open && open.libraryId === claims.l) return checkOut(ctx, s, open.id, claims.l, 'KIOSK_QR');
   if (open) return fail('ALREADY_CHECKED_IN', 'Check out of the other library first');
   return checkIn(ctx, s, student.id, claims.l, 'KIOSK_QR');
 }
 
 export async function markAttendance(ctx: SubgraphContext, s: Scope, studentId: string, libraryId: string, action: 'CHECK_IN' | 'CHECK_OUT') {
-  if (!canSeeLibrary(s, libraryId) || !(await s.db.library.findUnique({ where: { id: libraryId } }).catch(() => null))) return fail('NOT_FOUND', 'No such library', 'libraryId');
-  const student = await s.db.student.findUnique({ where: { id: studentId } }).catch(() => null);
+  if (!isUuid(libraryId) || !canSeeLibrary(s, libraryId) || !(await findLibrary(s.db, libraryId))) return fail('NOT_FOUND', 'No such library', 'libraryId');
+  const student = isUuid(studentId) ? await findStudent(s.db, studentId) : null;
   if (!student) return fail('NOT_FOUND', 'No such student', 'studentId');
   if (action === 'CHECK_IN') {
     if (student.status !== 'ACTIVE') return fail('INVALID_STATE', `The student is ${student.status}`, 'studentId');
     return checkIn(ctx, s, studentId, libraryId, 'STAFF');
   }
-  const open = await s.db.visit.findFirst({ where: { studentId, libraryId, checkedOutAt: null } });
+  const open = await repo.openVisitOf(s.db, studentId, libraryId);
   return open ? checkOut(ctx, s, open.id, libraryId, 'STAFF') : fail('NOT_CHECKED_IN', 'The student is not inside this library');
 }
 
@@ -147,7 +140,7 @@ export async function markAttendance(ctx: SubgraphContext, s: Scope, studentId: 
 export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, libraryId: string, now = clock.now()): Promise<{ closed: number; nextClosing: Date | null }> {
   const library = await requireLibrary(s, libraryId);
   const hours = (library.openingHours as WeekdayHours[] | null) ?? [];
-  const open = await s.db.visit.findMany({ where: { libraryId, checkedOutAt: null } });
+  const open = await repo.openVisitsOfLibrary(s.db, libraryId);
   let closed = 0;
   let nextClosing: Date | null = null;
   for (const v of open) {
@@ -156,8 +149,7 @@ export async function closeOverdueVisits(ctx: SubgraphContext, s: Scope, library
       if (!nextClosing || closingAt < nextClosing) nextClosing = closingAt;
       continue;
     }
-    const done = await s.db.visit.updateMany({ where: { id: v.id, checkedOutAt: null }, data: { checkedOutAt: closingAt, autoClosed: true } });
-    if (done.count === 1) {
+    if (await repo.closeVisit(s.db, v.id, closingAt, { autoClosed: true })) {
       closed++;
       await publish(ctx, s, libraryId, 'CHECK_OUT', v);
     }
@@ -174,10 +166,7 @@ export async function attendanceHistory(s: Scope, studentId: string, from?: Date
   const end = to && to < today ? to : today;
   const start = from ?? addDays(end, -29);
   if (daysBetween(start, end) >= MAX_HISTORY_DAYS) throw badInput(`from and to may span at most ${MAX_HISTORY_DAYS} days`, 'from');
-  const [visits, allocations] = await Promise.all([
-    s.db.visit.findMany({ where: { studentId, day: { gte: start, lte: end } }, orderBy: { checkedInAt: 'desc' } }),
-    s.db.seatAllocation.findMany({ where: { studentId, status: { in: ['ACTIVE', 'PAUSED'] }, startDate: { lte: end }, endDate: { gte: start } } }),
-  ]);
+  const [visits, allocations] = await Promise.all([repo.visitsBetween(s.db, studentId, start, end), allocationsOverlapping(s.db, studentId, start, end)]);
   const present = new Set(visits.map((v) => v.day.getTime()));
   const expected = (d: Date) =>
     allocations.some((a) => a.startDate <= d && a.endDate >= d && !(a.pausedFrom && a.pausedUntil && a.pausedFrom <= d && a.pausedUntil >= d));
@@ -190,18 +179,15 @@ export async function attendanceHistory(s: Scope, studentId: string, from?: Date
 
 export async function occupancy(s: Scope, libraryId: string) {
   const library = await requireLibrary(s, libraryId);
-  const [open, seats] = await Promise.all([
-    s.db.visit.findMany({ where: { libraryId, checkedOutAt: null }, select: { seat: { select: { zone: true } } } }),
-    s.db.seat.groupBy({ by: ['zone'], where: { libraryId, status: 'AVAILABLE' }, _count: { _all: true } }),
-  ]);
+  const [open, seats] = await Promise.all([repo.openVisitZones(s.db, libraryId), availableSeatsByZone(s.db, libraryId)]);
   const insideByZone = new Map<string, number>();
-  for (const v of open) {
-    const zone = v.seat?.zone ?? 'Unassigned';
+  for (const z of open) {
+    const zone = z ?? 'Unassigned';
     insideByZone.set(zone, (insideByZone.get(zone) ?? 0) + 1);
   }
-  const zones = seats.map((z) => ({ zone: z.zone, inside: insideByZone.get(z.zone) ?? 0, capacity: z._count._all }));
+  const zones = seats.map((z) => ({ zone: z.zone, inside: insideByZone.get(z.zone) ?? 0, capacity: z.seats }));
   if (insideByZone.has('Unassigned')) zones.push({ zone: 'Unassigned', inside: insideByZone.get('Unassigned')!, capacity: 0 });
-  const capacity = library.capacity || seats.reduce((n, z) => n + z._count._all, 0);
+  const capacity = library.capacity || seats.reduce((n, z) => n + z.seats, 0);
   return { library, inside: open.length, capacity, ratio: capacity ? Math.round((open.length / capacity) * 1000) / 1000 : 0, zones, at: clock.now() };
 }
 
@@ -210,10 +196,7 @@ export async function occupancyTimeline(s: Scope, libraryId: string, day: Date) 
   await requireLibrary(s, libraryId);
   const start = istDayStart(day);
   const end = istDayStart(addDays(day, 1));
-  const visits = await s.db.visit.findMany({
-    where: { libraryId, checkedInAt: { lt: end }, OR: [{ checkedOutAt: null }, { checkedOutAt: { gt: start } }] },
-    select: { checkedInAt: true, checkedOutAt: true },
-  });
+  const visits = await repo.visitsOverlapping(s.db, libraryId, start, end);
   // Sweep the check-ins (+1) and check-outs (-1) in time order.
   const events: [number, number][] = [];
   for (const v of visits) {
@@ -237,3 +220,10 @@ export async function occupancyTimeline(s: Scope, libraryId: string, day: Date) 
   return points;
 }
 
+
+/** A library's visits on a day, latest first ([] for a library the caller may not see). */
+export const libraryAttendance = async (s: Scope, libraryId: string, day: Date) =>
+  isUuid(libraryId) && canSeeLibrary(s, libraryId) ? repo.visitsOfLibraryOn(s.db, libraryId, day) : [];
+
+/** The visits named by door events that belong to this library (a live occupancy message's changes). */
+export const visitsOfEvents = (s: Scope, ids: string[], libraryId: string) => (ids.length ? repo.visitsByIdsInLibrary(s.db, ids, libraryId) : Promise.resolve([]));

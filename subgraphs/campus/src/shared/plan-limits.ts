@@ -1,14 +1,16 @@
 // The tenant's plan limits on what campus creates (the plans live in billing: @studyspot/billing/ports).
 import { checkPlanLimit, type LimitName } from '@studyspot/billing/ports';
 import type { SubgraphContext } from '@studyspot/runtime';
-import type { Scope } from './access.ts';
-import { fail } from './errors.ts';
+import { fail } from '../errors.ts';
+import { countAllLibraries } from '../libraries/libraries.repository.ts';
+import { countAllSeats } from '../seats/seats.repository.ts';
+import { countCountedStudents } from '../students/students.repository.ts';
+import type { Scope } from './scope.ts';
 
 const counts: Record<Exclude<LimitName, 'staff'>, (s: Scope) => Promise<number>> = {
-  libraries: (s) => s.db.library.count(),
-  seats: (s) => s.db.seat.count(),
-  // Students who left do not count against the plan.
-  students: (s) => s.db.student.count({ where: { status: { not: 'LEFT' } } }),
+  libraries: (s) => countAllLibraries(s.db),
+  seats: (s) => countAllSeats(s.db),
+  students: (s) => countCountedStudents(s.db),
 };
 
 /** A PLAN_LIMIT_REACHED userError when `adding` more would pass the plan's limit, else null. */

@@ -1,9 +1,9 @@
 // The seat map as the API returns it (Query.seatMap and the live Subscription.seatMap): rows tagged
 // with their tenant so nested fields resolve.
 import { isUuid } from '@studyspot/runtime';
-import type { Scope } from './access.ts';
-import { tag } from './loaders.ts';
-import * as seats from './seat.service.ts';
+import { tag } from '../shared/loaders.ts';
+import type { Scope } from '../shared/scope.ts';
+import * as seats from './seats.service.ts';
 
 export async function seatMapView(s: Scope, a: { libraryId: string; date: Date; shiftId: string }) {
   if (!isUuid(a.libraryId) || !isUuid(a.shiftId)) return null;
