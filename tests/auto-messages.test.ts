@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startMsg91Simulator } from '@studyspot/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaignWorker } from '../subgraphs/communications/src/campaigns/queue.ts';
-import { smsSweepOnce } from '../subgraphs/communications/src/sms/sweeper.ts';
+import { smsSweepOnce } from '../subgraphs/communications/src/jobs/sweeper.ts';
 import { createBillingWorld, enrol, type BillingWorld } from './support/billing.ts';
 import { plusDays, today } from './support/campus.ts';
 import { liveClient, type LiveClient } from './support/live.ts';

@@ -64,7 +64,7 @@ describe('email', () => {
       expect(mails).toHaveLength(2);
       // The hours end: the sweep sends what waited, once.
       await gql(w.gateway.url, 'mutation { setQuietHours(from: null, to: null) { from } }', { token: owner });
-      const { smsSweepOnce } = await import('../subgraphs/communications/src/sms/sweeper.ts');
+      const { smsSweepOnce } = await import('../subgraphs/communications/src/jobs/sweeper.ts');
       await smsSweepOnce(w.world.platform);
       await smsSweepOnce(w.world.platform);
       expect(mails).toHaveLength(3);

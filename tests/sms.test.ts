@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { startMsg91Simulator } from '@studyspot/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smsSweepOnce } from '../subgraphs/communications/src/sms/sweeper.ts';
+import { smsSweepOnce } from '../subgraphs/communications/src/jobs/sweeper.ts';
 import { sendSms } from '../subgraphs/communications/src/sms/sms.service.ts';
 import { createSupergraphWorld, gql, type SupergraphWorld } from './support/supergraph.ts';
 
@@ -186,7 +186,7 @@ describe('sending, credits and delivery reports', () => {
   });
 
   it('keeps a report that beat our record of the send, and applies it once the send is recorded', async () => {
-    const { applyReports, applyEarlyReports } = await import('../subgraphs/communications/src/sms/reports.ts');
+    const { applyReports, applyEarlyReports } = await import('../subgraphs/communications/src/sms/reports.service.ts');
     const platform = w.world.platform;
     const requestId = `early-${randomUUID()}`;
     expect(await applyReports(platform, [{ requestId, number: '919876500077', status: 'DELIVERED', desc: 'Delivered' }])).toEqual({ updated: 0, ignored: 1 });

@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { scope } from '../../subgraphs/campus/src/shared/scope.ts';
 import { expireHolds } from '../../subgraphs/campus/src/allocations/allocations.service.ts';
 import { closeOverdueVisits } from '../../subgraphs/campus/src/attendance/attendance.service.ts';
-import { smsSweepOnce } from '../../subgraphs/communications/src/sms/sweeper.ts';
+import { smsSweepOnce } from '../../subgraphs/communications/src/jobs/sweeper.ts';
 import { billingSweepOnce } from '@studyspot/billing';
 import { sweepOnce } from '@studyspot/campus';
 import { subgraphContext, type WorkKind } from '@studyspot/runtime';

@@ -38,6 +38,8 @@ export interface Platform {
    * PUBLIC_URL, else http://localhost:<port> — the gateway sets the port it actually bound.
    */
   publicUrl: string;
+  /** Ids of the active tenants (start-up work that resumes what a previous process left). */
+  activeTenantIds(): Promise<string[]>;
   /** Throws when a dependency does not answer; used by /readyz. */
   checkReady(): Promise<Record<string, 'ok' | string>>;
   close(): Promise<void>;
@@ -104,6 +106,8 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     work: workSchedule(core.prisma),
     clocks: new TenantClocks(core.prisma, config.production),
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    // The runtime routes requests to tenant databases, so it reads where tenants are and their status.
+    activeTenantIds: async () => (await core.prisma.tenant.findMany({ where: { status: 'ACTIVE' }, select: { id: true } })).map((t) => t.id),
     async checkReady() {
       const out: Record<string, string> = {};
       await Promise.all([

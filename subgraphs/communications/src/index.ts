@@ -1,21 +1,26 @@
+// The communications subgraph: SMS under DLT rules (sms/), in-app notifications and announcements
+// (inbox/), campaigns (campaigns/), automatic SMS (auto/), the notification log and counts
+// (notifications/), the live notification stream (live/); email (email/) and the messages sweep
+// (jobs/) serve them. Each area has its SDL, resolvers, service and repository; this file puts them
+// together.
 import { fileURLToPath } from 'node:url';
-import { mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
+import { DateTimeScalar, mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
-import { communicationsLive, liveResolvers } from './live.ts';
-import { resolvers } from './resolvers.ts';
 import { autoResolvers } from './auto/auto.resolvers.ts';
-import { campaignResolvers } from './campaigns/campaign.resolvers.ts';
+import { campaignResolvers } from './campaigns/campaigns.resolvers.ts';
 import { inboxResolvers } from './inbox/inbox.resolvers.ts';
+import { communicationsLive, liveResolvers } from './live/live.resolvers.ts';
+import { notificationsResolvers } from './notifications/notifications.resolvers.ts';
 import { smsResolvers } from './sms/sms.resolvers.ts';
 
 export const communicationsSubgraph: SubgraphModule = {
   name: 'communications',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: mergeResolvers(resolvers, liveResolvers, smsResolvers, inboxResolvers, campaignResolvers, autoResolvers),
+  resolvers: mergeResolvers({ DateTime: DateTimeScalar }, notificationsResolvers, liveResolvers, smsResolvers, inboxResolvers, campaignResolvers, autoResolvers),
   live: communicationsLive,
 };
-export { msg91ReportRouter } from './sms/reports.ts';
+export { msg91ReportRouter } from './sms/reports.service.ts';
 export { sendDue } from './sms/sms.service.ts';
-export { smsSweepOnce, startSmsSweeper } from './sms/sweeper.ts';
+export { smsSweepOnce, startSmsSweeper } from './jobs/sweeper.ts';
 export { notifyInApp } from './inbox/inbox.service.ts';
 export { startCampaignWorker } from './campaigns/queue.ts';

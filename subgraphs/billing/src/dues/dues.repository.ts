@@ -74,3 +74,10 @@ export const daysOverdue = (due: { status: string; dueDate: Date }, today = istD
   due.status === 'OPEN' && due.dueDate < today ? Math.round((today.getTime() - due.dueDate.getTime()) / 86_400_000) : 0;
 
 export { addDays };
+
+/** The open dues of these students, with what each still owes (a campaign's {balance} and {dueDate}). */
+export const openDuesOf = (db: TenantPrisma, studentIds: readonly string[]) =>
+  db.due.findMany({ where: { studentId: { in: [...studentIds] }, status: 'OPEN' }, select: { studentId: true, dueDate: true, amountPaise: true, adjustmentPaise: true, paidPaise: true } });
+
+/** Open dues falling due on a day, or in a range (automatic fee reminders), at most 5,000. */
+export const openDuesDue = (db: TenantPrisma, when: { equals: Date } | { lt: Date; gte: Date }) => db.due.findMany({ where: { status: 'OPEN', dueDate: when }, take: 5_000 });

@@ -17,3 +17,7 @@ export async function firstPaymentsOfStudents(db: TenantPrisma, studentIds: read
 }
 
 export const ordersByIds = (db: TenantPrisma, ids: readonly string[]) => db.paymentOrder.findMany({ where: { id: { in: [...ids] } } });
+
+/** Payments captured since `since`, with their receipt number (automatic receipts by SMS), at most 5,000. */
+export const capturedSince = (db: TenantPrisma, since: Date) =>
+  db.payment.findMany({ where: { status: 'CAPTURED', capturedAt: { gte: since } }, include: { receipt: { select: { number: true } } }, take: 5_000 });

@@ -66,3 +66,19 @@ export const setExpired = (db: TenantPrisma, id: string) => db.seatAllocation.up
 /** When the earliest hold lapses (the campus work's next due time). */
 export const earliestHoldExpiry = async (db: TenantPrisma) =>
   (await db.seatAllocation.findFirst({ where: { status: 'HELD', holdExpiresAt: { not: null } }, orderBy: { holdExpiresAt: 'asc' }, select: { holdExpiresAt: true } }))?.holdExpiresAt ?? null;
+
+const WITH_NAMES = { student: { select: { name: true } }, seat: { select: { label: true } }, shift: { select: { name: true } }, library: { select: { name: true } } } as const;
+
+/** Allocations made active since `since`, with the names a message about them needs (at most 5,000). */
+export const activatedSince = (db: TenantPrisma, since: Date) => db.seatAllocation.findMany({ where: { status: 'ACTIVE', createdAt: { gte: since } }, include: WITH_NAMES, take: 5_000 });
+
+/** Seats held on offer now, with the names a message about them needs (at most 5,000). */
+export const heldOffers = (db: TenantPrisma, now: Date) => db.seatAllocation.findMany({ where: { status: 'HELD', holdExpiresAt: { gt: now } }, include: WITH_NAMES, take: 5_000 });
+
+/** Active allocations that started by `startedBy` and run through `today` (absence streaks), at most 5,000. */
+export const activeSince = (db: TenantPrisma, startedBy: Date, today: Date) =>
+  db.seatAllocation.findMany({
+    where: { status: 'ACTIVE', startDate: { lte: startedBy }, endDate: { gte: today } },
+    select: { studentId: true, startDate: true, library: { select: { name: true } }, student: { select: { name: true } } },
+    take: 5_000,
+  });

@@ -40,3 +40,10 @@ export const visitsByIdsInLibrary = (db: TenantPrisma, ids: string[], libraryId:
 /** Visits of these students on `day`, in check-in order. */
 export const visitsOfStudentsOn = (db: TenantPrisma, studentIds: readonly string[], day: Date) =>
   db.visit.findMany({ where: { studentId: { in: [...studentIds] }, day }, orderBy: { checkedInAt: 'asc' } });
+
+/** Each of these students' latest check-in (one statement). */
+export async function lastCheckIns(db: TenantPrisma, studentIds: readonly string[]): Promise<Map<string, Date>> {
+  if (!studentIds.length) return new Map();
+  const rows = await db.visit.groupBy({ by: ['studentId'], where: { studentId: { in: [...studentIds] } }, _max: { checkedInAt: true } });
+  return new Map(rows.filter((r) => r._max.checkedInAt).map((r) => [r.studentId, r._max.checkedInAt!]));
+}

@@ -1,6 +1,6 @@
 // The only code that reads or writes campus's students.
 import type { CorePrisma, TenantPrisma, TenantPrismaNs } from '@studyspot/db';
-import { idFilter, KEYSET_ORDER, orViolation } from '@studyspot/runtime';
+import { idFilter, isUuid, KEYSET_ORDER, orViolation } from '@studyspot/runtime';
 
 export type StudentRow = NonNullable<Awaited<ReturnType<typeof findStudent>>>;
 
@@ -113,4 +113,20 @@ export async function accountPhone(core: CorePrisma, userId: string): Promise<st
   // eslint-disable-next-line studyspot/data-boundary -- identity's table, read-only (see above)
   const account = await core.user.findUnique({ where: { id: userId }, select: { phone: true } });
   return account?.phone ?? null;
+}
+
+/** Contact details of these students (other subgraphs' messages to them). */
+export const studentContacts = (db: TenantPrisma, ids: readonly string[]) =>
+  db.student.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, email: true, phone: true, status: true } });
+
+/**
+ * Students by status, branch and a live allocation in a shift (a campaign's audience), by id, at most
+ * 50,000. An id that is not a UUID matches nothing.
+ */
+export function studentsInAudience(db: TenantPrisma, a: { status: 'ACTIVE' | 'SUSPENDED' | 'LEFT'; libraryId?: string | null; shiftId?: string | null }, today: Date) {
+  const uuid = (id: string) => (isUuid(id) ? id : '00000000-0000-0000-0000-000000000000');
+  const where: TenantPrismaNs.StudentWhereInput = { status: a.status };
+  if (a.libraryId) where.libraryId = uuid(a.libraryId);
+  if (a.shiftId) where.allocations = { some: { shiftId: uuid(a.shiftId), status: { in: ['ACTIVE', 'PAUSED'] }, endDate: { gte: today } } };
+  return db.student.findMany({ where, select: { id: true, name: true }, orderBy: { id: 'asc' }, take: 50_000 });
 }

@@ -6,7 +6,8 @@
 // messages' idempotency keys make a resumed run send nothing twice.
 import { clock, gaugeFrom, type Platform } from '@studyspot/runtime';
 import { Queue, Worker, type Job } from 'bullmq';
-import { runCampaign, type RunOptions } from './campaign.service.ts';
+import { openCampaigns } from './campaigns.repository.ts';
+import { runCampaign, type RunOptions } from './campaigns.service.ts';
 
 type Data = { tenantId: string; campaignId: string };
 
@@ -100,10 +101,12 @@ export function startCampaignWorker(platform: Platform, opts: { stalledIntervalM
   inProcessRunners.set(platform, run);
   // Resume what a previous process left: running campaigns, and scheduled ones (due or not).
   void (async () => {
-    const tenants = await platform.core.tenant.findMany({ where: { status: 'ACTIVE' }, select: { id: true } });
-    for (const t of tenants) {
-      const open = await platform.tenants.withTenant(t.id, (db) => db.campaign.findMany({ where: { status: { in: ['RUNNING', 'SCHEDULED'] } }, select: { id: true, scheduledAt: true } })).catch(() => []);
-      for (const c of open) run({ tenantId: t.id, campaignId: c.id }, c.scheduledAt);
+    for (const tenantId of await platform.activeTenantIds()) {
+      const open = await platform.tenants.withTenant(tenantId, (db) => openCampaigns(db)).catch((err: unknown) => {
+        platform.logger.warn({ err, tenantId }, 'could not resume the tenant’s campaigns');
+        return [];
+      });
+      for (const c of open) run({ tenantId, campaignId: c.id }, c.scheduledAt);
     }
   })().catch((err) => platform.logger.error({ err }, 'resuming campaigns failed'));
   return async () => {

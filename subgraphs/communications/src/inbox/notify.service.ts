@@ -1,11 +1,13 @@
 // notifyUsers: one announcement to some of the tenant's accounts, on the channels asked for — in-app,
 // email (held by quiet hours unless urgent) and SMS (through an approved DLT template) — each account's
 // preferences deciding too. A student who signed in has one account: its id is the student's id.
+import { campusDirectory } from '@studyspot/campus/ports';
 import { isUuid, type SubgraphContext } from '@studyspot/runtime';
-import { fill } from '../campaigns/campaign.service.ts';
-import { emailOrDefer } from '../email/email.ts';
+import { fill } from '../campaigns/campaigns.service.ts';
+import { emailOrDefer } from '../email/email.service.ts';
 import { sendSms } from '../sms/sms.service.ts';
-import { fillTemplate, notifyInApp, wanting, type Category, type Channel } from './inbox.service.ts';
+import { staffAccounts } from './accounts.repository.ts';
+import { fillTemplate, notifyInApp, templateFor, wanting, type Category, type Channel } from './inbox.service.ts';
 
 export interface NotifyInput {
   userIds: string[];
@@ -34,7 +36,7 @@ export async function notifyUsers(ctx: SubgraphContext, i: NotifyInput) {
   if (i.templateKey) {
     const vars = Object.fromEntries((i.vars ?? []).map((v) => [v.name, v.value]));
     for (const ch of worded) {
-      const t = await db.notificationTemplate.findUnique({ where: { key_channel: { key: i.templateKey, channel: ch } } });
+      const t = await templateFor(db, i.templateKey, ch);
       if (!t) return refused('NOT_FOUND', `Template "${i.templateKey}" has no ${ch} words`, 'templateKey');
       const subject = fillTemplate(t.subject, vars);
       const body = fillTemplate(t.body, vars);
@@ -53,8 +55,8 @@ export async function notifyUsers(ctx: SubgraphContext, i: NotifyInput) {
   // account with the student's id: one account, counted once.
   const ids = [...new Set(i.userIds.filter(isUuid))];
   const [staff, students] = await Promise.all([
-    ctx.core.user.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true, email: true } }),
-    db.student.findMany({ where: { id: { in: ids } }, select: { id: true, email: true, name: true } }),
+    staffAccounts(ctx.core, tenantId, ids),
+    campusDirectory(db).students(ids),
   ]);
   const accounts = new Map<string, { email: string | null }>();
   for (const x of [...staff, ...students]) accounts.set(x.id, { email: x.email ?? accounts.get(x.id)?.email ?? null });

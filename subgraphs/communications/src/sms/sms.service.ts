@@ -3,14 +3,14 @@
 // only to numbers that consented and only 10:00–21:00 IST (later ones wait); credits by segments,
 // held before the provider is called, spent when it accepts, returned when it refuses.
 import { creditsPort } from '@studyspot/billing/ports';
+import { campusDirectory } from '@studyspot/campus/ports';
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { fail, type SendRefusal } from '../errors.ts';
 import { wanting, type Category } from '../inbox/inbox.service.ts';
 import { promotionalSendAt, render, segments } from './dlt.ts';
-import { applyEarlyReports } from './reports.ts';
-
-type Err = { code: string; message: string; field?: string[] };
-const fail = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
+import { applyEarlyReports } from './reports.service.ts';
+import * as repo from './sms.repository.ts';
 
 export interface SendInput {
   templateId: string;
@@ -27,7 +27,7 @@ const needsConsent = (category: string) => category === 'PROMOTIONAL' || categor
 
 /** Whether a number agreed to promotional messages and has not replied STOP since. */
 async function consented(db: TenantPrisma, phone: string): Promise<boolean> {
-  const consent = await db.smsConsent.findUnique({ where: { phone } });
+  const consent = await repo.findConsent(db, phone);
   return Boolean(consent?.promotional && !consent.optedOutAt);
 }
 
@@ -42,21 +42,21 @@ export function smsClient(platform: Platform): Msg91Client | null {
 
 /** Queues a message and, unless it must wait for the promotional window, sends it now. */
 export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: string, db: TenantPrisma, i: SendInput, now = clock.now()) {
-  const existing = await db.smsMessage.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
+  const existing = await repo.findMessageByKey(db, i.idempotencyKey);
   if (existing) return { message: existing, userErrors: [] };
-  const template = isUuid(i.templateId) ? await db.smsTemplate.findUnique({ where: { id: i.templateId } }) : null;
-  if (!template) return fail('NOT_FOUND', 'No such template', 'input', 'templateId');
+  const template = isUuid(i.templateId) ? await repo.findTemplate(db, i.templateId) : null;
+  if (!template) return fail<SendRefusal>('NOT_FOUND', 'No such template', 'input', 'templateId');
   if (template.approval !== 'APPROVED') return fail('TEMPLATE_NOT_APPROVED', 'Messages go out only through a template approved on the DLT portal', 'input', 'templateId');
   let phone: string | null = null;
   let studentId: string | null = null;
   if (i.studentId) {
-    const student = isUuid(i.studentId) ? await db.student.findUnique({ where: { id: i.studentId }, select: { id: true, phone: true } }) : null;
+    const [student] = isUuid(i.studentId) ? await campusDirectory(db).students([i.studentId]) : [];
     if (!student) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
     phone = student.phone;
     studentId = student.id;
   } else if (i.phone) phone = normalizeIndianMobile(i.phone);
   if (!phone) return fail('INVALID_INPUT', 'A student or a 10-digit Indian mobile number is required', 'input', 'phone');
-  if (!(await smsWanted(db, studentId, i.category))) return fail('PREFERENCE_OFF', `This student turned SMS off for ${i.category!.toLowerCase()}`, 'input', 'studentId');
+  if (!(await smsWanted(db, studentId, i.category))) return fail<SendRefusal>('PREFERENCE_OFF', `This student turned SMS off for ${i.category!.toLowerCase()}`, 'input', 'studentId');
   const rendered = render(template.body, i.vars);
   if ('error' in rendered) return fail('INVALID_INPUT', rendered.error, 'input', 'vars');
   let sendAfter = now;
@@ -70,11 +70,9 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
   if ('error' in held) return fail('INSUFFICIENT_CREDITS', `This message needs ${parts} credit${parts > 1 ? 's' : ''}; the wallet has fewer`);
   let message;
   try {
-    message = await db.smsMessage.create({
-      data: { studentId, phone, templateId: template.id, body: rendered.text, vars: i.vars, parts, credits: parts, reservationId: held.id, idempotencyKey: i.idempotencyKey, campaignId: i.campaignId ?? null, category: i.category ?? null, sendAfter },
-    });
+    message = await repo.createMessage(db, { studentId, phone, templateId: template.id, body: rendered.text, vars: i.vars, parts, credits: parts, reservationId: held.id, idempotencyKey: i.idempotencyKey, campaignId: i.campaignId ?? null, category: i.category ?? null, sendAfter });
   } catch (err) {
-    const raced = await db.smsMessage.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
+    const raced = await repo.findMessageByKey(db, i.idempotencyKey);
     if (raced) return { message: raced, userErrors: [] };
     await creditsPort(ctx.platform).release(held.id);
     throw err;
@@ -106,56 +104,55 @@ async function mayStillGo(db: TenantPrisma, m: { phone: string; studentId: strin
 }
 
 export async function deliver(platform: Platform, tenantId: string, db: TenantPrisma, messageId: string, now = clock.now()) {
-  const m = await db.smsMessage.findUniqueOrThrow({ where: { id: messageId }, include: { template: true } });
+  const m = await repo.findMessageWithTemplate(db, messageId);
   if (m.status !== 'QUEUED') return m;
   if (m.attempts === 0) {
     const verdict = await mayStillGo(db, m, now);
     if (verdict && 'wait' in verdict) {
-      await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: 0 }, data: { sendAfter: verdict.wait } });
+      await repo.updateIfQueued(db, m.id, 0, { sendAfter: verdict.wait });
       await platform.work.due(tenantId, 'messages', verdict.wait);
-      return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+      return repo.findMessageOrThrow(db, m.id);
     }
     if (verdict) {
-      const cancelled = await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: 0 }, data: { status: 'CANCELLED', reason: verdict.cancel.slice(0, 200) } });
-      if (cancelled.count && m.reservationId) await creditsPort(platform).release(m.reservationId);
-      if (cancelled.count) metrics.sms.inc({ status: 'CANCELLED' });
-      return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+      const cancelled = await repo.updateIfQueued(db, m.id, 0, { status: 'CANCELLED', reason: verdict.cancel.slice(0, 200) });
+      if (cancelled && m.reservationId) await creditsPort(platform).release(m.reservationId);
+      if (cancelled) metrics.sms.inc({ status: 'CANCELLED' });
+      return repo.findMessageOrThrow(db, m.id);
     }
   }
   // A message claimed before and still queued was interrupted mid-send (a crash): MSG91 may have it.
   // It is not sent again — a duplicate is worse than one lost — and its credits are returned.
   if (m.attempts > 0) {
-    const moved = await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: m.attempts }, data: { status: 'FAILED', reason: 'Interrupted while sending; not sent again to avoid a duplicate' } });
-    if (moved.count && m.reservationId) await creditsPort(platform).release(m.reservationId);
-    return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+    const moved = await repo.updateIfQueued(db, m.id, m.attempts, { status: 'FAILED', reason: 'Interrupted while sending; not sent again to avoid a duplicate' });
+    if (moved && m.reservationId) await creditsPort(platform).release(m.reservationId);
+    return repo.findMessageOrThrow(db, m.id);
   }
-  const claimed = await db.smsMessage.updateMany({ where: { id: m.id, status: 'QUEUED', attempts: m.attempts }, data: { attempts: { increment: 1 } } });
-  if (!claimed.count) return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+  if (!(await repo.updateIfQueued(db, m.id, m.attempts, { attempts: { increment: 1 } }))) return repo.findMessageOrThrow(db, m.id);
   const client = smsClient(platform);
   const credits = creditsPort(platform);
   const vars = Object.fromEntries(m.vars.map((v, n) => [`var${n + 1}`, v]));
   try {
     if (!client) throw new Msg91Error('unavailable', 'No SMS provider is configured');
     const requestId = await client.sendFlow(m.template.msg91TemplateId, [{ mobiles: msg91Mobile(m.phone), ...vars }]);
-    await platform.core.smsRequest.create({ data: { requestId, tenantId } });
+    await repo.recordRequest(platform.core, requestId, tenantId);
     if (m.reservationId) await credits.commit(m.reservationId);
-    await db.smsMessage.update({ where: { id: m.id }, data: { status: 'SENT', requestId, sentAt: clock.now() } });
+    await repo.updateMessage(db, m.id, { status: 'SENT', requestId, sentAt: clock.now() });
     metrics.sms.inc({ status: 'SENT' });
     // A report may have come first; the message as it is now.
     await applyEarlyReports(platform, requestId);
-    return db.smsMessage.findUniqueOrThrow({ where: { id: m.id } });
+    return repo.findMessageOrThrow(db, m.id);
   } catch (err) {
     if (!(err instanceof Msg91Error)) throw err;
     if (m.reservationId) await credits.release(m.reservationId);
     const status = err.kind === 'unavailable' ? 'FAILED' : 'REJECTED';
     metrics.sms.inc({ status });
-    return db.smsMessage.update({ where: { id: m.id }, data: { status, reason: err.message.slice(0, 200) } });
+    return repo.updateMessage(db, m.id, { status, reason: err.message.slice(0, 200) });
   }
 }
 
 /** Messages whose time has come (promotional ones after 10:00 IST): sends them. */
 export async function sendDue(platform: Platform, tenantId: string, db: TenantPrisma, now = clock.now()): Promise<number> {
-  const due = await db.smsMessage.findMany({ where: { status: 'QUEUED', sendAfter: { lte: now } }, select: { id: true }, orderBy: { sendAfter: 'asc' }, take: 500 });
-  for (const m of due) await deliver(platform, tenantId, db, m.id, now);
+  const due = await repo.dueMessageIds(db, now);
+  for (const id of due) await deliver(platform, tenantId, db, id, now);
   return due.length;
 }

@@ -5,26 +5,25 @@
 // for what they hold back, the next day for daily rules. Then MSG91's early delivery reports.
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, earliest, nextDailyRun, registerTenantWork, runDueWork, startPeriodic, type Platform } from '@studyspot/runtime';
-import { runCampaign } from '../campaigns/campaign.service.ts';
-import { sweepEarlyReports } from './reports.ts';
+import { anyEnabledRule } from '../auto/auto.repository.ts';
 import { runAutoMessages } from '../auto/auto.service.ts';
-import { sendDeferredEmails } from '../email/email.ts';
-import { quietHoursEnd } from '../inbox/inbox.service.ts';
-import { sendDue } from './sms.service.ts';
+import { dueScheduled, nextScheduledAt } from '../campaigns/campaigns.repository.ts';
+import { runCampaign } from '../campaigns/campaigns.service.ts';
+import { emailWaiting, sendDeferredEmails } from '../email/email.service.ts';
+import { quietHoursEnd, settingsOf } from '../inbox/inbox.service.ts';
+import { sweepEarlyReports } from '../sms/reports.service.ts';
+import { nextQueuedAt } from '../sms/sms.repository.ts';
+import { sendDue } from '../sms/sms.service.ts';
 
 const RETRY_MS = 5 * 60_000;
 
 async function nextMessagesWork(tenantId: string, db: TenantPrisma, now: Date, quietEnd: Date | null): Promise<Date | null> {
-  const [sms, email, rule] = await Promise.all([
-    db.smsMessage.findFirst({ where: { status: 'QUEUED' }, orderBy: { sendAfter: 'asc' }, select: { sendAfter: true } }),
-    db.emailOutbox.findFirst({ where: { sentAt: null }, select: { id: true } }),
-    db.autoMessageRule.findFirst({ where: { enabled: true, templateId: { not: null } }, select: { kind: true } }),
-  ]);
+  const [sms, email, rule] = await Promise.all([nextQueuedAt(db), emailWaiting(db), anyEnabledRule(db)]);
   const later = (at: Date) => (at > now ? at : new Date(now.getTime() + RETRY_MS));
   return earliest(
-    sms && later(sms.sendAfter),
-    email && (quietEnd ?? new Date(now.getTime() + RETRY_MS)),
-    rule && earliest(nextDailyRun(tenantId, now), quietEnd),
+    sms ? later(sms) : null,
+    email ? (quietEnd ?? new Date(now.getTime() + RETRY_MS)) : null,
+    rule ? earliest(nextDailyRun(tenantId, now), quietEnd) : null,
   );
 }
 
@@ -36,15 +35,15 @@ async function nextMessagesWork(tenantId: string, db: TenantPrisma, now: Date, q
 async function messagesWork(platform: Platform, tenantId: string, t: Date): Promise<{ sent: number; next: Date | null }> {
   return platform.tenants.withTenant(tenantId, async (db) => {
     // The tenant's quiet hours, read once: they hold back automatic messages and email.
-    const quietEnd = quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), t);
+    const quietEnd = quietHoursEnd(await settingsOf(db), t);
     let sent = (await sendDue(platform, tenantId, db, t)) + (await runAutoMessages(platform, tenantId, db, t, quietEnd !== null)) + (await sendDeferredEmails(platform, db, t, quietEnd !== null));
     let campaign: Date | null = null;
     if (clock.frozen) {
-      for (const c of await db.campaign.findMany({ where: { status: 'SCHEDULED', scheduledAt: { lte: t } }, select: { id: true }, orderBy: { scheduledAt: 'asc' } })) {
-        await runCampaign(platform, tenantId, db, c.id, { now: () => t, sleep: async () => {} });
+      for (const id of await dueScheduled(db, t)) {
+        await runCampaign(platform, tenantId, db, id, { now: () => t, sleep: async () => {} });
         sent++;
       }
-      campaign = (await db.campaign.findFirst({ where: { status: 'SCHEDULED' }, orderBy: { scheduledAt: 'asc' }, select: { scheduledAt: true } }))?.scheduledAt ?? null;
+      campaign = await nextScheduledAt(db);
     }
     return { sent, next: earliest(await nextMessagesWork(tenantId, db, t, quietEnd), campaign) };
   });

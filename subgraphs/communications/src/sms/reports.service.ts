@@ -4,6 +4,7 @@
 // so duplicates and stragglers change nothing.
 import { clock, metrics, msg91Mobile, secretMatches, type Platform } from '@studyspot/runtime';
 import express, { type Router } from 'express';
+import * as repo from './sms.repository.ts';
 
 interface Report {
   requestId?: unknown;
@@ -22,7 +23,7 @@ export async function applyReports(platform: Platform, given: unknown[], keepEar
   let ignored = given.length - reports.length;
   // Whose request each id is, in one read (a call of a thousand unknown ids is two statements, not 2,000).
   const ids = [...new Set(reports.map((r) => (typeof r.requestId === 'string' && r.requestId.length <= 100 ? r.requestId : null)).filter((x): x is string => x !== null))];
-  const owners = new Map((ids.length ? await platform.core.smsRequest.findMany({ where: { requestId: { in: ids } } }) : []).map((o) => [o.requestId, o]));
+  const owners = new Map((await repo.requestOwners(platform.core, ids)).map((o) => [o.requestId, o]));
   const earlyRows: { requestId: string; number: string; status: string; desc: string | null }[] = [];
   for (const r of reports) {
     const requestId = typeof r.requestId === 'string' && r.requestId.length <= 100 ? r.requestId : null;
@@ -47,17 +48,14 @@ export async function applyReports(platform: Platform, given: unknown[], keepEar
     const n = await platform.tenants.withTenant(
       owner.tenantId,
       async (db) => {
-        const candidates = await db.smsMessage.findMany({ where: { requestId }, select: { id: true, phone: true, status: true } });
+        const candidates = await repo.messagesOfRequest(db, requestId);
         const mine = candidates.filter((c) => msg91Mobile(c.phone) === number);
         if (!mine.length) return -1;
         const ids = mine.filter((c) => c.status === 'SENT').map((c) => c.id);
         if (!ids.length) return 0;
-        const done = await db.smsMessage.updateMany({
-          where: { id: { in: ids }, status: 'SENT' },
-          data: delivered ? { status: 'DELIVERED', deliveredAt: clock.now() } : { status: 'FAILED', reason: (text(r.desc) ?? status).slice(0, 200) },
-        });
-        if (done.count) metrics.sms.inc({ status: delivered ? 'DELIVERED' : 'UNDELIVERED' }, done.count);
-        return done.count;
+        const moved = await repo.applyReport(db, ids, delivered ? { status: 'DELIVERED', deliveredAt: clock.now() } : { status: 'FAILED', reason: (text(r.desc) ?? status).slice(0, 200) });
+        if (moved) metrics.sms.inc({ status: delivered ? 'DELIVERED' : 'UNDELIVERED' }, moved);
+        return moved;
       },
       { allowSuspended: true },
     );
@@ -65,16 +63,16 @@ export async function applyReports(platform: Platform, given: unknown[], keepEar
     else if (n < 0) await early();
     else ignored++;
   }
-  if (earlyRows.length) await platform.core.smsPendingReport.createMany({ data: earlyRows });
+  if (earlyRows.length) await repo.keepEarlyReports(platform.core, earlyRows);
   return { updated, ignored };
 }
 
 /** Reports that came before the send was recorded: applied now that it is. */
 export async function applyEarlyReports(platform: Platform, requestId: string): Promise<void> {
-  const early = await platform.core.smsPendingReport.findMany({ where: { requestId }, orderBy: { id: 'asc' } });
-  if (!early.length || !(await platform.core.smsRequest.findUnique({ where: { requestId } }))) return;
+  const early = await repo.earlyReportsOf(platform.core, requestId);
+  if (!early.length || !(await repo.requestKnown(platform.core, requestId))) return;
   await applyReports(platform, early.map((e) => ({ requestId: e.requestId, number: e.number, status: e.status, desc: e.desc })), false);
-  await platform.core.smsPendingReport.deleteMany({ where: { id: { in: early.map((e) => e.id) } } });
+  await repo.dropEarlyReports(platform.core, early.map((e) => e.id));
 }
 
 export function msg91ReportRouter(platform: Platform): Router {
@@ -100,8 +98,8 @@ export function msg91ReportRouter(platform: Platform): Router {
  * `deliver` looked), and those of sends never recorded, dropped after a day.
  */
 export async function sweepEarlyReports(platform: Platform, now = clock.now()): Promise<number> {
-  const waiting = await platform.core.smsPendingReport.findMany({ where: { createdAt: { lt: new Date(now.getTime() - 5_000) } }, select: { requestId: true }, distinct: ['requestId'], take: 1_000 });
-  for (const w of waiting) await applyEarlyReports(platform, w.requestId);
-  await platform.core.smsPendingReport.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - 86_400_000) } } });
+  const waiting = await repo.waitingEarlyReports(platform.core, new Date(now.getTime() - 5_000));
+  for (const requestId of waiting) await applyEarlyReports(platform, requestId);
+  await repo.dropEarlyReportsBefore(platform.core, new Date(now.getTime() - 86_400_000));
   return waiting.length;
 }

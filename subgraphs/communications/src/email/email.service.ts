@@ -5,7 +5,8 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, type Platform } from '@studyspot/runtime';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { quietHoursEnd } from '../inbox/inbox.service.ts';
+import { quietHoursEnd, settingsOf } from '../inbox/inbox.service.ts';
+import * as repo from './email.repository.ts';
 
 const transports = new Map<string, Transporter>();
 
@@ -37,9 +38,9 @@ export async function sendEmail(platform: Platform, e: Email): Promise<string> {
 /** Now, or after the quiet hours for what is not urgent. */
 export async function emailOrDefer(platform: Platform, tenantId: string, db: TenantPrisma, e: Email & { urgent?: boolean }, now = clock.now()): Promise<'sent' | 'deferred'> {
   // The end of the quiet hours `now` is in (null outside them).
-  const quietEnd = e.urgent ? null : quietHoursEnd(await db.communicationSettings.findUnique({ where: { id: 1 } }), now);
+  const quietEnd = e.urgent ? null : quietHoursEnd(await settingsOf(db), now);
   if (quietEnd) {
-    await db.emailOutbox.create({ data: { to: e.to, subject: e.subject, text: e.text } });
+    await repo.hold(db, { to: e.to, subject: e.subject, text: e.text });
     // The messages sweep sends it when the quiet hours end.
     await platform.work.due(tenantId, 'messages', quietEnd);
     return 'deferred';
@@ -51,11 +52,10 @@ export async function emailOrDefer(platform: Platform, tenantId: string, db: Ten
 /** Outbox emails, once the quiet hours are over. */
 export async function sendDeferredEmails(platform: Platform, db: TenantPrisma, now: Date, quiet: boolean): Promise<number> {
   if (quiet) return 0;
-  const due = await db.emailOutbox.findMany({ where: { sentAt: null }, take: 200, orderBy: { createdAt: 'asc' } });
-  for (const m of due) {
-    // Claimed first, so two sweeps never send one twice.
-    const claimed = await db.emailOutbox.updateMany({ where: { id: m.id, sentAt: null }, data: { sentAt: now } });
-    if (claimed.count) await sendEmail(platform, m);
-  }
+  const due = await repo.waiting(db);
+  for (const m of due) if (await repo.claim(db, m.id, now)) await sendEmail(platform, m);
   return due.length;
 }
+
+/** Whether an email waits in the outbox. */
+export const emailWaiting = (db: TenantPrisma) => repo.anyWaiting(db);

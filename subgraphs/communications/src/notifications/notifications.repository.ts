@@ -1,3 +1,4 @@
+// The notification log (read-only here) and the counts communications adds to Tenant.stats.
 import type { TenantPrisma } from '@studyspot/db';
 import { KEYSET_ORDER } from '@studyspot/runtime';
 
