@@ -26,12 +26,13 @@ export default tseslint.config(
     plugins: { studyspot: { rules: { 'data-boundary': dataBoundary } } },
     rules: { 'studyspot/data-boundary': 'error' },
   },
-  // A subgraph reaches another only through its ports (`@studyspot/<name>/ports`) or federation;
-  // resolvers translate (arguments → service → payload) and never see the database.
+  // A subgraph never imports another: it asks through the runtime's ports (packages/runtime/src/
+  // ports.ts) or through federation. Resolvers translate (arguments → service → payload) and never see
+  // the database.
   ...SUBGRAPHS.flatMap((name) => {
     const others = SUBGRAPHS.filter((n) => n !== name).join('|');
     const crossing = [
-      { regex: `^@studyspot/(${others})(?!/ports$)(/.*)?$`, message: 'Another subgraph is reached through its ports (@studyspot/<name>/ports) or through federation, not its internals.' },
+      { regex: `^@studyspot/(${others})(/.*)?$`, message: 'Another subgraph is reached through the runtime\'s ports (ports.<name>) or through federation, never imported.' },
       { regex: `/(${others})/src/`, message: "Another subgraph's files are not imported by path." },
     ];
     const database = [
@@ -39,8 +40,7 @@ export default tseslint.config(
       { regex: '^@prisma/', message: 'A resolver does not import Prisma: call a service.' },
     ];
     return [
-      // server.ts is a process, not part of the module: like the gateway, it may load other subgraphs.
-      { files: [`subgraphs/${name}/src/**/*.ts`], ignores: [`subgraphs/${name}/src/server.ts`], rules: { 'no-restricted-imports': ['error', { patterns: crossing }] } },
+      { files: [`subgraphs/${name}/src/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns: crossing }] } },
       { files: [`subgraphs/${name}/src/**/*.resolvers.ts`, `subgraphs/${name}/src/**/resolvers.ts`], rules: { 'no-restricted-imports': ['error', { patterns: [...crossing, ...database] }] } },
     ];
   }),

@@ -1,5 +1,5 @@
 // The boundary rules fail on a planted violation: a resolver calling Prisma, a service calling Prisma,
-// a repository reading another subgraph's table, a subgraph importing another's internals, a resolver
+// a repository reading another subgraph's table, a subgraph importing another (at all), a resolver
 // importing the database package. The planted files are real files in a subgraph's tree (type-aware
 // linting needs them on disk) and are removed afterwards.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ export const dues = (db: TenantPrisma) => db.due.findMany({ where: {} });
 `,
   'planted-import.ts': `export { issueDues } from '@studyspot/billing';
 export * from '../../../billing/src/dues/schedule.ts';
-export type { CreditsPort } from '@studyspot/billing/ports';
+export type { Reservation } from '@studyspot/billing/ports';
 `,
 };
 
@@ -59,10 +59,11 @@ describe('boundary rules (eslint.config.js, tools/eslint/)', () => {
     expect(m).toEqual([expect.stringMatching(/^studyspot\/data-boundary: The Due table belongs to billing, not campus/)]);
   });
 
-  it("refuses another subgraph's internals, by package name or by path, and allows its ports", () => {
+  it('refuses any import of another subgraph, by package name (its index or any subpath) or by path', () => {
     const m = messages('planted-import.ts');
-    expect(m).toHaveLength(2);
-    expect(m[0]).toMatch(/no-restricted-imports: .*reached through its ports/);
+    expect(m).toHaveLength(3);
+    expect(m[0]).toMatch(/no-restricted-imports: .*through the runtime's ports/);
     expect(m[1]).toMatch(/no-restricted-imports: .*not imported by path/);
+    expect(m[2]).toMatch(/no-restricted-imports: .*through the runtime's ports/);
   });
 });

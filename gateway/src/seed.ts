@@ -4,8 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
-import { syncAllocationDues } from '@studyspot/billing/ports';
-import { addDays, ConfigError, generatePassword, hashPassword, istDay, subgraphContext, type Platform } from '@studyspot/runtime';
+import { addDays, ConfigError, generatePassword, hashPassword, istDay, ports, subgraphContext, type Platform } from '@studyspot/runtime';
 import type { PaymentSimulators } from '@studyspot/simulators';
 import { provisionTenant } from '@studyspot/tenancy';
 
@@ -106,7 +105,7 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
   // students paid their first month at the desk (cash, UPI to the QR, a bank transfer).
   const ctx = subgraphContext(platform, { requestId: 'seed', claims: { sub: admin.id, role: 'SUPER_ADMIN', tenantId: null }, actingTenantId: tenant.id });
   try {
-    for (const a of allocations) await syncAllocationDues(ctx, tenant.id, a.allocationId);
+    for (const a of allocations) await ports.billing.syncAllocationDues(ctx, tenant.id, a.allocationId);
     const scope = await billingScope(ctx);
     const methods = [{ method: 'CASH' as const }, { method: 'UPI_QR' as const, reference: 'UPI-DEMO-0001' }, { method: 'BANK_TRANSFER' as const, reference: 'NEFT-DEMO-0001' }];
     for (const [i, m] of methods.entries()) await recordPayment(scope, { studentId: allocations[i]!.studentId, amountPaise: 150_000, ...m });

@@ -1,4 +1,7 @@
-// The five subgraphs, in composition order.
+// The five subgraphs, in composition order. This is the composition root: loading the modules provides
+// every subgraph's ports (runtime ports.ts) and registers every subgraph's background work (test
+// clocks run it), so any process that imports this file — the gateway, or one subgraph's own process
+// (processes/) — can serve what one subgraph asks of another.
 import { billingSubgraph } from '@studyspot/billing';
 import { campusSubgraph } from '@studyspot/campus';
 import { communicationsSubgraph } from '@studyspot/communications';

@@ -33,3 +33,4 @@ export * from './work.ts';
 export * from './observability.ts';
 export * from './clock.ts';
 export * from './tenant-clocks.ts';
+export * from './ports.ts';

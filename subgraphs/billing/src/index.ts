@@ -13,6 +13,8 @@ import { platformResolvers } from './platform/platform.resolvers.ts';
 import { receiptsResolvers } from './receipts/receipts.resolvers.ts';
 import { refundsResolvers } from './refunds/refunds.resolvers.ts';
 import { reportsResolvers } from './reports/reports.resolvers.ts';
+// Provides this subgraph's ports (runtime ports.ts) wherever the module is loaded.
+import './ports.ts';
 
 export const billingSubgraph: SubgraphModule = {
   name: 'billing',

@@ -12,6 +12,8 @@ import { librariesResolvers } from './libraries/libraries.resolvers.ts';
 import { campusLive, liveResolvers } from './live/live.resolvers.ts';
 import { seatsResolvers } from './seats/seats.resolvers.ts';
 import { studentsResolvers } from './students/students.resolvers.ts';
+// Provides this subgraph's ports (runtime ports.ts) wherever the module is loaded.
+import './ports.ts';
 
 export const campusSubgraph: SubgraphModule = {
   name: 'campus',

@@ -6,6 +6,8 @@ import { GraphQLScalarType, parse } from 'graphql';
 import { auditResolvers } from './audit/audit.resolvers.ts';
 import { authResolvers } from './auth/auth.resolvers.ts';
 import { usersResolvers } from './users/users.resolvers.ts';
+// Provides this subgraph's ports (runtime ports.ts) wherever the module is loaded.
+import './ports.ts';
 
 const JSONScalar = new GraphQLScalarType({ name: 'JSON', description: 'Arbitrary JSON.', serialize: (v) => v });
 

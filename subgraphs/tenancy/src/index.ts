@@ -5,6 +5,8 @@ import { DateTimeScalar, mergeResolvers, readSubgraphSdl, type SubgraphModule } 
 import { parse } from 'graphql';
 import { tenantsResolvers } from './tenants/tenants.resolvers.ts';
 import { testClockResolvers } from './testclocks/testclocks.resolvers.ts';
+// Provides this subgraph's ports (runtime ports.ts) wherever the module is loaded.
+import './ports.ts';
 
 export const tenancySubgraph: SubgraphModule = {
   name: 'tenancy',

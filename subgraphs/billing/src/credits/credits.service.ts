@@ -3,7 +3,9 @@
 // provider accepts the message and released when it fails. Every movement is a balanced ledger
 // transaction (ledger.repository.ts); the database refuses an overdraft whatever the concurrency.
 import type { CorePrisma } from '@studyspot/db';
-import { clock, topics, type EventBus, type SubgraphContext } from '@studyspot/runtime';
+import { clock, topics, type EventBus, type Reservation, type SubgraphContext } from '@studyspot/runtime';
+
+export type { Reservation };
 import { consumedAccount, entriesByIds, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, setThreshold, walletsOf, type Posted, type TransactionKind, type WalletRow } from './ledger.repository.ts';
 
 export type CreditsResult<T> = T | { error: 'INSUFFICIENT_CREDITS' | 'INSUFFICIENT_STOCK' | 'NOT_FOUND'; message: string };
@@ -55,12 +57,6 @@ export async function consumeCredits(d: Deps, i: { tenantId: string; credits: nu
   }
 }
 
-export interface Reservation {
-  id: string;
-  tenantId: string;
-  credits: number;
-  status: 'HELD' | 'COMMITTED' | 'RELEASED';
-}
 
 /** Holds credits for a message: the wallet goes down now; commit spends them, release gives them back. */
 export async function reserveCredits(d: Deps, i: { tenantId: string; credits: number; idempotencyKey: string; purpose?: string | null; ttlSeconds?: number }): Promise<CreditsResult<Reservation>> {

@@ -1,23 +1,16 @@
 // Plan limits, checked where things are created (campus: libraries, seats, students and imports;
 // identity: staff accounts). A tenant without a subscription has no limits (tenants created before
-// plans existed, the demo). Exported as @studyspot/billing/ports.
+// plans existed, the demo). Provided as ports.billing.checkPlanLimit.
 //
 // The check counts, then the caller creates: two creations racing at the very limit can both pass
 // (by at most the number racing); the next creation sees the true count and is refused.
 import type { CorePrisma } from '@studyspot/db';
+import type { PlanLimitBreach, PlanLimitName as LimitName } from '@studyspot/runtime';
 
-export type LimitName = 'libraries' | 'seats' | 'students' | 'staff';
+export type { LimitName, PlanLimitBreach };
 
 const COLUMN = { libraries: 'maxLibraries', seats: 'maxSeats', students: 'maxStudents', staff: 'maxStaff' } as const;
 
-export interface PlanLimitBreach {
-  limit: LimitName;
-  maximum: number;
-  current: number;
-  adding: number;
-  plan: string;
-  message: string;
-}
 
 /** The tenant's plan version (current one), or null without a subscription. */
 export async function currentPlan(core: CorePrisma, tenantId: string) {

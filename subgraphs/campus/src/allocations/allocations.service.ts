@@ -1,8 +1,7 @@
 // Seat allocations (memberships) and day passes. The database's exclusion constraint is what
 // prevents double booking, under any concurrency: the code only turns its refusal into a
 // SEAT_UNAVAILABLE userError. (The waitlist: waitlist.service.ts.)
-import { syncAllocationDues } from '@studyspot/billing/ports';
-import { clock, isUuid, isViolation, topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, isUuid, isViolation, ports, topics, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { findLibrary } from '../libraries/libraries.repository.ts';
 import { findSeat, findShift } from '../seats/seats.repository.ts';
@@ -76,7 +75,7 @@ export async function allocateSeat(ctx: SubgraphContext, s: Scope, input: NewAll
   if ('userErrors' in p) return p;
   const allocation = await repo.createAllocation(s.db, { ...p.row, status: 'ACTIVE' });
   if (isViolation(allocation)) return unavailable();
-  await syncAllocationDues(ctx, s.tenantId, allocation.id);
+  await ports.billing.syncAllocationDues(ctx, s.tenantId, allocation.id);
   await publish(ctx, s, allocation.libraryId, 'ALLOCATION_CREATED', { allocationId: allocation.id, seatId: allocation.seatId, studentId: allocation.studentId });
   return { allocation, userErrors: [] };
 }
@@ -98,7 +97,7 @@ async function update(ctx: SubgraphContext, s: Scope, id: string, check: (a: All
   if (isViolation(done)) return unavailable();
   if (!done) return fail('INVALID_STATE', 'The allocation changed meanwhile; try again');
   const allocation = await repo.findAllocationOrThrow(s.db, id);
-  await syncAllocationDues(ctx, s.tenantId, id);
+  await ports.billing.syncAllocationDues(ctx, s.tenantId, id);
   await publish(ctx, s, allocation.libraryId, event, { allocationId: id, seatId: allocation.seatId, studentId: allocation.studentId, status: allocation.status });
   return { allocation, userErrors: [] };
 }

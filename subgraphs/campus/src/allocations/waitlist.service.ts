@@ -1,8 +1,7 @@
 // The waitlist: join a line for a library's shift; a freed seat is held (a HELD allocation, guarded by
 // the exclusion constraint like any other) for the first student whose wish it fits; the student
 // accepts, leaves, or lets the hold lapse (allocations.service.ts expireHolds).
-import { syncAllocationDues } from '@studyspot/billing/ports';
-import { clock, isUuid, isViolation, type SubgraphContext } from '@studyspot/runtime';
+import { clock, isUuid, isViolation, ports, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { findShift } from '../seats/seats.repository.ts';
 import { canSeeLibrary, type Scope } from '../shared/scope.ts';
@@ -58,7 +57,7 @@ export async function acceptOffer(ctx: SubgraphContext, s: Scope, entryId: strin
   if (entry.status !== 'OFFERED' || !offer || offer.status !== 'HELD') return fail('INVALID_STATE', 'There is no seat on offer for this entry');
   if (offer.holdExpiresAt && offer.holdExpiresAt <= clock.now()) return fail('INVALID_STATE', 'The offer expired');
   await repo.acceptOffer(s.db, offer.id, entryId);
-  await syncAllocationDues(ctx, s.tenantId, offer.id);
+  await ports.billing.syncAllocationDues(ctx, s.tenantId, offer.id);
   await publish(ctx, s, entry.libraryId, 'ALLOCATION_CREATED', { allocationId: offer.id, seatId: offer.seatId, studentId: offer.studentId });
   return { entry: await repo.findEntryOrThrow(s.db, entryId), userErrors: [] };
 }

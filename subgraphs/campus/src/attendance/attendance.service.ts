@@ -2,7 +2,7 @@
 // check-out by QR or by staff, closing forgotten visits at closing time, history with absence
 // streaks, and occupancy now and over a day. Every check-in and check-out is published as an event.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { clock, badInput, isUuid, isViolation, notFound, topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, badInput, isUuid, isViolation, notFound, ports, topics, type SubgraphContext } from '@studyspot/runtime';
 import { allocationsOverlapping, usableAllocationsOn } from '../allocations/allocations.repository.ts';
 import { fail } from '../errors.ts';
 import { findLibrary } from '../libraries/libraries.repository.ts';
@@ -10,7 +10,7 @@ import { closingFor, nextOpening, sessionAt, type WeekdayHours } from '../librar
 import { availableSeatsByZone } from '../seats/seats.repository.ts';
 import { canSeeLibrary, requireLibrary, type Scope } from '../shared/scope.ts';
 import { addDays, daysBetween, inShift, istDay, istDayStart, istMinuteOfDay } from '../shared/time.ts';
-import { findStudent, findStudentRecordByPhone, accountPhone } from '../students/students.repository.ts';
+import { findStudent, findStudentRecordByPhone } from '../students/students.repository.ts';
 import * as repo from './attendance.repository.ts';
 
 export const KIOSK_TOKEN_TTL_SECONDS = 60;
@@ -52,7 +52,7 @@ function readKioskToken(ctx: SubgraphContext, token: string): KioskClaims | 'inv
 export async function currentStudent(ctx: SubgraphContext, s: Scope) {
   const byId = isUuid(ctx.claims!.sub) ? await findStudent(s.db, ctx.claims!.sub) : null;
   if (byId) return byId;
-  const phone = await accountPhone(ctx.core, ctx.claims!.sub);
+  const phone = await ports.accounts.phoneOf(ctx.core, ctx.claims!.sub);
   return phone ? findStudentRecordByPhone(s.db, phone) : null;
 }
 

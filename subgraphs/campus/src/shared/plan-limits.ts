@@ -1,6 +1,5 @@
-// The tenant's plan limits on what campus creates (the plans live in billing: @studyspot/billing/ports).
-import { checkPlanLimit, type LimitName } from '@studyspot/billing/ports';
-import type { SubgraphContext } from '@studyspot/runtime';
+// The tenant's plan limits on what campus creates (the plans live in billing: ports.billing).
+import { ports, type PlanLimitName as LimitName, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { countAllLibraries } from '../libraries/libraries.repository.ts';
 import { countAllSeats } from '../seats/seats.repository.ts';
@@ -16,6 +15,6 @@ const counts: Record<Exclude<LimitName, 'staff'>, (s: Scope) => Promise<number>>
 /** A PLAN_LIMIT_REACHED userError when `adding` more would pass the plan's limit, else null. */
 export async function planLimitError(ctx: SubgraphContext, s: Scope, limit: Exclude<LimitName, 'staff'>, adding: number, ...field: string[]) {
   if (adding <= 0) return null;
-  const breach = await checkPlanLimit(ctx.core, s.tenantId, limit, adding, () => counts[limit](s));
+  const breach = await ports.billing.checkPlanLimit(ctx.core, s.tenantId, limit, adding, () => counts[limit](s));
   return breach ? fail('PLAN_LIMIT_REACHED', breach.message, ...field) : null;
 }

@@ -1,5 +1,5 @@
 // The only code that reads or writes campus's students.
-import type { CorePrisma, TenantPrisma, TenantPrismaNs } from '@studyspot/db';
+import type { TenantPrisma, TenantPrismaNs } from '@studyspot/db';
 import { idFilter, isUuid, KEYSET_ORDER, orViolation } from '@studyspot/runtime';
 
 export type StudentRow = NonNullable<Awaited<ReturnType<typeof findStudent>>>;
@@ -103,17 +103,6 @@ export async function upsertStudents(db: TenantPrisma, rows: ImportRow[], librar
   return created;
 }
 
-/**
- * The phone of a signed-in account (core `user`, identity's table): a student account made by staff
- * has its own id, and is matched to its student record by phone. Identity imports campus's ports, so
- * this one read cannot be an import of identity's without a cycle; it stays here, documented in
- * ARCHITECTURE.md, until ports are injected by the runtime.
- */
-export async function accountPhone(core: CorePrisma, userId: string): Promise<string | null> {
-  // eslint-disable-next-line studyspot/data-boundary -- identity's table, read-only (see above)
-  const account = await core.user.findUnique({ where: { id: userId }, select: { phone: true } });
-  return account?.phone ?? null;
-}
 
 /** Contact details of these students (other subgraphs' messages to them). */
 export const studentContacts = (db: TenantPrisma, ids: readonly string[]) =>

@@ -3,10 +3,8 @@
 // receipt, a seat allocated. A sweep looks at what happened lately rather than listening to events,
 // so nothing is missed while a process is down; each message's key names the rule and what it is
 // about, so each goes once. Not urgent: held back during the tenant's quiet hours.
-import { billingDirectory } from '@studyspot/billing/ports';
-import { campusDirectory } from '@studyspot/campus/ports';
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, istDay, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { isUuid, istDay, ports, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { variableCount } from '../sms/dlt.ts';
 import { findTemplate, findTemplateAndSender, keyUsed } from '../sms/sms.repository.ts';
@@ -30,15 +28,15 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: number): Promise<Send[]> {
   const today = istDay(now);
   const since = new Date(now.getTime() - DAY);
-  const campus = campusDirectory(db);
-  const names = async (ids: string[]) => new Map((await campus.students([...new Set(ids)])).map((s) => [s.id, s.name]));
+  const campus = ports.campus;
+  const names = async (ids: string[]) => new Map((await campus.students(db, [...new Set(ids)])).map((s) => [s.id, s.name]));
   switch (kind) {
     case 'FEE_DUE_SOON':
     case 'FEE_DUE_TODAY':
     case 'FEE_OVERDUE': {
       const when = kind === 'FEE_DUE_SOON' ? { equals: new Date(today.getTime() + 3 * DAY) } : kind === 'FEE_DUE_TODAY' ? { equals: today } : { lt: today, gte: new Date(today.getTime() - 60 * DAY) };
       // (The dues' students' first names, from campus.)
-      const dues = (await billingDirectory(db).openDuesDue(when)).filter((d) => d.amountPaise + d.adjustmentPaise - d.paidPaise > 0);
+      const dues = (await ports.billing.openDuesDue(db, when)).filter((d) => d.amountPaise + d.adjustmentPaise - d.paidPaise > 0);
       const named = await names(dues.map((d) => d.studentId));
       return dues.map((d) => {
         const name = first(named.get(d.studentId) ?? '');
@@ -47,13 +45,13 @@ async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: num
       });
     }
     case 'PAYMENT_RECEIPT': {
-      const payments = await billingDirectory(db).capturedSince(since);
+      const payments = await ports.billing.capturedSince(db, since);
       const named = await names(payments.map((p) => p.studentId));
       return payments.map((p) => ({ key: `auto:${kind}:${p.id}`, studentId: p.studentId, vars: [first(named.get(p.studentId) ?? ''), rupees(p.amountPaise), p.receipt?.number ?? '-'] }));
     }
     case 'SEAT_ALLOCATED':
     case 'SEAT_OFFERED': {
-      const rows = kind === 'SEAT_ALLOCATED' ? await campus.activatedSince(since) : await campus.heldOffers(now);
+      const rows = kind === 'SEAT_ALLOCATED' ? await campus.activatedSince(db, since) : await campus.heldOffers(db, now);
       return rows.map((a) =>
         kind === 'SEAT_ALLOCATED'
           ? { key: `auto:${kind}:${a.id}`, studentId: a.studentId, vars: [first(a.student.name), a.seat.label, day(a.startDate), a.shift.name] }
@@ -62,9 +60,9 @@ async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: num
     }
     case 'ABSENCE_STREAK': {
       // Students with a live allocation who have not come in for `days` days (once per streak: the key is the last visit).
-      const live = await campus.activeSince(new Date(today.getTime() - days * DAY), today);
+      const live = await campus.activeSince(db, new Date(today.getTime() - days * DAY), today);
       // Each student's last check-in, in one read (it was one read per allocation).
-      const lastIn = await campus.lastCheckIns(live.map((a) => a.studentId));
+      const lastIn = await campus.lastCheckIns(db, live.map((a) => a.studentId));
       const out: Send[] = [];
       for (const a of live) {
         const from = lastIn.get(a.studentId) ?? a.startDate;

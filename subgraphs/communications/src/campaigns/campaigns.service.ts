@@ -2,10 +2,8 @@
 // later, throttled, with progress, cancellable. A run writes the recipients once (the audience as it
 // is when the campaign starts), then sends to those still PENDING; every message's idempotency key is
 // the campaign and the student, so a run resumed after a crash never sends twice.
-import { billingDirectory } from '@studyspot/billing/ports';
-import { campusDirectory } from '@studyspot/campus/ports';
 import type { TenantPrisma } from '@studyspot/db';
-import { byIds, clock, istDay, isUuid, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { byIds, clock, istDay, isUuid, ports, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { notifyInApp } from '../inbox/inbox.service.ts';
 import { variableCount } from '../sms/dlt.ts';
@@ -26,8 +24,8 @@ const rupees = (paise: number) => (paise / 100).toFixed(2);
 /** The students an audience names now, with what their variables need. */
 export async function audienceOf(db: TenantPrisma, a: Audience, now = clock.now()) {
   const today = istDay(now);
-  const students = await campusDirectory(db).audience({ status: a.status ?? 'ACTIVE', libraryId: a.libraryId, shiftId: a.shiftId }, today);
-  const dues = await billingDirectory(db).openDuesOf(students.map((s) => s.id));
+  const students = await ports.campus.audience(db, { status: a.status ?? 'ACTIVE', libraryId: a.libraryId, shiftId: a.shiftId }, today);
+  const dues = await ports.billing.openDuesOf(db, students.map((s) => s.id));
   const owed = new Map<string, { balance: number; overdue: boolean; dueDate: Date | null }>();
   for (const d of dues) {
     const o = owed.get(d.studentId) ?? { balance: 0, overdue: false, dueDate: null };
@@ -80,7 +78,7 @@ export async function runCampaign(platform: Platform, tenantId: string, db: Tena
     for (const r of batch) {
       if (o.shouldStop?.()) return 'stopped';
       if ((await repo.campaignStatus(db, campaignId)) === 'CANCELLED') return 'cancelled';
-      const who = people.get(r.studentId) ?? (await campusDirectory(db).students([r.studentId]).then(([s]) => (s ? { id: s.id, name: s.name, balancePaise: 0, dueDate: null } : null)));
+      const who = people.get(r.studentId) ?? (await ports.campus.students(db, [r.studentId]).then(([s]) => (s ? { id: s.id, name: s.name, balancePaise: 0, dueDate: null } : null)));
       if (!who) {
         await repo.recordRecipient(db, campaignId, r.studentId, { status: 'SKIPPED', reason: 'The student no longer exists' });
         continue;

@@ -1,12 +1,10 @@
 // notifyUsers: one announcement to some of the tenant's accounts, on the channels asked for — in-app,
 // email (held by quiet hours unless urgent) and SMS (through an approved DLT template) — each account's
 // preferences deciding too. A student who signed in has one account: its id is the student's id.
-import { campusDirectory } from '@studyspot/campus/ports';
-import { isUuid, type SubgraphContext } from '@studyspot/runtime';
+import { isUuid, ports, type SubgraphContext } from '@studyspot/runtime';
 import { fill } from '../campaigns/campaigns.service.ts';
 import { emailOrDefer } from '../email/email.service.ts';
 import { sendSms } from '../sms/sms.service.ts';
-import { staffAccounts } from './accounts.repository.ts';
 import { fillTemplate, notifyInApp, templateFor, wanting, type Category, type Channel } from './inbox.service.ts';
 
 export interface NotifyInput {
@@ -55,8 +53,8 @@ export async function notifyUsers(ctx: SubgraphContext, i: NotifyInput) {
   // account with the student's id: one account, counted once.
   const ids = [...new Set(i.userIds.filter(isUuid))];
   const [staff, students] = await Promise.all([
-    staffAccounts(ctx.core, tenantId, ids),
-    campusDirectory(db).students(ids),
+    ports.accounts.staffOf(ctx.core, tenantId, ids),
+    ports.campus.students(db, ids),
   ]);
   const accounts = new Map<string, { email: string | null }>();
   for (const x of [...staff, ...students]) accounts.set(x.id, { email: x.email ?? accounts.get(x.id)?.email ?? null });

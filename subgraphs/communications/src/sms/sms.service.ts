@@ -2,10 +2,8 @@
 // within 30 characters and the text matching the template; promotional and service-explicit messages
 // only to numbers that consented and only 10:00–21:00 IST (later ones wait); credits by segments,
 // held before the provider is called, spent when it accepts, returned when it refuses.
-import { creditsPort } from '@studyspot/billing/ports';
-import { campusDirectory } from '@studyspot/campus/ports';
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { clock, isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, ports, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { fail, type SendRefusal } from '../errors.ts';
 import { wanting, type Category } from '../inbox/inbox.service.ts';
 import { promotionalSendAt, render, segments } from './dlt.ts';
@@ -50,7 +48,7 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
   let phone: string | null = null;
   let studentId: string | null = null;
   if (i.studentId) {
-    const [student] = isUuid(i.studentId) ? await campusDirectory(db).students([i.studentId]) : [];
+    const [student] = isUuid(i.studentId) ? await ports.campus.students(db, [i.studentId]) : [];
     if (!student) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
     phone = student.phone;
     studentId = student.id;
@@ -66,7 +64,7 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
   }
   const { parts } = segments(rendered.text);
   // Credits are held first: without them nothing is queued or sent.
-  const held = await creditsPort(ctx.platform).reserve({ tenantId, credits: parts, idempotencyKey: `sms:${tenantId}:${i.idempotencyKey}`, purpose: `SMS ${template.name}`, ttlSeconds: sendAfter > now ? 36 * 3600 : undefined });
+  const held = await ports.billing.credits(ctx.platform).reserve({ tenantId, credits: parts, idempotencyKey: `sms:${tenantId}:${i.idempotencyKey}`, purpose: `SMS ${template.name}`, ttlSeconds: sendAfter > now ? 36 * 3600 : undefined });
   if ('error' in held) return fail('INSUFFICIENT_CREDITS', `This message needs ${parts} credit${parts > 1 ? 's' : ''}; the wallet has fewer`);
   let message;
   try {
@@ -74,7 +72,7 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
   } catch (err) {
     const raced = await repo.findMessageByKey(db, i.idempotencyKey);
     if (raced) return { message: raced, userErrors: [] };
-    await creditsPort(ctx.platform).release(held.id);
+    await ports.billing.credits(ctx.platform).release(held.id);
     throw err;
   }
   if (sendAfter <= now) message = await deliver(ctx.platform, tenantId, db, message.id, now);
@@ -115,7 +113,7 @@ export async function deliver(platform: Platform, tenantId: string, db: TenantPr
     }
     if (verdict) {
       const cancelled = await repo.updateIfQueued(db, m.id, 0, { status: 'CANCELLED', reason: verdict.cancel.slice(0, 200) });
-      if (cancelled && m.reservationId) await creditsPort(platform).release(m.reservationId);
+      if (cancelled && m.reservationId) await ports.billing.credits(platform).release(m.reservationId);
       if (cancelled) metrics.sms.inc({ status: 'CANCELLED' });
       return repo.findMessageOrThrow(db, m.id);
     }
@@ -124,12 +122,12 @@ export async function deliver(platform: Platform, tenantId: string, db: TenantPr
   // It is not sent again — a duplicate is worse than one lost — and its credits are returned.
   if (m.attempts > 0) {
     const moved = await repo.updateIfQueued(db, m.id, m.attempts, { status: 'FAILED', reason: 'Interrupted while sending; not sent again to avoid a duplicate' });
-    if (moved && m.reservationId) await creditsPort(platform).release(m.reservationId);
+    if (moved && m.reservationId) await ports.billing.credits(platform).release(m.reservationId);
     return repo.findMessageOrThrow(db, m.id);
   }
   if (!(await repo.updateIfQueued(db, m.id, m.attempts, { attempts: { increment: 1 } }))) return repo.findMessageOrThrow(db, m.id);
   const client = smsClient(platform);
-  const credits = creditsPort(platform);
+  const credits = ports.billing.credits(platform);
   const vars = Object.fromEntries(m.vars.map((v, n) => [`var${n + 1}`, v]));
   try {
     if (!client) throw new Msg91Error('unavailable', 'No SMS provider is configured');

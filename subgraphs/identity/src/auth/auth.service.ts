@@ -9,10 +9,10 @@ import {
   verifyAgainstDummy,
   verifyPassword,
   clock,
+  ports,
   type SubgraphContext,
+  type TenantStatus,
 } from '@studyspot/runtime';
-import { campusDirectory } from '@studyspot/campus/ports';
-import { tenantDirectory, type TenantStatus } from '@studyspot/tenancy/ports';
 import { failed, userError, type IdentityUserError } from '../errors.ts';
 import * as users from '../users/users.repository.ts';
 import type { UserRow } from '../users/users.repository.ts';
@@ -78,11 +78,11 @@ const otpHash = (ctx: SubgraphContext, challengeKey: string, code: string) =>
 
 /** Why an account of this tenant may not sign in (suspended, gone), or null. */
 async function tenantOf(ctx: SubgraphContext, tenantId: string | null): Promise<IdentityUserError | null> {
-  return tenantId ? tenantBlock(await tenantDirectory(ctx.core).status(tenantId)) : null;
+  return tenantId ? tenantBlock(await ports.tenants.status(ctx.core, tenantId)) : null;
 }
 
 async function activeTenantBySlug(ctx: SubgraphContext, slug: string) {
-  const tenant = await tenantDirectory(ctx.core).bySlug(slug);
+  const tenant = await ports.tenants.bySlug(ctx.core, slug);
   if (!tenant || tenant.status === 'DELETED' || tenant.status === 'FAILED' || tenant.status === 'PROVISIONING') {
     return { error: userError('INVALID_INPUT', 'No study centre with that name', 'tenantSlug') };
   }
@@ -123,7 +123,7 @@ export async function requestOtp(ctx: SubgraphContext, input: { tenantSlug: stri
 async function studentAccount(ctx: SubgraphContext, tenantId: string, phone: string): Promise<{ id: string } | null> {
   const existing = await users.findStudentAccount(ctx.core, tenantId, phone);
   if (existing) return existing.active ? existing : null;
-  const record = await ctx.platform.tenants.withTenant(tenantId, (db) => campusDirectory(db).studentByPhone(phone));
+  const record = await ctx.platform.tenants.withTenant(tenantId, (db) => ports.campus.studentByPhone(db, phone));
   if (!record || record.status !== 'ACTIVE') return null;
   // Two first requests may race: the one that loses finds the account the other made.
   return (await users.createStudentAccount(ctx.core, { id: record.id, name: record.name, phone, tenantId })) ?? users.findStudentAccount(ctx.core, tenantId, phone);

@@ -129,3 +129,8 @@ export async function countAccountsByTenant(core: CorePrisma, tenantIds: readonl
 
 /** Staff accounts (managers and staff; owners do not count) of a tenant: what the plan's staff limit counts. */
 export const countStaff = (core: CorePrisma, tenantId: string) => core.user.count({ where: { tenantId, role: { in: ['MANAGER', 'STAFF'] } } });
+
+export const phoneOf = async (core: CorePrisma, userId: string) => (await core.user.findUnique({ where: { id: userId }, select: { phone: true } }))?.phone ?? null;
+
+/** Those of these ids that are staff accounts of the tenant (any role but student's own), with their email. */
+export const accountsOfTenant = (core: CorePrisma, tenantId: string, ids: string[]) => core.user.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true, email: true } });

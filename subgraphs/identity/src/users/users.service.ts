@@ -1,8 +1,5 @@
 // Account administration (the earlier attempt's /admin/users as GraphQL). Who may manage whom comes
 // from `canManageRole`; tenant roles only ever see and touch their own tenant's accounts.
-import { checkPlanLimit } from '@studyspot/billing/ports';
-import { campusDirectory } from '@studyspot/campus/ports';
-import { tenantDirectory } from '@studyspot/tenancy/ports';
 import {
   byIds,
   canManageRole,
@@ -13,6 +10,7 @@ import {
   isEmail,
   normalizeIndianMobile,
   paginate,
+  ports,
   passwordProblem,
   isViolation,
   type ConnectionArgs,
@@ -74,7 +72,7 @@ async function branchProblem(ctx: SubgraphContext, role: Role, tenantId: string 
   if (!libraryIds.length) return null;
   if (role !== 'MANAGER' && role !== 'STAFF') return userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds');
   const ids = [...new Set(libraryIds)];
-  const known = tenantId && ids.every(isUuid) && (await ctx.platform.tenants.withTenant(tenantId, (db) => campusDirectory(db).librariesExist(ids), { allowSuspended: true }));
+  const known = tenantId && ids.every(isUuid) && (await ctx.platform.tenants.withTenant(tenantId, (db) => ports.campus.librariesExist(db, ids), { allowSuspended: true }));
   return known ? null : userError('NOT_FOUND', 'No such library in this tenant', 'libraryIds');
 }
 
@@ -91,7 +89,7 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
     tenantId = input.tenantId ?? actor.tenantId;
     if (!tenantId) return failed(userError('INVALID_INPUT', 'tenantId is required for tenant accounts', 'tenantId'));
     if (!isPlatformRole(actor.role) && tenantId !== actor.tenantId) return failed(userError('NOT_ALLOWED', 'You may only create accounts of your own tenant', 'tenantId'));
-    const status = isUuid(tenantId) ? await tenantDirectory(ctx.core).status(tenantId) : null;
+    const status = isUuid(tenantId) ? await ports.tenants.status(ctx.core, tenantId) : null;
     if (!status || status === 'DELETED') return failed(userError('INVALID_INPUT', 'No such tenant', 'tenantId'));
   }
 
@@ -99,7 +97,7 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
   const branches = await branchProblem(ctx, input.role, tenantId, libraryIds);
   if (branches) return failed(branches);
   if (tenantId && (input.role === 'MANAGER' || input.role === 'STAFF')) {
-    const breach = await checkPlanLimit(ctx.core, tenantId, 'staff', 1, () => repo.countStaff(ctx.core, tenantId!));
+    const breach = await ports.billing.checkPlanLimit(ctx.core, tenantId, 'staff', 1, () => repo.countStaff(ctx.core, tenantId!));
     if (breach) return failed(userError('PLAN_LIMIT_REACHED', breach.message, 'role'));
   }
 

@@ -1,0 +1,4 @@
+// The campus subgraph as its own process (run.ts).
+import { runSubgraphProcess } from './run.ts';
+
+await runSubgraphProcess('campus');
