@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
-import { addDays, ConfigError, generatePassword, hashPassword, istDay, ports, subgraphContext, type Platform } from '@studyspot/runtime';
+import { addDays, ConfigError, generatePassword, hashPassword, istDay, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
 import type { PaymentSimulators } from '@studyspot/simulators';
 import { provisionTenant } from '@studyspot/tenancy';
 
@@ -154,7 +154,7 @@ export async function connectDemoGateways(platform: Platform, simulators: Paymen
   if (!simulators) return;
   const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG }, select: { id: true, webhookKey: true } });
   if (!demo) return;
-  const ctx = subgraphContext(platform, { requestId: 'seed', claims: { sub: '00000000-0000-0000-0000-000000000000', role: 'SUPER_ADMIN', tenantId: null }, actingTenantId: demo.id });
+  const ctx = systemContext(platform, 'demo seed', demo.id, 'seed');
   try {
     const scope = await billingScope(ctx);
     for (const [provider, feePercentBp, feeFixedPaise] of [['razorpay', 200, 0], ['cashfree', 150, 300]] as const) {

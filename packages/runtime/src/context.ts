@@ -45,6 +45,8 @@ export class SubgraphContext {
     readonly claims: Claims | null,
     private readonly actingTenantId: string | null,
     clientIp: string | null = null,
+    /** The background job acting (a sweep, the seed): a system scope, with no user behind it. */
+    readonly job: string | null = null,
   ) {
     this.clientIp = clientIp;
   }
@@ -56,6 +58,7 @@ export class SubgraphContext {
 
   /** The tenant this request works in: the account's own, or the one a platform role acts on. */
   get tenantId(): string | null {
+    if (this.job) return this.actingTenantId;
     if (!this.claims) return null;
     if (isPlatformRole(this.claims.role)) return this.actingTenantId;
     return this.claims.tenantId;
@@ -63,6 +66,11 @@ export class SubgraphContext {
 
   get isPlatform(): boolean {
     return Boolean(this.claims && isPlatformRole(this.claims.role));
+  }
+
+  /** Whether a background job (not a user) is acting. */
+  get isSystem(): boolean {
+    return this.job !== null;
   }
 
   get core() {
@@ -93,6 +101,11 @@ export class SubgraphContext {
 
   /** The tenant to work in (after the field's permission was checked): the caller's own, or the one a platform role selected. */
   requireTenant(tenantId: string | null = this.tenantId): string {
+    if (this.job) {
+      // A job acts on the one tenant it was started for.
+      if (!tenantId || tenantId !== this.actingTenantId) throw forbidden(`The ${this.job} job acts on one tenant only`);
+      return tenantId;
+    }
     if (!this.claims) throw unauthenticated();
     if (!tenantId) throw new AppError('BAD_USER_INPUT', 'No tenant selected: platform roles send the X-Tenant-Id header');
     if (!isPlatformRole(this.claims.role) && this.claims.tenantId !== tenantId) throw forbidden();
@@ -149,6 +162,8 @@ export class SubgraphContext {
   /** Appends to the audit log with this request's actor, IP and request id. */
   async audit(entry: AuditEntry): Promise<void> {
     const actor = entry.actor === undefined ? (this.claims ? { id: this.claims.sub, role: this.claims.role } : null) : entry.actor;
+    // What a job did is recorded as the job's: no account is behind it.
+    const details = this.job && !actor ? { job: this.job, ...(entry.details ?? {}) } : (entry.details ?? {});
     await this.core.auditLog.create({
       data: {
         action: entry.action,
@@ -159,7 +174,7 @@ export class SubgraphContext {
         targetId: entry.targetId ?? null,
         ip: this.clientIp,
         requestId: this.requestId,
-        details: (entry.details ?? {}) as object,
+        details: details as object,
       },
     });
   }

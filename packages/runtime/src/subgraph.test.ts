@@ -17,3 +17,16 @@ describe('subgraph processes', () => {
     expect(readiness({ database: 'ECONNREFUSED', events: 'ok' })).toBe('unavailable');
   });
 });
+
+describe('systemContext', () => {
+  it('acts on its one tenant as a named job, with no account behind it', async () => {
+    const { systemContext } = await import('./subgraph.ts');
+    const ctx = systemContext({} as never, 'campus sweep', '3f1c2a9e-8f6b-4c1d-9a7e-2b5d6c7e8f90');
+    expect(ctx.claims).toBeNull();
+    expect(ctx.isSystem).toBe(true);
+    expect(ctx.tenantId).toBe('3f1c2a9e-8f6b-4c1d-9a7e-2b5d6c7e8f90');
+    expect(ctx.requireTenant()).toBe('3f1c2a9e-8f6b-4c1d-9a7e-2b5d6c7e8f90');
+    expect(() => ctx.requireTenant('11111111-2222-4333-8444-555555555555')).toThrow(/acts on one tenant only/);
+    expect(() => ctx.authorize('tenant:read')).toThrow();
+  });
+});

@@ -56,6 +56,14 @@ export function subgraphContext(platform: Platform, identity: RequestIdentity): 
   return new SubgraphContext(platform, identity.requestId, identity.claims, identity.actingTenantId, identity.clientIp ?? null);
 }
 
+/**
+ * The scope of a background job (a sweep, a test clock's advance, the seed) acting on one tenant: no
+ * user, no fake account. Services see `ctx.job` and the tenant; `ctx.audit` records the job.
+ */
+export function systemContext(platform: Platform, job: string, tenantId: string, requestId = `${job.replace(/\W+/g, '-')}-${Date.now()}`): SubgraphContext {
+  return new SubgraphContext(platform, requestId, null, tenantId, null, job);
+}
+
 /** Logs unexpected errors (those that will be masked) with the request id, and never their stack to clients. */
 export function errorLoggingPlugin<C extends { logger: { error(o: object, m: string): void } }>(): ApolloServerPlugin<C> {
   return {

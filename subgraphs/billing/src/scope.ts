@@ -26,7 +26,7 @@ async function ownStudentId(ctx: SubgraphContext, db: TenantPrisma): Promise<str
 export async function billingScope(ctx: SubgraphContext, tenantId: string | null = ctx.tenantId): Promise<BillingScope> {
   const id = ctx.requireTenant(tenantId);
   const db = await ctx.tenantDb(id);
-  const role = ctx.claims!.role;
+  const role = ctx.claims?.role ?? null;
   const libraryIds = ctx.claims?.libraryIds?.length && (role === 'MANAGER' || role === 'STAFF') ? ctx.claims.libraryIds : null;
   return { ctx, tenantId: id, db, libraryIds, studentId: role === 'STUDENT' ? await ownStudentId(ctx, db) : null };
 }

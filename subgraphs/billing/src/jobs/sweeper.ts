@@ -6,7 +6,7 @@
 // - platform billing: subscriptions renew, open invoices are dunned, credit holds nobody settled are
 //   released (platform/renewals.ts).
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, earliest, istDay, nextDailyRun, runDueWork, startPeriodic, subgraphContext, type Platform , registerDailyWork, registerTenantWork } from '@studyspot/runtime';
+import { clock, earliest, istDay, nextDailyRun, runDueWork, startPeriodic, systemContext, type Platform , registerDailyWork, registerTenantWork } from '@studyspot/runtime';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { syncDuesInTx } from '../dues/dues.sync.ts';
 import { clientFor } from '../gateways/accounts.ts';
@@ -62,7 +62,7 @@ const MIN_GAP_MS = 5 * 60_000;
  * changed lately — never sooner than 5 minutes from now.
  */
 async function billingWork(platform: Platform, tenantId: string, now: Date, report: SweepReport): Promise<Date | null> {
-  const ctx = subgraphContext(platform, { requestId: `billing-sweep-${now.getTime()}`, claims: null, actingTenantId: tenantId });
+  const ctx = systemContext(platform, 'billing sweep', tenantId, `billing-sweep-${now.getTime()}`);
   try {
     const db = await ctx.tenantDb(tenantId);
     const r = await reconcileOrders(platform, tenantId, db, now);

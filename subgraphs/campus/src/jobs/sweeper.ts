@@ -2,7 +2,7 @@
 // are closed at closing time. Work-driven (runtime work.ts): a hold or a check-in records when its
 // tenant's campus work falls due; the sweep visits only tenants whose time has come and records their
 // next due time (the earliest hold expiry or open visit's closing), so idle tenants cost nothing.
-import { earliest, registerTenantWork, runDueWork, startPeriodic, subgraphContext, type Platform } from '@studyspot/runtime';
+import { earliest, registerTenantWork, runDueWork, startPeriodic, systemContext, type Platform } from '@studyspot/runtime';
 import { earliestHoldExpiry, expireHolds } from '../allocations/allocations.service.ts';
 import { closeOverdueVisits } from '../attendance/attendance.service.ts';
 import { activeLibraries } from '../libraries/libraries.service.ts';
@@ -17,7 +17,7 @@ export interface CampusSweepReport {
 
 /** One tenant's due campus work; returns when its next is due. */
 async function campusWork(platform: Platform, tenantId: string, now: Date, report: CampusSweepReport): Promise<Date | null> {
-  const ctx = subgraphContext(platform, { requestId: `sweep-${now.getTime()}`, claims: { sub: '00000000-0000-0000-0000-000000000000', role: 'SUPER_ADMIN', tenantId: null }, actingTenantId: tenantId });
+  const ctx = systemContext(platform, 'campus sweep', tenantId, `sweep-${now.getTime()}`);
   try {
     const s = await scope(ctx);
     report.holdsExpired += await expireHolds(ctx, s, now);
