@@ -5,7 +5,7 @@
 // group on that topic.
 import { createHash } from 'node:crypto';
 import type { BusEvent, EventBus, LiveCaller, LiveField, LiveLimits, LiveTrigger, Logger, RequestIdentity } from '@studyspot/runtime';
-import { maskError } from '@studyspot/runtime';
+import { branchLimits, maskError } from '@studyspot/runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { LivePlanner, PreparedSubscription } from './plan.ts';
 
@@ -20,7 +20,7 @@ const MAX_EVENTS = 50;
 
 export function scopeKey(caller: LiveCaller): string {
   const { claims } = caller;
-  const branches = claims.role === 'MANAGER' || claims.role === 'STAFF' ? [...(claims.libraryIds ?? [])].sort().join(',') : '';
+  const branches = [...(branchLimits(claims) ?? [])].sort().join(',');
   // Students see only their own rows, so each student is a scope of their own.
   const who = claims.role === 'STUDENT' ? claims.sub : '';
   return [caller.tenantId, claims.role, branches, who].join('|');

@@ -43,3 +43,15 @@ describe('applyAuthorization', () => {
     expect(anon.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('branchLimits (the one branch-limit rule)', () => {
+  it('limits managers and staff with branches, nobody else', async () => {
+    const { branchLimits } = await import('./roles.ts');
+    expect(branchLimits({ role: 'MANAGER', libraryIds: ['a', 'b'] })).toEqual(['a', 'b']);
+    expect(branchLimits({ role: 'STAFF', libraryIds: ['a'] })).toEqual(['a']);
+    expect(branchLimits({ role: 'STAFF', libraryIds: [] })).toBeNull();
+    expect(branchLimits({ role: 'OWNER', libraryIds: ['a'] })).toBeNull();
+    expect(branchLimits({ role: 'STUDENT', libraryIds: ['a'] })).toBeNull();
+    expect(branchLimits(null)).toBeNull();
+  });
+});

@@ -7,6 +7,7 @@
 // always the latest state, authorized for the group's scope, and entity fields of other subgraphs are
 // resolved by the gateway's query plan like any query's.
 import type { Claims } from './auth.ts';
+import { branchLimits } from './roles.ts';
 
 /** An event as it travels on the bus; `seq` is the topic's sequence number (events.ts). */
 export interface BusEvent {
@@ -59,6 +60,6 @@ export function liveTrigger(source: unknown, field: string, fromContext: LiveTri
 
 /** Whether a branch-limited caller may hear of an event: only one naming one of their branches. */
 export function inBranches(event: BusEvent, claims: Claims): boolean {
-  if (!claims.libraryIds?.length || (claims.role !== 'MANAGER' && claims.role !== 'STAFF')) return true;
-  return typeof event.libraryId === 'string' && claims.libraryIds.includes(event.libraryId);
+  const limits = branchLimits(claims);
+  return limits === null || (typeof event.libraryId === 'string' && limits.includes(event.libraryId));
 }

@@ -118,3 +118,14 @@ export function canManageRole(actor: Role, target: Role): boolean {
       return false;
   }
 }
+
+/** Roles whose accounts may be limited to some branches (their token's libraryIds). */
+export const isBranchRole = (role: Role): boolean => role === 'MANAGER' || role === 'STAFF';
+
+/**
+ * The branches a caller is limited to, or null for every branch: the one branch-limit rule. Managers
+ * and staff with libraryIds are limited; everyone else (and a manager without any) is not.
+ */
+export function branchLimits(claims: { role: Role; libraryIds?: string[] | null } | null): string[] | null {
+  return claims && isBranchRole(claims.role) && claims.libraryIds?.length ? claims.libraryIds : null;
+}

@@ -2,7 +2,7 @@
 // branches see only those libraries' dues and payments; a student sees only their own. Anything
 // outside the scope answers like a missing row.
 import type { TenantPrisma } from '@studyspot/db';
-import type { SubgraphContext } from '@studyspot/runtime';
+import { branchLimits, type SubgraphContext } from '@studyspot/runtime';
 
 export interface BillingScope {
   ctx: SubgraphContext;
@@ -27,7 +27,7 @@ export async function billingScope(ctx: SubgraphContext, tenantId: string | null
   const id = ctx.requireTenant(tenantId);
   const db = await ctx.tenantDb(id);
   const role = ctx.claims?.role ?? null;
-  const libraryIds = ctx.claims?.libraryIds?.length && (role === 'MANAGER' || role === 'STAFF') ? ctx.claims.libraryIds : null;
+  const libraryIds = branchLimits(ctx.claims);
   return { ctx, tenantId: id, db, libraryIds, studentId: role === 'STUDENT' ? await ownStudentId(ctx, db) : null };
 }
 

@@ -8,6 +8,7 @@
 //   monthly price; a last, partial month costs price × days ÷ days of that month, rounded half up.
 // - A pause of N days moved the end date N days later (campus); those N days are not charged, and
 //   the months that start after the pause begins are due N days later.
+import { mulDivRound } from '../shared/tax.ts';
 import { addDays, daysBetween } from './dates.ts';
 
 export interface AllocationTerms {
@@ -37,7 +38,7 @@ export function addMonths(date: Date, months: number): Date {
 }
 
 /** price × part ÷ whole, rounded half up, in integers. */
-export const prorate = (pricePaise: number, part: number, whole: number) => Math.floor((pricePaise * part * 2 + whole) / (whole * 2));
+export const prorate = (pricePaise: number, part: number, whole: number) => mulDivRound(pricePaise, part, whole);
 
 export function scheduleFor(a: AllocationTerms): ScheduledDue[] {
   if (a.kind === 'DAY_PASS') return [{ kind: 'DAY_PASS', period: 0, periodStart: a.startDate, periodEnd: a.startDate, dueDate: a.startDate, amountPaise: a.pricePaise }];

@@ -6,7 +6,7 @@
 import type { CorePrisma } from '@studyspot/db';
 import type { Platform } from '@studyspot/runtime';
 import { financialYear } from '../dues/dates.ts';
-import { mulDivRound } from './periods.ts';
+import { mulDivRound, splitTax } from '../shared/tax.ts';
 
 export interface InvoiceLine {
   label: string;
@@ -15,11 +15,8 @@ export interface InvoiceLine {
 
 export function gstOnTop(taxablePaise: number, sellerState: string, placeOfSupply: string | null) {
   const gst = mulDivRound(taxablePaise, 18, 100);
-  if (!placeOfSupply || placeOfSupply === sellerState) {
-    const cgst = Math.ceil(gst / 2);
-    return { cgstPaise: cgst, sgstPaise: gst - cgst, igstPaise: 0, totalPaise: taxablePaise + gst };
-  }
-  return { cgstPaise: 0, sgstPaise: 0, igstPaise: gst, totalPaise: taxablePaise + gst };
+  // A tenant without a state is taxed as in the platform's state.
+  return { ...splitTax(gst, sellerState, placeOfSupply ?? sellerState), totalPaise: taxablePaise + gst };
 }
 
 export async function issueInvoice(

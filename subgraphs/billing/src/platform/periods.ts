@@ -7,6 +7,7 @@
 // changes (quarterly → yearly), the new plan starts a full period of its own that day: the whole new
 // price is charged and the old plan's unused days are credited. A credit larger than the charge is
 // kept as credit for the next invoice.
+import { mulDivRound } from '../shared/tax.ts';
 export type Cycle = 'MONTHLY' | 'QUARTERLY' | 'YEARLY';
 
 export const CYCLE_MONTHS: Record<Cycle, number> = { MONTHLY: 1, QUARTERLY: 3, YEARLY: 12 };
@@ -28,11 +29,7 @@ export function addMonths(day: string, n: number): string {
 
 export const periodEnd = (start: string, cycle: Cycle) => addMonths(start, CYCLE_MONTHS[cycle]);
 
-/** a × b ÷ c rounded half up, in integers (no floating point on money). */
-export function mulDivRound(a: number, b: number, c: number): number {
-  const n = BigInt(a) * BigInt(b) * 2n + BigInt(c);
-  return Number(n / (2n * BigInt(c)));
-}
+export { mulDivRound };
 
 export interface Proration {
   creditPaise: number;

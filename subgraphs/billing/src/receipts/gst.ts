@@ -2,6 +2,8 @@
 // receipt is also a tax invoice: taxable value = amount × 100/118 (rounded half up), tax = the rest;
 // CGST + SGST (halves, the odd paisa to CGST) when the place of supply is in the tenant's own state,
 // IGST otherwise. The place of supply is the library's state (where the service is given).
+import { mulDivRound, splitTax } from '../shared/tax.ts';
+
 export interface GstParty {
   gstin: string | null;
   state: string | null;
@@ -10,12 +12,7 @@ export interface GstParty {
 export function gstSplit(amountPaise: number, seller: GstParty, placeOfSupply: string | null) {
   const none = { taxablePaise: 0, cgstPaise: 0, sgstPaise: 0, igstPaise: 0, placeOfSupply: null as string | null };
   if (!seller.gstin) return none;
-  const taxablePaise = Math.floor((amountPaise * 100 * 2 + 118) / (118 * 2));
-  const tax = amountPaise - taxablePaise;
+  const taxablePaise = mulDivRound(amountPaise, 100, 118);
   const place = placeOfSupply ?? seller.state;
-  if (place && seller.state && place === seller.state) {
-    const cgst = Math.ceil(tax / 2);
-    return { ...none, taxablePaise, cgstPaise: cgst, sgstPaise: tax - cgst, placeOfSupply: place };
-  }
-  return { ...none, taxablePaise, igstPaise: tax, placeOfSupply: place };
+  return { ...none, taxablePaise, ...splitTax(amountPaise - taxablePaise, seller.state, place), placeOfSupply: place };
 }

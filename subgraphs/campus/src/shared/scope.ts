@@ -1,7 +1,7 @@
 // Which tenant and which branches a request may touch. Managers and staff limited to some branches
 // (their token's libraryIds) see only those; a library outside the scope looks like a missing one.
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, notFound, type SubgraphContext } from '@studyspot/runtime';
+import { branchLimits, isUuid, notFound, type SubgraphContext } from '@studyspot/runtime';
 import { findLibrary } from '../libraries/libraries.repository.ts';
 
 export interface Scope {
@@ -14,8 +14,7 @@ export interface Scope {
 
 export async function scope(ctx: SubgraphContext, tenantId: string | null = ctx.tenantId): Promise<Scope> {
   const id = ctx.requireTenant(tenantId);
-  const limited = ctx.claims?.libraryIds?.length && (ctx.claims.role === 'MANAGER' || ctx.claims.role === 'STAFF') ? ctx.claims.libraryIds : null;
-  return { tenantId: id, db: await ctx.tenantDb(id), libraryIds: limited };
+  return { tenantId: id, db: await ctx.tenantDb(id), libraryIds: branchLimits(ctx.claims) };
 }
 
 export const canSeeLibrary = (s: Scope, libraryId: string) => s.libraryIds === null || s.libraryIds.includes(libraryId);

@@ -6,6 +6,7 @@ import {
   generatePassword,
   hashPassword,
   isPlatformRole,
+  isBranchRole,
   isUuid,
   isEmail,
   normalizeIndianMobile,
@@ -70,7 +71,7 @@ export interface CreateUserInput {
  */
 async function branchProblem(ctx: SubgraphContext, role: Role, tenantId: string | null, libraryIds: string[]): Promise<IdentityUserError | null> {
   if (!libraryIds.length) return null;
-  if (role !== 'MANAGER' && role !== 'STAFF') return userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds');
+  if (!isBranchRole(role)) return userError('INVALID_INPUT', 'Only managers and staff are limited to branches', 'libraryIds');
   const ids = [...new Set(libraryIds)];
   const known = tenantId && ids.every(isUuid) && (await ctx.platform.tenants.withTenant(tenantId, (db) => ports.campus.librariesExist(db, ids), { allowSuspended: true }));
   return known ? null : userError('NOT_FOUND', 'No such library in this tenant', 'libraryIds');
@@ -96,7 +97,7 @@ export async function createUser(ctx: SubgraphContext, input: CreateUserInput): 
   const libraryIds = input.libraryIds ?? [];
   const branches = await branchProblem(ctx, input.role, tenantId, libraryIds);
   if (branches) return failed(branches);
-  if (tenantId && (input.role === 'MANAGER' || input.role === 'STAFF')) {
+  if (tenantId && isBranchRole(input.role)) {
     const breach = await ports.billing.checkPlanLimit(ctx.core, tenantId, 'staff', 1, () => repo.countStaff(ctx.core, tenantId!));
     if (breach) return failed(userError('PLAN_LIMIT_REACHED', breach.message, 'role'));
   }
