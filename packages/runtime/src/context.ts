@@ -162,8 +162,8 @@ export class SubgraphContext {
   /** Appends to the audit log with this request's actor, IP and request id. */
   async audit(entry: AuditEntry): Promise<void> {
     const actor = entry.actor === undefined ? (this.claims ? { id: this.claims.sub, role: this.claims.role } : null) : entry.actor;
-    // What a job did is recorded as the job's: no account is behind it.
-    const details = this.job && !actor ? { job: this.job, ...(entry.details ?? {}) } : (entry.details ?? {});
+    // What a job did has no account behind it: its request id names the job.
+    const details = entry.details ?? {};
     await this.core.auditLog.create({
       data: {
         action: entry.action,

@@ -4,7 +4,7 @@
 // another's code, so the packages form no cycle, and a subgraph's tables stay behind its repositories.
 // A process provides every port by loading every subgraph module (the gateway's composition root:
 // gateway/src/subgraphs.ts, gateway/src/processes/).
-import type { CorePrisma, TenantPrisma } from '@studyspot/db';
+import type { CorePrisma, TenantPrisma, TenantPrismaNs } from '@studyspot/db';
 import type { Platform } from './platform.ts';
 import type { SubgraphContext } from './context.ts';
 
@@ -16,6 +16,31 @@ export interface TenantsPort {
   bySlug(core: CorePrisma, slug: string): Promise<{ id: string; status: TenantStatus } | null>;
   /** The tenant's status, or null when there is no such tenant. */
   status(core: CorePrisma, tenantId: string): Promise<TenantStatus | null>;
+  /** What invoices, receipts and webhooks need of a tenant (null: no such tenant). */
+  profile(core: CorePrisma, tenantId: string): Promise<TenantProfile | null>;
+  /** The tenant a provider's webhook URL names (its webhook key). */
+  byWebhookKey(core: CorePrisma, webhookKey: string): Promise<{ id: string; status: TenantStatus } | null>;
+  /** Tenants in these statuses, with their slug. */
+  withStatuses(core: CorePrisma, statuses: TenantStatus[]): Promise<{ id: string; slug: string }[]>;
+  /** Tenants on a test clock (their time is their clock's, not the process's). */
+  onTestClocks(core: CorePrisma): Promise<string[]>;
+  /** An ACTIVE tenant suspended for an unpaid platform invoice; false when it was not ACTIVE. */
+  suspendForUnpaid(core: CorePrisma, tenantId: string, reason: string): Promise<boolean>;
+  /** A tenant suspended for an unpaid invoice made ACTIVE again; false when it was not suspended for that. */
+  reactivateAfterPayment(core: CorePrisma, tenantId: string): Promise<boolean>;
+  /** Records the tenant's current plan (shown with the tenant). */
+  setPlan(core: CorePrisma, tenantId: string, planId: string): Promise<void>;
+}
+
+export interface TenantProfile {
+  id: string;
+  slug: string;
+  name: string;
+  legalName: string | null;
+  gstin: string | null;
+  state: string | null;
+  status: TenantStatus;
+  webhookKey: string;
 }
 
 /** Owned by identity. */
@@ -24,17 +49,50 @@ export interface AccountsPort {
   phoneOf(core: CorePrisma, userId: string): Promise<string | null>;
   /** Those of these ids that are staff accounts of the tenant, with their email. */
   staffOf(core: CorePrisma, tenantId: string, ids: string[]): Promise<{ id: string; email: string | null }[]>;
+  /** Managers and staff of a tenant (what the plan's staff limit counts). */
+  countStaff(core: CorePrisma, tenantId: string): Promise<number>;
+  /** How many audit entries of an action were written in [from, to), optionally with details.from = `detailsFrom`. */
+  countActions(core: CorePrisma, action: string, from: Date, to: Date, detailsFrom?: string): Promise<number>;
 }
 
 type Named = { name: string };
+
+/** A tenant database client inside a transaction. */
+export type TenantTx = TenantPrismaNs.TransactionClient;
+
+export interface AllocationForDues {
+  id: string;
+  studentId: string;
+  libraryId: string;
+  kind: 'MONTHLY' | 'DAY_PASS';
+  status: string;
+  startDate: Date;
+  endDate: Date;
+  pausedFrom: Date | null;
+  pausedUntil: Date | null;
+  pricePaise: number;
+  updatedAt: Date;
+}
 
 /** Owned by campus: read-only, on the tenant database the caller holds. */
 export interface CampusPort {
   studentByPhone(db: TenantPrisma, phone: string): Promise<{ id: string; name: string; status: string } | null>;
   /** Whether every id names a library of the tenant. */
   librariesExist(db: TenantPrisma, ids: string[]): Promise<boolean>;
-  /** Name, email, phone and status of these students. */
-  students(db: TenantPrisma, ids: readonly string[]): Promise<{ id: string; name: string; email: string | null; phone: string; status: string }[]>;
+  /** Name, email, phone, status and branch of these students. */
+  students(db: TenantPrisma, ids: readonly string[]): Promise<{ id: string; name: string; email: string | null; phone: string; status: string; libraryId: string | null }[]>;
+  /** The student record of a signed-in account: the same id, else the record with the account's phone. */
+  studentOfAccount(core: CorePrisma, db: TenantPrisma, userId: string): Promise<string | null>;
+  /** Name, address, city and state of these libraries. */
+  libraries(db: TenantPrisma, ids: readonly string[]): Promise<{ id: string; name: string; address: string; city: string; state: string | null }[]>;
+  /** Ids of the allocations in a shift (a dues list filtered by shift); none for an id that is not one. */
+  allocationIdsInShift(db: TenantPrisma, shiftId: string): Promise<string[]>;
+  /** Allocations changed since an instant (billing's repair pass). */
+  allocationsChangedSince(db: TenantPrisma, since: Date): Promise<{ id: string; updatedAt: Date }[]>;
+  /** An allocation as its dues need it, locked for the rest of the caller's transaction. */
+  lockAllocationForDues(tx: TenantTx, allocationId: string): Promise<AllocationForDues | null>;
+  /** Libraries, seats and students (not left) of the tenant: its usage against the plan. */
+  usage(db: TenantPrisma): Promise<{ libraries: number; seats: number; students: number }>;
   /** A campaign's audience: students by status, branch and shift (a live allocation in it on `today`), by id, at most 50,000. */
   audience(db: TenantPrisma, a: { status: 'ACTIVE' | 'SUSPENDED' | 'LEFT'; libraryId?: string | null; shiftId?: string | null }, today: Date): Promise<{ id: string; name: string }[]>;
   /** Allocations made active since an instant, with names (at most 5,000). */

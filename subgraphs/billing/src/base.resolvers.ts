@@ -1,16 +1,8 @@
 // What billing adds to entities it does not own (Student payments, tenant stats), and its scalars.
-import type { TenantPrisma } from '@studyspot/db';
 import { DateScalar, DateTimeScalar, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { L } from './loaders.ts';
+import { tenantCounts } from './reports/reports.repository.ts';
 import { canSee, scopeWhere } from './scope.ts';
-
-async function tenantCounts(db: TenantPrisma) {
-  const [paid, owed] = await Promise.all([
-    db.$queryRaw<{ n: number; revenue: number }[]>`SELECT count(*)::int AS n, COALESCE(SUM(amount_paise - refunded_paise), 0)::float8 AS revenue FROM payments WHERE status IN ('CAPTURED', 'REFUNDED')`,
-    db.$queryRaw<{ owed: number }[]>`SELECT COALESCE(SUM(amount_paise + adjustment_paise - paid_paise), 0)::float8 AS owed FROM dues WHERE status = 'OPEN'`,
-  ]);
-  return { paymentCount: paid[0]!.n, revenuePaise: paid[0]!.revenue, outstandingPaise: owed[0]!.owed };
-}
 
 const countsFor = (ctx: SubgraphContext, tenantId: string) => ctx.perTenant('billingCounts', tenantId, tenantCounts);
 

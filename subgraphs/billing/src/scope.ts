@@ -2,7 +2,7 @@
 // branches see only those libraries' dues and payments; a student sees only their own. Anything
 // outside the scope answers like a missing row.
 import type { TenantPrisma } from '@studyspot/db';
-import { branchLimits, type SubgraphContext } from '@studyspot/runtime';
+import { branchLimits, ports, type SubgraphContext } from '@studyspot/runtime';
 
 export interface BillingScope {
   ctx: SubgraphContext;
@@ -14,13 +14,9 @@ export interface BillingScope {
   studentId: string | null;
 }
 
-/** The student record of a signed-in student: the same id as their account, else matched by phone. */
+/** The student record of a signed-in student (campus's rule, through its port); "none" without one. */
 async function ownStudentId(ctx: SubgraphContext, db: TenantPrisma): Promise<string> {
-  const sub = ctx.claims!.sub;
-  if (await db.student.findUnique({ where: { id: sub }, select: { id: true } }).catch(() => null)) return sub;
-  const account = await ctx.core.user.findUnique({ where: { id: sub }, select: { phone: true } });
-  const byPhone = account?.phone ? await db.student.findUnique({ where: { phone: account.phone }, select: { id: true } }) : null;
-  return byPhone?.id ?? 'none';
+  return (await ports.campus.studentOfAccount(ctx.core, db, ctx.claims!.sub)) ?? 'none';
 }
 
 export async function billingScope(ctx: SubgraphContext, tenantId: string | null = ctx.tenantId): Promise<BillingScope> {

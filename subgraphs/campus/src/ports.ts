@@ -1,10 +1,11 @@
 // The campus port (runtime ports.ts): what other subgraphs may read of campus, on the tenant database
 // they hold. Provided when this module loads.
-import { providePorts } from '@studyspot/runtime';
-import { activatedSince, activeSince, heldOffers } from './allocations/allocations.repository.ts';
+import { isUuid, ports, providePorts } from '@studyspot/runtime';
+import { activatedSince, activeSince, changedSince, heldOffers, idsInShift, lockForDues } from './allocations/allocations.repository.ts';
 import { lastCheckIns } from './attendance/attendance.repository.ts';
-import { countLibraries } from './libraries/libraries.repository.ts';
-import { findStudentByPhone, studentContacts, studentsInAudience } from './students/students.repository.ts';
+import { countAllLibraries, countLibraries, libraryAddresses } from './libraries/libraries.repository.ts';
+import { countAllSeats } from './seats/seats.repository.ts';
+import { countCountedStudents, findStudent, findStudentByPhone, studentContacts, studentsInAudience } from './students/students.repository.ts';
 
 providePorts({
   campus: {
@@ -16,5 +17,18 @@ providePorts({
     heldOffers: (db, now) => heldOffers(db, now),
     activeSince: (db, startedBy, today) => activeSince(db, startedBy, today),
     lastCheckIns: (db, ids) => lastCheckIns(db, ids),
+    studentOfAccount: async (core, db, userId) => {
+      if (isUuid(userId) && (await findStudent(db, userId))) return userId;
+      const phone = await ports.accounts.phoneOf(core, userId);
+      return phone ? ((await findStudentByPhone(db, phone))?.id ?? null) : null;
+    },
+    libraries: (db, ids) => libraryAddresses(db, ids),
+    allocationsChangedSince: (db, since) => changedSince(db, since),
+    allocationIdsInShift: (db, shiftId) => idsInShift(db, shiftId),
+    lockAllocationForDues: (tx, id) => lockForDues(tx, id),
+    usage: async (db) => {
+      const [libraries, seats, students] = await Promise.all([countAllLibraries(db), countAllSeats(db), countCountedStudents(db)]);
+      return { libraries, seats, students };
+    },
   },
 });

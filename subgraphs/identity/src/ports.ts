@@ -1,11 +1,14 @@
-// The accounts port (runtime ports.ts): what other subgraphs may read of accounts. Provided when this
-// module loads.
+// The accounts port (runtime ports.ts): what other subgraphs may read of accounts and the audit log.
+// Provided when this module loads.
 import { isUuid, providePorts } from '@studyspot/runtime';
-import { accountsOfTenant, phoneOf } from './users/users.repository.ts';
+import { countActions } from './audit/audit.repository.ts';
+import { accountsOfTenant, countStaff, phoneOf } from './users/users.repository.ts';
 
 providePorts({
   accounts: {
     phoneOf: (core, userId) => (isUuid(userId) ? phoneOf(core, userId) : Promise.resolve(null)),
     staffOf: (core, tenantId, ids) => accountsOfTenant(core, tenantId, ids),
+    countStaff: (core, tenantId) => countStaff(core, tenantId),
+    countActions: (core, action, from, to, detailsFrom) => countActions(core, action, from, to, detailsFrom),
   },
 });

@@ -1,6 +1,6 @@
 // SMS credits: wallets with their statements, the platform's stock and margin, wholesale purchases,
 // grants and low-balance thresholds. Thin resolvers over credits.service.ts and the ledger.
-import { AppError, badInput, isPlatformRole, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { AppError, badInput, isPlatformRole, isUuid, ports, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { mayReadBilling } from '../platform/platform.resolvers.ts';
 import { creditTenant, ledgerEntry, purchaseWholesale, setLowBalanceThreshold, wallet, walletLoaded } from './credits.service.ts';
 import { margin, platformStock, statement } from './ledger.repository.ts';
@@ -65,7 +65,7 @@ export const creditsResolvers: Resolvers = {
     grantCredits: async (_p, a: { input: { tenantId: string; credits: number; memo?: string | null; idempotencyKey: string } }, ctx) => {
       const { tenantId, credits, memo, idempotencyKey } = a.input;
       if (badCredits(credits)) return fail('INVALID_INPUT', `credits must be 1 to ${MAX_CREDITS}`, 'input', 'credits');
-      const tenant = isUuid(tenantId) ? await ctx.core.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }) : null;
+      const tenant = isUuid(tenantId) ? await ports.tenants.status(ctx.core, tenantId) : null;
       if (!tenant) return fail('NOT_FOUND', 'No such tenant', 'input', 'tenantId');
       const r = await creditTenant({ core: ctx.core, events: ctx.events }, { tenantId, credits, kind: 'GRANT', memo: memo ?? null, idempotencyKey, actorId: ctx.claims!.sub });
       if ('error' in r) return fail(r.error, r.message, 'input', 'credits');

@@ -1,7 +1,9 @@
 // The SQL of dues: lists, the rows behind relations (batched), balances per student.
 import type { TenantPrisma } from '@studyspot/db';
-import { KEYSET_ORDER, idFilter, type afterCursorWhere } from '@studyspot/runtime';
+import { idFilter, KEYSET_ORDER, ports, type afterCursorWhere } from '@studyspot/runtime';
 import { addDays, istDay } from './dates.ts';
+
+export type { Due } from '@studyspot/db/tenant';
 
 export type DueRow = Awaited<ReturnType<typeof findDuesByIds>>[number];
 
@@ -22,7 +24,7 @@ export function findDuesByIds(db: TenantPrisma, ids: readonly string[]) {
 export async function duesWhere(db: TenantPrisma, scope: object, f: DueListFilter, today = istDay()) {
   const month = f.month ? /^(\d{4})-(\d{2})$/.exec(f.month) : null;
   const monthStart = month ? new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1)) : null;
-  const allocationIds = f.shiftId ? (await db.seatAllocation.findMany({ where: { shiftId: idFilter(f.shiftId) }, select: { id: true } })).map((a) => a.id) : null;
+  const allocationIds = f.shiftId ? await ports.campus.allocationIdsInShift(db, f.shiftId) : null;
   return {
     AND: [
       scope,

@@ -1,5 +1,5 @@
 // Dues: thin resolvers over dues.service / dues.repository, scoped to the caller.
-import type { Due } from '@studyspot/db/tenant';
+import type { Due } from './dues.repository.ts';
 import { can, forbidden, isUuid, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { L } from '../loaders.ts';
 import { canSee, scopeWhere } from '../scope.ts';

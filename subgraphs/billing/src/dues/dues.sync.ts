@@ -6,37 +6,25 @@
 //   keeps its amount and the difference, when it grew, becomes a TOP_UP due.
 // - Unpaid dues the allocation no longer charges (cancelled or left: periods starting after that
 //   day) become VOID; paid ones stay, for the owner to refund.
-import { clock, topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, ports, topics, type AllocationForDues, type SubgraphContext } from '@studyspot/runtime';
 import { applyCredit, type Tx } from '../payments/ledger.ts';
 import { istDay } from './dates.ts';
 import { scheduleFor, type ScheduledDue } from './schedule.ts';
 
-interface AllocationRow {
-  id: string;
-  student_id: string;
-  library_id: string;
-  kind: 'MONTHLY' | 'DAY_PASS';
-  status: string;
-  start_date: Date;
-  end_date: Date;
-  paused_from: Date | null;
-  paused_until: Date | null;
-  price_paise: number;
-  updated_at: Date;
-}
+type AllocationRow = AllocationForDues;
+
 
 function wanted(a: AllocationRow): ScheduledDue[] {
   if (a.status === 'HELD' || a.status === 'EXPIRED') return [];
-  const all = scheduleFor({ kind: a.kind, startDate: a.start_date, endDate: a.end_date, pausedFrom: a.paused_from, pausedUntil: a.paused_until, pricePaise: a.price_paise });
+  const all = scheduleFor({ kind: a.kind, startDate: a.startDate, endDate: a.endDate, pausedFrom: a.pausedFrom, pausedUntil: a.pausedUntil, pricePaise: a.pricePaise });
   if (a.status !== 'CANCELLED') return all;
-  const cancelledOn = istDay(a.updated_at);
+  const cancelledOn = istDay(a.updatedAt);
   return all.filter((d) => d.periodStart <= cancelledOn);
 }
 
 export async function syncDuesInTx(tx: Tx, allocationId: string): Promise<{ created: { id: string; studentId: string; libraryId: string; amountPaise: number; dueDate: Date }[] }> {
-  const [a] = await tx.$queryRaw<AllocationRow[]>`
-    SELECT id, student_id, library_id, kind::text AS kind, status::text AS status, start_date, end_date, paused_from, paused_until, price_paise, updated_at
-    FROM seat_allocations WHERE id = ${allocationId}::uuid FOR UPDATE`;
+  // Campus's allocation, locked for this transaction (its port): two syncs of one allocation queue.
+  const a = await ports.campus.lockAllocationForDues(tx, allocationId);
   if (!a) return { created: [] };
   const existing = await tx.due.findMany({ where: { allocationId } });
   const key = (kind: string, period: number) => `${kind}:${period}`;
@@ -45,7 +33,7 @@ export async function syncDuesInTx(tx: Tx, allocationId: string): Promise<{ crea
   const keep = new Set<string>();
   const create = async (kind: 'MONTHLY' | 'DAY_PASS' | 'TOP_UP', d: ScheduledDue, amountPaise: number) => {
     const due = await tx.due.create({
-      data: { studentId: a.student_id, libraryId: a.library_id, allocationId, kind, period: d.period, periodStart: d.periodStart, periodEnd: d.periodEnd, dueDate: d.dueDate, amountPaise },
+      data: { studentId: a.studentId, libraryId: a.libraryId, allocationId, kind, period: d.period, periodStart: d.periodStart, periodEnd: d.periodEnd, dueDate: d.dueDate, amountPaise },
     });
     created.push({ id: due.id, studentId: due.studentId, libraryId: due.libraryId, amountPaise, dueDate: due.dueDate });
   };
@@ -73,7 +61,7 @@ export async function syncDuesInTx(tx: Tx, allocationId: string): Promise<{ crea
     if (keep.has(key(due.kind, due.period)) || due.status === 'VOID' || due.paidPaise > 0) continue;
     await tx.due.update({ where: { id: due.id }, data: { status: 'VOID' } });
   }
-  if (created.length) await applyCredit(tx, a.student_id);
+  if (created.length) await applyCredit(tx, a.studentId);
   return { created };
 }
 

@@ -1,5 +1,5 @@
 // Gateway accounts: thin resolvers over accounts.ts. Secrets never leave: only the last 4 characters.
-import { type Resolvers } from '@studyspot/runtime';
+import { ports, type Resolvers } from '@studyspot/runtime';
 import { L } from '../loaders.ts';
 import { connectAccount, disconnectAccount, isDown, webhookUrl, type AccountRow, type ConnectInput } from './accounts.ts';
 import type { Provider } from './provider.ts';
@@ -19,7 +19,7 @@ export const gatewaysResolvers: Resolvers = {
     status: (a: AccountRow) => (!a.active ? 'DISABLED' : isDown(a) ? 'DOWN' : 'ACTIVE'),
     webhookUrl: async (a: AccountRow, _x, ctx) => {
       const { s } = await L(ctx);
-      const tenant = await ctx.core.tenant.findUniqueOrThrow({ where: { id: s.tenantId }, select: { webhookKey: true } });
+      const tenant = (await ports.tenants.profile(ctx.core, s.tenantId))!;
       return webhookUrl(ctx.platform, a.provider as Provider, tenant.webhookKey);
     },
   },

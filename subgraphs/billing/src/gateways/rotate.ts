@@ -2,7 +2,7 @@
 // opened and sealed again with the current (first) key, in every tenant with a database. Run it
 // after putting a new key first in PAYMENT_SECRETS_KEYS; once it reports nothing left, the old key
 // can be dropped. Idempotent: a second run reseals nothing.
-import type { Platform } from '@studyspot/runtime';
+import { ports, type Platform } from '@studyspot/runtime';
 
 export interface RotationReport {
   tenants: number;
@@ -13,7 +13,7 @@ export interface RotationReport {
 
 export async function resealGatewaySecrets(platform: Platform): Promise<RotationReport> {
   const { secrets } = platform.config.payments;
-  const tenants = await platform.core.tenant.findMany({ where: { status: { in: ['ACTIVE', 'SUSPENDED'] } }, select: { id: true, slug: true } });
+  const tenants = await ports.tenants.withStatuses(platform.core, ['ACTIVE', 'SUSPENDED']);
   const report: RotationReport = { tenants: tenants.length, resealed: 0, failed: [] };
   for (const t of tenants) {
     try {

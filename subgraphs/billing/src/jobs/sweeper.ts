@@ -6,7 +6,7 @@
 // - platform billing: subscriptions renew, open invoices are dunned, credit holds nobody settled are
 //   released (platform/renewals.ts).
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, earliest, istDay, nextDailyRun, runDueWork, startPeriodic, systemContext, type Platform , registerDailyWork, registerTenantWork } from '@studyspot/runtime';
+import { clock, earliest, istDay, nextDailyRun, ports, registerDailyWork, registerTenantWork, runDueWork, startPeriodic, systemContext, type Platform } from '@studyspot/runtime';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { syncDuesInTx } from '../dues/dues.sync.ts';
 import { clientFor } from '../gateways/accounts.ts';
@@ -68,7 +68,7 @@ async function billingWork(platform: Platform, tenantId: string, now: Date, repo
     const r = await reconcileOrders(platform, tenantId, db, now);
     report.settled += r.settled;
     report.expired += r.expired;
-    const recent = await db.seatAllocation.findMany({ where: { updatedAt: { gte: new Date(now.getTime() - REPAIR_WINDOW_MS) } }, select: { id: true, updatedAt: true } });
+    const recent = await ports.campus.allocationsChangedSince(db, new Date(now.getTime() - REPAIR_WINDOW_MS));
     for (const a of recent) {
       const { created } = await db.$transaction((tx) => syncDuesInTx(tx, a.id));
       report.resynced += created.length;

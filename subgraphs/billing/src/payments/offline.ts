@@ -1,7 +1,7 @@
 // Offline payments recorded by the front desk: cash, UPI to the library's QR, bank transfer. The money
 // goes on the dues named (in that order), then on the oldest open dues; what is left is kept as the
 // student's credit and used by the next due. Receipt number in the same transaction.
-import { clock, isUuid, topics } from '@studyspot/runtime';
+import { clock, isUuid, ports, topics } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { assignReceipt } from '../receipts/numbers.ts';
 import { canSeeStudent, type BillingScope } from '../scope.ts';
@@ -37,7 +37,7 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput):
   if (!Number.isInteger(input.amountPaise) || input.amountPaise < 1 || input.amountPaise > MAX_PAYMENT_PAISE) return fail('INVALID_INPUT', 'amountPaise is 1 to 100,000,000', 'input', 'amountPaise');
   if (!['CASH', 'UPI_QR', 'BANK_TRANSFER'].includes(input.method)) return fail('INVALID_INPUT', 'Offline payments are CASH, UPI_QR or BANK_TRANSFER', 'input', 'method');
   if (input.method !== 'CASH' && !input.reference?.trim()) return fail('INVALID_INPUT', 'A UPI or bank transfer needs its reference (UTR)', 'input', 'reference');
-  const student = isUuid(input.studentId) ? await s.db.student.findUnique({ where: { id: input.studentId } }) : null;
+  const [student] = isUuid(input.studentId) ? await ports.campus.students(s.db, [input.studentId]) : [];
   if (!student || !canSeeStudent(s, student)) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
   if (key) {
     const again = await replayed(s, key, input);

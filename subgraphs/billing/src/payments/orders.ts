@@ -3,7 +3,7 @@
 // order_id|payment_id with the key secret, compared in constant time) and, for both providers, by
 // asking the gateway for the order's captured payment. Dues are settled only for captured money.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { clock, isUuid } from '@studyspot/runtime';
+import { clock, isUuid, ports } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { apiBase, clientFor } from '../gateways/accounts.ts';
 import { type GatewayError, type Provider } from '../gateways/provider.ts';
@@ -19,7 +19,7 @@ const MIN_ORDER_PAISE = 100;
 export async function createPaymentOrder(s: BillingScope, input: { studentId?: string | null; dueIds?: string[] | null }) {
   const studentId = s.studentId ?? input.studentId;
   if (!studentId) return fail('INVALID_INPUT', 'Say whose dues to pay', 'input', 'studentId');
-  const student = isUuid(studentId) ? await s.db.student.findUnique({ where: { id: studentId } }) : null;
+  const [student] = isUuid(studentId) ? await ports.campus.students(s.db, [studentId]) : [];
   if (!student || !canSeeStudent(s, student)) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
   const open = await s.db.due.findMany({ where: { studentId: student.id, status: 'OPEN' }, orderBy: [{ dueDate: 'asc' }, { createdAt: 'asc' }] });
   const chosen = input.dueIds?.length ? open.filter((d) => input.dueIds!.includes(d.id)) : open;
@@ -34,7 +34,7 @@ export async function createPaymentOrder(s: BillingScope, input: { studentId?: s
   const amountPaise = earmarks.reduce((t, e) => t + e.amountPaise, 0);
   if (amountPaise < MIN_ORDER_PAISE) return fail('NOTHING_TO_PAY', amountPaise ? 'Less than ₹1 is owed: pay it at the desk' : 'Nothing is owed on those dues');
   const reference = randomUUID();
-  const { webhookKey } = await s.ctx.core.tenant.findUniqueOrThrow({ where: { id: s.tenantId }, select: { webhookKey: true } });
+  const { webhookKey } = (await ports.tenants.profile(s.ctx.core, s.tenantId))!;
   const routed = await createOrderRouted(s.ctx.platform, s.db, { reference, amountPaise, webhookKey, customer: { id: student.id, phone: student.phone, name: student.name, email: student.email } });
   if ('unavailable' in routed) {
     return routed.unavailable

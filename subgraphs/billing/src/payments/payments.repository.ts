@@ -2,6 +2,8 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { KEYSET_ORDER } from '@studyspot/runtime';
 
+export type { Payment, PaymentOrder } from '@studyspot/db/tenant';
+
 /**
  * The first `take` payments (oldest first) of each of many students, limited to some branches when
  * `libraryIds` is given: two statements for a page of students, not one per student.

@@ -1,5 +1,5 @@
 // Payments and payment orders: thin resolvers over offline.ts, orders.ts and the loaders.
-import type { Payment, PaymentOrder } from '@studyspot/db/tenant';
+import type { Payment, PaymentOrder } from './payments.repository.ts';
 import { isUuid, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers } from '@studyspot/runtime';
 import { L } from '../loaders.ts';
 import { canSee, scopeWhere } from '../scope.ts';

@@ -5,7 +5,7 @@
 // the order in REVIEW for the owner); its money goes on the order's dues and it gets its receipt
 // number in the same transaction.
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, topics, type Platform } from '@studyspot/runtime';
+import { clock, ports, topics, type Platform } from '@studyspot/runtime';
 import { gatewayFee } from '../gateways/money.ts';
 import type { Provider, ProviderPayment } from '../gateways/provider.ts';
 import { assignReceipt } from '../receipts/numbers.ts';
@@ -24,10 +24,7 @@ export function methodOf(providerMethod: string | null): Method {
 
 /** The seller's GST registration and the place of supply (the library's state). */
 export async function gstContext(platform: Platform, db: TenantPrisma, tenantId: string, libraryId: string | null) {
-  const [tenant, library] = await Promise.all([
-    platform.core.tenant.findUnique({ where: { id: tenantId }, select: { gstin: true, state: true } }),
-    libraryId ? db.library.findUnique({ where: { id: libraryId }, select: { state: true } }) : null,
-  ]);
+  const [tenant, [library]] = await Promise.all([ports.tenants.profile(platform.core, tenantId), libraryId ? ports.campus.libraries(db, [libraryId]) : []]);
   return { seller: { gstin: tenant?.gstin ?? null, state: tenant?.state ?? null }, placeOfSupply: library?.state ?? null };
 }
 

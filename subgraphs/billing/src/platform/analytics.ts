@@ -1,6 +1,7 @@
 // SaaS figures for platform admins: MRR/ARR and ARPU from current subscriptions; churn and trial
 // conversion for a month from the subscription audit trail; credits from the ledger.
 import type { CorePrisma } from '@studyspot/db';
+import { ports } from '@studyspot/runtime';
 import { margin } from '../credits/ledger.repository.ts';
 import { CYCLE_MONTHS } from './periods.ts';
 
@@ -22,9 +23,11 @@ export async function saasAnalytics(core: CorePrisma, month: string) {
   const atStart = subs.filter((s) => s.createdAt < from && !(s.cancelledAt && s.cancelledAt < from));
   const churned = subs.filter((s) => s.cancelledAt && s.cancelledAt >= from && s.cancelledAt < to && s.createdAt < from);
   const mrrAtStart = atStart.reduce((n, s) => n + monthly(s), 0);
-  const audit = await core.auditLog.groupBy({ by: ['action'], where: { action: { in: ['subscription.trial_converted', 'subscription.cancelled'] }, createdAt: { gte: from, lt: to } }, _count: { _all: true } });
-  const converted = audit.find((a) => a.action === 'subscription.trial_converted')?._count._all ?? 0;
-  const trialCancels = await core.auditLog.count({ where: { action: 'subscription.cancelled', createdAt: { gte: from, lt: to }, details: { path: ['from'], equals: 'TRIALING' } } });
+  // Conversions and trial cancellations are read from the audit log (identity's, through its port).
+  const [converted, trialCancels] = await Promise.all([
+    ports.accounts.countActions(core, 'subscription.trial_converted', from, to),
+    ports.accounts.countActions(core, 'subscription.cancelled', from, to, 'TRIALING'),
+  ]);
   const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 10_000 : 0);
   return {
     month,

@@ -1,5 +1,5 @@
 // Platform invoices open from signed 15-minute links: /platform-invoices/<token>.pdf.
-import type { Platform } from '@studyspot/runtime';
+import { ports, type Platform } from '@studyspot/runtime';
 import express, { type Router } from 'express';
 import { readSignedToken, signedToken } from '../receipts/receipt.link.ts';
 import { invoicePdf } from './invoice.pdf.ts';
@@ -18,7 +18,7 @@ export function platformInvoiceRouter(platform: Platform): Router {
       if (claims === 'expired') return void res.status(410).json({ errors: [{ message: 'This invoice link has expired; ask for a new one', extensions: { code: 'LINK_EXPIRED' } }] });
       const inv = await platform.core.platformInvoice.findUnique({ where: { id: claims.i } });
       if (!inv) return void res.status(404).json({ errors: [{ message: 'No such invoice', extensions: { code: 'NOT_FOUND' } }] });
-      const tenant = await platform.core.tenant.findUnique({ where: { id: inv.tenantId }, select: { name: true, legalName: true, state: true } });
+      const tenant = await ports.tenants.profile(platform.core, inv.tenantId);
       if (!tenant) return void res.status(404).json({ errors: [{ message: 'No such invoice', extensions: { code: 'NOT_FOUND' } }] });
       const pdf = await invoicePdf({
         ...inv,

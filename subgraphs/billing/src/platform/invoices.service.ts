@@ -4,7 +4,7 @@
 // gap-free series per Indian financial year, taken in the transaction that writes the invoice; the
 // same bill asked twice (its dedupe key) is the same invoice.
 import type { CorePrisma } from '@studyspot/db';
-import type { Platform } from '@studyspot/runtime';
+import { ports, type Platform } from '@studyspot/runtime';
 import { financialYear } from '../dues/dates.ts';
 import { mulDivRound, splitTax } from '../shared/tax.ts';
 
@@ -26,7 +26,8 @@ export async function issueInvoice(
   const core: CorePrisma = platform.core;
   const existing = await core.platformInvoice.findUnique({ where: { dedupeKey: i.dedupeKey } });
   if (existing) return existing;
-  const tenant = await core.tenant.findUniqueOrThrow({ where: { id: i.tenantId }, select: { state: true, gstin: true } });
+  const tenant = await ports.tenants.profile(core, i.tenantId);
+  if (!tenant) throw new Error(`No tenant ${i.tenantId} to invoice`);
   const taxablePaise = i.lines.reduce((n, l) => n + l.amountPaise, 0);
   const tax = gstOnTop(taxablePaise, platform.config.platformSeller.state, tenant.state);
   const fy = financialYear(new Date(`${i.issuedOn}T00:00:00Z`));

@@ -38,6 +38,3 @@ export async function checkPlanLimit(core: CorePrisma, tenantId: string, limit: 
     message: `The ${plan.plan.name} plan allows ${maximum} ${limit}; this tenant has ${current}${more}. Upgrade the plan to add more.`,
   };
 }
-
-/** Staff accounts (managers and staff; owners do not count) of a tenant, from the core database. */
-export const countStaff = (core: CorePrisma, tenantId: string) => core.user.count({ where: { tenantId, role: { in: ['MANAGER', 'STAFF'] } } });

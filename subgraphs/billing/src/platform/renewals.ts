@@ -8,7 +8,7 @@
 // Each step is conditional on the state read and invoices are de-duplicated by subscription and
 // period, so two jobs running at once bill once.
 import type { Platform } from '@studyspot/runtime';
-import { clock, topics } from '@studyspot/runtime';
+import { clock, ports, systemContext, topics } from '@studyspot/runtime';
 import { issueInvoice } from './invoices.service.ts';
 import { addDays, daysBetween, periodEnd } from './periods.ts';
 import { grantPlanCredits } from './subscriptions.service.ts';
@@ -25,7 +25,8 @@ export interface RenewalReport {
 }
 
 async function publish(platform: Platform, tenantId: string, type: string, details: Record<string, unknown>) {
-  await platform.core.auditLog.create({ data: { action: `subscription.${type.toLowerCase()}`, tenantId, targetType: 'TenantSubscription', targetId: tenantId, details: details as never } });
+  // The renewals job, not an account, did it (the audit log is written through the runtime).
+  await systemContext(platform, 'platform billing', tenantId).audit({ action: `subscription.${type.toLowerCase()}`, tenantId, targetType: 'TenantSubscription', targetId: tenantId, details, actor: null });
   await platform.events.publish(topics.tenant(tenantId), { type: `SUBSCRIPTION_${type}`, tenantId, ...details });
 }
 
@@ -37,7 +38,7 @@ export async function renewSubscriptions(platform: Platform, today: string, tena
   const core = platform.core;
   const report: RenewalReport = { renewed: 0, cancelled: 0, retried: 0, suspended: 0 };
   const ctxLike = { core, events: platform.events, logger: platform.logger };
-  const onClocks = tenantIds ? [] : (await core.tenant.findMany({ where: { testClockId: { not: null } }, select: { id: true } })).map((t) => t.id);
+  const onClocks = tenantIds ? [] : await ports.tenants.onTestClocks(core);
   const whose = tenantIds ? { tenantId: { in: tenantIds } } : onClocks.length ? { tenantId: { notIn: onClocks } } : {};
 
   const due = await core.tenantSubscription.findMany({ where: { status: { in: ['TRIALING', 'ACTIVE', 'PAST_DUE'] }, currentPeriodEnd: { lte: toDate(today) }, ...whose }, include: { planVersion: { include: { plan: true } } }, take: 500 });
@@ -93,8 +94,7 @@ export async function renewSubscriptions(platform: Platform, today: string, tena
     // The last retry failed: suspend the subscription and the tenant.
     const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, failedRenewals: sub.failedRenewals }, data: { status: 'SUSPENDED', failedRenewals: attemptsDue, nextRetryAt: null } });
     if (!done.count) continue;
-    const t = await core.tenant.updateMany({ where: { id: sub.tenantId, status: 'ACTIVE' }, data: { status: 'SUSPENDED', suspendedAt: clock.now(), suspensionReason: `Unpaid invoice ${inv.number}` } });
-    if (t.count) {
+    if (await ports.tenants.suspendForUnpaid(core, sub.tenantId, `Unpaid invoice ${inv.number}`)) {
       platform.tenants.invalidate(sub.tenantId);
       await platform.events.publish(topics.tenants, { type: 'TENANT_STATUS_CHANGED', tenantId: sub.tenantId, status: 'SUSPENDED' });
     }
@@ -121,8 +121,7 @@ export async function invoicePaid(platform: Platform, invoiceId: string, referen
   if (!sub || !['PAST_DUE', 'SUSPENDED'].includes(sub.status)) return inv;
   await core.tenantSubscription.updateMany({ where: { id: sub.id, status: sub.status }, data: { status: 'ACTIVE', failedRenewals: 0, nextRetryAt: null } });
   if (sub.status === 'SUSPENDED') {
-    const t = await core.tenant.updateMany({ where: { id: sub.tenantId, status: 'SUSPENDED', suspensionReason: { startsWith: 'Unpaid invoice' } }, data: { status: 'ACTIVE', suspendedAt: null, suspensionReason: null } });
-    if (t.count) {
+    if (await ports.tenants.reactivateAfterPayment(core, sub.tenantId)) {
       platform.tenants.invalidate(sub.tenantId);
       await platform.events.publish(topics.tenants, { type: 'TENANT_STATUS_CHANGED', tenantId: sub.tenantId, status: 'ACTIVE' });
     }

@@ -4,10 +4,9 @@
 // cannot both win), audited, and published on the tenant's topic. `today` is an IST day passed in,
 // so tests move time without sleeping.
 import type { CorePrisma } from '@studyspot/db';
-import { clock, topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, ports, topics, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant } from '../credits/credits.service.ts';
 import { issueInvoice } from './invoices.service.ts';
-import { countStaff } from './limits.ts';
 import { planWithLatest } from './plans.service.ts';
 import { addDays, CYCLE_MONTHS, daysBetween, periodEnd, prorate, type Proration } from './periods.ts';
 
@@ -21,8 +20,8 @@ export type Usage = { libraries: number; seats: number; students: number; staff:
 
 export async function usageOf(ctx: SubgraphContext, tenantId: string): Promise<Usage> {
   const db = await ctx.tenantDb(tenantId);
-  const [libraries, seats, students, staff] = await Promise.all([db.library.count(), db.seat.count(), db.student.count({ where: { status: { not: 'LEFT' } } }), countStaff(ctx.core, tenantId)]);
-  return { libraries, seats, students, staff };
+  const [campus, staff] = await Promise.all([ports.campus.usage(db), ports.accounts.countStaff(ctx.core, tenantId)]);
+  return { ...campus, staff };
 }
 
 /** What usage passes a plan version's limits, in words ("25 seats where Basic allows 20"). */
@@ -70,7 +69,7 @@ export async function subscribe(ctx: SubgraphContext, tenantId: string, planId: 
     cancelledAt: null,
   };
   const row = await ctx.core.tenantSubscription.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
-  await ctx.core.tenant.update({ where: { id: tenantId }, data: { planId: plan.id } });
+  await ports.tenants.setPlan(ctx.core, tenantId, plan.id);
   // A paid start bills its first period, due today.
   if (!trial && v.pricePaise > 0) {
     await issueInvoice(ctx.platform, { tenantId, subscriptionId: row.id, kind: 'SUBSCRIPTION', dedupeKey: `subscription:${row.id}:${today}`, lines: [{ label: `${plan.name} plan, ${today} to ${addDays(end, -1)}`, amountPaise: v.pricePaise }], issuedOn: today, dueOn: today, periodStart: today, periodEnd: end });
@@ -100,7 +99,7 @@ export async function changePlan(ctx: SubgraphContext, tenantId: string, planId:
   if (sub.status === 'TRIALING') {
     const done = await ctx.core.tenantSubscription.updateMany({ where: { tenantId, ...from }, data: { planVersionId: next.id, pendingPlanVersionId: null } });
     if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
-    await ctx.core.tenant.update({ where: { id: tenantId }, data: { planId: plan.id } });
+    await ports.tenants.setPlan(ctx.core, tenantId, plan.id);
     await announce(ctx, tenantId, 'PLAN_CHANGED', { plan: plan.code, version: next.version, effective: 'NOW', netPaise: 0 });
     return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'NOW', creditPaise: 0, chargePaise: 0, netPaise: 0, remainingDays: 0, periodDays: 0 }, userErrors: [] };
   }
@@ -119,7 +118,7 @@ export async function changePlan(ctx: SubgraphContext, tenantId: string, planId:
     data: { planVersionId: next.id, pendingPlanVersionId: null, currentPeriodStart: toDate(p.periodStart), currentPeriodEnd: toDate(p.periodEnd), creditPaise: { increment: Math.max(0, -p.netPaise) } },
   });
   if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
-  await ctx.core.tenant.update({ where: { id: tenantId }, data: { planId: plan.id } });
+  await ports.tenants.setPlan(ctx.core, tenantId, plan.id);
   // The proration is billed at once: the new plan for the days left, less the old plan's unused days.
   if (p.netPaise > 0) {
     await issueInvoice(ctx.platform, {

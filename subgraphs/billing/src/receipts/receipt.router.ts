@@ -1,21 +1,25 @@
 // GET /receipts/<token>.pdf on the gateway's port: a valid, unexpired signed link opens the receipt
 // PDF (404 for a bad link, 410 for an expired one — ask for a fresh link).
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
-import type { Platform } from '@studyspot/runtime';
+import { ports, type Platform } from '@studyspot/runtime';
+import { duesByIds, receiptWithPayment } from './receipts.repository.ts';
 import express, { type Router } from 'express';
 import { readReceiptToken } from './receipt.link.ts';
 import { receiptPdf, type ReceiptView } from './receipt.pdf.ts';
 
 export async function receiptView(platform: Platform, tenantId: string, db: TenantPrisma, receiptId: string): Promise<ReceiptView | null> {
-  const receipt = await db.receipt.findUnique({ where: { id: receiptId }, include: { payment: { include: { allocations: true, credits: true, student: true } } } });
+  const receipt = await receiptWithPayment(db, receiptId);
   if (!receipt) return null;
   const p = receipt.payment;
-  const [tenant, library, dues] = await Promise.all([
-    platform.core.tenant.findUnique({ where: { id: tenantId }, select: { name: true, legalName: true, gstin: true, state: true } }),
-    p.libraryId ? db.library.findUnique({ where: { id: p.libraryId }, select: { name: true, address: true, city: true } }) : null,
-    db.due.findMany({ where: { id: { in: p.allocations.map((a) => a.dueId) } } }),
+  const [profile, [place], dues, [student]] = await Promise.all([
+    ports.tenants.profile(platform.core, tenantId),
+    p.libraryId ? ports.campus.libraries(db, [p.libraryId]) : [],
+    duesByIds(db, p.allocations.map((a) => a.dueId)),
+    ports.campus.students(db, [p.studentId]),
   ]);
-  if (!tenant) return null;
+  if (!profile || !student) return null;
+  const tenant = { name: profile.name, legalName: profile.legalName, gstin: profile.gstin, state: profile.state };
+  const library = place ? { name: place.name, address: place.address, city: place.city } : null;
   const byDue = new Map<string, number>();
   for (const a of p.allocations) if (a.amountPaise > 0) byDue.set(a.dueId, (byDue.get(a.dueId) ?? 0) + a.amountPaise);
   const label = (d: (typeof dues)[number]) => `${d.kind === 'DAY_PASS' ? 'Day pass' : d.kind === 'TOP_UP' ? 'Top-up' : 'Seat fee'} ${d.periodStart.toISOString().slice(0, 10)} to ${d.periodEnd.toISOString().slice(0, 10)}`;
@@ -24,7 +28,7 @@ export async function receiptView(platform: Platform, tenantId: string, db: Tena
     issuedAt: receipt.createdAt,
     tenant,
     library,
-    student: { name: p.student.name, phone: p.student.phone },
+    student: { name: student.name, phone: student.phone },
     payment: { method: p.method, provider: p.provider, reference: p.reference, amountPaise: p.amountPaise, refundedPaise: p.refundedPaise },
     lines: dues.filter((d) => byDue.has(d.id)).map((d) => ({ label: label(d), amountPaise: byDue.get(d.id)! })),
     creditPaise: p.credits.filter((c) => c.amountPaise > 0 && c.reason === 'advance').reduce((t, c) => t + c.amountPaise, 0),

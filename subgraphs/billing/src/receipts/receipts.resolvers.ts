@@ -1,5 +1,5 @@
 // Receipts: thin resolvers; the PDF is served by receipt.router.ts from a signed link.
-import type { Receipt } from '@studyspot/db/tenant';
+import type { Receipt } from './receipts.repository.ts';
 import { isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { L } from '../loaders.ts';
 import { canSee } from '../scope.ts';

@@ -1,5 +1,5 @@
 // Refunds: thin resolvers over refunds.service.
-import type { Refund } from '@studyspot/db/tenant';
+import type { Refund } from './refunds.repository.ts';
 import { isUuid, type Resolvers } from '@studyspot/runtime';
 import { L } from '../loaders.ts';
 import { canSee } from '../scope.ts';

@@ -6,7 +6,7 @@
 // failed half-way (500, its record removed) is safe to retry.
 import { createHash } from 'node:crypto';
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, metrics, type Platform } from '@studyspot/runtime';
+import { isUuid, metrics, ports, type Platform } from '@studyspot/runtime';
 import express, { type Request, type Response, type Router } from 'express';
 import { PROVIDERS, type Provider } from '../gateways/provider.ts';
 import { platformWebhook } from '../platform/payments.ts';
@@ -41,7 +41,7 @@ async function verify(platform: Platform, provider: Provider, account: { secretE
 async function handle(platform: Platform, provider: Provider, req: Request, res: Response): Promise<void> {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const key = String(req.params.webhookKey);
-  const tenant = isUuid(key) ? await platform.core.tenant.findUnique({ where: { webhookKey: key }, select: { id: true, status: true } }) : null;
+  const tenant = isUuid(key) ? await ports.tenants.byWebhookKey(platform.core, key) : null;
   if (!tenant || (tenant.status !== 'ACTIVE' && tenant.status !== 'SUSPENDED')) return answer(res, 404, { error: 'unknown webhook' });
   await platform.tenants.withTenant(
     tenant.id,

@@ -2,7 +2,7 @@
 // (no_double_booking) refuses overlapping allocations of a seat; writes return that refusal as a
 // ConstraintViolation for the service to answer with SEAT_UNAVAILABLE.
 import type { TenantPrisma, TenantPrismaNs } from '@studyspot/db';
-import { orViolation } from '@studyspot/runtime';
+import { idFilter, orViolation } from '@studyspot/runtime';
 
 export type AllocationRow = NonNullable<Awaited<ReturnType<typeof findAllocation>>>;
 
@@ -82,3 +82,18 @@ export const activeSince = (db: TenantPrisma, startedBy: Date, today: Date) =>
     select: { studentId: true, startDate: true, library: { select: { name: true } }, student: { select: { name: true } } },
     take: 5_000,
   });
+
+export const changedSince = (db: TenantPrisma, since: Date) => db.seatAllocation.findMany({ where: { updatedAt: { gte: since } }, select: { id: true, updatedAt: true } });
+
+/** An allocation as its dues need it, locked (FOR UPDATE) for the rest of the caller's transaction. */
+export async function lockForDues(tx: TenantPrismaNs.TransactionClient, id: string) {
+  const [a] = await tx.$queryRaw<
+    { id: string; student_id: string; library_id: string; kind: 'MONTHLY' | 'DAY_PASS'; status: string; start_date: Date; end_date: Date; paused_from: Date | null; paused_until: Date | null; price_paise: number; updated_at: Date }[]
+  >`SELECT id, student_id, library_id, kind::text AS kind, status::text AS status, start_date, end_date, paused_from, paused_until, price_paise, updated_at
+    FROM seat_allocations WHERE id = ${id}::uuid FOR UPDATE`;
+  return a
+    ? { id: a.id, studentId: a.student_id, libraryId: a.library_id, kind: a.kind, status: a.status, startDate: a.start_date, endDate: a.end_date, pausedFrom: a.paused_from, pausedUntil: a.paused_until, pricePaise: a.price_paise, updatedAt: a.updated_at }
+    : null;
+}
+
+export const idsInShift = async (db: TenantPrisma, shiftId: string) => (await db.seatAllocation.findMany({ where: { shiftId: idFilter(shiftId) }, select: { id: true } })).map((a) => a.id);

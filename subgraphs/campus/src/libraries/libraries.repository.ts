@@ -50,3 +50,7 @@ export function librariesInBox(db: TenantPrisma, scopeIds: string[] | null, f: L
     where: { AND: [filterWhere(scopeIds, f), { latitude: { gte: box.lat[0], lte: box.lat[1] }, longitude: { gte: box.lng[0], lte: box.lng[1] } }] },
   });
 }
+
+/** Name and address of these libraries (receipts, invoices). */
+export const libraryAddresses = (db: TenantPrisma, ids: readonly string[]) =>
+  db.library.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, address: true, city: true, state: true } });

@@ -106,7 +106,7 @@ export async function upsertStudents(db: TenantPrisma, rows: ImportRow[], librar
 
 /** Contact details of these students (other subgraphs' messages to them). */
 export const studentContacts = (db: TenantPrisma, ids: readonly string[]) =>
-  db.student.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, email: true, phone: true, status: true } });
+  db.student.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, email: true, phone: true, status: true, libraryId: true } });
 
 /**
  * Students by status, branch and a live allocation in a shift (a campaign's audience), by id, at most

@@ -47,3 +47,8 @@ export function listAuditLogs(core: CorePrisma, take: number, where: object, f: 
     select: AUDIT_SELECT,
   });
 }
+
+/** Audit entries of an action in [from, to), optionally only those with details.from = `detailsFrom`. */
+export function countActions(core: CorePrisma, action: string, from: Date, to: Date, detailsFrom?: string) {
+  return core.auditLog.count({ where: { action, createdAt: { gte: from, lt: to }, ...(detailsFrom !== undefined ? { details: { path: ['from'], equals: detailsFrom } } : {}) } });
+}

@@ -71,3 +71,22 @@ export function createTenantWithOwner(core: CorePrisma, n: NewTenant) {
     }),
   );
 }
+
+const PROFILE = { id: true, slug: true, name: true, legalName: true, gstin: true, state: true, status: true, webhookKey: true } as const;
+
+export const findTenantProfile = (core: CorePrisma, id: string) => core.tenant.findUnique({ where: { id }, select: PROFILE });
+export const findTenantByWebhookKey = (core: CorePrisma, webhookKey: string) => core.tenant.findUnique({ where: { webhookKey }, select: { id: true, status: true } });
+export const tenantsWithStatuses = (core: CorePrisma, statuses: TenantStatus[]) => core.tenant.findMany({ where: { status: { in: statuses } }, select: { id: true, slug: true } });
+export const tenantsOnTestClocks = async (core: CorePrisma) => (await core.tenant.findMany({ where: { testClockId: { not: null } }, select: { id: true } })).map((t) => t.id);
+
+/** ACTIVE → SUSPENDED for an unpaid invoice; false when the tenant was not ACTIVE. */
+export async function suspendForUnpaid(core: CorePrisma, id: string, reason: string, at: Date): Promise<boolean> {
+  return (await core.tenant.updateMany({ where: { id, status: 'ACTIVE' }, data: { status: 'SUSPENDED', suspendedAt: at, suspensionReason: reason } })).count > 0;
+}
+
+/** SUSPENDED for an unpaid invoice → ACTIVE; false when it was not suspended for that. */
+export async function reactivateAfterPayment(core: CorePrisma, id: string): Promise<boolean> {
+  return (await core.tenant.updateMany({ where: { id, status: 'SUSPENDED', suspensionReason: { startsWith: 'Unpaid invoice' } }, data: { status: 'ACTIVE', suspendedAt: null, suspensionReason: null } })).count > 0;
+}
+
+export const setPlan = async (core: CorePrisma, id: string, planId: string) => void (await core.tenant.update({ where: { id }, data: { planId } }));
