@@ -1,6 +1,7 @@
 // What billing adds to entities it does not own (Student payments, tenant stats), and its scalars.
-import { DateScalar, DateTimeScalar, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { DateScalar, DateTimeScalar, paginate, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
 import { L } from './loaders.ts';
+import { paymentsPage } from './payments/payments.repository.ts';
 import { tenantCounts } from './reports/reports.repository.ts';
 import { canSee, scopeWhere } from './scope.ts';
 
@@ -24,7 +25,7 @@ export const baseResolvers: Resolvers = {
       // A first page is loaded for the whole list of students at once; later pages one by one.
       return paginate(args, async (take, after) =>
         args.after
-          ? s.db.payment.findMany({ where: { AND: [after, scopeWhere(s), { studentId: st.id }] }, orderBy: KEYSET_ORDER, take })
+          ? paymentsPage(s.db, take, { AND: [after, scopeWhere(s), { studentId: st.id }] })
           : (await l.firstPaymentsOfStudent(take).load(st.id)).filter((p) => canSee(s, p)),
       );
     },

@@ -2,18 +2,19 @@
 // first), the clients built from them, and their health: marked down after consecutive failures or
 // a provider's downtime notice, and up again once a cool-off has passed and a probe succeeds.
 import type { TenantPrisma } from '@studyspot/db';
-import type { Platform } from '@studyspot/runtime';
+import { clock, type Platform } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import type { BillingScope } from '../scope.ts';
 import { CashfreeClient } from './cashfree.client.ts';
 import { RazorpayClient } from './razorpay.client.ts';
+import * as repo from './gateways.repository.ts';
 import { PROVIDERS, type GatewayClient, type Provider } from './provider.ts';
 
 /** Failures in a row that mark a gateway down, and how long it then stays down before a probe. */
 export const DOWN_AFTER_FAILURES = 3;
 export const COOL_OFF_MS = 60_000;
 
-export type AccountRow = NonNullable<Awaited<ReturnType<TenantPrisma['gatewayAccount']['findUnique']>>>;
+export type AccountRow = repo.AccountRow;
 
 /** Where a provider's API is: configured, or this deployment's own simulator. */
 export function apiBase(platform: Platform, provider: Provider): string {
@@ -31,7 +32,7 @@ export function clientFor(platform: Platform, account: { provider: string; keyId
 /** The URL to give the provider for this tenant's webhooks. */
 export const webhookUrl = (platform: Platform, provider: Provider, webhookKey: string) => `${platform.publicUrl}/webhooks/${provider}/${webhookKey}`;
 
-export const isDown = (a: { downUntil: Date | null }, now = new Date()) => a.downUntil !== null && a.downUntil > now;
+export const isDown = (a: { downUntil: Date | null }, now = clock.now()) => a.downUntil !== null && a.downUntil > now;
 
 export interface ConnectInput {
   provider: Provider;
@@ -60,50 +61,36 @@ export async function connectAccount(s: BillingScope, input: ConnectInput) {
       ? fail('PAYMENT_GATEWAY_UNAVAILABLE', `${input.provider} did not answer the check; try again shortly`)
       : fail('GATEWAY_REJECTED', `${input.provider} refused these credentials`, 'input', 'keySecret');
   }
-  const now = new Date();
-  const account = await s.db.gatewayAccount.upsert({
-    where: { provider: input.provider },
-    create: { provider: input.provider, ...row, checkedAt: now },
-    update: { ...row, active: true, consecutiveFailures: 0, downUntil: null, downReason: null, checkedAt: now },
-  });
+  const account = await repo.upsertAccount(s.db, input.provider, row, clock.now());
   await s.ctx.audit({ action: 'billing.gateway.connect', tenantId: s.tenantId, targetType: 'GatewayAccount', targetId: input.provider, details: { keyId, secretLast4: row.secretLast4, feePercentBp: row.feePercentBp, feeFixedPaise: fixed } });
   return { account, userErrors: [] };
 }
 
 export async function disconnectAccount(s: BillingScope, provider: Provider) {
-  const existing = await s.db.gatewayAccount.findUnique({ where: { provider } });
+  const existing = await repo.findAccount(s.db, provider);
   if (!existing) return fail('NOT_FOUND', `No ${provider} account is connected`);
-  const account = await s.db.gatewayAccount.update({ where: { provider }, data: { active: false } });
+  const account = await repo.deactivate(s.db, provider);
   await s.ctx.audit({ action: 'billing.gateway.disconnect', tenantId: s.tenantId, targetType: 'GatewayAccount', targetId: provider });
   return { account, userErrors: [] };
 }
 
-export const activeAccounts = (db: TenantPrisma) => db.gatewayAccount.findMany({ where: { active: true, provider: { in: [...PROVIDERS] } } });
+export const activeAccounts = (db: TenantPrisma) => repo.activeAccountsOf(db, PROVIDERS);
 
 /** A call to the gateway failed without an answer: count it, and mark the gateway down after DOWN_AFTER_FAILURES in a row. */
-export async function recordFailure(db: TenantPrisma, provider: Provider, reason: string, now = new Date()): Promise<void> {
-  await db.$executeRaw`
-    UPDATE gateway_accounts SET consecutive_failures = consecutive_failures + 1,
-      down_until = CASE WHEN consecutive_failures + 1 >= ${DOWN_AFTER_FAILURES} THEN ${new Date(now.getTime() + COOL_OFF_MS)} ELSE down_until END,
-      down_reason = CASE WHEN consecutive_failures + 1 >= ${DOWN_AFTER_FAILURES} THEN ${`${DOWN_AFTER_FAILURES} failures in a row: ${reason}`.slice(0, 300)} ELSE down_reason END,
-      updated_at = now()
-    WHERE provider = ${provider}`;
-}
+export const recordFailure = (db: TenantPrisma, provider: Provider, reason: string, now = clock.now()): Promise<void> => repo.recordFailure(db, provider, reason, now, DOWN_AFTER_FAILURES, COOL_OFF_MS);
 
-export async function recordSuccess(db: TenantPrisma, provider: Provider): Promise<void> {
-  await db.gatewayAccount.updateMany({ where: { provider, OR: [{ consecutiveFailures: { gt: 0 } }, { downUntil: { not: null } }] }, data: { consecutiveFailures: 0, downUntil: null, downReason: null } });
-}
+export const recordSuccess = (db: TenantPrisma, provider: Provider): Promise<void> => repo.recordSuccess(db, provider);
 
 /** The provider said it is down (Razorpay's payment.downtime.started): down until it says it is resolved (at most a day). */
 export async function markDown(db: TenantPrisma, provider: Provider, reason: string, untilMs = 24 * 3_600_000): Promise<void> {
-  await db.gatewayAccount.updateMany({ where: { provider }, data: { downUntil: new Date(Date.now() + untilMs), downReason: reason } });
+  await repo.markDownUntil(db, provider, new Date(clock.nowMs() + untilMs), reason);
 }
 
 /**
  * Accounts that may take an order now. One whose cool-off has passed is probed first: up again if it
  * answers, down for another cool-off if not.
  */
-export async function usableAccounts(platform: Platform, db: TenantPrisma, now = new Date()): Promise<AccountRow[]> {
+export async function usableAccounts(platform: Platform, db: TenantPrisma, now = clock.now()): Promise<AccountRow[]> {
   const out: AccountRow[] = [];
   for (const a of await activeAccounts(db)) {
     if (isDown(a, now)) continue;
@@ -112,7 +99,7 @@ export async function usableAccounts(platform: Platform, db: TenantPrisma, now =
         await clientFor(platform, a).probe();
         await recordSuccess(db, a.provider as Provider);
       } catch {
-        await db.gatewayAccount.update({ where: { provider: a.provider }, data: { downUntil: new Date(now.getTime() + COOL_OFF_MS) } });
+        await repo.markDownUntil(db, a.provider, new Date(now.getTime() + COOL_OFF_MS));
         continue;
       }
     }
@@ -120,3 +107,8 @@ export async function usableAccounts(platform: Platform, db: TenantPrisma, now =
   }
   return out;
 }
+
+/** Every connected account of the tenant (shown to owners; secrets never leave). */
+export const listAccounts = (db: TenantPrisma) => repo.listAccounts(db);
+/** Accounts connected, healthy or not (routing reports the down ones). */
+export const connectedAccounts = (db: TenantPrisma) => repo.connectedAccounts(db);

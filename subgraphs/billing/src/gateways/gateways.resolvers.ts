@@ -1,14 +1,14 @@
 // Gateway accounts: thin resolvers over accounts.ts. Secrets never leave: only the last 4 characters.
 import { ports, type Resolvers } from '@studyspot/runtime';
 import { L } from '../loaders.ts';
-import { connectAccount, disconnectAccount, isDown, webhookUrl, type AccountRow, type ConnectInput } from './accounts.ts';
+import { connectAccount, disconnectAccount, isDown, listAccounts, webhookUrl, type AccountRow, type ConnectInput } from './accounts.ts';
 import type { Provider } from './provider.ts';
 
 const lower = (p: string) => p.toLowerCase() as Provider;
 
 export const gatewaysResolvers: Resolvers = {
   Query: {
-    gatewayAccounts: async (_p, _a, ctx) => (await L(ctx)).s.db.gatewayAccount.findMany({ orderBy: { provider: 'asc' } }),
+    gatewayAccounts: async (_p, _a, ctx) => listAccounts((await L(ctx)).s.db),
   },
   Mutation: {
     connectGatewayAccount: async (_p, a: { input: ConnectInput }, ctx) => connectAccount((await L(ctx)).s, { ...a.input, provider: lower(a.input.provider) }),

@@ -3,6 +3,7 @@
 // after putting a new key first in PAYMENT_SECRETS_KEYS; once it reports nothing left, the old key
 // can be dropped. Idempotent: a second run reseals nothing.
 import { ports, type Platform } from '@studyspot/runtime';
+import { allAccounts, reseal } from './gateways.repository.ts';
 
 export interface RotationReport {
   tenants: number;
@@ -20,13 +21,10 @@ export async function resealGatewaySecrets(platform: Platform): Promise<Rotation
       await platform.tenants.withTenant(
         t.id,
         async (db) => {
-          for (const a of await db.gatewayAccount.findMany()) {
+          for (const a of await allAccounts(db)) {
             const stale = secrets.isStale(a.secretEnc) || (a.webhookSecretEnc !== null && secrets.isStale(a.webhookSecretEnc));
             if (!stale) continue;
-            await db.gatewayAccount.update({
-              where: { provider: a.provider },
-              data: { secretEnc: secrets.seal(secrets.open(a.secretEnc)), webhookSecretEnc: a.webhookSecretEnc === null ? null : secrets.seal(secrets.open(a.webhookSecretEnc)) },
-            });
+            await reseal(db, a.provider, secrets.seal(secrets.open(a.secretEnc)), a.webhookSecretEnc === null ? null : secrets.seal(secrets.open(a.webhookSecretEnc)));
             report.resealed++;
           }
         },

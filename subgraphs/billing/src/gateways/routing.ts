@@ -3,7 +3,7 @@
 // times out the next one is tried in the same call. Failures count towards marking a gateway down.
 import type { TenantPrisma } from '@studyspot/db';
 import type { Platform } from '@studyspot/runtime';
-import { clientFor, recordFailure, recordSuccess, usableAccounts, webhookUrl, type AccountRow } from './accounts.ts';
+import { clientFor, connectedAccounts, recordFailure, recordSuccess, usableAccounts, webhookUrl, type AccountRow } from './accounts.ts';
 import { gatewayFee } from './money.ts';
 import { GatewayError, type Provider, type ProviderOrder } from './provider.ts';
 
@@ -31,7 +31,7 @@ export async function createOrderRouted(
   db: TenantPrisma,
   input: { reference: string; amountPaise: number; customer: { id: string; phone: string; name: string; email?: string | null }; webhookKey: string },
 ): Promise<RoutedOrder> {
-  const all = await db.gatewayAccount.findMany({ where: { active: true } });
+  const all = await connectedAccounts(db);
   const ranked = rank(await usableAccounts(platform, db), input.amountPaise);
   if (!ranked.length) {
     return { unavailable: all.length ? { chosen: 'razorpay', reason: 'every connected gateway is marked down', fees: [], tried: all.map((a) => ({ provider: a.provider as Provider, error: a.downReason ?? 'down' })) } : null };

@@ -1,6 +1,7 @@
 // Billing's live subscription: a checkout screen follows its payment order (gateway/src/live/ runs it).
 import { AppError, isUuid, liveTrigger, topics, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
 import { billingScope, canSee } from '../scope.ts';
+import { findOrder } from '../payments/payments.repository.ts';
 
 type Args = { orderId: string };
 
@@ -21,7 +22,7 @@ export const liveResolvers: Resolvers = {
       // Students follow their own orders; every other role needs to be able to read payments.
       if (ctx.claims?.role !== 'STUDENT') ctx.authorize('tenant:payments:read');
       const s = await billingScope(ctx);
-      const order = isUuid(a.orderId) ? await s.db.paymentOrder.findUnique({ where: { id: a.orderId } }) : null;
+      const order = isUuid(a.orderId) ? await findOrder(s.db, a.orderId) : null;
       if (!order || !canSee(s, order)) throw new AppError('NOT_FOUND', 'No such payment order', { path: ['orderId'] });
       return { sequence: t.sequence, snapshot: t.snapshot, order };
     },

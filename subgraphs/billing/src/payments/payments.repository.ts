@@ -23,3 +23,19 @@ export const ordersByIds = (db: TenantPrisma, ids: readonly string[]) => db.paym
 /** Payments captured since `since`, with their receipt number (automatic receipts by SMS), at most 5,000. */
 export const capturedSince = (db: TenantPrisma, since: Date) =>
   db.payment.findMany({ where: { status: 'CAPTURED', capturedAt: { gte: since } }, include: { receipt: { select: { number: true } } }, take: 5_000 });
+
+/** A page of payments in the caller's scope (a keyset and scope `where`), oldest first. */
+export const paymentsPage = (db: TenantPrisma, take: number, where: object) => db.payment.findMany({ where, orderBy: KEYSET_ORDER, take });
+
+/** A student's latest 100 captured or refunded payments. */
+export const recentPaymentsOf = (db: TenantPrisma, studentId: string) =>
+  db.payment.findMany({ where: { studentId, status: { in: ['CAPTURED', 'REFUNDED'] } }, orderBy: { createdAt: 'desc' }, take: 100 });
+
+export const findOrder = (db: TenantPrisma, id: string) => db.paymentOrder.findUnique({ where: { id } });
+
+/** Payments captured in [start, end) (in these branches, when given), as collections reports need them. */
+export const capturedBetween = (db: TenantPrisma, start: Date, end: Date, libraryIds: string[] | null) =>
+  db.payment.findMany({
+    where: { status: { in: ['CAPTURED', 'REFUNDED'] }, capturedAt: { gte: start, lt: end }, ...(libraryIds ? { libraryId: { in: libraryIds } } : {}) },
+    select: { amountPaise: true, refundedPaise: true, feePaise: true, method: true, provider: true, channel: true, libraryId: true, capturedAt: true },
+  });

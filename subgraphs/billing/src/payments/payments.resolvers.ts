@@ -1,10 +1,11 @@
 // Payments and payment orders: thin resolvers over offline.ts, orders.ts and the loaders.
 import type { Payment, PaymentOrder } from './payments.repository.ts';
-import { isUuid, KEYSET_ORDER, paginate, type ConnectionArgs, type Resolvers } from '@studyspot/runtime';
+import { isUuid, paginate, type ConnectionArgs, type Resolvers } from '@studyspot/runtime';
 import { L } from '../loaders.ts';
 import { canSee, scopeWhere } from '../scope.ts';
 import { recordPayment, type RecordPaymentInput } from './offline.ts';
 import { confirmPayment, createPaymentOrder, simulatorCheckoutUrl } from './orders.ts';
+import { paymentsPage, recentPaymentsOf } from './payments.repository.ts';
 
 const upper = (p: string) => p.toUpperCase();
 type ConfirmInput = Parameters<typeof confirmPayment>[1];
@@ -26,12 +27,12 @@ export const paymentsResolvers: Resolvers = {
     payment: (_p, a: { id: string }, ctx) => visiblePayment(ctx, a.id),
     payments: async (_p, a: ConnectionArgs, ctx) => {
       const { s } = await L(ctx);
-      return paginate(a, (take, after) => s.db.payment.findMany({ where: { AND: [after, scopeWhere(s)] }, orderBy: KEYSET_ORDER, take }));
+      return paginate(a, (take, after) => paymentsPage(s.db, take, { AND: [after, scopeWhere(s)] }));
     },
     paymentOrder: (_p, a: { id: string }, ctx) => visibleOrder(ctx, a.id),
     myPayments: async (_p, _a, ctx) => {
       const { s } = await L(ctx);
-      return s.db.payment.findMany({ where: { studentId: s.studentId!, status: { in: ['CAPTURED', 'REFUNDED'] } }, orderBy: { createdAt: 'desc' }, take: 100 });
+      return recentPaymentsOf(s.db, s.studentId!);
     },
     myPaymentOrder: (_p, a: { id: string }, ctx) => visibleOrder(ctx, a.id),
   },

@@ -4,6 +4,7 @@ import type { CorePrisma } from '@studyspot/db';
 import { ports } from '@studyspot/runtime';
 import { margin } from '../credits/ledger.repository.ts';
 import { CYCLE_MONTHS } from './periods.ts';
+import { allSubscriptions } from './platform.repository.ts';
 
 const IST = 330 * 60_000;
 const monthStart = (month: string) => new Date(Date.parse(`${month}-01T00:00:00Z`) - IST);
@@ -15,7 +16,7 @@ const nextMonth = (month: string) => {
 export async function saasAnalytics(core: CorePrisma, month: string) {
   const from = monthStart(month);
   const to = monthStart(nextMonth(month));
-  const subs = await core.tenantSubscription.findMany({ include: { planVersion: true } });
+  const subs = await allSubscriptions(core);
   const monthly = (s: (typeof subs)[number]) => s.planVersion.pricePaise / CYCLE_MONTHS[s.planVersion.cycle];
   const paying = subs.filter((s) => (s.status === 'ACTIVE' || s.status === 'PAST_DUE') && s.planVersion.pricePaise > 0);
   const mrr = Math.round(paying.reduce((n, s) => n + monthly(s), 0));

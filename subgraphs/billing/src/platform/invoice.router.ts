@@ -1,5 +1,6 @@
 // Platform invoices open from signed 15-minute links: /platform-invoices/<token>.pdf.
 import { ports, type Platform } from '@studyspot/runtime';
+import { findInvoice } from './platform.repository.ts';
 import express, { type Router } from 'express';
 import { readSignedToken, signedToken } from '../receipts/receipt.link.ts';
 import { invoicePdf } from './invoice.pdf.ts';
@@ -16,7 +17,7 @@ export function platformInvoiceRouter(platform: Platform): Router {
       const claims = readSignedToken(platform, 'platform-invoice', req.params.token, ['i']);
       if (claims === 'invalid') return void res.status(404).json({ errors: [{ message: 'No such invoice link', extensions: { code: 'NOT_FOUND' } }] });
       if (claims === 'expired') return void res.status(410).json({ errors: [{ message: 'This invoice link has expired; ask for a new one', extensions: { code: 'LINK_EXPIRED' } }] });
-      const inv = await platform.core.platformInvoice.findUnique({ where: { id: claims.i } });
+      const inv = await findInvoice(platform.core, claims.i);
       if (!inv) return void res.status(404).json({ errors: [{ message: 'No such invoice', extensions: { code: 'NOT_FOUND' } }] });
       const tenant = await ports.tenants.profile(platform.core, inv.tenantId);
       if (!tenant) return void res.status(404).json({ errors: [{ message: 'No such invoice', extensions: { code: 'NOT_FOUND' } }] });

@@ -7,6 +7,7 @@ import type { CorePrisma } from '@studyspot/db';
 import { ports, type Platform } from '@studyspot/runtime';
 import { financialYear } from '../dues/dates.ts';
 import { mulDivRound, splitTax } from '../shared/tax.ts';
+import * as repo from './platform.repository.ts';
 
 export interface InvoiceLine {
   label: string;
@@ -24,7 +25,7 @@ export async function issueInvoice(
   i: { tenantId: string; subscriptionId?: string | null; kind: 'SUBSCRIPTION' | 'UPGRADE' | 'CREDITS'; dedupeKey: string; credits?: number | null; lines: InvoiceLine[]; issuedOn: string; dueOn: string; periodStart?: string | null; periodEnd?: string | null },
 ) {
   const core: CorePrisma = platform.core;
-  const existing = await core.platformInvoice.findUnique({ where: { dedupeKey: i.dedupeKey } });
+  const existing = await repo.invoiceByDedupeKey(core, i.dedupeKey);
   if (existing) return existing;
   const tenant = await ports.tenants.profile(core, i.tenantId);
   if (!tenant) throw new Error(`No tenant ${i.tenantId} to invoice`);
@@ -32,23 +33,13 @@ export async function issueInvoice(
   const tax = gstOnTop(taxablePaise, platform.config.platformSeller.state, tenant.state);
   const fy = financialYear(new Date(`${i.issuedOn}T00:00:00Z`));
   try {
-    return await core.$transaction(async (tx) => {
-      const [series] = await tx.$queryRaw<{ last: number }[]>`
-        INSERT INTO platform_invoice_series (financial_year, last) VALUES (${fy}, 1)
-        ON CONFLICT (financial_year) DO UPDATE SET last = platform_invoice_series.last + 1 RETURNING last`;
-      const seq = series!.last;
-      return tx.platformInvoice.create({
-        data: {
-          // GST: at most 16 characters, unique in the financial year (SS/26-27/000042 is 15).
-          number: `SS/${fy}/${String(seq).padStart(6, '0')}`,
-          financialYear: fy,
-          seq,
+    return await repo.createInvoice(core, fy, () => ({
           tenantId: i.tenantId,
           subscriptionId: i.subscriptionId ?? null,
           kind: i.kind,
           dedupeKey: i.dedupeKey,
           credits: i.credits ?? null,
-          lines: i.lines as never,
+          lines: i.lines.map((l) => ({ label: l.label, amountPaise: l.amountPaise })),
           taxablePaise,
           ...tax,
           placeOfSupply: tenant.state ?? platform.config.platformSeller.state,
@@ -57,12 +48,10 @@ export async function issueInvoice(
           periodEnd: i.periodEnd ? new Date(`${i.periodEnd}T00:00:00Z`) : null,
           issuedOn: new Date(`${i.issuedOn}T00:00:00Z`),
           dueOn: new Date(`${i.dueOn}T00:00:00Z`),
-        },
-      });
-    });
+    }));
   } catch (err) {
     // The same bill raced: the other made it (and this number was never used: the transaction rolled back).
-    const raced = await core.platformInvoice.findUnique({ where: { dedupeKey: i.dedupeKey } });
+    const raced = await repo.invoiceByDedupeKey(core, i.dedupeKey);
     if (raced) return raced;
     throw err;
   }

@@ -6,6 +6,7 @@
 // (by at most the number racing); the next creation sees the true count and is refused.
 import type { CorePrisma } from '@studyspot/db';
 import type { PlanLimitBreach, PlanLimitName as LimitName } from '@studyspot/runtime';
+import { subscriptionOfTenant } from './platform.repository.ts';
 
 export type { LimitName, PlanLimitBreach };
 
@@ -14,7 +15,7 @@ const COLUMN = { libraries: 'maxLibraries', seats: 'maxSeats', students: 'maxStu
 
 /** The tenant's plan version (current one), or null without a subscription. */
 export async function currentPlan(core: CorePrisma, tenantId: string) {
-  const sub = await core.tenantSubscription.findUnique({ where: { tenantId }, include: { planVersion: { include: { plan: true } } } });
+  const sub = await subscriptionOfTenant(core, tenantId);
   return sub?.planVersion ?? null;
 }
 

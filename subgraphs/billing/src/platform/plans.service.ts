@@ -3,6 +3,7 @@
 import type { CorePrisma } from '@studyspot/db';
 import { clock, isUuid, type SubgraphContext } from '@studyspot/runtime';
 import type { Cycle } from './periods.ts';
+import * as repo from './platform.repository.ts';
 
 type Err = { code: string; message: string; field?: string[] };
 const err = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
@@ -57,7 +58,7 @@ const versionData = (p: PlanInput) => ({
 /** The plan with its newest version (what new subscribers get). */
 export async function planWithLatest(core: CorePrisma, id: string) {
   if (!isUuid(id)) return null;
-  return core.plan.findUnique({ where: { id }, include: { versions: { orderBy: { version: 'desc' }, take: 1 } } });
+  return repo.planWithLatest(core, id);
 }
 
 export async function createPlan(ctx: SubgraphContext, input: PlanInput) {
@@ -65,8 +66,8 @@ export async function createPlan(ctx: SubgraphContext, input: PlanInput) {
   if (!CODE.test(code)) return err('INVALID_INPUT', 'code: lowercase letters, digits and dashes, at most 40', 'input', 'code');
   const bad = problems(input);
   if (bad) return bad;
-  if (await ctx.core.plan.findUnique({ where: { code } })) return err('DUPLICATE', `A plan with code "${code}" exists`, 'input', 'code');
-  const plan = await ctx.core.plan.create({ data: { code, name: input.name.trim(), versions: { create: { version: 1, ...versionData(input) } } } });
+  if (await repo.planByCode(ctx.core, code)) return err('DUPLICATE', `A plan with code "${code}" exists`, 'input', 'code');
+  const plan = await repo.createPlan(ctx.core, code, input.name.trim(), versionData(input));
   await ctx.audit({ action: 'plan.create', targetType: 'Plan', targetId: plan.id, details: { code, pricePaise: input.pricePaise, cycle: input.cycle } });
   return { plan: await planWithLatest(ctx.core, plan.id), userErrors: [] };
 }
@@ -88,10 +89,7 @@ export async function revisePlan(ctx: SubgraphContext, id: string, input: PlanRe
     includedCredits: input.includedCredits ?? cur.includedCredits,
     features: input.features ?? cur.features,
   };
-  await ctx.core.$transaction([
-    ctx.core.plan.update({ where: { id }, data: { name: next.name } }),
-    ctx.core.planVersion.create({ data: { planId: id, version: cur.version + 1, ...versionData(next) } }),
-  ]);
+  await repo.revisePlan(ctx.core, id, next.name, cur.version + 1, versionData(next));
   await ctx.audit({ action: 'plan.revise', targetType: 'Plan', targetId: id, details: { version: cur.version + 1, changes: input } });
   return { plan: await planWithLatest(ctx.core, id), userErrors: [] };
 }
@@ -100,11 +98,10 @@ export async function archivePlan(ctx: SubgraphContext, id: string) {
   const plan = await planWithLatest(ctx.core, id);
   if (!plan) return err('NOT_FOUND', 'No such plan', 'id');
   if (!plan.archivedAt) {
-    await ctx.core.plan.update({ where: { id }, data: { archivedAt: clock.now() } });
+    await repo.archivePlan(ctx.core, id, clock.now());
     await ctx.audit({ action: 'plan.archive', targetType: 'Plan', targetId: id });
   }
   return { plan: await planWithLatest(ctx.core, id), userErrors: [] };
 }
 
-export const listPlans = (core: CorePrisma, includeArchived: boolean) =>
-  core.plan.findMany({ where: includeArchived ? {} : { archivedAt: null }, include: { versions: { orderBy: { version: 'desc' }, take: 1 } }, orderBy: { createdAt: 'asc' }, take: 100 });
+export const listPlans = (core: CorePrisma, includeArchived: boolean) => repo.listPlans(core, includeArchived);

@@ -1,5 +1,6 @@
-// Entity references of platform billing, read by id lists (one statement per list).
-import type { CorePrisma } from '@studyspot/db';
+// The platform's side of billing in the core database: plans and their versions, subscriptions and
+// invoices (entity references read by id lists, one statement per list).
+import type { CorePrisma, CorePrismaNs } from '@studyspot/db';
 
 export const plansByIds = (core: CorePrisma, ids: readonly string[]) =>
   core.plan.findMany({ where: { id: { in: [...ids] } }, include: { versions: { orderBy: { version: 'desc' }, take: 1 } } });
@@ -8,3 +9,47 @@ export const subscriptionsByIds = (core: CorePrisma, ids: readonly string[]) =>
   core.tenantSubscription.findMany({ where: { id: { in: [...ids] } }, include: { planVersion: { include: { plan: true } } } });
 
 export const invoicesByIds = (core: CorePrisma, ids: readonly string[]) => core.platformInvoice.findMany({ where: { id: { in: [...ids] } } });
+
+const WITH_LATEST = { versions: { orderBy: { version: 'desc' as const }, take: 1 } };
+
+/** The plan with its newest version (what new subscribers get). */
+export const planWithLatest = (core: CorePrisma, id: string) => core.plan.findUnique({ where: { id }, include: WITH_LATEST });
+export const planByCode = (core: CorePrisma, code: string) => core.plan.findUnique({ where: { code } });
+export const listPlans = (core: CorePrisma, includeArchived: boolean) =>
+  core.plan.findMany({ where: includeArchived ? {} : { archivedAt: null }, include: WITH_LATEST, orderBy: { createdAt: 'asc' }, take: 100 });
+
+export type VersionData = Omit<CorePrismaNs.PlanVersionUncheckedCreateInput, 'id' | 'planId' | 'version' | 'createdAt'>;
+
+export const createPlan = (core: CorePrisma, code: string, name: string, version: VersionData) => core.plan.create({ data: { code, name, versions: { create: { version: 1, ...version } } } });
+
+/** A new version of a plan (and its name), together. */
+export async function revisePlan(core: CorePrisma, id: string, name: string, version: number, data: VersionData) {
+  await core.$transaction([core.plan.update({ where: { id }, data: { name } }), core.planVersion.create({ data: { planId: id, version, ...data } })]);
+}
+
+export const archivePlan = (core: CorePrisma, id: string, at: Date) => core.plan.update({ where: { id }, data: { archivedAt: at } });
+export const versionWithPlan = (core: CorePrisma, id: string) => core.planVersion.findUnique({ where: { id }, include: { plan: true } });
+
+export const findInvoice = (core: CorePrisma, id: string) => core.platformInvoice.findUnique({ where: { id } });
+export const invoiceByDedupeKey = (core: CorePrisma, dedupeKey: string) => core.platformInvoice.findUnique({ where: { dedupeKey } });
+/** A tenant's latest 50 invoices. */
+export const invoicesOf = (core: CorePrisma, tenantId: string) => core.platformInvoice.findMany({ where: { tenantId }, orderBy: { createdAt: 'desc' }, take: 50 });
+
+/**
+ * Writes an invoice with the next number of its financial year's gap-free series, in one transaction
+ * (a rolled-back invoice never uses a number).
+ */
+export function createInvoice(core: CorePrisma, fy: string, data: (seq: number) => Omit<CorePrismaNs.PlatformInvoiceUncheckedCreateInput, 'seq' | 'number' | 'financialYear'>) {
+  return core.$transaction(async (tx) => {
+    const [series] = await tx.$queryRaw<{ last: number }[]>`
+      INSERT INTO platform_invoice_series (financial_year, last) VALUES (${fy}, 1)
+      ON CONFLICT (financial_year) DO UPDATE SET last = platform_invoice_series.last + 1 RETURNING last`;
+    const seq = series!.last;
+    // GST: at most 16 characters, unique in the financial year (SS/26-27/000042 is 15).
+    return tx.platformInvoice.create({ data: { number: `SS/${fy}/${String(seq).padStart(6, '0')}`, financialYear: fy, seq, ...data(seq) } });
+  });
+}
+
+export const subscriptionOfTenant = (core: CorePrisma, tenantId: string) => core.tenantSubscription.findUnique({ where: { tenantId }, include: { planVersion: { include: { plan: true } } } });
+/** Every subscription with its plan version (SaaS analytics). */
+export const allSubscriptions = (core: CorePrisma) => core.tenantSubscription.findMany({ include: { planVersion: true } });

@@ -5,6 +5,7 @@ import { buyCreditPack, payInvoiceOnline, settleInvoicePayment } from './payment
 import { invoiceLink } from './invoice.router.ts';
 import * as plans from './plans.service.ts';
 import * as subs from './subscriptions.service.ts';
+import { findInvoice, invoicesOf, versionWithPlan } from './platform.repository.ts';
 import { invoiceById, planById, subscriptionById } from './references.ts';
 
 type PlanRow = { id: string; code: string; name: string; archivedAt: Date | null };
@@ -28,7 +29,7 @@ const latest = (p: (PlanRow & { versions: VersionRow[] }) | null) => (p ? planVi
 type SubRow = NonNullable<Awaited<ReturnType<typeof subs.subscriptionOf>>> & { pendingPlanVersionId: string | null };
 const subscriptionView = async (ctx: SubgraphContext, s: SubRow | null) => {
   if (!s) return null;
-  const pending = s.pendingPlanVersionId ? await ctx.core.planVersion.findUnique({ where: { id: s.pendingPlanVersionId }, include: { plan: true } }) : null;
+  const pending = s.pendingPlanVersionId ? await versionWithPlan(ctx.core, s.pendingPlanVersionId) : null;
   return { ...s, plan: planView(s.planVersion.plan, s.planVersion), pendingPlan: pending ? planView(pending.plan, pending) : null, tenant: { __typename: 'Tenant', id: s.tenantId } };
 };
 
@@ -70,7 +71,7 @@ export const platformResolvers: Resolvers = {
     platformInvoices: async (_p, a: { tenantId?: string | null }, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
       if (!t) return [];
-      return (await ctx.core.platformInvoice.findMany({ where: { tenantId: t }, orderBy: { createdAt: 'desc' }, take: 50 })).map((i) => invoiceView(ctx, i));
+      return (await invoicesOf(ctx.core, t)).map((i) => invoiceView(ctx, i));
     },
     saasAnalytics: async (_p, a: { month?: string | null }, ctx) => {
       const month = a.month ?? today().slice(0, 7);
@@ -80,7 +81,7 @@ export const platformResolvers: Resolvers = {
   },
   Mutation: {
     recordPlatformInvoicePayment: async (_p, a: { invoiceId: string; reference: string }, ctx) => {
-      const inv = isUuid(a.invoiceId) ? await ctx.core.platformInvoice.findUnique({ where: { id: a.invoiceId } }) : null;
+      const inv = isUuid(a.invoiceId) ? await findInvoice(ctx.core, a.invoiceId) : null;
       if (!inv) return { invoice: null, userErrors: [{ code: 'NOT_FOUND', message: 'No such invoice', field: ['invoiceId'] }] };
       if (!a.reference.trim()) return { invoice: null, userErrors: [{ code: 'INVALID_INPUT', message: 'reference is required', field: ['reference'] }] };
       if (inv.status !== 'OPEN') return { invoice: invoiceView(ctx, inv), userErrors: [{ code: 'INVALID_STATE', message: `The invoice is ${inv.status}` }] };
@@ -150,7 +151,7 @@ export const platformResolvers: Resolvers = {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     invoices: async (t: { id: string }, _a, ctx) => {
       if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its invoices');
-      return (await ctx.core.platformInvoice.findMany({ where: { tenantId: t.id }, orderBy: { createdAt: 'desc' }, take: 50 })).map((i) => invoiceView(ctx, i));
+      return (await invoicesOf(ctx.core, t.id)).map((i) => invoiceView(ctx, i));
     },
     subscription: async (t: { id: string }, _a, ctx) => (mayReadBilling(ctx, t.id) ? subscriptionView(ctx, await subs.subscriptionOf(ctx.core, t.id)) : null),
     usage: async (t: { id: string }, _a, ctx) => {

@@ -5,6 +5,8 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { addDays, badInput, daysBetween, istDayStart } from '@studyspot/runtime';
 import { gatewayFee } from '../gateways/money.ts';
+import { feeTerms } from '../gateways/gateways.repository.ts';
+import { capturedBetween } from '../payments/payments.repository.ts';
 
 export const MAX_REPORT_DAYS = 366;
 
@@ -20,10 +22,7 @@ export async function collections(db: TenantPrisma, range: { from: Date; to: Dat
   const start = istDayStart(range.from);
   const end = istDayStart(addDays(range.to, 1));
   const libs = where.libraryIds;
-  const payments = await db.payment.findMany({
-    where: { status: { in: ['CAPTURED', 'REFUNDED'] }, capturedAt: { gte: start, lt: end }, ...(libs ? { libraryId: { in: libs } } : {}) },
-    select: { amountPaise: true, refundedPaise: true, feePaise: true, method: true, provider: true, channel: true, libraryId: true, capturedAt: true },
-  });
+  const payments = await capturedBetween(db, start, end, libs);
   const groups = (key: (p: (typeof payments)[number]) => string): Group[] => {
     const m = new Map<string, Group>();
     for (const p of payments) {
@@ -37,7 +36,7 @@ export async function collections(db: TenantPrisma, range: { from: Date; to: Dat
   };
   const istDate = (d: Date) => new Date(d.getTime() + 330 * 60_000).toISOString().slice(0, 10);
   const online = payments.filter((p) => p.channel === 'ONLINE');
-  const accounts = await db.gatewayAccount.findMany({ select: { provider: true, feePercentBp: true, feeFixedPaise: true } });
+  const accounts = await feeTerms(db);
   const actualFees = online.reduce((t, p) => t + p.feePaise, 0);
   const ifAlways = accounts
     .map((a) => {

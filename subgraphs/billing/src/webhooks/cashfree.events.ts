@@ -6,6 +6,7 @@ import { rupeesToPaise } from '../gateways/money.ts';
 import { applyRefundOutcome } from '../refunds/refunds.service.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
 import { readCashfreeEvent } from './shapes.ts';
+import { refundExists } from '../refunds/refunds.repository.ts';
 
 export async function handleCashfree(platform: Platform, tenantId: string, db: TenantPrisma, body: unknown): Promise<string> {
   const e = readCashfreeEvent(body);
@@ -31,7 +32,7 @@ export async function handleCashfree(platform: Platform, tenantId: string, db: T
       return (await failOrder(platform, tenantId, db, { provider: 'cashfree', providerOrderId: order.order_id }, p?.payment_message ?? e.type)) ? 'order failed' : 'no change';
     case 'REFUND_STATUS_WEBHOOK': {
       const r = e.refund;
-      if (!r || !(await isUuid(r.refund_id) && db.refund.findUnique({ where: { id: r.refund_id }, select: { id: true } }))) return 'ignored: not a StudySpot refund';
+      if (!r || !(isUuid(r.refund_id) && (await refundExists(db, r.refund_id)))) return 'ignored: not a StudySpot refund';
       const outcome = r.refund_status === 'SUCCESS' ? 'processed' : r.refund_status === 'CANCELLED' ? 'failed' : 'pending';
       return (await applyRefundOutcome(platform, tenantId, db, r.refund_id, outcome, r.refund_id, r.status_description)) ? `refund ${outcome}` : 'no change';
     }

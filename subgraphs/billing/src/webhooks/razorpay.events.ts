@@ -6,11 +6,12 @@ import { markDown, recordSuccess } from '../gateways/accounts.ts';
 import { applyRefundOutcome } from '../refunds/refunds.service.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
 import { readRazorpayEvent, type RzpRefund } from './shapes.ts';
+import { refundIdByProviderId } from '../refunds/refunds.repository.ts';
 
 /** Our refund id: carried in the refund's notes (so a webhook faster than our own call still finds it), else looked up. */
 async function refundIdOf(db: TenantPrisma, r: RzpRefund): Promise<string | null> {
   if (r.ours) return r.ours;
-  return (await db.refund.findFirst({ where: { providerRefundId: r.id }, select: { id: true } }))?.id ?? null;
+  return refundIdByProviderId(db, r.id);
 }
 
 export async function handleRazorpay(platform: Platform, tenantId: string, db: TenantPrisma, body: unknown): Promise<string> {
