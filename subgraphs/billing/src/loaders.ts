@@ -2,9 +2,9 @@
 // adjustments, or 1,000 students with their balances, costs a constant number of statements.
 import { byIds, groupBy, type SubgraphContext } from '@studyspot/runtime';
 import { adjustmentsOf, balancesOf, duesOfAllocations, duesOfStudents, findDuesByIds } from './dues/dues.repository.ts';
-import { firstPaymentsOfStudents, ordersByIds } from './payments/payments.repository.ts';
-import { receiptsByIds } from './receipts/receipts.repository.ts';
-import { refundsByIds } from './refunds/refunds.repository.ts';
+import { allocationsOfPayments, firstPaymentsOfStudents, ordersByIds, paymentsByIds, paymentsOfOrders } from './payments/payments.repository.ts';
+import { receiptsByIds, receiptsOfPayments } from './receipts/receipts.repository.ts';
+import { refundsByIds, refundsOfPayments } from './refunds/refunds.repository.ts';
 import { billingScope, type BillingScope } from './scope.ts';
 
 const scopes = new WeakMap<SubgraphContext, Promise<BillingScope>>();
@@ -46,25 +46,25 @@ export function loaders(ctx: SubgraphContext, s: BillingScope) {
         const g = groupBy(await firstPaymentsOfStudents(db, ids, take, s.libraryIds), (r) => r.studentId);
         return ids.map((id) => g.get(id) ?? []);
       }),
-    payment: ctx.loader('billing:payment', async (ids: readonly string[]) => byIds(ids, await db.payment.findMany({ where: { id: { in: [...ids] } } }))),
+    payment: ctx.loader('billing:payment', async (ids: readonly string[]) => byIds(ids, await paymentsByIds(db, ids))),
     allocationsOfPayment: ctx.loader('billing:allocationsOfPayment', async (ids: readonly string[]) => {
-      const g = groupBy(await db.paymentAllocation.findMany({ where: { paymentId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } }), (r) => r.paymentId);
+      const g = groupBy(await allocationsOfPayments(db, ids), (r) => r.paymentId);
       return ids.map((id) => g.get(id) ?? []);
     }),
     receiptOfPayment: ctx.loader('billing:receiptOfPayment', async (ids: readonly string[]) => {
-      const rows = await db.receipt.findMany({ where: { paymentId: { in: [...ids] } } });
+      const rows = await receiptsOfPayments(db, ids);
       const m = new Map(rows.map((r) => [r.paymentId, r]));
       return ids.map((id) => m.get(id) ?? null);
     }),
     refundsOfPayment: ctx.loader('billing:refundsOfPayment', async (ids: readonly string[]) => {
-      const g = groupBy(await db.refund.findMany({ where: { paymentId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } }), (r) => r.paymentId);
+      const g = groupBy(await refundsOfPayments(db, ids), (r) => r.paymentId);
       return ids.map((id) => g.get(id) ?? []);
     }),
     order: ctx.loader('billing:order', async (ids: readonly string[]) => byIds(ids, await ordersByIds(db, ids))),
     refund: ctx.loader('billing:refund', async (ids: readonly string[]) => byIds(ids, await refundsByIds(db, ids))),
     receipt: ctx.loader('billing:receipt', async (ids: readonly string[]) => byIds(ids, await receiptsByIds(db, ids))),
     paymentOfOrder: ctx.loader('billing:paymentOfOrder', async (ids: readonly string[]) => {
-      const rows = await db.payment.findMany({ where: { orderId: { in: [...ids] } } });
+      const rows = await paymentsOfOrders(db, ids);
       const m = new Map(rows.map((r) => [r.orderId!, r]));
       return ids.map((id) => m.get(id) ?? null);
     }),

@@ -83,3 +83,5 @@ export const openDuesOf = (db: TenantPrisma, studentIds: readonly string[]) =>
 
 /** Open dues falling due on a day, or in a range (automatic fee reminders), at most 5,000. */
 export const openDuesDue = (db: TenantPrisma, when: { equals: Date } | { lt: Date; gte: Date }) => db.due.findMany({ where: { status: 'OPEN', dueDate: when }, take: 5_000 });
+
+export const anyOpenDue = async (db: TenantPrisma) => Boolean(await db.due.findFirst({ where: { status: 'OPEN' }, select: { id: true } }));

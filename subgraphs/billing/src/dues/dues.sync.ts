@@ -7,7 +7,9 @@
 // - Unpaid dues the allocation no longer charges (cancelled or left: periods starting after that
 //   day) become VOID; paid ones stay, for the owner to refund.
 import { clock, ports, topics, type AllocationForDues, type SubgraphContext } from '@studyspot/runtime';
+import type { TenantPrisma } from '@studyspot/db';
 import { applyCredit, type Tx } from '../payments/ledger.ts';
+import { inTransaction } from '../shared/transactions.repository.ts';
 import { istDay } from './dates.ts';
 import { scheduleFor, type ScheduledDue } from './schedule.ts';
 
@@ -72,8 +74,11 @@ export async function syncAllocationDues(ctx: SubgraphContext, tenantId: string,
   await ctx.platform.work.due(tenantId, 'billing', new Date(clock.nowMs() + 10 * 60_000));
   await ctx.platform.work.due(tenantId, 'messages');
   const db = await ctx.tenantDb(tenantId);
-  const { created } = await db.$transaction((tx) => syncDuesInTx(tx, allocationId));
+  const { created } = await inTransaction(db, (tx) => syncDuesInTx(tx, allocationId));
   for (const d of created) {
     await ctx.events.publish(topics.tenant(tenantId), { type: 'DUE_CREATED', dueId: d.id, studentId: d.studentId, libraryId: d.libraryId, amountPaise: d.amountPaise, dueDate: d.dueDate.toISOString().slice(0, 10) });
   }
 }
+
+/** Syncs one allocation's dues in its own transaction (the sweep's repair pass), announcing nothing. */
+export const resyncDues = (db: TenantPrisma, allocationId: string) => inTransaction(db, (tx) => syncDuesInTx(tx, allocationId));

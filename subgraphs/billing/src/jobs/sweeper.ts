@@ -8,12 +8,15 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, earliest, istDay, nextDailyRun, ports, registerDailyWork, registerTenantWork, runDueWork, startPeriodic, systemContext, type Platform } from '@studyspot/runtime';
 import { chargeOverdue } from '../dues/dues.service.ts';
-import { syncDuesInTx } from '../dues/dues.sync.ts';
+import { resyncDues } from '../dues/dues.sync.ts';
 import { clientFor } from '../gateways/accounts.ts';
 import type { Provider } from '../gateways/provider.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
 import { releaseExpired } from '../credits/credits.service.ts';
 import { renewSubscriptions, type RenewalReport } from '../platform/renewals.ts';
+import { anyOpenDue } from '../dues/dues.repository.ts';
+import { findAccount } from '../gateways/gateways.repository.ts';
+import { expireOrder, oldestOpenOrderAt, staleOrders } from '../payments/payments.repository.ts';
 
 export interface SweepReport {
   tenants: number;
@@ -28,11 +31,11 @@ export interface SweepReport {
 
 export async function reconcileOrders(platform: Platform, tenantId: string, db: TenantPrisma, now = clock.now()): Promise<{ settled: number; expired: number }> {
   const cutoff = new Date(now.getTime() - platform.config.payments.reconcileAfterMinutes * 60_000);
-  const stale = await db.paymentOrder.findMany({ where: { status: { in: ['CREATED', 'FAILED'] }, createdAt: { lte: cutoff } }, take: 200, orderBy: { createdAt: 'asc' } });
+  const stale = await staleOrders(db, cutoff);
   let settled = 0;
   let expired = 0;
   for (const order of stale) {
-    const account = await db.gatewayAccount.findUnique({ where: { provider: order.provider } });
+    const account = await findAccount(db, order.provider);
     if (!account) continue;
     try {
       const payments = await clientFor(platform, account).orderPayments(order.providerOrderId);
@@ -43,8 +46,7 @@ export async function reconcileOrders(platform: Platform, tenantId: string, db: 
       }
       if (payments.some((p) => p.status === 'failed')) await failOrder(platform, tenantId, db, { provider: order.provider as Provider, providerOrderId: order.providerOrderId }, 'failed at the gateway (reconciliation)');
       if (order.expiresAt <= now) {
-        const done = await db.paymentOrder.updateMany({ where: { id: order.id, status: { in: ['CREATED', 'FAILED'] } }, data: { status: 'EXPIRED' } });
-        expired += done.count;
+        if (await expireOrder(db, order.id)) expired++;
       }
     } catch (err) {
       platform.logger.warn({ tenantId, orderId: order.id, err: (err as Error).message }, 'reconciliation could not ask the gateway');
@@ -70,7 +72,7 @@ async function billingWork(platform: Platform, tenantId: string, now: Date, repo
     report.expired += r.expired;
     const recent = await ports.campus.allocationsChangedSince(db, new Date(now.getTime() - REPAIR_WINDOW_MS));
     for (const a of recent) {
-      const { created } = await db.$transaction((tx) => syncDuesInTx(tx, a.id));
+      const { created } = await resyncDues(db, a.id);
       report.resynced += created.length;
     }
     const o = await chargeOverdue(db, tenantId, (topic, p) => platform.events.publish(topic, p), istDay(now));
@@ -78,12 +80,11 @@ async function billingWork(platform: Platform, tenantId: string, now: Date, repo
     report.lateFeesPaise += o.lateFeesPaise;
 
     const reconcileMs = platform.config.payments.reconcileAfterMinutes * 60_000;
-    const order = await db.paymentOrder.findFirst({ where: { status: { in: ['CREATED', 'FAILED'] } }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
-    const due = await db.due.findFirst({ where: { status: 'OPEN' }, select: { id: true } });
+    const [orderAt, due] = await Promise.all([oldestOpenOrderAt(db), anyOpenDue(db)]);
     const lastChange = recent.reduce<Date | null>((m, a) => (!m || a.updatedAt > m ? a.updatedAt : m), null);
     const next = earliest(
-      order && new Date(order.createdAt.getTime() + reconcileMs),
-      due && nextDailyRun(tenantId, now),
+      orderAt && new Date(orderAt.getTime() + reconcileMs),
+      due ? nextDailyRun(tenantId, now) : null,
       lastChange && new Date(Math.min(lastChange.getTime() + REPAIR_WINDOW_MS, now.getTime() + 6 * 3_600_000)),
     );
     return next && new Date(Math.max(next.getTime(), now.getTime() + MIN_GAP_MS));

@@ -5,9 +5,9 @@
 // - every captured payment balances: amount - refunded = Σ its allocations + Σ its credit entries.
 // Callers hold a transaction; the student's open dues are locked (FOR UPDATE) so two payments of one
 // student are applied one after the other.
-import type { TenantPrismaNs } from '@studyspot/db';
+import type { Tx } from '../shared/transactions.repository.ts';
 
-export type Tx = TenantPrismaNs.TransactionClient;
+export type { Tx };
 
 interface OpenDue {
   id: string;

@@ -3,7 +3,7 @@
 // student's credit and used by the next due. Receipt number in the same transaction.
 import { clock, isUuid, ports, topics } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
-import { assignReceipt } from '../receipts/numbers.ts';
+import { assignReceipt } from '../receipts/numbers.repository.ts';
 import { canSeeStudent, type BillingScope } from '../scope.ts';
 import { allocatePayment } from './ledger.ts';
 import { gstContext } from './settle.ts';

@@ -39,3 +39,17 @@ export const capturedBetween = (db: TenantPrisma, start: Date, end: Date, librar
     where: { status: { in: ['CAPTURED', 'REFUNDED'] }, capturedAt: { gte: start, lt: end }, ...(libraryIds ? { libraryId: { in: libraryIds } } : {}) },
     select: { amountPaise: true, refundedPaise: true, feePaise: true, method: true, provider: true, channel: true, libraryId: true, capturedAt: true },
   });
+
+export const paymentsByIds = (db: TenantPrisma, ids: readonly string[]) => db.payment.findMany({ where: { id: { in: [...ids] } } });
+export const paymentsOfOrders = (db: TenantPrisma, orderIds: readonly string[]) => db.payment.findMany({ where: { orderId: { in: [...orderIds] } } });
+/** How each of these payments was split over dues, in order. */
+export const allocationsOfPayments = (db: TenantPrisma, paymentIds: readonly string[]) => db.paymentAllocation.findMany({ where: { paymentId: { in: [...paymentIds] } }, orderBy: { createdAt: 'asc' } });
+
+/** Online orders still open (created or failed) since before `cutoff`, oldest first (at most 200). */
+export const staleOrders = (db: TenantPrisma, cutoff: Date) =>
+  db.paymentOrder.findMany({ where: { status: { in: ['CREATED', 'FAILED'] }, createdAt: { lte: cutoff } }, take: 200, orderBy: { createdAt: 'asc' } });
+/** Expires an order still open; false when it was settled or expired meanwhile. */
+export const expireOrder = async (db: TenantPrisma, id: string) => (await db.paymentOrder.updateMany({ where: { id, status: { in: ['CREATED', 'FAILED'] } }, data: { status: 'EXPIRED' } })).count > 0;
+/** When the oldest open order was created (null: none). */
+export const oldestOpenOrderAt = async (db: TenantPrisma) =>
+  (await db.paymentOrder.findFirst({ where: { status: { in: ['CREATED', 'FAILED'] } }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }))?.createdAt ?? null;

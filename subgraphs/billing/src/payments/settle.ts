@@ -8,7 +8,7 @@ import type { TenantPrisma } from '@studyspot/db';
 import { clock, ports, topics, type Platform } from '@studyspot/runtime';
 import { gatewayFee } from '../gateways/money.ts';
 import type { Provider, ProviderPayment } from '../gateways/provider.ts';
-import { assignReceipt } from '../receipts/numbers.ts';
+import { assignReceipt } from '../receipts/numbers.repository.ts';
 import { allocatePayment } from './ledger.ts';
 
 type Method = 'CARD' | 'UPI' | 'NETBANKING' | 'WALLET' | 'ONLINE';

@@ -13,6 +13,8 @@ import { platformWebhook } from '../platform/payments.ts';
 import { handleCashfree } from './cashfree.events.ts';
 import { handleRazorpay } from './razorpay.events.ts';
 import { cashfreeSignatureCheck, razorpaySignatureValid } from './verify.ts';
+import { findAccount } from '../gateways/gateways.repository.ts';
+import * as events from './webhooks.repository.ts';
 
 const OUTCOMES: Record<number, string> = { 200: 'processed', 400: 'malformed', 401: 'refused', 404: 'unknown', 500: 'failed' };
 /** Answers a provider, and counts the outcome (metrics: studyspot_payment_webhooks_total). */
@@ -46,7 +48,7 @@ async function handle(platform: Platform, provider: Provider, req: Request, res:
   await platform.tenants.withTenant(
     tenant.id,
     async (db: TenantPrisma) => {
-      const account = await db.gatewayAccount.findUnique({ where: { provider } });
+      const account = await findAccount(db, provider);
       if (!account) return answer(res, 404, { error: 'unknown webhook' });
       const problem = await verify(platform, provider, account, req, raw);
       if (problem) {
@@ -63,19 +65,14 @@ async function handle(platform: Platform, provider: Provider, req: Request, res:
       const named = event && typeof event === 'object' ? ((event as { event?: unknown; type?: unknown }).event ?? (event as { type?: unknown }).type) : undefined;
       const type = typeof named === 'string' ? named.slice(0, 100) : 'unknown';
       // Providers redeliver often: a plain read answers a known event without a failed insert.
-      if (await db.webhookEvent.findUnique({ where: { provider_eventId: { provider, eventId: id } }, select: { eventId: true } })) return answer(res, 200, { received: true, duplicate: true });
-      try {
-        await db.webhookEvent.create({ data: { provider, eventId: id, eventType: type, outcome: 'processing', payload: (event ?? {}) as object } });
-      } catch (err) {
-        if ((err as { code?: string }).code === 'P2002') return answer(res, 200, { received: true, duplicate: true });
-        throw err;
-      }
+      if (await events.seen(db, provider, id)) return answer(res, 200, { received: true, duplicate: true });
+      if (!(await events.claim(db, { provider, eventId: id, eventType: type, payload: (event ?? {}) as object }))) return answer(res, 200, { received: true, duplicate: true });
       try {
         const outcome = provider === 'razorpay' ? await handleRazorpay(platform, tenant.id, db, event) : await handleCashfree(platform, tenant.id, db, event);
-        await db.webhookEvent.update({ where: { provider_eventId: { provider, eventId: id } }, data: { outcome } });
+        await events.setOutcome(db, provider, id, outcome);
         answer(res, 200, { received: true, outcome });
       } catch (err) {
-        await db.webhookEvent.delete({ where: { provider_eventId: { provider, eventId: id } } }).catch(() => {});
+        await events.forget(db, provider, id);
         throw err;
       }
     },
