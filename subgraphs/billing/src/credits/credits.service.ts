@@ -6,7 +6,7 @@ import type { CorePrisma } from '@studyspot/db';
 import { clock, topics, type EventBus, type Reservation, type SubgraphContext } from '@studyspot/runtime';
 
 export type { Reservation };
-import { consumedAccount, entriesByIds, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, setThreshold, walletsOf, type Posted, type TransactionKind, type WalletRow } from './ledger.repository.ts';
+import { consumedAccount, entriesByIds, expiredHolds, findReservation, holdCredits, reservationByKey, settleHeld, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, setThreshold, walletsOf, type Posted, type TransactionKind, type WalletRow } from './ledger.repository.ts';
 
 export type CreditsResult<T> = T | { error: 'INSUFFICIENT_CREDITS' | 'INSUFFICIENT_STOCK' | 'NOT_FOUND'; message: string };
 
@@ -61,22 +61,17 @@ export async function consumeCredits(d: Deps, i: { tenantId: string; credits: nu
 /** Holds credits for a message: the wallet goes down now; commit spends them, release gives them back. */
 export async function reserveCredits(d: Deps, i: { tenantId: string; credits: number; idempotencyKey: string; purpose?: string | null; ttlSeconds?: number }): Promise<CreditsResult<Reservation>> {
   const [wallet, hold] = await Promise.all([walletAccount(d.core, i.tenantId), holdAccount(d.core, i.tenantId)]);
-  const existing = await d.core.creditReservation.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
+  const existing = await reservationByKey(d.core, i.idempotencyKey);
   if (existing) return existing;
   try {
-    const { reservation, posted } = await d.core.$transaction(async (tx) => {
-      const reservation = await tx.creditReservation.create({
-        data: { tenantId: i.tenantId, credits: i.credits, idempotencyKey: i.idempotencyKey, purpose: i.purpose ?? null, expiresAt: new Date(clock.nowMs() + (i.ttlSeconds ?? RESERVATION_TTL_SECONDS) * 1000) },
-      });
-      const posted = await post(tx, { kind: 'RESERVATION', tenantId: i.tenantId, credits: i.credits, reservationId: reservation.id, memo: i.purpose ?? null, from: wallet, to: hold });
-      return { reservation, posted };
-    });
+    const expiresAt = new Date(clock.nowMs() + (i.ttlSeconds ?? RESERVATION_TTL_SECONDS) * 1000);
+    const { reservation, posted } = await holdCredits(d.core, { tenantId: i.tenantId, credits: i.credits, idempotencyKey: i.idempotencyKey, purpose: i.purpose ?? null, expiresAt }, wallet, hold);
     await lowBalanceCheck(d, i.tenantId, wallet, posted, i.credits);
     return reservation;
   } catch (err) {
     if (err instanceof InsufficientCredits) return { error: 'INSUFFICIENT_CREDITS', message: `Not enough credits for ${i.credits}` };
     // The same key at the same moment: the other call made it.
-    const raced = await d.core.creditReservation.findUnique({ where: { idempotencyKey: i.idempotencyKey } });
+    const raced = await reservationByKey(d.core, i.idempotencyKey);
     if (raced) return raced;
     throw err;
   }
@@ -84,21 +79,17 @@ export async function reserveCredits(d: Deps, i: { tenantId: string; credits: nu
 
 /** Settles a held reservation: COMMITTED spends the credits, RELEASED returns them. Repeats answer the same. */
 export async function settleReservation(d: Deps, id: string, to: 'COMMITTED' | 'RELEASED'): Promise<CreditsResult<Reservation>> {
-  const found = await d.core.creditReservation.findUnique({ where: { id } });
+  const found = await findReservation(d.core, id);
   if (!found) return { error: 'NOT_FOUND', message: 'No such reservation' };
   // Accounts first: nothing inside the transaction may need a second connection.
   const [hold, target] = await Promise.all([holdAccount(d.core, found.tenantId), to === 'COMMITTED' ? consumedAccount(d.core) : walletAccount(d.core, found.tenantId)]);
-  return d.core.$transaction(async (tx) => {
-    const moved = await tx.creditReservation.updateMany({ where: { id, status: 'HELD' }, data: { status: to, settledAt: clock.now() } });
-    if (moved.count === 1) await post(tx, { kind: to === 'COMMITTED' ? 'COMMIT' : 'RELEASE', tenantId: found.tenantId, credits: found.credits, reservationId: id, from: hold, to: target });
-    return (await tx.creditReservation.findUnique({ where: { id } }))!;
-  });
+  return settleHeld(d.core, found, to, hold, target);
 }
 
 /** Releases holds nobody settled in time (a sender that died mid-message). */
 export async function releaseExpired(d: Deps, now = clock.now()): Promise<number> {
-  const stale = await d.core.creditReservation.findMany({ where: { status: 'HELD', expiresAt: { lt: now } }, select: { id: true }, take: 1_000 });
-  for (const r of stale) await settleReservation(d, r.id, 'RELEASED');
+  const stale = await expiredHolds(d.core, now);
+  for (const id of stale) await settleReservation(d, id, 'RELEASED');
   return stale.length;
 }
 

@@ -183,3 +183,28 @@ export async function margin(core: CorePrisma, from: Date, to: Date) {
   const wholesale = Math.round(sold * unit);
   return { creditsSold: sold, retailPaise: retail, wholesaleCostPaise: wholesale, marginPaise: retail - wholesale, creditsGiven: Number(m!.given), creditsUsed: Number(m!.used) };
 }
+
+// Reservations: credits held for a message, settled once (COMMITTED or RELEASED).
+export const findReservation = (core: CorePrisma, id: string) => core.creditReservation.findUnique({ where: { id } });
+export const reservationByKey = (core: CorePrisma, idempotencyKey: string) => core.creditReservation.findUnique({ where: { idempotencyKey } });
+/** Held reservations that expired before `now` (at most 1,000). */
+export const expiredHolds = async (core: CorePrisma, now: Date) =>
+  (await core.creditReservation.findMany({ where: { status: 'HELD', expiresAt: { lt: now } }, select: { id: true }, take: 1_000 })).map((r) => r.id);
+
+/** A reservation and its posting (wallet → hold), in one transaction. Throws InsufficientCredits. */
+export function holdCredits(core: CorePrisma, r: { tenantId: string; credits: number; idempotencyKey: string; purpose: string | null; expiresAt: Date }, from: string, to: string) {
+  return core.$transaction(async (tx) => {
+    const reservation = await tx.creditReservation.create({ data: r });
+    const posted = await post(tx, { kind: 'RESERVATION', tenantId: r.tenantId, credits: r.credits, reservationId: reservation.id, memo: r.purpose, from, to });
+    return { reservation, posted };
+  });
+}
+
+/** Settles a held reservation once (its posting with it); the reservation as it is after. */
+export function settleHeld(core: CorePrisma, found: { id: string; tenantId: string; credits: number }, to: 'COMMITTED' | 'RELEASED', from: string, target: string) {
+  return core.$transaction(async (tx) => {
+    const moved = await tx.creditReservation.updateMany({ where: { id: found.id, status: 'HELD' }, data: { status: to, settledAt: clock.now() } });
+    if (moved.count === 1) await post(tx, { kind: to === 'COMMITTED' ? 'COMMIT' : 'RELEASE', tenantId: found.tenantId, credits: found.credits, reservationId: found.id, from, to: target });
+    return (await tx.creditReservation.findUnique({ where: { id: found.id } }))!;
+  });
+}

@@ -1,5 +1,6 @@
 // The SQL of dues: lists, the rows behind relations (batched), balances per student.
-import type { TenantPrisma } from '@studyspot/db';
+import type { TenantPrisma, TenantPrismaNs } from '@studyspot/db';
+import type { Tx } from '../shared/transactions.repository.ts';
 import { idFilter, KEYSET_ORDER, ports, type afterCursorWhere } from '@studyspot/runtime';
 import { addDays, istDay } from './dates.ts';
 
@@ -85,3 +86,16 @@ export const openDuesOf = (db: TenantPrisma, studentIds: readonly string[]) =>
 export const openDuesDue = (db: TenantPrisma, when: { equals: Date } | { lt: Date; gte: Date }) => db.due.findMany({ where: { status: 'OPEN', dueDate: when }, take: 5_000 });
 
 export const anyOpenDue = async (db: TenantPrisma) => Boolean(await db.due.findFirst({ where: { status: 'OPEN' }, select: { id: true } }));
+
+/** Those of these ids that are open dues of the student. */
+export const openDuesOfStudent = (db: TenantPrisma, studentId: string, ids: string[]) => db.due.findMany({ where: { id: { in: ids }, studentId, status: 'OPEN' } });
+
+// Inside the caller's transaction (dues.sync.ts keeps an allocation's dues in line).
+export const duesOfAllocationTx = (tx: Tx, allocationId: string) => tx.due.findMany({ where: { allocationId } });
+export const createDueTx = (tx: Tx, data: TenantPrismaNs.DueUncheckedCreateInput) => tx.due.create({ data });
+export const updateDueTx = (tx: Tx, id: string, data: TenantPrismaNs.DueUncheckedUpdateInput) => tx.due.update({ where: { id }, data });
+
+/** A student's open dues, oldest due first (what an online order pays). */
+export const openDuesOldestFirst = (db: TenantPrisma, studentId: string) => db.due.findMany({ where: { studentId, status: 'OPEN' }, orderBy: [{ dueDate: 'asc' }, { createdAt: 'asc' }] });
+/** How many of these ids are dues of the student that are no longer open. */
+export const countClosedOf = (db: TenantPrisma, studentId: string, ids: string[]) => db.due.count({ where: { id: { in: ids }, studentId, status: { not: 'OPEN' } } });

@@ -10,6 +10,7 @@ import { clock, ports, topics, type AllocationForDues, type SubgraphContext } fr
 import type { TenantPrisma } from '@studyspot/db';
 import { applyCredit, type Tx } from '../payments/ledger.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';
+import { createDueTx, duesOfAllocationTx, updateDueTx } from './dues.repository.ts';
 import { istDay } from './dates.ts';
 import { scheduleFor, type ScheduledDue } from './schedule.ts';
 
@@ -28,15 +29,13 @@ export async function syncDuesInTx(tx: Tx, allocationId: string): Promise<{ crea
   // Campus's allocation, locked for this transaction (its port): two syncs of one allocation queue.
   const a = await ports.campus.lockAllocationForDues(tx, allocationId);
   if (!a) return { created: [] };
-  const existing = await tx.due.findMany({ where: { allocationId } });
+  const existing = await duesOfAllocationTx(tx, allocationId);
   const key = (kind: string, period: number) => `${kind}:${period}`;
   const have = new Map(existing.map((d) => [key(d.kind, d.period), d]));
   const created: { id: string; studentId: string; libraryId: string; amountPaise: number; dueDate: Date }[] = [];
   const keep = new Set<string>();
   const create = async (kind: 'MONTHLY' | 'DAY_PASS' | 'TOP_UP', d: ScheduledDue, amountPaise: number) => {
-    const due = await tx.due.create({
-      data: { studentId: a.studentId, libraryId: a.libraryId, allocationId, kind, period: d.period, periodStart: d.periodStart, periodEnd: d.periodEnd, dueDate: d.dueDate, amountPaise },
-    });
+    const due = await createDueTx(tx, { studentId: a.studentId, libraryId: a.libraryId, allocationId, kind, period: d.period, periodStart: d.periodStart, periodEnd: d.periodEnd, dueDate: d.dueDate, amountPaise });
     created.push({ id: due.id, studentId: due.studentId, libraryId: due.libraryId, amountPaise, dueDate: due.dueDate });
   };
   for (const d of wanted(a)) {
@@ -49,19 +48,19 @@ export async function syncDuesInTx(tx: Tx, allocationId: string): Promise<{ crea
     if (due.status === 'VOID') continue;
     const dates = { periodStart: d.periodStart, periodEnd: d.periodEnd, dueDate: d.dueDate };
     if (due.paidPaise === 0) {
-      await tx.due.update({ where: { id: due.id }, data: { ...dates, amountPaise: d.amountPaise, status: d.amountPaise + due.adjustmentPaise > 0 ? 'OPEN' : 'PAID' } });
+      await updateDueTx(tx, due.id, { ...dates, amountPaise: d.amountPaise, status: d.amountPaise + due.adjustmentPaise > 0 ? 'OPEN' : 'PAID' });
       continue;
     }
-    await tx.due.update({ where: { id: due.id }, data: dates });
+    await updateDueTx(tx, due.id, dates);
     const topUp = have.get(key('TOP_UP', d.period));
     const missing = d.amountPaise - due.amountPaise;
     keep.add(key('TOP_UP', d.period));
     if (missing > 0 && !topUp) await create('TOP_UP', d, missing);
-    else if (topUp && topUp.paidPaise === 0 && topUp.status !== 'VOID') await tx.due.update({ where: { id: topUp.id }, data: { ...dates, amountPaise: Math.max(missing, 0), status: missing > 0 ? 'OPEN' : 'VOID' } });
+    else if (topUp && topUp.paidPaise === 0 && topUp.status !== 'VOID') await updateDueTx(tx, topUp.id, { ...dates, amountPaise: Math.max(missing, 0), status: missing > 0 ? 'OPEN' : 'VOID' });
   }
   for (const due of existing) {
     if (keep.has(key(due.kind, due.period)) || due.status === 'VOID' || due.paidPaise > 0) continue;
-    await tx.due.update({ where: { id: due.id }, data: { status: 'VOID' } });
+    await updateDueTx(tx, due.id, { status: 'VOID' });
   }
   if (created.length) await applyCredit(tx, a.studentId);
   return { created };

@@ -1,12 +1,15 @@
 // Offline payments recorded by the front desk: cash, UPI to the library's QR, bank transfer. The money
 // goes on the dues named (in that order), then on the oldest open dues; what is left is kept as the
 // student's credit and used by the next due. Receipt number in the same transaction.
-import { clock, isUuid, ports, topics } from '@studyspot/runtime';
+import { clock, constraintViolation, isUuid, ports, topics } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { assignReceipt } from '../receipts/numbers.repository.ts';
 import { canSeeStudent, type BillingScope } from '../scope.ts';
 import { allocatePayment } from './ledger.ts';
 import { gstContext } from './settle.ts';
+import { openDuesOfStudent } from '../dues/dues.repository.ts';
+import { inTransaction } from '../shared/transactions.repository.ts';
+import { createPayment, paymentByKey } from './payments.repository.ts';
 
 export interface RecordPaymentInput {
   studentId: string;
@@ -22,10 +25,10 @@ export interface RecordPaymentInput {
 export const MAX_PAYMENT_PAISE = 100_000_000; // ₹10 lakh in one payment
 
 /** A payment recorded before under this key: the same payment again, or a refusal if the key named another. */
-type Recorded = { payment: NonNullable<Awaited<ReturnType<BillingScope['db']['payment']['findUnique']>>>; userErrors: never[] };
+type Recorded = { payment: NonNullable<Awaited<ReturnType<typeof paymentByKey>>>; userErrors: never[] };
 
 async function replayed(s: BillingScope, key: string, input: RecordPaymentInput): Promise<Recorded | ReturnType<typeof fail> | null> {
-  const prior = await s.db.payment.findUnique({ where: { idempotencyKey: key } });
+  const prior = await paymentByKey(s.db, key);
   if (!prior) return null;
   if (prior.studentId !== input.studentId || prior.amountPaise !== input.amountPaise || prior.method !== input.method) return fail('INVALID_INPUT', 'This idempotencyKey was used for another payment', 'input', 'idempotencyKey');
   return { payment: prior, userErrors: [] };
@@ -44,15 +47,14 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput):
     if (again) return again;
   }
   const named = input.dueIds ?? [];
-  const dues = named.length ? await s.db.due.findMany({ where: { id: { in: named.filter(isUuid) }, studentId: student.id, status: 'OPEN' } }) : [];
+  const dues = named.length ? await openDuesOfStudent(s.db, student.id, named.filter(isUuid)) : [];
   if (dues.length !== new Set(named).size) return fail('NOT_FOUND', 'Some of those dues are not open dues of this student', 'input', 'dueIds');
   const libraryId = dues[0]?.libraryId ?? student.libraryId;
   const gst = await gstContext(s.ctx.platform, s.db, s.tenantId, libraryId);
   const capturedAt = clock.now();
   const record = () =>
-    s.db.$transaction(async (tx) => {
-      const payment = await tx.payment.create({
-        data: {
+    inTransaction(s.db, async (tx) => {
+      const payment = await createPayment(tx, {
           studentId: student.id,
           amountPaise: input.amountPaise,
           status: 'CAPTURED',
@@ -65,7 +67,6 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput):
           receivedById: s.ctx.claims!.sub,
           capturedAt,
           idempotencyKey: key,
-        },
       });
       const byId = new Map(dues.map((d) => [d.id, d]));
       const earmarks = named.map((id) => byId.get(id)!).map((d) => ({ dueId: d.id, amountPaise: d.amountPaise + d.adjustmentPaise - d.paidPaise }));
@@ -78,7 +79,7 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput):
     recorded = await record();
   } catch (err) {
     // The same key at the same moment (a double click): one transaction wins, this one returns its payment.
-    if (key && (err as { code?: string }).code === 'P2002') {
+    if (key && constraintViolation(err)?.kind === 'unique') {
       const again = await replayed(s, key, input);
       if (again) return again;
     }

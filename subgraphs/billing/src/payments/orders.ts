@@ -10,6 +10,9 @@ import { type GatewayError, type Provider } from '../gateways/provider.ts';
 import { createOrderRouted } from '../gateways/routing.ts';
 import { canSee, canSeeStudent, type BillingScope } from '../scope.ts';
 import { failOrder, settleOrder } from './settle.ts';
+import { countClosedOf, openDuesOldestFirst } from '../dues/dues.repository.ts';
+import { findAccount } from '../gateways/gateways.repository.ts';
+import { createOrder, findOrder, findPaymentOrThrow } from './payments.repository.ts';
 
 /** Orders not paid within this time are expired by reconciliation. */
 export const ORDER_TTL_MS = 24 * 3_600_000;
@@ -21,12 +24,12 @@ export async function createPaymentOrder(s: BillingScope, input: { studentId?: s
   if (!studentId) return fail('INVALID_INPUT', 'Say whose dues to pay', 'input', 'studentId');
   const [student] = isUuid(studentId) ? await ports.campus.students(s.db, [studentId]) : [];
   if (!student || !canSeeStudent(s, student)) return fail('NOT_FOUND', 'No such student', 'input', 'studentId');
-  const open = await s.db.due.findMany({ where: { studentId: student.id, status: 'OPEN' }, orderBy: [{ dueDate: 'asc' }, { createdAt: 'asc' }] });
+  const open = await openDuesOldestFirst(s.db, student.id);
   const chosen = input.dueIds?.length ? open.filter((d) => input.dueIds!.includes(d.id)) : open;
   if (input.dueIds?.length && chosen.length !== new Set(input.dueIds).size) {
     // Dues of this student that are paid or void: nothing to pay on them (not "not found").
     const named = input.dueIds.filter(isUuid);
-    const closed = await s.db.due.count({ where: { id: { in: named }, studentId: student.id, status: { not: 'OPEN' } } });
+    const closed = await countClosedOf(s.db, student.id, named);
     if (closed && closed + chosen.length === new Set(input.dueIds).size) return fail('NOTHING_TO_PAY', 'Some of those dues are already paid or void: nothing is owed on them', 'input', 'dueIds');
     return fail('NOT_FOUND', 'Some of those dues are not open dues of this student', 'input', 'dueIds');
   }
@@ -42,24 +45,22 @@ export async function createPaymentOrder(s: BillingScope, input: { studentId?: s
       : fail('NO_GATEWAY', 'No payment gateway is connected; record the payment at the desk or connect Razorpay or Cashfree');
   }
   const libraryId = chosen.find((d) => d.libraryId)?.libraryId ?? student.libraryId;
-  const order = await s.db.$transaction(async (tx) => {
-    const created = await tx.paymentOrder.create({
-      data: {
+  const order = await createOrder(
+    s.db,
+    {
         id: reference,
         studentId: student.id,
         libraryId,
         provider: routed.decision.chosen,
         providerOrderId: routed.order.providerOrderId,
         amountPaise,
-        routing: routed.decision as object,
+        routing: { ...routed.decision },
         checkout: routed.order.checkout,
         createdById: s.ctx.claims!.sub,
         expiresAt: new Date(clock.nowMs() + ORDER_TTL_MS),
-      },
-    });
-    await tx.orderDue.createMany({ data: earmarks.map((e) => ({ orderId: created.id, ...e })) });
-    return created;
-  });
+    },
+    earmarks,
+  );
   // If no webhook settles it, the billing sweep asks the gateway once the order is this old.
   await s.ctx.platform.work.due(s.tenantId, 'billing', new Date(order.createdAt.getTime() + s.ctx.platform.config.payments.reconcileAfterMinutes * 60_000));
   return { order, userErrors: [] };
@@ -80,9 +81,9 @@ function signatureMatches(secret: string, providerOrderId: string, paymentId: st
 }
 
 export async function confirmPayment(s: BillingScope, input: { orderId: string; razorpayPaymentId?: string | null; razorpaySignature?: string | null }) {
-  const order = isUuid(input.orderId) ? await s.db.paymentOrder.findUnique({ where: { id: input.orderId } }) : null;
+  const order = isUuid(input.orderId) ? await findOrder(s.db, input.orderId) : null;
   if (!order || !canSee(s, order)) return fail('NOT_FOUND', 'No such payment order', 'input', 'orderId');
-  const account = await s.db.gatewayAccount.findUnique({ where: { provider: order.provider } });
+  const account = await findAccount(s.db, order.provider);
   if (!account) return fail('NO_GATEWAY', `The ${order.provider} account of this order is no longer connected`);
   const provider = order.provider as Provider;
   if (provider === 'razorpay') {
@@ -105,5 +106,5 @@ export async function confirmPayment(s: BillingScope, input: { orderId: string; 
   const settled = await settleOrder(s.ctx.platform, s.tenantId, s.db, { orderId: order.id }, captured);
   if (settled.outcome === 'review') return fail('INVALID_STATE', `The payment does not match the order and waits for review: ${settled.reason}`);
   if (settled.outcome === 'missing') return fail('NOT_FOUND', 'No such payment order');
-  return { payment: await s.db.payment.findUniqueOrThrow({ where: { id: settled.paymentId } }), userErrors: [] };
+  return { payment: await findPaymentOrThrow(s.db, settled.paymentId), userErrors: [] };
 }

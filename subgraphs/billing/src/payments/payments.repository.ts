@@ -1,5 +1,6 @@
 // Payment reads that lists need in one statement whatever their length.
-import type { TenantPrisma } from '@studyspot/db';
+import type { TenantPrisma, TenantPrismaNs } from '@studyspot/db';
+import type { Tx } from '../shared/transactions.repository.ts';
 import { KEYSET_ORDER } from '@studyspot/runtime';
 
 export type { Payment, PaymentOrder } from '@studyspot/db/tenant';
@@ -53,3 +54,19 @@ export const expireOrder = async (db: TenantPrisma, id: string) => (await db.pay
 /** When the oldest open order was created (null: none). */
 export const oldestOpenOrderAt = async (db: TenantPrisma) =>
   (await db.paymentOrder.findFirst({ where: { status: { in: ['CREATED', 'FAILED'] } }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }))?.createdAt ?? null;
+
+export const paymentByKey = (db: TenantPrisma, idempotencyKey: string) => db.payment.findUnique({ where: { idempotencyKey } });
+
+/** Writes a captured payment inside the caller's transaction. */
+export const createPayment = (tx: Tx, data: TenantPrismaNs.PaymentUncheckedCreateInput) => tx.payment.create({ data });
+
+export const findPaymentOrThrow = (db: TenantPrisma, id: string) => db.payment.findUniqueOrThrow({ where: { id } });
+
+/** An online order and the dues it pays, written together. */
+export function createOrder(db: TenantPrisma, data: TenantPrismaNs.PaymentOrderUncheckedCreateInput, earmarks: { dueId: string; amountPaise: number }[]) {
+  return db.$transaction(async (tx) => {
+    const created = await tx.paymentOrder.create({ data });
+    await tx.orderDue.createMany({ data: earmarks.map((e) => ({ orderId: created.id, ...e })) });
+    return created;
+  });
+}
