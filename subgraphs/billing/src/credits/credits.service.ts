@@ -6,7 +6,7 @@ import type { CorePrisma } from '@studyspot/db';
 import { clock, topics, type EventBus, type Reservation, type SubgraphContext } from '@studyspot/runtime';
 
 export type { Reservation };
-import { consumedAccount, entriesByIds, expiredHolds, findReservation, holdCredits, reservationByKey, settleHeld, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, setThreshold, walletsOf, type Posted, type TransactionKind, type WalletRow } from './ledger.repository.ts';
+import { consumedAccount, entriesByIds, expiredHolds, thresholdOf, findReservation, holdCredits, reservationByKey, settleHeld, holdAccount, InsufficientCredits, masterAccount, post, vendorAccount, walletAccount, setThreshold, walletsOf, type Posted, type TransactionKind, type WalletRow } from './ledger.repository.ts';
 
 export type CreditsResult<T> = T | { error: 'INSUFFICIENT_CREDITS' | 'INSUFFICIENT_STOCK' | 'NOT_FOUND'; message: string };
 
@@ -20,8 +20,7 @@ export const RESERVATION_TTL_SECONDS = 15 * 60;
 
 async function lowBalanceCheck(d: Deps, tenantId: string, wallet: string, posted: Posted, credits: number): Promise<void> {
   if (!posted.created) return;
-  const rows = await d.core.$queryRaw<{ t: number | null }[]>`SELECT low_balance_threshold AS t FROM ledger_accounts WHERE id = ${wallet}::uuid`;
-  const threshold = rows[0]?.t;
+  const threshold = await thresholdOf(d.core, wallet);
   // Once, when the balance crosses the threshold downwards.
   if (threshold != null && posted.fromBalance <= threshold && posted.fromBalance + credits > threshold) {
     await d.events.publish(topics.tenant(tenantId), { type: 'WALLET_LOW_BALANCE', tenantId, balance: posted.fromBalance, threshold });

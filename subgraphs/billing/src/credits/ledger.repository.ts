@@ -208,3 +208,7 @@ export function settleHeld(core: CorePrisma, found: { id: string; tenantId: stri
     return (await tx.creditReservation.findUnique({ where: { id: found.id } }))!;
   });
 }
+
+/** The wallet's low-balance threshold (null: none). */
+export const thresholdOf = async (core: CorePrisma, walletId: string) =>
+  (await core.$queryRaw<{ t: number | null }[]>`SELECT low_balance_threshold AS t FROM ledger_accounts WHERE id = ${walletId}::uuid`)[0]?.t ?? null;

@@ -14,6 +14,7 @@ import { readRazorpayEvent } from '../webhooks/shapes.ts';
 import { razorpaySignatureValid } from '../webhooks/verify.ts';
 import { issueInvoice } from './invoices.service.ts';
 import { invoicePaid } from './renewals.ts';
+import * as repo from './platform.repository.ts';
 
 type Err = { code: string; message: string; field?: string[] };
 const fail = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
@@ -32,7 +33,7 @@ function simulatorUrl(platform: Platform, providerOrderId: string): string | nul
 
 /** An order at the platform's gateway for an open invoice of the caller's tenant (the same order when asked again). */
 export async function payInvoiceOnline(ctx: SubgraphContext, tenantId: string, invoiceId: string) {
-  const inv = isUuid(invoiceId) ? await ctx.core.platformInvoice.findUnique({ where: { id: invoiceId } }) : null;
+  const inv = isUuid(invoiceId) ? await repo.findInvoice(ctx.core, invoiceId) : null;
   if (!inv || inv.tenantId !== tenantId) return fail('NOT_FOUND', 'No such invoice', 'invoiceId');
   if (inv.status !== 'OPEN') return fail('INVALID_STATE', `The invoice is ${inv.status}`, 'invoiceId');
   const gw = client(ctx.platform);
@@ -41,8 +42,7 @@ export async function payInvoiceOnline(ctx: SubgraphContext, tenantId: string, i
   if (inv.providerOrderId) return { invoice: inv, checkout: checkout(inv.providerOrderId), userErrors: [] };
   try {
     const order = await gw.createOrder({ reference: inv.id, amountPaise: inv.totalPaise });
-    const set = await ctx.core.platformInvoice.updateMany({ where: { id: inv.id, providerOrderId: null }, data: { providerOrderId: order.providerOrderId } });
-    const saved = set.count ? order.providerOrderId : (await ctx.core.platformInvoice.findUniqueOrThrow({ where: { id: inv.id } })).providerOrderId!;
+    const saved = await repo.setInvoiceOrder(ctx.core, inv.id, order.providerOrderId);
     return { invoice: inv, checkout: checkout(saved), userErrors: [] };
   } catch (err) {
     if (err instanceof GatewayError) return fail('PAYMENT_GATEWAY_UNAVAILABLE', 'The payment gateway is not answering; try again shortly');
@@ -68,8 +68,8 @@ async function afterPaid(platform: Platform, inv: { id: string; tenantId: string
 
 export async function settleInvoicePayment(platform: Platform, invoiceId: string, reference: string) {
   // A platform admin or the platform's webhook pays it: the day is the invoice tenant's (its test clock's, if any).
-  const owner = isUuid(invoiceId) ? await platform.core.platformInvoice.findUnique({ where: { id: invoiceId }, select: { tenantId: true } }) : null;
-  return clock.at(await platform.clocks.timeFor(owner?.tenantId), async () => {
+  const owner = isUuid(invoiceId) ? await repo.invoiceTenant(platform.core, invoiceId) : null;
+  return clock.at(await platform.clocks.timeFor(owner), async () => {
     const inv = await invoicePaid(platform, invoiceId, reference, today());
     if (inv?.status === 'PAID') await afterPaid(platform, inv);
     return inv;
@@ -89,19 +89,14 @@ export async function platformWebhook(platform: Platform, raw: Buffer, headers: 
   }
   const e = readRazorpayEvent(body);
   const eventId = headers.eventId && headers.eventId.length <= 200 ? headers.eventId : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-  if (await platform.core.platformWebhookEvent.findUnique({ where: { eventId } })) return { status: 200, body: { received: true, duplicate: true } };
-  try {
-    await platform.core.platformWebhookEvent.create({ data: { eventId, eventType: 'ignored' in e ? 'unknown' : e.event, outcome: 'processing' } });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') return { status: 200, body: { received: true, duplicate: true } };
-    throw err;
-  }
+  if (await repo.platformEventSeen(platform.core, eventId)) return { status: 200, body: { received: true, duplicate: true } };
+  if (!(await repo.claimPlatformEvent(platform.core, eventId, 'ignored' in e ? 'unknown' : e.event))) return { status: 200, body: { received: true, duplicate: true } };
   let outcome = 'ignored' in e ? e.ignored : 'ignored';
   try {
     const payment = 'ignored' in e ? undefined : e.payment;
     const orderId = 'ignored' in e ? undefined : (payment?.order_id ?? e.orderId);
     if (!('ignored' in e) && (e.event === 'payment.captured' || e.event === 'order.paid') && orderId) {
-      const inv = await platform.core.platformInvoice.findUnique({ where: { providerOrderId: orderId } });
+      const inv = await repo.invoiceByProviderOrder(platform.core, orderId);
       if (!inv) outcome = 'unknown order';
       else if (payment && (payment.amount !== inv.totalPaise || (payment.currency ?? 'INR') !== 'INR')) {
         outcome = 'amount mismatch: left open for review';
@@ -111,10 +106,10 @@ export async function platformWebhook(platform: Platform, raw: Buffer, headers: 
         outcome = 'settled';
       }
     }
-    await platform.core.platformWebhookEvent.update({ where: { eventId }, data: { outcome } });
+    await repo.setPlatformEventOutcome(platform.core, eventId, outcome);
     return { status: 200, body: { received: true, outcome } };
   } catch (err) {
-    await platform.core.platformWebhookEvent.delete({ where: { eventId } }).catch(() => {});
+    await repo.forgetPlatformEvent(platform.core, eventId);
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // The platform's side of billing in the core database: plans and their versions, subscriptions and
 // invoices (entity references read by id lists, one statement per list).
 import type { CorePrisma, CorePrismaNs } from '@studyspot/db';
+import { isViolation, orViolation } from '@studyspot/runtime';
 
 export const plansByIds = (core: CorePrisma, ids: readonly string[]) =>
   core.plan.findMany({ where: { id: { in: [...ids] } }, include: { versions: { orderBy: { version: 'desc' }, take: 1 } } });
@@ -53,3 +54,44 @@ export function createInvoice(core: CorePrisma, fy: string, data: (seq: number) 
 export const subscriptionOfTenant = (core: CorePrisma, tenantId: string) => core.tenantSubscription.findUnique({ where: { tenantId }, include: { planVersion: { include: { plan: true } } } });
 /** Every subscription with its plan version (SaaS analytics). */
 export const allSubscriptions = (core: CorePrisma) => core.tenantSubscription.findMany({ include: { planVersion: true } });
+
+// Subscriptions
+type SubWhere = CorePrismaNs.TenantSubscriptionWhereInput;
+type SubChanges = CorePrismaNs.TenantSubscriptionUncheckedUpdateManyInput;
+const WITH_PLAN = { planVersion: { include: { plan: true } } } as const;
+
+export const subscriptionById = (core: CorePrisma, id: string) => core.tenantSubscription.findUnique({ where: { id } });
+export const upsertSubscription = (core: CorePrisma, tenantId: string, data: Omit<CorePrismaNs.TenantSubscriptionUncheckedCreateInput, 'tenantId'>) =>
+  core.tenantSubscription.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
+/** Applies `data` to the subscriptions still matching `where` (the state read); how many changed. */
+export const updateSubscriptionsIf = async (core: CorePrisma, where: SubWhere, data: SubChanges) => (await core.tenantSubscription.updateMany({ where, data })).count;
+export const takeCredit = (core: CorePrisma, id: string, paise: number) => core.tenantSubscription.update({ where: { id }, data: { creditPaise: { decrement: paise } } });
+/** Subscriptions whose period ended by `day` (at most 500), with their plan. */
+export const dueForRenewal = (core: CorePrisma, day: Date, whose: SubWhere) =>
+  core.tenantSubscription.findMany({ where: { status: { in: ['TRIALING', 'ACTIVE', 'PAST_DUE'] }, currentPeriodEnd: { lte: day }, ...whose }, include: WITH_PLAN, take: 500 });
+export const versionWithPlanOrThrow = (core: CorePrisma, id: string) => core.planVersion.findUniqueOrThrow({ where: { id }, include: { plan: true } });
+export const latestVersionOf = (core: CorePrisma, planId: string) => core.planVersion.findFirstOrThrow({ where: { planId }, orderBy: { version: 'desc' }, include: { plan: true } });
+
+// Invoices
+export const overdueInvoices = (core: CorePrisma, day: Date, whose: CorePrismaNs.PlatformInvoiceWhereInput) =>
+  core.platformInvoice.findMany({ where: { status: 'OPEN', subscriptionId: { not: null }, dueOn: { lt: day }, ...whose }, orderBy: { dueOn: 'asc' }, take: 500 });
+export const openInvoicesOf = (core: CorePrisma, subscriptionId: string) => core.platformInvoice.findMany({ where: { subscriptionId, status: 'OPEN' }, select: { id: true, dueOn: true } });
+export const setInvoiceDueOn = (core: CorePrisma, id: string, dueOn: Date) => core.platformInvoice.update({ where: { id }, data: { dueOn } });
+/** OPEN → PAID once; false when it was paid already. */
+export const markInvoicePaid = async (core: CorePrisma, id: string, reference: string, at: Date) =>
+  (await core.platformInvoice.updateMany({ where: { id, status: 'OPEN' }, data: { status: 'PAID', paidAt: at, paymentRef: reference } })).count > 0;
+export const countOverdueOf = (core: CorePrisma, subscriptionId: string, day: Date) => core.platformInvoice.count({ where: { subscriptionId, status: 'OPEN', dueOn: { lt: day } } });
+export const invoiceByProviderOrder = (core: CorePrisma, providerOrderId: string) => core.platformInvoice.findUnique({ where: { providerOrderId } });
+export const invoiceTenant = async (core: CorePrisma, id: string) => (await core.platformInvoice.findUnique({ where: { id }, select: { tenantId: true } }))?.tenantId ?? null;
+/** Records the provider order of an invoice unless one was recorded first; the order id it has now. */
+export async function setInvoiceOrder(core: CorePrisma, id: string, providerOrderId: string): Promise<string> {
+  const set = await core.platformInvoice.updateMany({ where: { id, providerOrderId: null }, data: { providerOrderId } });
+  return set.count ? providerOrderId : (await core.platformInvoice.findUniqueOrThrow({ where: { id } })).providerOrderId!;
+}
+
+// The platform's own Razorpay webhooks (de-duplicated by event id)
+export const platformEventSeen = async (core: CorePrisma, eventId: string) => Boolean(await core.platformWebhookEvent.findUnique({ where: { eventId } }));
+/** Records the event as being processed; false when another delivery recorded it first. */
+export const claimPlatformEvent = async (core: CorePrisma, eventId: string, eventType: string) => !isViolation(await orViolation(core.platformWebhookEvent.create({ data: { eventId, eventType, outcome: 'processing' } })));
+export const setPlatformEventOutcome = (core: CorePrisma, eventId: string, outcome: string) => core.platformWebhookEvent.update({ where: { eventId }, data: { outcome } });
+export const forgetPlatformEvent = async (core: CorePrisma, eventId: string) => void (await core.platformWebhookEvent.deleteMany({ where: { eventId } }));

@@ -12,6 +12,7 @@ import { clock, ports, systemContext, topics } from '@studyspot/runtime';
 import { issueInvoice } from './invoices.service.ts';
 import { addDays, daysBetween, periodEnd } from './periods.ts';
 import { grantPlanCredits } from './subscriptions.service.ts';
+import * as repo from './platform.repository.ts';
 
 export const RETRY_DAYS = [1, 3, 7];
 const asDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -41,59 +42,60 @@ export async function renewSubscriptions(platform: Platform, today: string, tena
   const onClocks = tenantIds ? [] : await ports.tenants.onTestClocks(core);
   const whose = tenantIds ? { tenantId: { in: tenantIds } } : onClocks.length ? { tenantId: { notIn: onClocks } } : {};
 
-  const due = await core.tenantSubscription.findMany({ where: { status: { in: ['TRIALING', 'ACTIVE', 'PAST_DUE'] }, currentPeriodEnd: { lte: toDate(today) }, ...whose }, include: { planVersion: { include: { plan: true } } }, take: 500 });
+  const due = await repo.dueForRenewal(core, toDate(today), whose);
   for (const sub of due) {
     const end = asDay(sub.currentPeriodEnd);
     if (sub.cancelAtPeriodEnd) {
-      const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd, status: sub.status }, data: { status: 'CANCELLED', cancelledAt: clock.now(), cancelAtPeriodEnd: false } });
-      if (done.count) {
+      const done = await repo.updateSubscriptionsIf(core, { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd, status: sub.status }, { status: 'CANCELLED', cancelledAt: clock.now(), cancelAtPeriodEnd: false });
+      if (done) {
         report.cancelled++;
         await publish(platform, sub.tenantId, 'CANCELLED', { from: sub.status, at: end });
       }
       continue;
     }
     const next = sub.pendingPlanVersionId
-      ? await core.planVersion.findUniqueOrThrow({ where: { id: sub.pendingPlanVersionId }, include: { plan: true } })
-      : await core.planVersion.findFirstOrThrow({ where: { planId: sub.planVersion.planId }, orderBy: { version: 'desc' }, include: { plan: true } });
+      ? await repo.versionWithPlanOrThrow(core, sub.pendingPlanVersionId)
+      : await repo.latestVersionOf(core, sub.planVersion.planId);
     const start = end;
     const nextEnd = periodEnd(start, next.cycle);
     // Conditional on the period read: a second job at the same time moves nothing and bills nothing.
-    const moved = await core.tenantSubscription.updateMany({
-      where: { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd },
-      data: { planVersionId: next.id, pendingPlanVersionId: null, status: sub.status === 'PAST_DUE' ? 'PAST_DUE' : 'ACTIVE', currentPeriodStart: toDate(start), currentPeriodEnd: toDate(nextEnd), trialEndsAt: null },
-    });
-    if (!moved.count) continue;
+    const moved = await repo.updateSubscriptionsIf(
+      core,
+      { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd },
+      { planVersionId: next.id, pendingPlanVersionId: null, status: sub.status === 'PAST_DUE' ? 'PAST_DUE' : 'ACTIVE', currentPeriodStart: toDate(start), currentPeriodEnd: toDate(nextEnd), trialEndsAt: null },
+    );
+    if (!moved) continue;
     const credit = Math.min(sub.creditPaise, next.pricePaise);
     const lines = [{ label: `${next.plan.name} plan, ${start} to ${addDays(nextEnd, -1)}`, amountPaise: next.pricePaise }, ...(credit ? [{ label: 'Credit from an earlier change', amountPaise: -credit }] : [])];
     if (next.pricePaise - credit > 0) {
       await issueInvoice(platform, { tenantId: sub.tenantId, subscriptionId: sub.id, kind: 'SUBSCRIPTION', dedupeKey: `subscription:${sub.id}:${start}`, lines, issuedOn: today, dueOn: start, periodStart: start, periodEnd: nextEnd });
     }
-    if (credit) await core.tenantSubscription.update({ where: { id: sub.id }, data: { creditPaise: { decrement: credit } } });
+    if (credit) await repo.takeCredit(core, sub.id, credit);
     await grantPlanCredits(ctxLike, sub.tenantId, next, start);
     report.renewed++;
     await publish(platform, sub.tenantId, sub.status === 'TRIALING' ? 'TRIAL_CONVERTED' : 'RENEWED', { plan: next.plan.code, version: next.version, periodStart: start, periodEnd: nextEnd });
   }
 
   // Dunning: open invoices past their due day.
-  const overdue = await core.platformInvoice.findMany({ where: { status: 'OPEN', subscriptionId: { not: null }, dueOn: { lt: toDate(today) }, ...whose }, orderBy: { dueOn: 'asc' }, take: 500 });
+  const overdue = await repo.overdueInvoices(core, toDate(today), whose);
   for (const inv of overdue) {
-    const sub = await core.tenantSubscription.findUnique({ where: { id: inv.subscriptionId! } });
+    const sub = await repo.subscriptionById(core, inv.subscriptionId!);
     if (!sub || sub.status === 'CANCELLED' || sub.status === 'SUSPENDED' || sub.status === 'PAUSED') continue;
     const late = daysBetween(asDay(inv.dueOn), today);
     const attemptsDue = RETRY_DAYS.filter((d) => d <= late).length;
     if (attemptsDue <= sub.failedRenewals) continue;
     if (attemptsDue < RETRY_DAYS.length) {
       const next = RETRY_DAYS[attemptsDue]!;
-      const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, failedRenewals: sub.failedRenewals }, data: { status: 'PAST_DUE', failedRenewals: attemptsDue, nextRetryAt: toDate(addDays(asDay(inv.dueOn), next)) } });
-      if (done.count) {
+      const done = await repo.updateSubscriptionsIf(core, { id: sub.id, failedRenewals: sub.failedRenewals }, { status: 'PAST_DUE', failedRenewals: attemptsDue, nextRetryAt: toDate(addDays(asDay(inv.dueOn), next)) });
+      if (done) {
         report.retried++;
         await publish(platform, sub.tenantId, 'PAYMENT_FAILED', { invoice: inv.number, attempt: attemptsDue, nextRetry: addDays(asDay(inv.dueOn), next) });
       }
       continue;
     }
     // The last retry failed: suspend the subscription and the tenant.
-    const done = await core.tenantSubscription.updateMany({ where: { id: sub.id, failedRenewals: sub.failedRenewals }, data: { status: 'SUSPENDED', failedRenewals: attemptsDue, nextRetryAt: null } });
-    if (!done.count) continue;
+    const done = await repo.updateSubscriptionsIf(core, { id: sub.id, failedRenewals: sub.failedRenewals }, { status: 'SUSPENDED', failedRenewals: attemptsDue, nextRetryAt: null });
+    if (!done) continue;
     if (await ports.tenants.suspendForUnpaid(core, sub.tenantId, `Unpaid invoice ${inv.number}`)) {
       platform.tenants.invalidate(sub.tenantId);
       await platform.events.publish(topics.tenants, { type: 'TENANT_STATUS_CHANGED', tenantId: sub.tenantId, status: 'SUSPENDED' });
@@ -110,16 +112,16 @@ export async function renewSubscriptions(platform: Platform, today: string, tena
  */
 export async function invoicePaid(platform: Platform, invoiceId: string, reference: string, today: string) {
   const core = platform.core;
-  const paid = await core.platformInvoice.updateMany({ where: { id: invoiceId, status: 'OPEN' }, data: { status: 'PAID', paidAt: clock.now(), paymentRef: reference } });
-  const inv = await core.platformInvoice.findUnique({ where: { id: invoiceId } });
-  if (!inv || !paid.count || !inv.subscriptionId) return inv;
-  const stillOverdue = await core.platformInvoice.count({ where: { subscriptionId: inv.subscriptionId, status: 'OPEN', dueOn: { lt: toDate(today) } } });
+  const paid = await repo.markInvoicePaid(core, invoiceId, reference, clock.now());
+  const inv = await repo.findInvoice(core, invoiceId);
+  if (!inv || !paid || !inv.subscriptionId) return inv;
+  const stillOverdue = await repo.countOverdueOf(core, inv.subscriptionId, toDate(today));
   if (stillOverdue) return inv;
-  const sub = await core.tenantSubscription.findUnique({ where: { id: inv.subscriptionId } });
+  const sub = await repo.subscriptionById(core, inv.subscriptionId);
   // Paid while paused: the resume returns to a current subscription.
-  if (sub?.status === 'PAUSED' && sub.pausedFrom === 'PAST_DUE') await core.tenantSubscription.updateMany({ where: { id: sub.id, status: 'PAUSED' }, data: { pausedFrom: 'ACTIVE', failedRenewals: 0, nextRetryAt: null } });
+  if (sub?.status === 'PAUSED' && sub.pausedFrom === 'PAST_DUE') await repo.updateSubscriptionsIf(core, { id: sub.id, status: 'PAUSED' }, { pausedFrom: 'ACTIVE', failedRenewals: 0, nextRetryAt: null });
   if (!sub || !['PAST_DUE', 'SUSPENDED'].includes(sub.status)) return inv;
-  await core.tenantSubscription.updateMany({ where: { id: sub.id, status: sub.status }, data: { status: 'ACTIVE', failedRenewals: 0, nextRetryAt: null } });
+  await repo.updateSubscriptionsIf(core, { id: sub.id, status: sub.status }, { status: 'ACTIVE', failedRenewals: 0, nextRetryAt: null });
   if (sub.status === 'SUSPENDED') {
     if (await ports.tenants.reactivateAfterPayment(core, sub.tenantId)) {
       platform.tenants.invalidate(sub.tenantId);

@@ -9,6 +9,7 @@ import { creditTenant } from '../credits/credits.service.ts';
 import { issueInvoice } from './invoices.service.ts';
 import { planWithLatest } from './plans.service.ts';
 import { addDays, CYCLE_MONTHS, daysBetween, periodEnd, prorate, type Proration } from './periods.ts';
+import * as repo from './platform.repository.ts';
 
 type Err = { code: string; message: string; field?: string[] };
 const err = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
@@ -30,7 +31,7 @@ export function overLimits(usage: Usage, v: Version, planName: string): string[]
   return limits.filter(([k, max]) => max != null && usage[k] > max).map(([k, max]) => `${usage[k]} ${k} where ${planName} allows ${max}`);
 }
 
-const subscriptionOf = (core: CorePrisma, tenantId: string) => core.tenantSubscription.findUnique({ where: { tenantId }, include: { planVersion: { include: { plan: true } } } });
+const subscriptionOf = (core: CorePrisma, tenantId: string) => repo.subscriptionOfTenant(core, tenantId);
 
 async function announce(ctx: SubgraphContext, tenantId: string, type: string, details: Record<string, unknown>) {
   await ctx.audit({ action: `subscription.${type.toLowerCase()}`, tenantId, targetType: 'TenantSubscription', targetId: tenantId, details });
@@ -68,7 +69,7 @@ export async function subscribe(ctx: SubgraphContext, tenantId: string, planId: 
     nextRetryAt: null,
     cancelledAt: null,
   };
-  const row = await ctx.core.tenantSubscription.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data });
+  const row = await repo.upsertSubscription(ctx.core, tenantId, data);
   await ports.tenants.setPlan(ctx.core, tenantId, plan.id);
   // A paid start bills its first period, due today.
   if (!trial && v.pricePaise > 0) {
@@ -97,8 +98,8 @@ export async function changePlan(ctx: SubgraphContext, tenantId: string, planId:
 
   // During a trial nothing was paid: the new plan simply applies (its trial continues).
   if (sub.status === 'TRIALING') {
-    const done = await ctx.core.tenantSubscription.updateMany({ where: { tenantId, ...from }, data: { planVersionId: next.id, pendingPlanVersionId: null } });
-    if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
+    const done = await repo.updateSubscriptionsIf(ctx.core, { tenantId, ...from }, { planVersionId: next.id, pendingPlanVersionId: null });
+    if (done !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
     await ports.tenants.setPlan(ctx.core, tenantId, plan.id);
     await announce(ctx, tenantId, 'PLAN_CHANGED', { plan: plan.code, version: next.version, effective: 'NOW', netPaise: 0 });
     return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'NOW', creditPaise: 0, chargePaise: 0, netPaise: 0, remainingDays: 0, periodDays: 0 }, userErrors: [] };
@@ -106,18 +107,19 @@ export async function changePlan(ctx: SubgraphContext, tenantId: string, planId:
 
   if (monthly(next) <= monthly(cur)) {
     // A downgrade waits for the period end (what was paid for stays).
-    const done = await ctx.core.tenantSubscription.updateMany({ where: { tenantId, ...from }, data: { pendingPlanVersionId: next.id } });
-    if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
+    const done = await repo.updateSubscriptionsIf(ctx.core, { tenantId, ...from }, { pendingPlanVersionId: next.id });
+    if (done !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
     await announce(ctx, tenantId, 'DOWNGRADE_SCHEDULED', { plan: plan.code, version: next.version, effective: asDay(sub.currentPeriodEnd) });
     return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'PERIOD_END', creditPaise: 0, chargePaise: 0, netPaise: 0, remainingDays: 0, periodDays: 0 }, userErrors: [] };
   }
 
   const p: Proration = prorate({ oldPricePaise: cur.pricePaise, oldCycle: cur.cycle, newPricePaise: next.pricePaise, newCycle: next.cycle, periodStart: asDay(sub.currentPeriodStart), periodEnd: asDay(sub.currentPeriodEnd), today });
-  const done = await ctx.core.tenantSubscription.updateMany({
-    where: { tenantId, ...from },
-    data: { planVersionId: next.id, pendingPlanVersionId: null, currentPeriodStart: toDate(p.periodStart), currentPeriodEnd: toDate(p.periodEnd), creditPaise: { increment: Math.max(0, -p.netPaise) } },
-  });
-  if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
+  const done = await repo.updateSubscriptionsIf(
+    ctx.core,
+    { tenantId, ...from },
+    { planVersionId: next.id, pendingPlanVersionId: null, currentPeriodStart: toDate(p.periodStart), currentPeriodEnd: toDate(p.periodEnd), creditPaise: { increment: Math.max(0, -p.netPaise) } },
+  );
+  if (done !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
   await ports.tenants.setPlan(ctx.core, tenantId, plan.id);
   // The proration is billed at once: the new plan for the days left, less the old plan's unused days.
   if (p.netPaise > 0) {
@@ -140,12 +142,12 @@ export async function changePlan(ctx: SubgraphContext, tenantId: string, planId:
   return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'NOW', ...p }, userErrors: [] };
 }
 
-async function move(ctx: SubgraphContext, tenantId: string, from: string[], data: Record<string, unknown>, event: string, details: Record<string, unknown> = {}) {
+async function move(ctx: SubgraphContext, tenantId: string, from: string[], data: Parameters<typeof repo.updateSubscriptionsIf>[2], event: string, details: Record<string, unknown> = {}) {
   const sub = await subscriptionOf(ctx.core, tenantId);
   if (!sub) return err('NOT_FOUND', 'The tenant has no subscription');
   if (!from.includes(sub.status)) return err('INVALID_STATE', `Not possible while the subscription is ${sub.status}`);
-  const done = await ctx.core.tenantSubscription.updateMany({ where: { tenantId, status: sub.status }, data });
-  if (done.count !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
+  const done = await repo.updateSubscriptionsIf(ctx.core, { tenantId, status: sub.status }, data);
+  if (done !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
   await announce(ctx, tenantId, event, { from: sub.status, ...details });
   return { subscription: await subscriptionOf(ctx.core, tenantId), userErrors: [] };
 }
@@ -178,14 +180,13 @@ export async function resume(ctx: SubgraphContext, tenantId: string, today: stri
   // so the schedule goes on where it stood (before the state changes: a crash in between moves them
   // again on the next resume only if the subscription is still paused).
   if (paused && sub.pausedFrom === 'PAST_DUE') {
-    const open = await ctx.core.platformInvoice.findMany({ where: { subscriptionId: sub.id, status: 'OPEN' }, select: { id: true, dueOn: true } });
-    for (const inv of open) await ctx.core.platformInvoice.update({ where: { id: inv.id }, data: { dueOn: later(inv.dueOn)! } });
+    for (const inv of await repo.openInvoicesOf(ctx.core, sub.id)) await repo.setInvoiceDueOn(ctx.core, inv.id, later(inv.dueOn)!);
   }
   return move(ctx, tenantId, ['PAUSED'], {
     status: sub.pausedFrom ?? 'ACTIVE',
     pausedAt: null,
     pausedFrom: null,
-    currentPeriodEnd: later(sub.currentPeriodEnd),
+    currentPeriodEnd: later(sub.currentPeriodEnd)!,
     trialEndsAt: later(sub.trialEndsAt),
     nextRetryAt: later(sub.nextRetryAt),
   }, 'RESUMED', { pausedDays: paused });
