@@ -70,3 +70,16 @@ export function createOrder(db: TenantPrisma, data: TenantPrismaNs.PaymentOrderU
     return created;
   });
 }
+
+export const orderByProvider = (db: TenantPrisma, provider: string, providerOrderId: string) => db.paymentOrder.findUnique({ where: { provider_providerOrderId: { provider, providerOrderId } } });
+export const orderByProviderOrThrow = (db: TenantPrisma, provider: string, providerOrderId: string) => db.paymentOrder.findUniqueOrThrow({ where: { provider_providerOrderId: { provider, providerOrderId } } });
+
+/** An order's status, locked until the transaction ends (two settlements of one order queue). */
+export const lockOrderStatus = async (tx: Tx, orderId: string) => (await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM payment_orders WHERE id = ${orderId}::uuid FOR UPDATE`)[0]?.status ?? null;
+export const paymentIdOfOrder = async (tx: Tx, orderId: string) => (await tx.payment.findUniqueOrThrow({ where: { orderId }, select: { id: true } })).id;
+export const setOrderStatus = (tx: Tx, orderId: string, status: 'PAID' | 'REVIEW', reviewReason?: string) => tx.paymentOrder.update({ where: { id: orderId }, data: { status, ...(reviewReason !== undefined ? { reviewReason } : {}) } });
+/** The dues an order was meant to pay, with the amount for each. */
+export const earmarksOf = (tx: Tx, orderId: string) => tx.orderDue.findMany({ where: { orderId }, select: { dueId: true, amountPaise: true } });
+/** A waiting order (CREATED) becomes FAILED; false when it was not waiting. */
+export const failWaitingOrder = async (db: TenantPrisma, provider: string, providerOrderId: string, reason: string) =>
+  (await db.paymentOrder.updateMany({ where: { provider, providerOrderId, status: 'CREATED' }, data: { status: 'FAILED', reviewReason: reason } })).count === 1;

@@ -10,6 +10,9 @@ import { gatewayFee } from '../gateways/money.ts';
 import type { Provider, ProviderPayment } from '../gateways/provider.ts';
 import { assignReceipt } from '../receipts/numbers.repository.ts';
 import { allocatePayment } from './ledger.ts';
+import { findAccount } from '../gateways/gateways.repository.ts';
+import { inTransaction } from '../shared/transactions.repository.ts';
+import * as repo from './payments.repository.ts';
 
 type Method = 'CARD' | 'UPI' | 'NETBANKING' | 'WALLET' | 'ONLINE';
 
@@ -34,25 +37,20 @@ export type Settled =
   | { outcome: 'missing' };
 
 export async function settleOrder(platform: Platform, tenantId: string, db: TenantPrisma, where: { orderId: string } | { provider: Provider; providerOrderId: string }, captured: ProviderPayment): Promise<Settled> {
-  const order = 'orderId' in where ? await db.paymentOrder.findUnique({ where: { id: where.orderId } }) : await db.paymentOrder.findUnique({ where: { provider_providerOrderId: where } });
+  const order = 'orderId' in where ? await repo.findOrder(db, where.orderId) : await repo.orderByProvider(db, where.provider, where.providerOrderId);
   if (!order) return { outcome: 'missing' };
   const gst = await gstContext(platform, db, tenantId, order.libraryId);
-  const account = await db.gatewayAccount.findUnique({ where: { provider: order.provider } });
-  const result = await db.$transaction(async (tx): Promise<Settled> => {
-    const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM payment_orders WHERE id = ${order.id}::uuid FOR UPDATE`;
-    if (locked!.status === 'PAID') {
-      const existing = await tx.payment.findUniqueOrThrow({ where: { orderId: order.id }, select: { id: true } });
-      return { outcome: 'already', paymentId: existing.id };
-    }
+  const account = await findAccount(db, order.provider);
+  const result = await inTransaction(db, async (tx): Promise<Settled> => {
+    if ((await repo.lockOrderStatus(tx, order.id)) === 'PAID') return { outcome: 'already', paymentId: await repo.paymentIdOfOrder(tx, order.id) };
     if (captured.amountPaise !== order.amountPaise || captured.currency !== order.currency) {
       const reason = `captured ${captured.amountPaise} ${captured.currency} for an order of ${order.amountPaise} ${order.currency} (payment ${captured.providerPaymentId})`;
-      await tx.paymentOrder.update({ where: { id: order.id }, data: { status: 'REVIEW', reviewReason: reason } });
+      await repo.setOrderStatus(tx, order.id, 'REVIEW', reason);
       return { outcome: 'review', reason };
     }
     const capturedAt = clock.now();
     const feePaise = captured.feePaise ?? (account ? gatewayFee(order.amountPaise, { percentBp: account.feePercentBp, fixedPaise: account.feeFixedPaise }) : 0);
-    const payment = await tx.payment.create({
-      data: {
+    const payment = await repo.createPayment(tx, {
         studentId: order.studentId,
         amountPaise: order.amountPaise,
         status: 'CAPTURED',
@@ -64,12 +62,11 @@ export async function settleOrder(platform: Platform, tenantId: string, db: Tena
         providerPaymentId: captured.providerPaymentId,
         feePaise,
         capturedAt,
-      },
     });
-    const earmarks = await tx.orderDue.findMany({ where: { orderId: order.id }, select: { dueId: true, amountPaise: true } });
+    const earmarks = await repo.earmarksOf(tx, order.id);
     await allocatePayment(tx, { paymentId: payment.id, studentId: order.studentId, amountPaise: payment.amountPaise, earmarks });
     await assignReceipt(tx, { id: payment.id, amountPaise: payment.amountPaise, libraryId: payment.libraryId, capturedAt }, gst);
-    await tx.paymentOrder.update({ where: { id: order.id }, data: { status: 'PAID' } });
+    await repo.setOrderStatus(tx, order.id, 'PAID');
     return { outcome: 'settled', paymentId: payment.id };
   });
   if (result.outcome === 'settled') {
@@ -86,10 +83,10 @@ export async function settleOrder(platform: Platform, tenantId: string, db: Tena
 
 /** A failed attempt: an order still waiting becomes FAILED (a later capture can still settle it). */
 export async function failOrder(platform: Platform, tenantId: string, db: TenantPrisma, where: { provider: Provider; providerOrderId: string }, reason: string): Promise<boolean> {
-  const done = await db.paymentOrder.updateMany({ where: { ...where, status: 'CREATED' }, data: { status: 'FAILED', reviewReason: reason.slice(0, 300) } });
-  if (done.count === 1) {
-    const order = await db.paymentOrder.findUniqueOrThrow({ where: { provider_providerOrderId: where } });
+  const done = await repo.failWaitingOrder(db, where.provider, where.providerOrderId, reason.slice(0, 300));
+  if (done) {
+    const order = await repo.orderByProviderOrThrow(db, where.provider, where.providerOrderId);
     await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_FAILED', orderId: order.id, studentId: order.studentId, libraryId: order.libraryId, reason });
   }
-  return done.count === 1;
+  return done;
 }
