@@ -99,3 +99,36 @@ export const updateDueTx = (tx: Tx, id: string, data: TenantPrismaNs.DueUnchecke
 export const openDuesOldestFirst = (db: TenantPrisma, studentId: string) => db.due.findMany({ where: { studentId, status: 'OPEN' }, orderBy: [{ dueDate: 'asc' }, { createdAt: 'asc' }] });
 /** How many of these ids are dues of the student that are no longer open. */
 export const countClosedOf = (db: TenantPrisma, studentId: string, ids: string[]) => db.due.count({ where: { id: { in: ids }, studentId, status: { not: 'OPEN' } } });
+
+export const adjustmentByKey = (db: TenantPrisma | Tx, idempotencyKey: string) => db.dueAdjustment.findUnique({ where: { idempotencyKey } });
+export const findDue = (db: TenantPrisma, id: string) => db.due.findUnique({ where: { id } });
+export const findDueOrThrow = (db: TenantPrisma, id: string) => db.due.findUniqueOrThrow({ where: { id } });
+
+/** A due's balance and status, locked until the transaction ends (null: no such due). */
+export const lockDue = async (tx: Tx, id: string) =>
+  (await tx.$queryRaw<{ balance: number; status: string }[]>`SELECT (amount_paise + adjustment_paise - paid_paise)::int AS balance, status::text AS status FROM dues WHERE id = ${id}::uuid FOR UPDATE`)[0] ?? null;
+
+/** A discount or waiver on a due: the adjustment row and the due's adjusted amount (PAID when settled by it). */
+export async function adjust(tx: Tx, a: { dueId: string; kind: 'DISCOUNT' | 'WAIVER'; amountPaise: number; reason: string; actorId: string; idempotencyKey: string | null; settles: boolean }) {
+  await tx.dueAdjustment.create({ data: { dueId: a.dueId, kind: a.kind, amountPaise: -a.amountPaise, reason: a.reason, actorId: a.actorId, idempotencyKey: a.idempotencyKey } });
+  return tx.due.update({ where: { id: a.dueId }, data: { adjustmentPaise: { decrement: a.amountPaise }, status: a.settles ? 'PAID' : 'OPEN' } });
+}
+
+/** Brings a due's one LATE_FEE adjustment up to `wanted`, under the due's lock; what was added (0: nothing). */
+export async function raiseLateFee(tx: Tx, dueId: string, wanted: number, reason: string): Promise<number> {
+  await tx.$queryRaw`SELECT id FROM dues WHERE id = ${dueId}::uuid FOR UPDATE`;
+  const existing = await tx.dueAdjustment.findFirst({ where: { dueId, kind: 'LATE_FEE' } });
+  const delta = wanted - (existing?.amountPaise ?? 0);
+  if (delta <= 0) return 0;
+  if (existing) await tx.dueAdjustment.update({ where: { id: existing.id }, data: { amountPaise: wanted, reason } });
+  else await tx.dueAdjustment.create({ data: { dueId, kind: 'LATE_FEE', amountPaise: wanted, reason } });
+  await tx.due.update({ where: { id: dueId }, data: { adjustmentPaise: { increment: delta } } });
+  return delta;
+}
+
+/** Marks a due as announced overdue, once; false when it was announced already. */
+export const markOverdueNotified = async (db: TenantPrisma, id: string, at: Date) => (await db.due.updateMany({ where: { id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: at } })).count === 1;
+
+export const settingsRow = (db: TenantPrisma) => db.billingSettings.findUnique({ where: { id: 1 } });
+export const saveSettings = (db: TenantPrisma, data: { lateFeeKind: 'NONE' | 'FLAT' | 'PER_DAY'; lateFeePaise: number; lateFeeGraceDays: number; lateFeeCapPaise: number | null }) =>
+  db.billingSettings.upsert({ where: { id: 1 }, create: data, update: data });

@@ -1,9 +1,11 @@
 // Rules about dues beyond generating them (dues.sync.ts): discounts and waivers by staff, the
 // tenant's late-fee rule applied by the sweep, and the billing settings. Every change is audited.
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, topics } from '@studyspot/runtime';
+import { clock, isUuid, topics } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { canSee, type BillingScope } from '../scope.ts';
+import { inTransaction } from '../shared/transactions.repository.ts';
+import * as repo from './dues.repository.ts';
 import { daysOverdue, overdueDues } from './dues.repository.ts';
 import { istDay } from './dates.ts';
 
@@ -14,30 +16,26 @@ export async function adjustDue(s: BillingScope, input: { dueId: string; kind: '
   if (key !== null && key.length < 8) return fail('INVALID_INPUT', 'idempotencyKey: at least 8 characters, the same for a retry of the same adjustment', 'input', 'idempotencyKey');
   // The same key again returns the due as it is (the adjustment was made once).
   const replay = async () => {
-    const prior = key ? await s.db.dueAdjustment.findUnique({ where: { idempotencyKey: key } }) : null;
+    const prior = key ? await repo.adjustmentByKey(s.db, key) : null;
     if (!prior) return null;
     if (prior.dueId !== input.dueId || prior.kind !== input.kind) return fail('INVALID_INPUT', 'This idempotencyKey was used for another adjustment', 'input', 'idempotencyKey');
-    return { due: await s.db.due.findUniqueOrThrow({ where: { id: prior.dueId } }), userErrors: [] };
+    return { due: await repo.findDueOrThrow(s.db, prior.dueId), userErrors: [] };
   };
   if (input.kind === 'LATE_FEE') return fail('INVALID_INPUT', 'Late fees come from the late-fee rule; give a DISCOUNT or a WAIVER', 'input', 'kind');
-  const due = await s.db.due.findUnique({ where: { id: input.dueId } }).catch(() => null);
+  const due = isUuid(input.dueId) ? await repo.findDue(s.db, input.dueId) : null;
   if (!due || !canSee(s, due)) return fail('NOT_FOUND', 'No such due', 'input', 'dueId');
   const again = await replay();
   if (again) return again;
   let amount = 0;
-  const result = await s.db.$transaction(async (tx) => {
+  const result = await inTransaction(s.db, async (tx) => {
     // Under the due's lock: a concurrent twin with the same key waits here and then finds it.
-    const [locked] = await tx.$queryRaw<{ balance: number; status: string }[]>`
-      SELECT (amount_paise + adjustment_paise - paid_paise)::int AS balance, status::text AS status FROM dues WHERE id = ${due.id}::uuid FOR UPDATE`;
-    if (key && (await tx.dueAdjustment.findUnique({ where: { idempotencyKey: key }, select: { id: true } }))) return null;
+    const locked = await repo.lockDue(tx, due.id);
+    if (key && (await repo.adjustmentByKey(tx, key))) return null;
     if (!locked || locked.status !== 'OPEN' || locked.balance <= 0) return fail('INVALID_STATE', 'Nothing is owed on this due');
     amount = input.kind === 'WAIVER' ? locked.balance : input.amountPaise ?? 0;
     if (!Number.isInteger(amount) || amount <= 0 || amount > locked.balance) return fail('INVALID_INPUT', `A discount is 1 to ${locked.balance} paise (what is still owed)`, 'input', 'amountPaise');
-    await tx.dueAdjustment.create({ data: { dueId: due.id, kind: input.kind, amountPaise: -amount, reason, actorId: s.ctx.claims!.sub, idempotencyKey: key } });
-    return {
-      due: await tx.due.update({ where: { id: due.id }, data: { adjustmentPaise: { decrement: amount }, status: amount === locked.balance ? 'PAID' : 'OPEN' } }),
-      userErrors: [],
-    };
+    const kind = input.kind as 'DISCOUNT' | 'WAIVER';
+    return { due: await repo.adjust(tx, { dueId: due.id, kind, amountPaise: amount, reason, actorId: s.ctx.claims!.sub, idempotencyKey: key, settles: amount === locked.balance }), userErrors: [] };
   });
   if (result === null) return (await replay())!;
   if ('due' in result) await s.ctx.audit({ action: `due.${input.kind.toLowerCase()}`, targetType: 'Due', targetId: due.id, tenantId: s.tenantId, details: { amountPaise: amount, reason } });
@@ -45,7 +43,7 @@ export async function adjustDue(s: BillingScope, input: { dueId: string; kind: '
 }
 
 export async function billingSettings(db: TenantPrisma) {
-  return (await db.billingSettings.findUnique({ where: { id: 1 } })) ?? { lateFeeKind: 'NONE' as const, lateFeePaise: 0, lateFeeGraceDays: 0, lateFeeCapPaise: null };
+  return (await repo.settingsRow(db)) ?? { lateFeeKind: 'NONE' as const, lateFeePaise: 0, lateFeeGraceDays: 0, lateFeeCapPaise: null };
 }
 
 export async function updateBillingSettings(s: BillingScope, input: { lateFeeKind: 'NONE' | 'FLAT' | 'PER_DAY'; lateFeePaise: number; lateFeeGraceDays: number; lateFeeCapPaise?: number | null }) {
@@ -53,7 +51,7 @@ export async function updateBillingSettings(s: BillingScope, input: { lateFeeKin
   if (!Number.isInteger(input.lateFeeGraceDays) || input.lateFeeGraceDays < 0 || input.lateFeeGraceDays > 90) return fail('INVALID_INPUT', 'lateFeeGraceDays is 0 to 90', 'input', 'lateFeeGraceDays');
   if (input.lateFeeCapPaise != null && (!Number.isInteger(input.lateFeeCapPaise) || input.lateFeeCapPaise < 0)) return fail('INVALID_INPUT', 'lateFeeCapPaise is 0 or more', 'input', 'lateFeeCapPaise');
   const data = { lateFeeKind: input.lateFeeKind, lateFeePaise: input.lateFeePaise, lateFeeGraceDays: input.lateFeeGraceDays, lateFeeCapPaise: input.lateFeeCapPaise ?? null };
-  const settings = await s.db.billingSettings.upsert({ where: { id: 1 }, create: data, update: data });
+  const settings = await repo.saveSettings(s.db, data);
   await s.ctx.audit({ action: 'billing.settings.update', tenantId: s.tenantId, details: data });
   return { settings, userErrors: [] };
 }
@@ -76,20 +74,10 @@ export async function chargeOverdue(db: TenantPrisma, tenantId: string, publish:
   const dues = await overdueDues(db, today);
   for (const due of dues) {
     const wanted = lateFeeFor(rule, daysOverdue(due, today));
-    const charged = await db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM dues WHERE id = ${due.id}::uuid FOR UPDATE`;
-      const existing = await tx.dueAdjustment.findFirst({ where: { dueId: due.id, kind: 'LATE_FEE' } });
-      const delta = wanted - (existing?.amountPaise ?? 0);
-      if (delta <= 0) return 0;
-      if (existing) await tx.dueAdjustment.update({ where: { id: existing.id }, data: { amountPaise: wanted, reason: `late fee: ${daysOverdue(due, today)} days overdue` } });
-      else await tx.dueAdjustment.create({ data: { dueId: due.id, kind: 'LATE_FEE', amountPaise: wanted, reason: `late fee: ${daysOverdue(due, today)} days overdue` } });
-      await tx.due.update({ where: { id: due.id }, data: { adjustmentPaise: { increment: delta } } });
-      return delta;
-    });
+    const charged = await inTransaction(db, (tx) => repo.raiseLateFee(tx, due.id, wanted, `late fee: ${daysOverdue(due, today)} days overdue`));
     lateFeesPaise += charged;
     if (!due.overdueNotifiedAt) {
-      const first = await db.due.updateMany({ where: { id: due.id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: clock.now() } });
-      if (first.count === 1) await publish(topics.tenant(tenantId), { type: 'DUE_OVERDUE', dueId: due.id, studentId: due.studentId, libraryId: due.libraryId, daysOverdue: daysOverdue(due, today) });
+      if (await repo.markOverdueNotified(db, due.id, clock.now())) await publish(topics.tenant(tenantId), { type: 'DUE_OVERDUE', dueId: due.id, studentId: due.studentId, libraryId: due.libraryId, daysOverdue: daysOverdue(due, today) });
     }
   }
   return { overdue: dues.length, lateFeesPaise };

@@ -6,12 +6,16 @@
 // keeping them settled with a waiver, as the owner chose). Offline payments are refunded in cash at
 // once.
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, isUuid, topics, type Platform } from '@studyspot/runtime';
+import { clock, constraintViolation, isUuid, topics, type Platform } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { clientFor } from '../gateways/accounts.ts';
 import type { GatewayError, ProviderRefundStatus } from '../gateways/provider.ts';
 import { unwindPayment } from '../payments/ledger.ts';
 import { canSee, type BillingScope } from '../scope.ts';
+import { findAccount } from '../gateways/gateways.repository.ts';
+import { findOrder, paymentsByIds } from '../payments/payments.repository.ts';
+import { inTransaction } from '../shared/transactions.repository.ts';
+import * as repo from './refunds.repository.ts';
 
 export interface RefundInput {
   paymentId: string;
@@ -25,14 +29,14 @@ export interface RefundInput {
 export async function refundPayment(s: BillingScope, input: RefundInput) {
   const key = input.idempotencyKey.trim();
   if (key.length < 8) return fail('INVALID_INPUT', 'idempotencyKey: at least 8 characters, the same for a retry of the same refund', 'input', 'idempotencyKey');
-  const again = await s.db.refund.findUnique({ where: { idempotencyKey: key } });
+  const again = await repo.refundByKey(s.db, key);
   if (again) return again.paymentId === input.paymentId ? { refund: again, userErrors: [] } : fail('INVALID_INPUT', 'This idempotencyKey was used for another payment', 'input', 'idempotencyKey');
-  const payment = isUuid(input.paymentId) ? await s.db.payment.findUnique({ where: { id: input.paymentId } }) : null;
+  const [payment] = isUuid(input.paymentId) ? await paymentsByIds(s.db, [input.paymentId]) : [];
   if (!payment || !canSee(s, payment)) return fail('NOT_FOUND', 'No such payment', 'input', 'paymentId');
   const created = await createRefundRow(s, payment.id, key, input).catch(async (err: unknown) => {
     // The same key raced us: the refund that won is the answer.
-    if ((err as { code?: string }).code !== 'P2002') throw err;
-    const winner = await s.db.refund.findUnique({ where: { idempotencyKey: key } });
+    if (constraintViolation(err)?.kind !== 'unique') throw err;
+    const winner = await repo.refundByKey(s.db, key);
     if (!winner) throw err;
     return winner.paymentId === payment.id ? { refund: winner, userErrors: [], replay: true } : fail('INVALID_INPUT', 'This idempotencyKey was used for another payment', 'input', 'idempotencyKey');
   });
@@ -41,40 +45,36 @@ export async function refundPayment(s: BillingScope, input: RefundInput) {
   const refund = created.refund;
   await s.ctx.audit({ action: 'payment.refund', targetType: 'Refund', targetId: refund.id, tenantId: s.tenantId, details: { paymentId: payment.id, amountPaise: refund.amountPaise, reopenDues: refund.reopenDues } });
   await sendRefund(s, payment, refund);
-  return { refund: await s.db.refund.findUniqueOrThrow({ where: { id: refund.id } }), userErrors: [] };
+  return { refund: await repo.findRefundOrThrow(s.db, refund.id), userErrors: [] };
 }
 
 /** Writes the refund (PENDING) with the payment locked, if that much is still refundable. */
 function createRefundRow(s: BillingScope, paymentId: string, key: string, input: RefundInput) {
-  return s.db.$transaction(async (tx) => {
-    const [p] = await tx.$queryRaw<{ status: string; amount: number; refunded: number }[]>`
-      SELECT status::text AS status, amount_paise AS amount, refunded_paise AS refunded FROM payments WHERE id = ${paymentId}::uuid FOR UPDATE`;
-    if (p!.status !== 'CAPTURED') return fail('INVALID_STATE', `The payment is ${p!.status}`);
-    const pending = await tx.refund.aggregate({ where: { paymentId, status: 'PENDING' }, _sum: { amountPaise: true } });
-    const refundable = p!.amount - p!.refunded - (pending._sum.amountPaise ?? 0);
-    if (refundable <= 0) return fail('INVALID_STATE', `Nothing is left to refund (captured ${p!.amount}, refunded ${p!.refunded}, pending ${pending._sum.amountPaise ?? 0})`);
+  return inTransaction(s.db, async (tx) => {
+    const p = await repo.lockRefundable(tx, paymentId);
+    if (p.status !== 'CAPTURED') return fail('INVALID_STATE', `The payment is ${p.status}`);
+    const refundable = p.amount - p.refunded - p.pending;
+    if (refundable <= 0) return fail('INVALID_STATE', `Nothing is left to refund (captured ${p.amount}, refunded ${p.refunded}, pending ${p.pending})`);
     const amount = input.amountPaise ?? refundable;
     if (!Number.isInteger(amount) || amount < 1) return fail('INVALID_INPUT', 'amountPaise: at least 1', 'input', 'amountPaise');
-    if (amount > refundable) return fail('AMOUNT_TOO_LARGE', `At most ${refundable} paise can be refunded (captured ${p!.amount}, refunded ${p!.refunded}, pending ${pending._sum.amountPaise ?? 0})`, 'input', 'amountPaise');
+    if (amount > refundable) return fail('AMOUNT_TOO_LARGE', `At most ${refundable} paise can be refunded (captured ${p.amount}, refunded ${p.refunded}, pending ${p.pending})`, 'input', 'amountPaise');
     return {
-      refund: await tx.refund.create({
-        data: { paymentId, amountPaise: amount, idempotencyKey: key, reopenDues: input.reopenDues ?? false, reason: input.reason?.trim() || null, createdById: s.ctx.claims!.sub },
-      }),
+      refund: await repo.createRefund(tx, { paymentId, amountPaise: amount, idempotencyKey: key, reopenDues: input.reopenDues ?? false, reason: input.reason?.trim() || null, createdById: s.ctx.claims!.sub }),
       userErrors: [],
     };
   });
 }
 
-type PaymentRow = NonNullable<Awaited<ReturnType<TenantPrisma['payment']['findUnique']>>>;
-type RefundRow = NonNullable<Awaited<ReturnType<TenantPrisma['refund']['findUnique']>>>;
+type PaymentRow = Awaited<ReturnType<typeof paymentsByIds>>[number];
+type RefundRow = Awaited<ReturnType<typeof repo.findRefundOrThrow>>;
 
 /** Offline money goes back in cash at once; online money is refunded at its gateway. */
 async function sendRefund(s: BillingScope, payment: PaymentRow, refund: RefundRow): Promise<void> {
   if (payment.channel === 'OFFLINE') {
     await applyRefundOutcome(s.ctx.platform, s.tenantId, s.db, refund.id, 'processed', null);
   } else {
-    const account = await s.db.gatewayAccount.findUnique({ where: { provider: payment.provider } });
-    const order = payment.orderId ? await s.db.paymentOrder.findUnique({ where: { id: payment.orderId } }) : null;
+    const account = await findAccount(s.db, payment.provider);
+    const order = payment.orderId ? await findOrder(s.db, payment.orderId) : null;
     if (!account || !order || !payment.providerPaymentId) {
       await applyRefundOutcome(s.ctx.platform, s.tenantId, s.db, refund.id, 'failed', null, `the ${payment.provider} account is not connected`);
     } else {
@@ -97,18 +97,18 @@ async function sendRefund(s: BillingScope, payment: PaymentRow, refund: RefundRo
  */
 export async function applyRefundOutcome(platform: Platform, tenantId: string, db: TenantPrisma, refundId: string, outcome: ProviderRefundStatus, providerRefundId: string | null, failure?: string): Promise<boolean> {
   if (!isUuid(refundId)) return false;
-  const moved = await db.$transaction(async (tx) => {
-    const [r] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM refunds WHERE id = ${refundId}::uuid FOR UPDATE`;
-    if (!r) return null;
-    if (providerRefundId) await tx.refund.update({ where: { id: refundId }, data: { providerRefundId } });
-    if (r.status !== 'PENDING' || outcome === 'pending') return null;
-    const refund = await tx.refund.update({
-      where: { id: refundId },
-      data: outcome === 'processed' ? { status: 'PROCESSED', processedAt: clock.now() } : { status: 'FAILED', failureReason: (failure ?? 'the gateway failed the refund').slice(0, 300) },
-    });
+  const moved = await inTransaction(db, async (tx) => {
+    const status = await repo.lockRefundStatus(tx, refundId);
+    if (!status) return null;
+    if (providerRefundId) await repo.updateRefund(tx, refundId, { providerRefundId });
+    if (status !== 'PENDING' || outcome === 'pending') return null;
+    const refund = await repo.updateRefund(
+      tx,
+      refundId,
+      outcome === 'processed' ? { status: 'PROCESSED', processedAt: clock.now() } : { status: 'FAILED', failureReason: (failure ?? 'the gateway failed the refund').slice(0, 300) },
+    );
     if (outcome !== 'processed') return refund;
-    const payment = await tx.payment.update({ where: { id: refund.paymentId }, data: { refundedPaise: { increment: refund.amountPaise } } });
-    if (payment.refundedPaise === payment.amountPaise) await tx.payment.update({ where: { id: payment.id }, data: { status: 'REFUNDED' } });
+    const payment = await repo.addRefunded(tx, refund.paymentId, refund.amountPaise);
     await unwindPayment(tx, { paymentId: payment.id, studentId: payment.studentId, amountPaise: refund.amountPaise, reopenDues: refund.reopenDues, actorId: refund.createdById, refundId });
     return refund;
   });
