@@ -123,6 +123,12 @@ export class SubgraphContext {
     }
   }
 
+  /** The tenant this request works in (see requireTenant) and its database, leased for the request. */
+  async currentTenant(): Promise<{ tenantId: string; db: TenantPrisma }> {
+    const tenantId = this.requireTenant();
+    return { tenantId, db: await this.tenantDb(tenantId) };
+  }
+
   /** The tenant's Prisma client, leased for the rest of this request. */
   async tenantDb(tenantId: string): Promise<TenantPrisma> {
     let lease = this.leases.get(tenantId);

@@ -57,6 +57,9 @@ export interface AccountsPort {
 
 type Named = { name: string };
 
+/** An allocation with the names a message about it needs. */
+export type NamedAllocation = { id: string; studentId: string; startDate: Date; holdExpiresAt: Date | null; student: Named; seat: { label: string }; shift: Named; library: Named };
+
 /** A tenant database client inside a transaction. */
 export type TenantTx = TenantPrismaNs.TransactionClient;
 
@@ -96,9 +99,9 @@ export interface CampusPort {
   /** A campaign's audience: students by status, branch and shift (a live allocation in it on `today`), by id, at most 50,000. */
   audience(db: TenantPrisma, a: { status: 'ACTIVE' | 'SUSPENDED' | 'LEFT'; libraryId?: string | null; shiftId?: string | null }, today: Date): Promise<{ id: string; name: string }[]>;
   /** Allocations made active since an instant, with names (at most 5,000). */
-  activatedSince(db: TenantPrisma, since: Date): Promise<{ id: string; studentId: string; startDate: Date; holdExpiresAt: Date | null; student: Named; seat: { label: string }; shift: Named; library: Named }[]>;
+  activatedSince(db: TenantPrisma, since: Date): Promise<NamedAllocation[]>;
   /** Seats on offer now, with names (at most 5,000). */
-  heldOffers(db: TenantPrisma, now: Date): Promise<{ id: string; studentId: string; startDate: Date; holdExpiresAt: Date | null; student: Named; seat: { label: string }; shift: Named; library: Named }[]>;
+  heldOffers(db: TenantPrisma, now: Date): Promise<NamedAllocation[]>;
   /** Active allocations started by a day and running through `today` (at most 5,000). */
   activeSince(db: TenantPrisma, startedBy: Date, today: Date): Promise<{ studentId: string; startDate: Date; library: Named; student: Named }[]>;
   /** Each of these students' latest check-in. */

@@ -60,7 +60,7 @@ export function subgraphContext(platform: Platform, identity: RequestIdentity): 
  * The scope of a background job (a sweep, a test clock's advance, the seed) acting on one tenant: no
  * user, no fake account. Services see `ctx.job` and the tenant; `ctx.audit` records the job.
  */
-export function systemContext(platform: Platform, job: string, tenantId: string, requestId = `${job.replace(/\W+/g, '-')}-${Date.now()}`): SubgraphContext {
+export function systemContext(platform: Platform, job: string, tenantId: string, requestId = `${job.replace(/\W+/g, '-')}-${clock.nowMs()}`): SubgraphContext {
   return new SubgraphContext(platform, requestId, null, tenantId, null, job);
 }
 

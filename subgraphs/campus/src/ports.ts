@@ -1,11 +1,12 @@
 // The campus port (runtime ports.ts): what other subgraphs may read of campus, on the tenant database
 // they hold. Provided when this module loads.
-import { isUuid, ports, providePorts } from '@studyspot/runtime';
+import { providePorts } from '@studyspot/runtime';
 import { activatedSince, activeSince, changedSince, heldOffers, idsInShift, lockForDues } from './allocations/allocations.repository.ts';
 import { lastCheckIns } from './attendance/attendance.repository.ts';
 import { countAllLibraries, countLibraries, libraryAddresses } from './libraries/libraries.repository.ts';
 import { countAllSeats } from './seats/seats.repository.ts';
-import { countCountedStudents, findStudent, findStudentByPhone, studentContacts, studentsInAudience } from './students/students.repository.ts';
+import { countCountedStudents, findStudentByPhone, studentContacts, studentsInAudience } from './students/students.repository.ts';
+import { studentOfAccount } from './students/students.service.ts';
 
 providePorts({
   campus: {
@@ -17,11 +18,7 @@ providePorts({
     heldOffers: (db, now) => heldOffers(db, now),
     activeSince: (db, startedBy, today) => activeSince(db, startedBy, today),
     lastCheckIns: (db, ids) => lastCheckIns(db, ids),
-    studentOfAccount: async (core, db, userId) => {
-      if (isUuid(userId) && (await findStudent(db, userId))) return userId;
-      const phone = await ports.accounts.phoneOf(core, userId);
-      return phone ? ((await findStudentByPhone(db, phone))?.id ?? null) : null;
-    },
+    studentOfAccount: async (core, db, userId) => (await studentOfAccount(core, db, userId))?.id ?? null,
     libraries: (db, ids) => libraryAddresses(db, ids),
     allocationsChangedSince: (db, since) => changedSince(db, since),
     allocationIdsInShift: (db, shiftId) => idsInShift(db, shiftId),

@@ -3,15 +3,18 @@
 import type { CorePrisma, CorePrismaNs } from '@studyspot/db';
 import { isViolation, orViolation } from '@studyspot/runtime';
 
+/** A plan with its newest version (what new subscribers get). */
+const WITH_LATEST = { versions: { orderBy: { version: 'desc' as const }, take: 1 } };
+/** A subscription with its plan version and plan. */
+const WITH_PLAN = { planVersion: { include: { plan: true } } } as const;
+
 export const plansByIds = (core: CorePrisma, ids: readonly string[]) =>
-  core.plan.findMany({ where: { id: { in: [...ids] } }, include: { versions: { orderBy: { version: 'desc' }, take: 1 } } });
+  core.plan.findMany({ where: { id: { in: [...ids] } }, include: WITH_LATEST });
 
 export const subscriptionsByIds = (core: CorePrisma, ids: readonly string[]) =>
-  core.tenantSubscription.findMany({ where: { id: { in: [...ids] } }, include: { planVersion: { include: { plan: true } } } });
+  core.tenantSubscription.findMany({ where: { id: { in: [...ids] } }, include: WITH_PLAN });
 
 export const invoicesByIds = (core: CorePrisma, ids: readonly string[]) => core.platformInvoice.findMany({ where: { id: { in: [...ids] } } });
-
-const WITH_LATEST = { versions: { orderBy: { version: 'desc' as const }, take: 1 } };
 
 /** The plan with its newest version (what new subscribers get). */
 export const planWithLatest = (core: CorePrisma, id: string) => core.plan.findUnique({ where: { id }, include: WITH_LATEST });
@@ -51,14 +54,13 @@ export function createInvoice(core: CorePrisma, fy: string, data: (seq: number) 
   });
 }
 
-export const subscriptionOfTenant = (core: CorePrisma, tenantId: string) => core.tenantSubscription.findUnique({ where: { tenantId }, include: { planVersion: { include: { plan: true } } } });
+export const subscriptionOfTenant = (core: CorePrisma, tenantId: string) => core.tenantSubscription.findUnique({ where: { tenantId }, include: WITH_PLAN });
 /** Every subscription with its plan version (SaaS analytics). */
 export const allSubscriptions = (core: CorePrisma) => core.tenantSubscription.findMany({ include: { planVersion: true } });
 
 // Subscriptions
 type SubWhere = CorePrismaNs.TenantSubscriptionWhereInput;
 type SubChanges = CorePrismaNs.TenantSubscriptionUncheckedUpdateManyInput;
-const WITH_PLAN = { planVersion: { include: { plan: true } } } as const;
 
 export const subscriptionById = (core: CorePrisma, id: string) => core.tenantSubscription.findUnique({ where: { id } });
 export const upsertSubscription = (core: CorePrisma, tenantId: string, data: Omit<CorePrismaNs.TenantSubscriptionUncheckedCreateInput, 'tenantId'>) =>

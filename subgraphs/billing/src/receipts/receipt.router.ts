@@ -2,7 +2,8 @@
 // PDF (404 for a bad link, 410 for an expired one — ask for a fresh link).
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
 import { ports, type Platform } from '@studyspot/runtime';
-import { duesByIds, receiptWithPayment } from './receipts.repository.ts';
+import { findDuesByIds } from '../dues/dues.repository.ts';
+import { receiptWithPayment } from './receipts.repository.ts';
 import express, { type Router } from 'express';
 import { readReceiptToken } from './receipt.link.ts';
 import { receiptPdf, type ReceiptView } from './receipt.pdf.ts';
@@ -14,7 +15,7 @@ export async function receiptView(platform: Platform, tenantId: string, db: Tena
   const [profile, [place], dues, [student]] = await Promise.all([
     ports.tenants.profile(platform.core, tenantId),
     p.libraryId ? ports.campus.libraries(db, [p.libraryId]) : [],
-    duesByIds(db, p.allocations.map((a) => a.dueId)),
+    findDuesByIds(db, p.allocations.map((a) => a.dueId)),
     ports.campus.students(db, [p.studentId]),
   ]);
   if (!profile || !student) return null;

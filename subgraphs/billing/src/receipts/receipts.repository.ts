@@ -8,6 +8,4 @@ export const receiptsByIds = (db: TenantPrisma, ids: readonly string[]) => db.re
 /** A receipt with its payment, the payment's due allocations and credits (the receipt PDF). */
 export const receiptWithPayment = (db: TenantPrisma, id: string) => db.receipt.findUnique({ where: { id }, include: { payment: { include: { allocations: true, credits: true } } } });
 
-export const duesByIds = (db: TenantPrisma, ids: string[]) => db.due.findMany({ where: { id: { in: ids } } });
-
 export const receiptsOfPayments = (db: TenantPrisma, paymentIds: readonly string[]) => db.receipt.findMany({ where: { paymentId: { in: [...paymentIds] } } });

@@ -2,7 +2,7 @@
 // check-out by QR or by staff, closing forgotten visits at closing time, history with absence
 // streaks, and occupancy now and over a day. Every check-in and check-out is published as an event.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { clock, badInput, isUuid, isViolation, notFound, ports, topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, badInput, isUuid, isViolation, notFound, topics, type SubgraphContext } from '@studyspot/runtime';
 import { allocationsOverlapping, usableAllocationsOn } from '../allocations/allocations.repository.ts';
 import { fail } from '../errors.ts';
 import { findLibrary } from '../libraries/libraries.repository.ts';
@@ -10,7 +10,8 @@ import { closingFor, nextOpening, sessionAt, type WeekdayHours } from '../librar
 import { availableSeatsByZone } from '../seats/seats.repository.ts';
 import { canSeeLibrary, requireLibrary, type Scope } from '../shared/scope.ts';
 import { addDays, daysBetween, inShift, istDay, istDayStart, istMinuteOfDay } from '../shared/time.ts';
-import { findStudent, findStudentRecordByPhone } from '../students/students.repository.ts';
+import { findStudent } from '../students/students.repository.ts';
+import { studentOfAccount } from '../students/students.service.ts';
 import * as repo from './attendance.repository.ts';
 
 export const KIOSK_TOKEN_TTL_SECONDS = 60;
@@ -48,12 +49,9 @@ function readKioskToken(ctx: SubgraphContext, token: string): KioskClaims | 'inv
   return claims.e * 1000 < clock.nowMs() ? 'expired' : claims;
 }
 
-/** The signed-in student's record: the same id as their account, else matched by the account's phone. */
-export async function currentStudent(ctx: SubgraphContext, s: Scope) {
-  const byId = isUuid(ctx.claims!.sub) ? await findStudent(s.db, ctx.claims!.sub) : null;
-  if (byId) return byId;
-  const phone = await ports.accounts.phoneOf(ctx.core, ctx.claims!.sub);
-  return phone ? findStudentRecordByPhone(s.db, phone) : null;
+/** The signed-in student's record (students.service.ts studentOfAccount). */
+export function currentStudent(ctx: SubgraphContext, s: Scope) {
+  return studentOfAccount(ctx.core, s.db, ctx.claims!.sub);
 }
 
 /** The allocation that lets the student in now: live today, not paused today, its shift covering this minute (or any shift of today as a fallback). */

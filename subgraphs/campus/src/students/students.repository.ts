@@ -5,12 +5,9 @@ import { idFilter, isUuid, KEYSET_ORDER, orViolation } from '@studyspot/runtime'
 export type StudentRow = NonNullable<Awaited<ReturnType<typeof findStudent>>>;
 
 export const findStudent = (db: TenantPrisma, id: string) => db.student.findUnique({ where: { id } });
-export const findStudentRecordByPhone = (db: TenantPrisma, phone: string) => db.student.findUnique({ where: { phone } });
 export const studentsByIds = (db: TenantPrisma, ids: readonly string[]) => db.student.findMany({ where: { id: { in: [...ids] } } });
 
-export function findStudentByPhone(db: TenantPrisma, phone: string) {
-  return db.student.findUnique({ where: { phone }, select: { id: true, name: true, status: true } });
-}
+export const findStudentByPhone = (db: TenantPrisma, phone: string) => db.student.findUnique({ where: { phone } });
 
 /** Students who count against the plan: everyone but those who left. */
 export const countCountedStudents = (db: TenantPrisma) => db.student.count({ where: { status: { not: 'LEFT' } } });

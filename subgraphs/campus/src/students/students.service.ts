@@ -1,5 +1,6 @@
 // Students: register, edit, suspend, remove, search. (Bulk import from CSV: import.service.ts.)
-import { isEmail, isUuid, isViolation, normalizeIndianMobile, paginate, topics, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
+import { isEmail, isUuid, isViolation, normalizeIndianMobile, paginate, ports, topics, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
+import type { CorePrisma, TenantPrisma } from '@studyspot/db';
 import { liveAllocationIdsOf } from '../allocations/allocations.repository.ts';
 import { withdrawWaitingOf } from '../allocations/waitlist.repository.ts';
 import { campusError, fail, isUserError as isError, type CampusUserError } from '../errors.ts';
@@ -148,4 +149,15 @@ export async function removeStudent(ctx: SubgraphContext, s: Scope, id: string, 
 
 export function listStudents(s: Scope, args: ConnectionArgs, f: repo.StudentListFilter) {
   return paginate(args, (take, where) => repo.listStudents(s.db, take, where, s.libraryIds, f));
+}
+
+/**
+ * The student record of a signed-in account: the record with the account's id (a student who signed
+ * in by OTP), else the one with the account's phone (a student account made by staff).
+ */
+export async function studentOfAccount(core: CorePrisma, db: TenantPrisma, userId: string) {
+  const byId = isUuid(userId) ? await repo.findStudent(db, userId) : null;
+  if (byId) return byId;
+  const phone = await ports.accounts.phoneOf(core, userId);
+  return phone ? repo.findStudentByPhone(db, phone) : null;
 }

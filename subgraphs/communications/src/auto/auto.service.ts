@@ -97,13 +97,9 @@ export async function runAutoMessages(platform: Platform, tenantId: string, db: 
 /** Variables each kind fills, in order (the candidates above). */
 export const AUTO_VARIABLES: Record<AutoKind, number> = { FEE_DUE_SOON: 3, FEE_DUE_TODAY: 3, FEE_OVERDUE: 2, ABSENCE_STREAK: 3, SEAT_OFFERED: 3, PAYMENT_RECEIPT: 3, SEAT_ALLOCATED: 4 };
 
-async function tenantDb(ctx: SubgraphContext) {
-  return ctx.tenantDb(ctx.requireTenant());
-}
-
 /** A rule as the API shows it (a kind never set is off). */
 export async function ruleView(ctx: SubgraphContext, kind: AutoKind) {
-  const db = await tenantDb(ctx);
+  const { db } = await ctx.currentTenant();
   const r = await repo.findRule(db, kind);
   const t = r?.templateId ? await findTemplateAndSender(db, r.templateId) : null;
   return { kind, enabled: r?.enabled ?? false, days: r?.days ?? (kind === 'ABSENCE_STREAK' ? 3 : null), variables: AUTO_VARIABLES[kind], template: t ? { ...t, variables: variableCount(t.body) } : null };
@@ -114,7 +110,7 @@ export const allRules = (ctx: SubgraphContext) => Promise.all((Object.keys(AUTO_
 const refuse = (code: Parameters<typeof fail>[0], message: string, ...field: string[]) => ({ rule: null, ...fail(code, message, ...field) });
 
 export async function setRule(ctx: SubgraphContext, a: { kind: AutoKind; enabled: boolean; templateId?: string | null; days?: number | null }) {
-  const db = await tenantDb(ctx);
+  const { db } = await ctx.currentTenant();
   const current = await repo.findRule(db, a.kind);
   const templateId = a.templateId ?? current?.templateId ?? null;
   if (a.enabled) {

@@ -7,7 +7,7 @@ import { byIds, clock, istDay, isUuid, ports, type Platform, type SubgraphContex
 import { fail } from '../errors.ts';
 import { notifyInApp } from '../inbox/inbox.service.ts';
 import { variableCount } from '../sms/dlt.ts';
-import { findTemplate, findTemplateWithSender } from '../sms/sms.repository.ts';
+import { findTemplate, findTemplateAndSender } from '../sms/sms.repository.ts';
 import { sendSms } from '../sms/sms.service.ts';
 import * as repo from './campaigns.repository.ts';
 import { campaignQueue } from './queue.ts';
@@ -83,9 +83,9 @@ export async function runCampaign(platform: Platform, tenantId: string, db: Tena
         await repo.recordRecipient(db, campaignId, r.studentId, { status: 'SKIPPED', reason: 'The student no longer exists' });
         continue;
       }
-      const wait0 = last + gap - Date.now();
+      const wait0 = last + gap - clock.nowMs();
       if (last && wait0 > 0) await sleep(wait0);
-      last = Date.now();
+      last = clock.nowMs();
       const sent = await sendSms({ platform }, tenantId, db, { templateId: c.templateId, vars: c.vars.map((v) => fill(v, who)), studentId: who.id, idempotencyKey: `campaign:${campaignId}:${who.id}`, campaignId, category: (c.audience as Audience).overdue ? 'FEES' : 'ANNOUNCEMENTS' }, now());
       const message = 'message' in sent ? sent.message : null;
       const ok = message && (message.status === 'SENT' || message.status === 'DELIVERED' || message.status === 'QUEUED');
@@ -115,11 +115,6 @@ export async function progressOf(db: TenantPrisma, campaignId: string) {
 const STATUSES = new Set(['ACTIVE', 'SUSPENDED', 'LEFT']);
 const refuse = (code: Parameters<typeof fail>[0], message: string, ...field: string[]) => ({ campaign: null, ...fail(code, message, ...field) });
 
-async function tenant(ctx: SubgraphContext) {
-  const tenantId = ctx.requireTenant();
-  return { tenantId, db: await ctx.tenantDb(tenantId) };
-}
-
 export interface CampaignInput {
   name: string;
   templateId: string;
@@ -130,7 +125,7 @@ export interface CampaignInput {
 }
 
 export async function createCampaign(ctx: SubgraphContext, i: CampaignInput) {
-  const { tenantId, db } = await tenant(ctx);
+  const { tenantId, db } = await ctx.currentTenant();
   if (!i.name.trim()) return refuse('INVALID_INPUT', 'name is required', 'input', 'name');
   const template = isUuid(i.templateId) ? await findTemplate(db, i.templateId) : null;
   if (!template) return refuse('NOT_FOUND', 'No such template', 'input', 'templateId');
@@ -151,7 +146,7 @@ export async function createCampaign(ctx: SubgraphContext, i: CampaignInput) {
 }
 
 export async function cancelCampaign(ctx: SubgraphContext, id: string) {
-  const { tenantId, db } = await tenant(ctx);
+  const { tenantId, db } = await ctx.currentTenant();
   const c = isUuid(id) ? await repo.findCampaign(db, id) : null;
   if (!c) return refuse('NOT_FOUND', 'No such campaign', 'id');
   const moved = await repo.cancelCampaign(db, c.id, clock.now());
@@ -160,16 +155,17 @@ export async function cancelCampaign(ctx: SubgraphContext, id: string) {
 }
 
 export async function campaignById(ctx: SubgraphContext, id: string) {
-  const { tenantId, db } = await tenant(ctx);
+  const { tenantId, db } = await ctx.currentTenant();
   if (!isUuid(id)) return null;
   return ctx.loader<string, repo.CampaignRow | null>(`campaign:${tenantId}`, async (ids) => byIds(ids, await repo.campaignsByIds(db, ids))).load(id);
 }
 
-export const latestCampaigns = async (ctx: SubgraphContext) => repo.latestCampaigns((await tenant(ctx)).db);
+export const latestCampaigns = async (ctx: SubgraphContext) => repo.latestCampaigns((await ctx.currentTenant()).db);
 
 export async function templateOf(ctx: SubgraphContext, templateId: string) {
-  const t = await findTemplateWithSender((await tenant(ctx)).db, templateId);
+  const t = await findTemplateAndSender((await ctx.currentTenant()).db, templateId);
+  if (!t) throw new Error(`campaign template ${templateId} is missing`);
   return { ...t, variables: variableCount(t.body) };
 }
 
-export const progress = async (ctx: SubgraphContext, campaignId: string) => progressOf((await tenant(ctx)).db, campaignId);
+export const progress = async (ctx: SubgraphContext, campaignId: string) => progressOf((await ctx.currentTenant()).db, campaignId);

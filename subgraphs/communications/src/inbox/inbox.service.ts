@@ -58,11 +58,11 @@ const CATEGORIES: Category[] = ['FEES', 'ATTENDANCE', 'SEATS', 'ANNOUNCEMENTS', 
 const CHANNELS: Channel[] = ['IN_APP', 'EMAIL', 'SMS'];
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+/** The signed-in account's tenant, database and id. */
 async function mine(ctx: SubgraphContext) {
-  const tenantId = ctx.requireTenant();
-  return { tenantId, userId: ctx.claims!.sub, db: await ctx.tenantDb(tenantId) };
+  return { ...(await ctx.currentTenant()), userId: ctx.claims!.sub };
 }
-const tenantDb = (ctx: SubgraphContext) => ctx.tenantDb(ctx.requireTenant());
+const tenantDb = async (ctx: SubgraphContext) => (await ctx.currentTenant()).db;
 const view = <N extends { readAt: Date | null }>(n: N) => ({ ...n, read: n.readAt !== null });
 const hhmm = (m: number | null) => (m == null ? null : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
 

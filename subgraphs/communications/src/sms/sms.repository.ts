@@ -16,7 +16,6 @@ export const createSender = (db: TenantPrisma, header: string, entityId: string 
 
 export const findTemplate = (db: TenantPrisma, id: string) => db.smsTemplate.findUnique({ where: { id } });
 export const templatesByIds = (db: TenantPrisma, ids: readonly string[]) => db.smsTemplate.findMany({ where: { id: { in: [...ids] } } });
-export const findTemplateWithSender = (db: TenantPrisma, id: string) => db.smsTemplate.findUniqueOrThrow({ where: { id }, include: { sender: true } });
 export const findTemplateAndSender = (db: TenantPrisma, id: string) => db.smsTemplate.findUnique({ where: { id }, include: { sender: true } });
 export const findTemplateByDltId = (db: TenantPrisma, dltTemplateId: string) => db.smsTemplate.findUnique({ where: { dltTemplateId } });
 export const listTemplates = (db: TenantPrisma) => db.smsTemplate.findMany({ orderBy: { createdAt: 'asc' }, include: { sender: true }, take: 200 });

@@ -16,7 +16,7 @@ export const smsResolvers: Resolvers = {
     createSmsTemplate: (_p, a: { input: sms.TemplateInput }, ctx) => sms.createTemplate(ctx, a.input),
     setSmsTemplateApproval: (_p, a: { id: string; approval: 'PENDING' | 'APPROVED' | 'REJECTED' }, ctx) => sms.setTemplateApproval(ctx, a.id, a.approval),
     sendSms: async (_p, a: { input: SendInput }, ctx) => {
-      const { tenantId, db } = await sms.tenant(ctx);
+      const { tenantId, db } = await ctx.currentTenant();
       return sendSms(ctx, tenantId, db, a.input);
     },
     setSmsConsent: (_p, a: { phone: string; promotional: boolean }, ctx) => sms.setConsent(ctx, a.phone, a.promotional),

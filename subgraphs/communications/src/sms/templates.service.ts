@@ -6,51 +6,46 @@ import { fail } from '../errors.ts';
 import { variableCount } from './dlt.ts';
 import * as repo from './sms.repository.ts';
 
-export async function tenant(ctx: SubgraphContext) {
-  const tenantId = ctx.requireTenant();
-  return { tenantId, db: await ctx.tenantDb(tenantId) };
-}
-
 type TemplateRow = { id: string; body: string; senderId: string };
 
 /** A template as the API shows it: with its variable count and sender (batched per request). */
 export async function withSender(ctx: SubgraphContext, t: TemplateRow | null) {
   if (!t) return null;
-  const { tenantId, db } = await tenant(ctx);
+  const { tenantId, db } = await ctx.currentTenant();
   const sender = await ctx.loader<string, Awaited<ReturnType<typeof repo.findSender>>>(`smsSender:${tenantId}`, async (ids) => byIds(ids, await repo.sendersByIds(db, ids))).load(t.senderId);
   return { ...t, variables: variableCount(t.body), sender };
 }
 
 /** A template by id, batched per request (entity references, a message's or campaign's template). */
 export async function templateById(ctx: SubgraphContext, id: string) {
-  const { tenantId, db } = await tenant(ctx);
+  const { tenantId, db } = await ctx.currentTenant();
   if (!isUuid(id)) return null;
   return withSender(ctx, await ctx.loader<string, repo.TemplateRow | null>(`smsTemplate:${tenantId}`, async (ids) => byIds(ids, await repo.templatesByIds(db, ids))).load(id));
 }
 
 /** A message by id, batched per request (entity references). */
 export async function messageById(ctx: SubgraphContext, id: string) {
-  const { tenantId, db } = await tenant(ctx);
+  const { tenantId, db } = await ctx.currentTenant();
   if (!isUuid(id)) return null;
   return ctx.loader<string, repo.MessageRow | null>(`smsMessage:${tenantId}`, async (ids) => byIds(ids, await repo.messagesByIds(db, ids))).load(id);
 }
 
 export async function listTemplates(ctx: SubgraphContext) {
-  const { db } = await tenant(ctx);
+  const { db } = await ctx.currentTenant();
   return (await repo.listTemplates(db)).map((t) => ({ ...t, variables: variableCount(t.body) }));
 }
 
-export const listSenders = async (ctx: SubgraphContext) => repo.listSenders((await tenant(ctx)).db);
+export const listSenders = async (ctx: SubgraphContext) => repo.listSenders((await ctx.currentTenant()).db);
 
 /** Messages newest first, of one student when given (an id that is not a UUID matches nothing). */
 export async function listMessages(ctx: SubgraphContext, a: ConnectionArgs, studentId?: string | null) {
-  const { db } = await tenant(ctx);
+  const { db } = await ctx.currentTenant();
   if (studentId !== undefined && studentId !== null && !isUuid(studentId)) return paginate(a, async () => [], 'desc');
   return paginate(a, (take, keyset) => repo.listMessages(db, take, keyset, studentId ?? undefined), 'desc');
 }
 
 export async function createSender(ctx: SubgraphContext, headerIn: string, entityId: string | null | undefined) {
-  const { db } = await tenant(ctx);
+  const { db } = await ctx.currentTenant();
   const header = headerIn.trim().toUpperCase();
   if (!/^[A-Z]{6}$/.test(header)) return fail('INVALID_INPUT', 'A DLT header is six letters', 'header');
   if (await repo.findSenderByHeader(db, header)) return fail('DUPLICATE', `${header} is registered already`, 'header');
@@ -69,7 +64,7 @@ export interface TemplateInput {
 }
 
 export async function createTemplate(ctx: SubgraphContext, i: TemplateInput) {
-  const { db } = await tenant(ctx);
+  const { db } = await ctx.currentTenant();
   if (!i.name.trim() || !i.dltTemplateId.trim() || !i.msg91TemplateId.trim() || !i.body.trim()) return fail('INVALID_INPUT', 'name, dltTemplateId, msg91TemplateId and body are required', 'input');
   const sender = isUuid(i.senderId) ? await repo.findSender(db, i.senderId) : null;
   if (!sender) return fail('NOT_FOUND', 'No such sender', 'input', 'senderId');
@@ -80,7 +75,7 @@ export async function createTemplate(ctx: SubgraphContext, i: TemplateInput) {
 }
 
 export async function setTemplateApproval(ctx: SubgraphContext, id: string, approval: 'PENDING' | 'APPROVED' | 'REJECTED') {
-  const { db } = await tenant(ctx);
+  const { db } = await ctx.currentTenant();
   const t = isUuid(id) ? await repo.findTemplate(db, id) : null;
   if (!t) return fail('NOT_FOUND', 'No such template', 'id');
   const updated = await repo.setTemplateApproval(db, t.id, approval);
@@ -89,7 +84,7 @@ export async function setTemplateApproval(ctx: SubgraphContext, id: string, appr
 }
 
 export async function setConsent(ctx: SubgraphContext, phoneIn: string, promotional: boolean) {
-  const { db } = await tenant(ctx);
+  const { db } = await ctx.currentTenant();
   const phone = normalizeIndianMobile(phoneIn);
   if (!phone) return fail('INVALID_INPUT', 'Enter a 10-digit Indian mobile number', 'phone');
   await repo.setConsent(db, phone, promotional);
@@ -99,7 +94,7 @@ export async function setConsent(ctx: SubgraphContext, phoneIn: string, promotio
 /** Per-tenant SMS figures between two IST days. */
 export async function smsAnalytics(ctx: SubgraphContext, from: Date, to: Date) {
   if (to < from || to.getTime() - from.getTime() > 366 * 86_400_000) throw badInput('from must not be after to, and at most 366 days apart', 'to');
-  const { db } = await tenant(ctx);
+  const { db } = await ctx.currentTenant();
   return analytics(db, from, to);
 }
 
