@@ -87,3 +87,37 @@ export function inputCoercionError(e: GraphQLError): GraphQLError | null {
   if (e.extensions?.code || !COERCION.test(e.message)) return null;
   return new GraphQLError(e.message, { path: e.path, extensions: { code: ErrorCode.BAD_USER_INPUT } });
 }
+
+/**
+ * A mutation's expected failure, carried as data in its payload's `userErrors` (thrown errors above
+ * are for the unexpected and the forbidden). `code` is the subgraph's SDL enum (its generated type),
+ * `field` the path under the mutation's arguments.
+ */
+export interface UserError<C extends string> {
+  code: C;
+  message: string;
+  field?: string[];
+}
+
+/**
+ * The one way a subgraph answers a user error, typed by its SDL's error-code enum:
+ * `export const { userError, fail, isUserError } = userErrors<CampusErrorCode>();`
+ * `userError` makes one error, `fail` a payload that failed with it.
+ */
+export function userErrors<C extends string>() {
+  const userError = (code: C, message: string, ...field: string[]): UserError<C> => ({ code, message, ...(field.length ? { field } : {}) });
+  return {
+    userError,
+    fail: (code: C, message: string, ...field: string[]) => ({ userErrors: [userError(code, message, ...field)] }),
+    isUserError: (x: object): x is UserError<C> => 'code' in x && 'message' in x,
+  };
+}
+
+/**
+ * A row a foreign key promises (a seat's library, a template's sender): loaders answer null for a
+ * missing id, and a non-null field cannot, so a missing one is an internal error (logged, masked).
+ */
+export function present<T>(row: T | null | undefined, what: string): T {
+  if (row == null) throw new Error(`${what} is missing`);
+  return row;
+}

@@ -7,6 +7,7 @@
 // always the latest state, authorized for the group's scope, and entity fields of other subgraphs are
 // resolved by the gateway's query plan like any query's.
 import type { Claims } from './auth.ts';
+import type { SubgraphContext } from './context.ts';
 import { branchLimits } from './roles.ts';
 
 /** An event as it travels on the bus; `seq` is the topic's sequence number (events.ts). */
@@ -50,6 +51,14 @@ export interface LiveField<A = Record<string, unknown>> {
 export type LiveFields = Record<string, LiveField<never>>;
 
 /** Builds a LiveTrigger-reading resolver's input: the root value in-process, the context over HTTP. */
+/**
+ * A Subscription field's resolver as the gateway's live server runs it (gateway/src/live/): called
+ * with the trigger as its root each time the group's topic fires, it answers the field's whole
+ * message. (Not graphql-js's subscribe/resolve pair, so the generated SubscriptionResolvers do not
+ * apply; the result and argument types come from the generated ResolversTypes and Subscription*Args.)
+ */
+export type LiveResolver<TResult, TArgs> = (root: unknown, args: TArgs, ctx: SubgraphContext) => TResult | Promise<TResult>;
+
 export function liveTrigger(source: unknown, field: string, fromContext: LiveTrigger | null): LiveTrigger {
   const t = (source as Record<string, unknown> | null | undefined)?.[field] ?? fromContext;
   if (!t || typeof t !== 'object' || typeof (t as LiveTrigger).sequence !== 'number') {

@@ -32,8 +32,11 @@ export interface SubgraphModule {
   live?: LiveFields;
 }
 
-/** Merges resolver maps type by type (an area may add fields to a type another declares); scalars are taken whole. */
-export function mergeResolvers(...maps: Resolvers[]): Resolvers {
+/**
+ * Merges resolver maps type by type (an area may add fields to a type another declares); scalars are
+ * taken whole. The maps are typed by each subgraph's generated resolver types (src/generated/).
+ */
+export function mergeResolvers(...maps: object[]): Resolvers {
   const out: Record<string, unknown> = {};
   for (const m of maps) {
     for (const [type, fields] of Object.entries(m)) {
