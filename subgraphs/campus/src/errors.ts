@@ -1,33 +1,9 @@
-// Expected failures of campus mutations are data: payloads carry userErrors with a stable code.
-export type CampusErrorCode =
-  | 'INVALID_INPUT'
-  | 'PLAN_LIMIT_REACHED'
-  | 'NOT_FOUND'
-  | 'SEAT_UNAVAILABLE'
-  | 'DUPLICATE'
-  | 'INVALID_STATE'
-  | 'QR_INVALID'
-  | 'QR_EXPIRED'
-  | 'QR_REPLAYED'
-  | 'NO_ACTIVE_ALLOCATION'
-  | 'ALREADY_CHECKED_IN'
-  | 'NOT_CHECKED_IN'
-  | 'SHIFT_IN_USE'
-  | 'LIBRARY_CLOSED';
+// Expected failures of campus mutations are data: payloads carry userErrors whose code is the SDL's
+// CampusErrorCode (base.graphql, generated into src/generated/) — the runtime's one user-error helper.
+import { userErrors, type UserError } from '@studyspot/runtime';
+import type { CampusErrorCode } from './generated/resolvers.ts';
 
-export interface CampusUserError {
-  code: CampusErrorCode;
-  message: string;
-  field?: string[];
-}
+export type { CampusErrorCode };
+export type CampusUserError = UserError<CampusErrorCode>;
 
-export const campusError = (code: CampusErrorCode, message: string, ...field: string[]): CampusUserError => ({
-  code,
-  message,
-  ...(field.length ? { field } : {}),
-});
-
-/** A payload that failed with one error. */
-export const fail = (code: CampusErrorCode, message: string, ...field: string[]) => ({ userErrors: [campusError(code, message, ...field)] });
-
-export const isUserError = (x: object): x is CampusUserError => 'code' in x && 'message' in x;
+export const { userError: campusError, fail, isUserError } = userErrors<CampusErrorCode>();

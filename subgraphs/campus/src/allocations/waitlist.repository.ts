@@ -64,3 +64,4 @@ export const withdrawOffersOf = (db: TenantPrisma, allocationId: string) =>
   db.waitlistEntry.updateMany({ where: { offerAllocationId: allocationId }, data: { status: 'WITHDRAWN', offerAllocationId: null } });
 
 export const withdrawWaitingOf = (db: TenantPrisma, studentId: string) => db.waitlistEntry.updateMany({ where: { studentId, status: 'WAITING' }, data: { status: 'WITHDRAWN' } });
+export type WaitlistRow = Awaited<ReturnType<typeof findEntryOrThrow>>;

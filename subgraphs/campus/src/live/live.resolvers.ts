@@ -1,14 +1,15 @@
 // Campus's live subscriptions (the gateway runs them: gateway/src/live/). Each message is computed
 // from the database when it is sent, for the group's scope, so it is the latest state and nobody
 // sees a library outside their tenant or branches.
-import { AppError, isUuid, liveTrigger, topics, type BusEvent, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
+import { AppError, isUuid, liveTrigger, topics, type BusEvent, type LiveField, type LiveFields, type LiveResolver } from '@studyspot/runtime';
 import * as attendance from '../attendance/attendance.service.ts';
 import { seatMapView } from '../seats/seat-map.service.ts';
 import { tag, tagAll } from '../shared/loaders.ts';
 import { scope, visibleLibrary } from '../shared/scope.ts';
+import type { OccupancyChangeKind, ResolversTypes, SubscriptionLibraryOccupancyArgs, SubscriptionSeatMapArgs } from '../generated/resolvers.ts';
 
-type LibraryArgs = { libraryId: string };
-type SeatMapArgs = LibraryArgs & { date: Date; shiftId: string };
+type LibraryArgs = SubscriptionLibraryOccupancyArgs;
+type SeatMapArgs = SubscriptionSeatMapArgs;
 
 const DOOR = new Set(['CHECK_IN', 'CHECK_OUT']);
 /** Everything on a library's topic that can change a seat's state on the map (and every ALLOCATION_*). */
@@ -27,13 +28,18 @@ export const campusLive: LiveFields = { libraryOccupancy: occupancyField, seatMa
 
 const noLibrary = () => new AppError('NOT_FOUND', 'No such library', { path: ['libraryId'] });
 
-export const liveResolvers: Resolvers = {
+export const liveResolvers: {
   Subscription: {
-    libraryOccupancy: async (root: unknown, a: LibraryArgs, ctx) => {
+    libraryOccupancy: LiveResolver<ResolversTypes['OccupancyUpdate'], LibraryArgs>;
+    seatMap: LiveResolver<ResolversTypes['SeatMapUpdate'], SeatMapArgs>;
+  };
+} = {
+  Subscription: {
+    libraryOccupancy: async (root, a, ctx) => {
       const t = liveTrigger(root, 'libraryOccupancy', ctx.liveTrigger);
       const s = await scope(ctx);
       if (!(await visibleLibrary(s, a.libraryId))) throw noLibrary();
-      const door = t.events.filter((e): e is BusEvent & { visitId: string; at: string } => DOOR.has(e.type) && typeof e.visitId === 'string' && isUuid(e.visitId));
+      const door = t.events.filter((e): e is BusEvent & { type: OccupancyChangeKind; visitId: string; at: string } => DOOR.has(e.type) && typeof e.visitId === 'string' && isUuid(e.visitId));
       const [o, visits] = await Promise.all([
         attendance.occupancy(s, a.libraryId),
         attendance.visitsOfEvents(s, door.map((e) => e.visitId), a.libraryId),
@@ -42,7 +48,7 @@ export const liveResolvers: Resolvers = {
       const changes = door.filter((e) => byId.has(e.visitId)).map((e) => ({ sequence: e.seq ?? t.sequence, kind: e.type, at: new Date(e.at), visit: byId.get(e.visitId) }));
       return { sequence: t.sequence, snapshot: t.snapshot, occupancy: { ...o, library: tag(s.tenantId, o.library) }, changes, droppedChanges: t.dropped };
     },
-    seatMap: async (root: unknown, a: SeatMapArgs, ctx) => {
+    seatMap: async (root, a, ctx) => {
       const t = liveTrigger(root, 'seatMap', ctx.liveTrigger);
       const s = await scope(ctx);
       if (!(await visibleLibrary(s, a.libraryId))) throw noLibrary();

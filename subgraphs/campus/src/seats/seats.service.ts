@@ -119,8 +119,9 @@ export async function seatMap(s: Scope, libraryId: string, date: Date, shiftId: 
     else if (a.status === 'PAUSED' && a.pausedFrom && a.pausedUntil && a.pausedFrom <= date && a.pausedUntil >= date) state = 'PAUSED';
     else state = 'ALLOCATED';
     if (state === 'FREE') freeCount++;
-    const { student, ...allocation } = a ?? { student: null };
-    return { seat, state, allocation: a ? allocation : null, occupant: student };
+    if (!a) return { seat, state, allocation: null, occupant: null };
+    const { student, ...allocation } = a;
+    return { seat, state, allocation, occupant: student };
   });
   return { library, date, shift, entries, freeCount };
 }

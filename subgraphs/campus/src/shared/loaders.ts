@@ -7,13 +7,18 @@ import { visitsOfStudentsOn, type VisitRow } from '../attendance/attendance.repo
 import { librariesByIds, type LibraryRow } from '../libraries/libraries.repository.ts';
 import { seatCounts, seatsByIds, seatsOfLibraries, shiftsByIds, shiftsOfLibraries, type SeatRow, type ShiftRow } from '../seats/seats.repository.ts';
 import { studentsByIds, type StudentRow } from '../students/students.repository.ts';
+import type { WaitlistRow } from '../allocations/waitlist.repository.ts';
 import { istDay } from './time.ts';
 
 export type { AllocationRow, LibraryRow, SeatRow, ShiftRow, StudentRow, VisitRow };
 
 /** Rows carry the tenant they were read from, so nested fields read the same tenant's database. */
 export type InTenant<T> = T & { tenantId: string };
-export const tag = <T extends object>(tenantId: string, row: T | null | undefined): InTenant<T> | null => (row ? { ...row, tenantId } : null);
+export function tag<T extends object>(tenantId: string, row: T): InTenant<T>;
+export function tag<T extends object>(tenantId: string, row: T | null | undefined): InTenant<T> | null;
+export function tag<T extends object>(tenantId: string, row: T | null | undefined): InTenant<T> | null {
+  return row ? { ...row, tenantId } : null;
+}
 export const tagAll = <T extends object>(tenantId: string, rows: T[]): InTenant<T>[] => rows.map((r) => ({ ...r, tenantId }));
 
 export function loaders(ctx: SubgraphContext, tenantId: string) {
@@ -49,3 +54,15 @@ export function loaders(ctx: SubgraphContext, tenantId: string) {
     }),
   };
 }
+
+// What each entity's resolvers receive as their parent (the generated resolver types' mappers,
+// codegen.ts): the repository row, tagged with its tenant.
+export type LibraryParent = InTenant<LibraryRow> & { distanceKm?: number };
+export type SeatParent = InTenant<SeatRow>;
+export type ShiftParent = InTenant<ShiftRow>;
+export type StudentParent = InTenant<StudentRow>;
+export type AllocationParent = InTenant<AllocationRow>;
+export type VisitParent = InTenant<VisitRow>;
+export type WaitlistParent = InTenant<WaitlistRow> & { position?: number | null };
+export type TenantParent = { id: string };
+export type TenantStatsParent = { tenantId: string };

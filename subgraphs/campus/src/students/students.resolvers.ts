@@ -1,21 +1,20 @@
-import { isUuid, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { isUuid } from '@studyspot/runtime';
 import { cancelAllocation } from '../allocations/allocations.service.ts';
 import { currentStudent } from '../attendance/attendance.service.ts';
-import { loaders, tag, tagAll, type InTenant, type StudentRow } from '../shared/loaders.ts';
-import { inScope, L, pageOf, type Args } from '../shared/resolve.ts';
+import { loaders, tag, tagAll } from '../shared/loaders.ts';
+import { inScope, L, pageOf } from '../shared/resolve.ts';
 import { scope } from '../shared/scope.ts';
 import { importStudents } from './import.service.ts';
 import * as students from './students.service.ts';
-
-type StudentFilter = { search?: string | null; status?: StudentRow['status'] | null; libraryId?: string | null };
+import type { Resolvers } from '../generated/resolvers.ts';
 
 export const studentsResolvers: Resolvers = {
   Query: {
-    student: async (_p, a: { id: string }, ctx) => {
+    student: async (_p, a, ctx) => {
       const s = await scope(ctx);
       return isUuid(a.id) ? tag(s.tenantId, await students.visibleStudent(s, a.id)) : null;
     },
-    students: async (_p, a: ConnectionArgs & { search?: string | null; filter?: StudentFilter | null }, ctx) => {
+    students: async (_p, a, ctx) => {
       const s = await scope(ctx);
       return pageOf(s.tenantId, students.listStudents(s, a, { ...a.filter, search: a.filter?.search ?? a.search }));
     },
@@ -25,24 +24,24 @@ export const studentsResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createStudent: inScope((ctx, s, a: { input: students.StudentInput }) => students.createStudent(ctx, s, a.input)),
-    updateStudent: inScope((_c, s, a: { id: string; input: students.StudentInput }) => students.updateStudent(s, a.id, a.input)),
-    suspendStudent: inScope((ctx, s, a: { id: string }) => students.setStudentStatus(ctx, s, a.id, 'SUSPENDED')),
-    reactivateStudent: inScope((ctx, s, a: { id: string }) => students.setStudentStatus(ctx, s, a.id, 'ACTIVE')),
-    removeStudent: inScope((ctx, s, a: { id: string }) => students.removeStudent(ctx, s, a.id, (allocationId) => cancelAllocation(ctx, s, allocationId))),
-    importStudents: inScope((ctx, s, a: { csv: string; libraryId?: string | null }) => importStudents(ctx, s, a.csv, a.libraryId)),
+    createStudent: inScope((ctx, s, a) => students.createStudent(ctx, s, a.input)),
+    updateStudent: inScope((_c, s, a) => students.updateStudent(s, a.id, a.input)),
+    suspendStudent: inScope((ctx, s, a) => students.setStudentStatus(ctx, s, a.id, 'SUSPENDED')),
+    reactivateStudent: inScope((ctx, s, a) => students.setStudentStatus(ctx, s, a.id, 'ACTIVE')),
+    removeStudent: inScope((ctx, s, a) => students.removeStudent(ctx, s, a.id, (allocationId) => cancelAllocation(ctx, s, allocationId))),
+    importStudents: inScope((ctx, s, a) => importStudents(ctx, s, a.csv, a.libraryId)),
   },
   Student: {
-    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+    __resolveReference: async (ref, ctx) => {
       const s = await scope(ctx);
       const st = isUuid(ref.id) ? await loaders(ctx, s.tenantId).student.load(ref.id) : null;
       // A student sees only themself; staff their branches' students.
       if (!st || (ctx.claims?.role === 'STUDENT' && ctx.claims.sub !== st.id && (await currentStudent(ctx, s))?.id !== st.id)) return null;
       return s.libraryIds && st.libraryId && !s.libraryIds.includes(st.libraryId) ? null : tag(s.tenantId, st);
     },
-    library: async (st: InTenant<StudentRow>, _a: Args, ctx) => (st.libraryId ? tag(st.tenantId, await L(ctx, st).library.load(st.libraryId)) : null),
-    currentAllocation: async (st: InTenant<StudentRow>, _a: Args, ctx) => tag(st.tenantId, await L(ctx, st).currentAllocation.load(st.id)),
-    allocations: async (st: InTenant<StudentRow>, _a: Args, ctx) => tagAll(st.tenantId, await L(ctx, st).allocationsOf.load(st.id)),
-    todayVisit: async (st: InTenant<StudentRow>, _a: Args, ctx) => tag(st.tenantId, await L(ctx, st).todayVisit.load(st.id)),
+    library: async (st, _a, ctx) => (st.libraryId ? tag(st.tenantId, await L(ctx, st).library.load(st.libraryId)) : null),
+    currentAllocation: async (st, _a, ctx) => tag(st.tenantId, await L(ctx, st).currentAllocation.load(st.id)),
+    allocations: async (st, _a, ctx) => tagAll(st.tenantId, await L(ctx, st).allocationsOf.load(st.id)),
+    todayVisit: async (st, _a, ctx) => tag(st.tenantId, await L(ctx, st).todayVisit.load(st.id)),
   },
 };
