@@ -33,8 +33,8 @@ afterAll(async () => {
   await w?.close();
 });
 
-type Payload = { testClock: { id: string; frozenTime: string; status: string; tenants: { id: string }[] } | null; advance: { from: string; to: string; steps: number; runs: { work: string; runs: number; failed: number }[]; milliseconds: number } | null; userErrors: { code: string; message: string }[] };
-const CLOCK = 'testClock { id frozenTime status tenants { id } } advance { from to steps runs { work runs failed } milliseconds } userErrors { code message }';
+type Payload = { testClock: { id: string; frozenTime: string; status: string; tenants: { id: string; slug: string }[] } | null; advance: { from: string; to: string; steps: number; runs: { work: string; runs: number; failed: number }[]; milliseconds: number } | null; userErrors: { code: string; message: string }[] };
+const CLOCK = 'testClock { id frozenTime status tenants { id slug } } advance { from to steps runs { work runs failed } milliseconds } userErrors { code message }';
 async function call(op: string, args: string, variables: Record<string, unknown>): Promise<Payload> {
   const r = await gql(w.gateway.url, `mutation${args} { ${op} { ${CLOCK} } }`, { token: admin, variables });
   if (r.errors) throw new Error(r.raw);
@@ -63,7 +63,8 @@ async function clocked(slug: string, start: Date): Promise<{ t: SeededTenant; cl
   const t = await seedTenant(w.world, `${slug}-${randomUUID().slice(0, 6)}`, ['Asha Clock']);
   const c = await createClock(slug, start);
   expect(c.userErrors).toEqual([]);
-  expect((await attach(c.testClock!.id, t.id)).testClock!.tenants).toEqual([{ id: t.id }]);
+  // The clock's tenants are whole tenants (their fields resolve), not bare references.
+  expect((await attach(c.testClock!.id, t.id)).testClock!.tenants).toEqual([{ id: t.id, slug: t.slug }]);
   return { t, clockId: c.testClock!.id, owner: w.ownerToken(t) };
 }
 

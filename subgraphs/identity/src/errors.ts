@@ -1,27 +1,11 @@
 // Expected failures of identity mutations are data: payloads carry userErrors with a stable code.
-export type IdentityErrorCode =
-  | 'INVALID_CREDENTIALS'
-  | 'ACCOUNT_LOCKED'
-  | 'RATE_LIMITED'
-  | 'ACCOUNT_DISABLED'
-  | 'TENANT_SUSPENDED'
-  | 'OTP_INVALID'
-  | 'OTP_EXPIRED'
-  | 'OTP_TOO_MANY_ATTEMPTS'
-  | 'INVALID_REFRESH_TOKEN'
-  | 'REFRESH_TOKEN_REUSED'
-  | 'WEAK_PASSWORD'
-  | 'EMAIL_TAKEN'
-  | 'PHONE_TAKEN'
-  | 'INVALID_INPUT'
-  | 'NOT_ALLOWED'
-  | 'PLAN_LIMIT_REACHED'
-  | 'NOT_FOUND';
+import type { UserError } from '@studyspot/runtime';
+import type { IdentityErrorCode } from './generated/resolvers.ts';
 
-export interface IdentityUserError {
-  code: IdentityErrorCode;
-  message: string;
-  field?: string[];
+export type { IdentityErrorCode };
+
+/** Identity's user errors also say when to try again (rate limits, lockouts). */
+export interface IdentityUserError extends UserError<IdentityErrorCode> {
   retryAfterSeconds?: number;
 }
 

@@ -1,14 +1,10 @@
 // Expected failures of tenancy mutations are data: payloads carry userErrors whose code is the SDL's
-// TenancyErrorCode (base.graphql).
-export type TenancyErrorCode = 'SLUG_TAKEN' | 'EMAIL_TAKEN' | 'INVALID_INPUT' | 'INVALID_STATE' | 'GRACE_PERIOD' | 'PROVISIONING_FAILED' | 'NOT_FOUND' | 'TEST_CLOCKS_DISABLED' | 'CLOCK_BUSY';
+// TenancyErrorCode (base.graphql, generated into src/generated/) — the runtime's one user-error helper.
+import { userErrors, type UserError } from '@studyspot/runtime';
+import type { TenancyErrorCode } from './generated/resolvers.ts';
 
-export interface TenancyUserError {
-  code: TenancyErrorCode;
-  message: string;
-  field?: string[];
-}
+export type { TenancyErrorCode };
+export type TenancyUserError = UserError<TenancyErrorCode>;
 
 /** A user error; `field` is the path under the mutation's arguments (e.g. 'input', 'owner', 'email'). */
-export const tenancyError = (code: TenancyErrorCode, message: string, ...field: string[]): TenancyUserError => ({ code, message, ...(field.length ? { field } : {}) });
-
-export const isUserError = (x: object): x is TenancyUserError => 'code' in x && 'message' in x;
+export const { userError: tenancyError, fail, isUserError } = userErrors<TenancyErrorCode>();

@@ -28,3 +28,4 @@ export async function activeTenants(core: CorePrisma, clockId: string): Promise<
 export async function allTenants(core: CorePrisma, clockId: string): Promise<string[]> {
   return (await core.tenant.findMany({ where: { testClockId: clockId, status: { in: ['ACTIVE', 'SUSPENDED'] } }, select: { id: true } })).map((t) => t.id);
 }
+export type ClockRow = NonNullable<Awaited<ReturnType<typeof findClock>>>;

@@ -18,7 +18,6 @@ const MAX_STEPS = 50_000;
 
 export const enabled = (ctx: Pick<SubgraphContext, 'platform'>) => !ctx.platform.config.production;
 
-export type ClockRow = NonNullable<Awaited<ReturnType<typeof repo.findClock>>>;
 const notFound = (field: string) => refuse('NOT_FOUND', 'No such test clock or tenant', field);
 
 export const listTestClocks = (ctx: SubgraphContext) => (enabled(ctx) ? repo.listClocks(ctx.core) : []);
