@@ -3,6 +3,7 @@
 // preferences deciding too. A student who signed in has one account: its id is the student's id.
 import { isUuid, ports, type SubgraphContext } from '@studyspot/runtime';
 import { fill } from '../campaigns/campaigns.service.ts';
+import { fail, type CommunicationsErrorCode } from '../errors.ts';
 import { emailOrDefer } from '../email/email.service.ts';
 import { sendSms } from '../sms/sms.service.ts';
 import { fillTemplate, notifyInApp, templateFor, wanting, type Category, type Channel } from './inbox.service.ts';
@@ -19,9 +20,8 @@ export interface NotifyInput {
   sms?: { templateId: string; vars: string[] } | null;
 }
 
-type UserError = { code: string; message: string; field: string[] };
 const none = { delivered: 0, emailed: 0, deferred: 0, texted: 0, notTexted: [] };
-const refused = (code: string, message: string, ...field: string[]) => ({ ...none, userErrors: [{ code, message, field: ['input', ...field] }] as UserError[] });
+const refused = (code: CommunicationsErrorCode, message: string, ...field: string[]) => ({ ...none, ...fail(code, message, 'input', ...field) });
 
 export async function notifyUsers(ctx: SubgraphContext, i: NotifyInput) {
   const tenantId = ctx.requireTenant();

@@ -1,9 +1,17 @@
 // The live notification stream (gateway/src/live/ runs it). Until the communications issue adds
 // stored in-app notifications, it is fed by the events billing publishes on the tenant's topic.
-import { clock, inBranches, liveTrigger, topics, type BusEvent, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
+import { clock, inBranches, liveTrigger, topics, type BusEvent, type LiveField, type LiveFields, type LiveResolver } from '@studyspot/runtime';
+import type { LiveNotificationKind, ResolversTypes } from '../generated/resolvers.ts';
 
-const FOR_STUDENTS = new Set(['PAYMENT_CAPTURED', 'PAYMENT_FAILED', 'REFUND_PROCESSED', 'DUE_CREATED', 'DUE_OVERDUE']);
-const FOR_STAFF = new Set(['PAYMENT_CAPTURED', 'PAYMENT_REVIEW', 'REFUND_FAILED', 'DUE_OVERDUE']);
+type EventKind = Exclude<LiveNotificationKind, 'MESSAGE'>;
+const FOR_STUDENTS = new Set<string>(['PAYMENT_CAPTURED', 'PAYMENT_FAILED', 'REFUND_PROCESSED', 'DUE_CREATED', 'DUE_OVERDUE'] satisfies EventKind[]);
+const FOR_STAFF = new Set<string>(['PAYMENT_CAPTURED', 'PAYMENT_REVIEW', 'REFUND_FAILED', 'DUE_OVERDUE'] satisfies EventKind[]);
+/** The stream's kind of an accepted event (only those two sets and in-app notifications are accepted). */
+const kindOf = (type: string): LiveNotificationKind => {
+  if (type === 'IN_APP_NOTIFICATION') return 'MESSAGE';
+  if (FOR_STUDENTS.has(type) || FOR_STAFF.has(type)) return type as EventKind;
+  throw new Error(`No live notification kind for ${type}`);
+};
 
 const notifications: LiveField<Record<string, never>> = {
   kind: 'stream',
@@ -38,9 +46,9 @@ function title(e: BusEvent): string {
   }
 }
 
-export const liveResolvers: Resolvers = {
+export const liveResolvers: { Subscription: { notifications: LiveResolver<ResolversTypes['NotificationUpdate'], Record<string, never>> } } = {
   Subscription: {
-    notifications: (root: unknown, _a, ctx) => {
+    notifications: (root, _a, ctx) => {
       const t = liveTrigger(root, 'notifications', ctx.liveTrigger);
       const claims = ctx.claims!;
       ctx.requireTenant(ctx.tenantId);
@@ -49,12 +57,12 @@ export const liveResolvers: Resolvers = {
       const at = clock.now();
       const items = t.events.map((e) => ({
         sequence: e.seq ?? t.sequence,
-        kind: e.type === 'IN_APP_NOTIFICATION' ? 'MESSAGE' : e.type,
+        kind: kindOf(e.type),
         notificationId: typeof e.notificationId === 'string' ? e.notificationId : null,
         title: title(e),
         at,
-        student: typeof e.studentId === 'string' ? { __typename: 'Student', id: e.studentId } : null,
-        payment: typeof e.paymentId === 'string' ? { __typename: 'Payment', id: e.paymentId } : null,
+        student: typeof e.studentId === 'string' ? { __typename: 'Student' as const, id: e.studentId } : null,
+        payment: typeof e.paymentId === 'string' ? { __typename: 'Payment' as const, id: e.paymentId } : null,
       }));
       return { sequence: t.sequence, snapshot: t.snapshot, dropped: t.dropped, items };
     },

@@ -95,3 +95,5 @@ export const dropEarlyReports = (core: CorePrisma, ids: bigint[]) => core.smsPen
 export const waitingEarlyReports = async (core: CorePrisma, before: Date) =>
   (await core.smsPendingReport.findMany({ where: { createdAt: { lt: before } }, select: { requestId: true }, distinct: ['requestId'], take: 1_000 })).map((w) => w.requestId);
 export const dropEarlyReportsBefore = (core: CorePrisma, before: Date) => core.smsPendingReport.deleteMany({ where: { createdAt: { lt: before } } });
+/** A template as the API shows it (templates.service withSender): its sender and variable count. */
+export type TemplateView = TemplateRow & { variables: number; sender: NonNullable<Awaited<ReturnType<typeof findSender>>> };

@@ -1,45 +1,46 @@
 // DLT registry, sending and history: resolvers translate arguments into calls of the SMS services.
-import { DateScalar, type ConnectionArgs, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
-import { sendSms, type SendInput } from './sms.service.ts';
+import { DateScalar, present } from '@studyspot/runtime';
+import { sendSms } from './sms.service.ts';
 import * as sms from './templates.service.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
 
 export const smsResolvers: Resolvers = {
   Date: DateScalar,
   Query: {
-    smsAnalytics: (_p, a: { from: Date; to: Date }, ctx) => sms.smsAnalytics(ctx, a.from, a.to),
+    smsAnalytics: (_p, a, ctx) => sms.smsAnalytics(ctx, a.from, a.to),
     smsTemplates: (_p, _a, ctx) => sms.listTemplates(ctx),
     smsSenders: (_p, _a, ctx) => sms.listSenders(ctx),
-    smsMessages: (_p, a: ConnectionArgs & { studentId?: string | null }, ctx) => sms.listMessages(ctx, a, a.studentId),
+    smsMessages: (_p, a, ctx) => sms.listMessages(ctx, a, a.studentId),
   },
   Mutation: {
-    createSmsSender: (_p, a: { header: string; entityId?: string | null }, ctx) => sms.createSender(ctx, a.header, a.entityId),
-    createSmsTemplate: (_p, a: { input: sms.TemplateInput }, ctx) => sms.createTemplate(ctx, a.input),
-    setSmsTemplateApproval: (_p, a: { id: string; approval: 'PENDING' | 'APPROVED' | 'REJECTED' }, ctx) => sms.setTemplateApproval(ctx, a.id, a.approval),
-    sendSms: async (_p, a: { input: SendInput }, ctx) => {
+    createSmsSender: (_p, a, ctx) => sms.createSender(ctx, a.header, a.entityId),
+    createSmsTemplate: (_p, a, ctx) => sms.createTemplate(ctx, a.input),
+    setSmsTemplateApproval: (_p, a, ctx) => sms.setTemplateApproval(ctx, a.id, a.approval),
+    sendSms: async (_p, a, ctx) => {
       const { tenantId, db } = await ctx.currentTenant();
       return sendSms(ctx, tenantId, db, a.input);
     },
-    setSmsConsent: (_p, a: { phone: string; promotional: boolean }, ctx) => sms.setConsent(ctx, a.phone, a.promotional),
+    setSmsConsent: (_p, a, ctx) => sms.setConsent(ctx, a.phone, a.promotional),
   },
   Student: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    messages: (st: { id: string }, a: ConnectionArgs, ctx) => {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    messages: (st, a, ctx) => {
       ctx.authorize('tenant:notifications:read');
       return sms.listMessages(ctx, a, st.id);
     },
   },
   SmsTemplate: {
-    __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => {
+    __resolveReference: (ref, ctx) => {
       ctx.authorize('tenant:notifications:read');
       return sms.templateById(ctx, ref.id);
     },
   },
   SmsMessage: {
-    __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => {
+    __resolveReference: (ref, ctx) => {
       ctx.authorize('tenant:notifications:read');
       return sms.messageById(ctx, ref.id);
     },
-    student: (m: { studentId: string | null }) => (m.studentId ? { __typename: 'Student', id: m.studentId } : null),
-    template: (m: { templateId: string }, _a, ctx) => sms.templateById(ctx, m.templateId),
+    student: (m) => (m.studentId ? { __typename: 'Student', id: m.studentId } : null),
+    template: async (m, _a, ctx) => present(await sms.templateById(ctx, m.templateId), 'template'),
   },
 };

@@ -3,8 +3,8 @@
 // only to numbers that consented and only 10:00–21:00 IST (later ones wait); credits by segments,
 // held before the provider is called, spent when it accepts, returned when it refuses.
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, ports, type Platform, type SubgraphContext } from '@studyspot/runtime';
-import { fail, type SendRefusal } from '../errors.ts';
+import { clock, isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, ports, type Platform, type SubgraphContext, type UserError } from '@studyspot/runtime';
+import { fail, refuseSend, type CommunicationsErrorCode, type SendRefusal } from '../errors.ts';
 import { wanting, type Category } from '../inbox/inbox.service.ts';
 import { promotionalSendAt, render, segments } from './dlt.ts';
 import { applyEarlyReports } from './reports.service.ts';
@@ -38,12 +38,22 @@ export function smsClient(platform: Platform): Msg91Client | null {
   return platform.config.sms ? new Msg91Client(platform.config.sms) : null;
 }
 
-/** Queues a message and, unless it must wait for the promotional window, sends it now. */
-export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: string, db: TenantPrisma, i: SendInput, now = clock.now()) {
+type Sender = Pick<SubgraphContext, 'platform'>;
+type Sent<C extends string> = { message: Awaited<ReturnType<typeof repo.createMessage>>; userErrors: never[] } | { userErrors: UserError<C>[] };
+
+/**
+ * Queues a message and, unless it must wait for the promotional window, sends it now. A message
+ * about a category can be refused by the student's preference (PREFERENCE_OFF, for the caller to
+ * report per recipient); staff's one-off message (the sendSms mutation) has none, so its refusals
+ * are the mutation's own codes.
+ */
+export function sendSms(ctx: Sender, tenantId: string, db: TenantPrisma, i: SendInput & { category?: null }, now?: Date): Promise<Sent<CommunicationsErrorCode>>;
+export function sendSms(ctx: Sender, tenantId: string, db: TenantPrisma, i: SendInput, now?: Date): Promise<Sent<SendRefusal>>;
+export async function sendSms(ctx: Sender, tenantId: string, db: TenantPrisma, i: SendInput, now = clock.now()): Promise<Sent<SendRefusal>> {
   const existing = await repo.findMessageByKey(db, i.idempotencyKey);
   if (existing) return { message: existing, userErrors: [] };
   const template = isUuid(i.templateId) ? await repo.findTemplate(db, i.templateId) : null;
-  if (!template) return fail<SendRefusal>('NOT_FOUND', 'No such template', 'input', 'templateId');
+  if (!template) return refuseSend('NOT_FOUND', 'No such template', 'input', 'templateId');
   if (template.approval !== 'APPROVED') return fail('TEMPLATE_NOT_APPROVED', 'Messages go out only through a template approved on the DLT portal', 'input', 'templateId');
   let phone: string | null = null;
   let studentId: string | null = null;
@@ -54,7 +64,7 @@ export async function sendSms(ctx: Pick<SubgraphContext, 'platform'>, tenantId: 
     studentId = student.id;
   } else if (i.phone) phone = normalizeIndianMobile(i.phone);
   if (!phone) return fail('INVALID_INPUT', 'A student or a 10-digit Indian mobile number is required', 'input', 'phone');
-  if (!(await smsWanted(db, studentId, i.category))) return fail<SendRefusal>('PREFERENCE_OFF', `This student turned SMS off for ${i.category!.toLowerCase()}`, 'input', 'studentId');
+  if (!(await smsWanted(db, studentId, i.category))) return refuseSend('PREFERENCE_OFF', `This student turned SMS off for ${i.category!.toLowerCase()}`, 'input', 'studentId');
   const rendered = render(template.body, i.vars);
   if ('error' in rendered) return fail('INVALID_INPUT', rendered.error, 'input', 'vars');
   let sendAfter = now;

@@ -1,19 +1,17 @@
 // The DLT registry (sender headers and templates with their approval), consent, message history and
 // SMS analytics of a tenant.
 import type { TenantPrisma } from '@studyspot/db';
-import { badInput, byIds, isUuid, normalizeIndianMobile, paginate, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
+import { badInput, byIds, isUuid, present, normalizeIndianMobile, paginate, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { variableCount } from './dlt.ts';
 import * as repo from './sms.repository.ts';
 
-type TemplateRow = { id: string; body: string; senderId: string };
-
 /** A template as the API shows it: with its variable count and sender (batched per request). */
-export async function withSender(ctx: SubgraphContext, t: TemplateRow | null) {
+export async function withSender<T extends { body: string; senderId: string }>(ctx: SubgraphContext, t: T | null) {
   if (!t) return null;
   const { tenantId, db } = await ctx.currentTenant();
   const sender = await ctx.loader<string, Awaited<ReturnType<typeof repo.findSender>>>(`smsSender:${tenantId}`, async (ids) => byIds(ids, await repo.sendersByIds(db, ids))).load(t.senderId);
-  return { ...t, variables: variableCount(t.body), sender };
+  return { ...t, variables: variableCount(t.body), sender: present(sender, 'sender') };
 }
 
 /** A template by id, batched per request (entity references, a message's or campaign's template). */
