@@ -1,21 +1,13 @@
-// Expected failures of billing mutations are data: payloads carry userErrors with a stable code.
-export type BillingErrorCode =
-  | 'INVALID_INPUT'
-  | 'NOT_FOUND'
-  | 'INVALID_STATE'
-  | 'NOTHING_TO_PAY'
-  | 'NO_GATEWAY'
-  | 'PAYMENT_GATEWAY_UNAVAILABLE'
-  | 'GATEWAY_REJECTED'
-  | 'SIGNATURE_INVALID'
-  | 'PAYMENT_NOT_CAPTURED'
-  | 'AMOUNT_TOO_LARGE';
+// Expected failures of billing mutations are data: payloads carry userErrors whose code is one of the
+// SDL's enums (generated into src/generated/) — BillingErrorCode for a tenant's money (base.graphql),
+// PlatformBillingErrorCode for plans, subscriptions, platform invoices and SMS credits
+// (platform.graphql) — through the runtime's one user-error helper.
+import { userErrors, type UserError } from '@studyspot/runtime';
+import type { BillingErrorCode, PlatformBillingErrorCode } from './generated/resolvers.ts';
 
-export interface BillingUserError {
-  code: BillingErrorCode;
-  message: string;
-  field?: string[];
-}
+export type { BillingErrorCode, PlatformBillingErrorCode };
+export type BillingUserError = UserError<BillingErrorCode>;
+export type PlatformUserError = UserError<PlatformBillingErrorCode>;
 
-/** A payload that failed with one error. */
-export const fail = (code: BillingErrorCode, message: string, ...field: string[]) => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] as BillingUserError[] });
+export const { userError: billingError, fail } = userErrors<BillingErrorCode>();
+export const { fail: platformFail } = userErrors<PlatformBillingErrorCode>();

@@ -1,12 +1,13 @@
 // SMS credits: wallets with their statements, the platform's stock and margin, wholesale purchases,
 // grants and low-balance thresholds. Thin resolvers over credits.service.ts and the ledger.
-import { AppError, badInput, isPlatformRole, isUuid, ports, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { AppError, badInput, isPlatformRole, isUuid, ports } from '@studyspot/runtime';
 import { mayReadBilling } from '../platform/platform.resolvers.ts';
 import { creditTenant, ledgerEntry, purchaseWholesale, setLowBalanceThreshold, wallet, walletLoaded } from './credits.service.ts';
 import { margin, platformStock, statement } from './ledger.repository.ts';
+import { platformFail as fail } from '../errors.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
 
 const MAX_CREDITS = 100_000_000;
-const fail = (code: string, message: string, ...field: string[]) => ({ userErrors: [{ code, message, field }] });
 const badCredits = (n: number) => !Number.isInteger(n) || n < 1 || n > MAX_CREDITS;
 
 const cursorOf = (id: string) => Buffer.from(`w|${id}`).toString('base64url');
@@ -21,14 +22,14 @@ const dayStart = (day: Date) => new Date(day.getTime() - 330 * 60_000);
 
 export const creditsResolvers: Resolvers = {
   Tenant: {
-    wallet: async (t: { id: string }, _a, ctx) => {
+    wallet: async (t, _a, ctx) => {
       if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its wallet');
       return walletLoaded(ctx, t.id);
     },
   },
   Wallet: {
-    __resolveReference: async (ref: { tenantId: string }, ctx: SubgraphContext) => (isUuid(ref.tenantId) && mayReadBilling(ctx, ref.tenantId) ? walletLoaded(ctx, ref.tenantId) : null),
-    statement: async (w: { accountId: string | null }, a: { first?: number | null; after?: string | null }, ctx) => {
+    __resolveReference: async (ref, ctx) => (isUuid(ref.tenantId) && mayReadBilling(ctx, ref.tenantId) ? walletLoaded(ctx, ref.tenantId) : null),
+    statement: async (w, a, ctx) => {
       const first = Math.min(Math.max(a.first ?? 20, 1), 100);
       const after = afterOf(a.after);
       const lines = w.accountId ? await statement(ctx.core, w.accountId, first + 1, after) : [];
@@ -38,13 +39,13 @@ export const creditsResolvers: Resolvers = {
     },
   },
   LedgerEntry: {
-    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+    __resolveReference: async (ref, ctx) => {
       const line = await ledgerEntry(ctx, ref.id);
       return line && (line.tenantId ? mayReadBilling(ctx, line.tenantId) : ctx.can('platform:billing:read')) ? line : null;
     },
   },
   PlatformCredits: {
-    margin: (_p: unknown, a: { from: Date; to: Date }, ctx) => {
+    margin: (_p, a, ctx) => {
       if (a.to < a.from) throw badInput('to must not be before from', 'to');
       return margin(ctx.core, dayStart(a.from), dayStart(new Date(a.to.getTime() + 86_400_000)));
     },
@@ -53,7 +54,7 @@ export const creditsResolvers: Resolvers = {
     platformCredits: (_p, _a, ctx) => platformStock(ctx.core),
   },
   Mutation: {
-    purchaseWholesaleCredits: async (_p, a: { input: { vendor: string; credits: number; costPaise: number; idempotencyKey: string } }, ctx) => {
+    purchaseWholesaleCredits: async (_p, a, ctx) => {
       const { vendor, credits, costPaise, idempotencyKey } = a.input;
       if (!vendor.trim()) return fail('INVALID_INPUT', 'vendor is required', 'input', 'vendor');
       if (badCredits(credits)) return fail('INVALID_INPUT', `credits must be 1 to ${MAX_CREDITS}`, 'input', 'credits');
@@ -62,7 +63,7 @@ export const creditsResolvers: Resolvers = {
       if (r.created) await ctx.audit({ action: 'credits.wholesale', targetType: 'LedgerTransaction', targetId: r.transactionId, details: { vendor, credits, costPaise } });
       return { transactionId: r.transactionId, wallet: null, userErrors: [] };
     },
-    grantCredits: async (_p, a: { input: { tenantId: string; credits: number; memo?: string | null; idempotencyKey: string } }, ctx) => {
+    grantCredits: async (_p, a, ctx) => {
       const { tenantId, credits, memo, idempotencyKey } = a.input;
       if (badCredits(credits)) return fail('INVALID_INPUT', `credits must be 1 to ${MAX_CREDITS}`, 'input', 'credits');
       const tenant = isUuid(tenantId) ? await ports.tenants.status(ctx.core, tenantId) : null;
@@ -72,7 +73,7 @@ export const creditsResolvers: Resolvers = {
       if (r.created) await ctx.audit({ action: 'credits.grant', tenantId, targetType: 'LedgerTransaction', targetId: r.transactionId, details: { credits, memo } });
       return { transactionId: r.transactionId, wallet: await wallet(ctx, tenantId), userErrors: [] };
     },
-    setWalletLowBalanceThreshold: async (_p, a: { credits?: number | null; tenantId?: string | null }, ctx) => {
+    setWalletLowBalanceThreshold: async (_p, a, ctx) => {
       const claims = ctx.claims!;
       const tenantId = isPlatformRole(claims.role) ? (a.tenantId ?? ctx.tenantId) : claims.tenantId;
       if (!tenantId || !isUuid(tenantId) || (!isPlatformRole(claims.role) && a.tenantId && a.tenantId !== claims.tenantId)) return fail('NOT_FOUND', 'No such tenant', 'tenantId');

@@ -4,6 +4,13 @@
 export type Provider = 'razorpay' | 'cashfree';
 export const PROVIDERS: readonly Provider[] = ['razorpay', 'cashfree'];
 
+/** A stored provider name as the API's PaymentProvider enum (rows keep the lower-case name). */
+export function providerEnum(p: string): 'RAZORPAY' | 'CASHFREE' {
+  if (p === 'razorpay') return 'RAZORPAY';
+  if (p === 'cashfree') return 'CASHFREE';
+  throw new Error(`Unknown payment provider ${p}`);
+}
+
 export interface ProviderOrder {
   providerOrderId: string;
   /** What a checkout needs: Razorpay's key id, or Cashfree's payment_session_id. */

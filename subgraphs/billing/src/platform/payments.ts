@@ -15,9 +15,8 @@ import { razorpaySignatureValid } from '../webhooks/verify.ts';
 import { issueInvoice } from './invoices.service.ts';
 import { invoicePaid } from './renewals.ts';
 import * as repo from './platform.repository.ts';
+import { platformFail as fail } from '../errors.ts';
 
-type Err = { code: string; message: string; field?: string[] };
-const fail = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
 const today = () => istDay().toISOString().slice(0, 10);
 
 export const PACK_SIZES = { min: 100, max: 1_000_000, step: 100 };
@@ -51,7 +50,7 @@ export async function payInvoiceOnline(ctx: SubgraphContext, tenantId: string, i
 }
 
 /** A pack of credits at the retail price: an invoice, paid online; the credits arrive with the payment. */
-export async function buyCreditPack(ctx: SubgraphContext, tenantId: string, credits: number, idempotencyKey: string) {
+export async function buyCreditPack(ctx: SubgraphContext, tenantId: string, credits: number, idempotencyKey: string): ReturnType<typeof payInvoiceOnline> {
   if (!Number.isInteger(credits) || credits < PACK_SIZES.min || credits > PACK_SIZES.max || credits % PACK_SIZES.step) return fail('INVALID_INPUT', `Packs are ${PACK_SIZES.min} to ${PACK_SIZES.max} credits, in hundreds`, 'credits');
   const price = credits * ctx.platform.config.creditPricePaise;
   const day = today();

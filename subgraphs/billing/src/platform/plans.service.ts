@@ -4,9 +4,8 @@ import type { CorePrisma } from '@studyspot/db';
 import { clock, isUuid, type SubgraphContext } from '@studyspot/runtime';
 import type { Cycle } from './periods.ts';
 import * as repo from './platform.repository.ts';
+import { platformFail as err, type PlatformUserError as Err } from '../errors.ts';
 
-type Err = { code: string; message: string; field?: string[] };
-const err = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
 
 export interface LimitsInput {
   libraries?: number | null;
@@ -26,7 +25,8 @@ export interface PlanInput {
   features?: string[] | null;
 }
 
-export type PlanRevision = Partial<Omit<PlanInput, 'code'>>;
+/** A revision names only what changes; an omitted or null field keeps the plan's current value. */
+export type PlanRevision = { [K in Exclude<keyof PlanInput, 'code'>]?: PlanInput[K] | null };
 
 const CODE = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const MAX_PRICE = 100_000_000; // ₹10 lakh per cycle

@@ -1,5 +1,5 @@
 // Plans, subscriptions and usage: thin resolvers over plans.service.ts and subscriptions.service.ts.
-import { AppError, isPlatformRole, istDay, isUuid, type Resolvers, type SubgraphContext } from '@studyspot/runtime';
+import { AppError, isPlatformRole, istDay, isUuid, type SubgraphContext } from '@studyspot/runtime';
 import { saasAnalytics } from './analytics.ts';
 import { buyCreditPack, payInvoiceOnline, settleInvoicePayment } from './payments.ts';
 import { invoiceLink } from './invoice.router.ts';
@@ -7,9 +7,12 @@ import * as plans from './plans.service.ts';
 import * as subs from './subscriptions.service.ts';
 import { findInvoice, invoicesOf, versionWithPlan } from './platform.repository.ts';
 import { invoiceById, planById, subscriptionById } from './references.ts';
+import { platformFail, type PlatformUserError } from '../errors.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
+import type { Cycle } from './periods.ts';
 
 type PlanRow = { id: string; code: string; name: string; archivedAt: Date | null };
-type VersionRow = { version: number; pricePaise: number; cycle: string; trialDays: number; maxLibraries: number | null; maxSeats: number | null; maxStudents: number | null; maxStaff: number | null; includedCredits: number; features: string[] };
+type VersionRow = { version: number; pricePaise: number; cycle: Cycle; trialDays: number; maxLibraries: number | null; maxSeats: number | null; maxStudents: number | null; maxStaff: number | null; includedCredits: number; features: string[] };
 
 export const planView = (p: PlanRow, v: VersionRow) => ({
   id: p.id,
@@ -30,7 +33,7 @@ type SubRow = NonNullable<Awaited<ReturnType<typeof subs.subscriptionOf>>> & { p
 const subscriptionView = async (ctx: SubgraphContext, s: SubRow | null) => {
   if (!s) return null;
   const pending = s.pendingPlanVersionId ? await versionWithPlan(ctx.core, s.pendingPlanVersionId) : null;
-  return { ...s, plan: planView(s.planVersion.plan, s.planVersion), pendingPlan: pending ? planView(pending.plan, pending) : null, tenant: { __typename: 'Tenant', id: s.tenantId } };
+  return { ...s, plan: planView(s.planVersion.plan, s.planVersion), pendingPlan: pending ? planView(pending.plan, pending) : null, tenant: { __typename: 'Tenant' as const, id: s.tenantId } };
 };
 
 /** The tenant a subscription operation is about: the caller's own, or any for platform roles. Another tenant's id is NOT_FOUND. */
@@ -53,34 +56,34 @@ export function mayReadBilling(ctx: SubgraphContext, tenantId: string): boolean 
   return claims.tenantId === tenantId && ctx.can('tenant:billing:settings');
 }
 
-type InvoiceRow = { id: string; tenantId: string };
-const invoiceView = (ctx: SubgraphContext, i: InvoiceRow) => ({ ...i, tenant: { __typename: 'Tenant', id: i.tenantId }, pdfUrl: invoiceLink(ctx.platform, i.id).url });
+const invoiceView = <I extends { id: string; tenantId: string }>(ctx: SubgraphContext, i: I) => ({ ...i, tenant: { __typename: 'Tenant' as const, id: i.tenantId }, pdfUrl: invoiceLink(ctx.platform, i.id).url });
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-const notFound = { userErrors: [{ code: 'NOT_FOUND', message: 'No such tenant', field: ['tenantId'] }] };
+const notFound = platformFail('NOT_FOUND', 'No such tenant', 'tenantId');
 const today = () => istDay().toISOString().slice(0, 10);
 
-async function withSubscription<R extends object>(ctx: SubgraphContext, r: R) {
-  return 'subscription' in r ? { ...r, subscription: await subscriptionView(ctx, r.subscription as SubRow | null) } : r;
+/** A subscription payload with its subscription as the API shows it (a failed one has none). */
+async function withSubscription(ctx: SubgraphContext, r: { userErrors: PlatformUserError[]; subscription?: SubRow | null }) {
+  return { ...r, subscription: await subscriptionView(ctx, r.subscription ?? null) };
 }
 
 export const platformResolvers: Resolvers = {
   Query: {
-    plans: async (_p, a: { includeArchived?: boolean | null }, ctx) => (await plans.listPlans(ctx.core, Boolean(a.includeArchived))).map((p) => latest(p)!),
-    plan: async (_p, a: { id: string }, ctx) => latest(await plans.planWithLatest(ctx.core, a.id)),
-    platformInvoices: async (_p, a: { tenantId?: string | null }, ctx) => {
+    plans: async (_p, a, ctx) => (await plans.listPlans(ctx.core, Boolean(a.includeArchived))).map((p) => latest(p)!),
+    plan: async (_p, a, ctx) => latest(await plans.planWithLatest(ctx.core, a.id)),
+    platformInvoices: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
       if (!t) return [];
       return (await invoicesOf(ctx.core, t)).map((i) => invoiceView(ctx, i));
     },
-    saasAnalytics: async (_p, a: { month?: string | null }, ctx) => {
+    saasAnalytics: async (_p, a, ctx) => {
       const month = a.month ?? today().slice(0, 7);
       if (!MONTH.test(month)) throw new AppError('BAD_USER_INPUT', 'month must be YYYY-MM', { field: 'month' });
       return saasAnalytics(ctx.core, month);
     },
   },
   Mutation: {
-    recordPlatformInvoicePayment: async (_p, a: { invoiceId: string; reference: string }, ctx) => {
+    recordPlatformInvoicePayment: async (_p, a, ctx) => {
       const inv = isUuid(a.invoiceId) ? await findInvoice(ctx.core, a.invoiceId) : null;
       if (!inv) return { invoice: null, userErrors: [{ code: 'NOT_FOUND', message: 'No such invoice', field: ['invoiceId'] }] };
       if (!a.reference.trim()) return { invoice: null, userErrors: [{ code: 'INVALID_INPUT', message: 'reference is required', field: ['reference'] }] };
@@ -89,72 +92,74 @@ export const platformResolvers: Resolvers = {
       await ctx.audit({ action: 'platform_invoice.paid', tenantId: inv.tenantId, targetType: 'PlatformInvoice', targetId: inv.id, details: { reference: a.reference.trim() } });
       return { invoice: paid ? invoiceView(ctx, paid) : null, userErrors: [] };
     },
-    payPlatformInvoice: async (_p, a: { invoiceId: string }, ctx) => {
+    payPlatformInvoice: async (_p, a, ctx) => {
       const t = tenantFor(ctx, null);
-      const r = t ? await payInvoiceOnline(ctx, t, a.invoiceId) : notFound;
-      return 'invoice' in r ? { ...r, invoice: invoiceView(ctx, r.invoice as InvoiceRow) } : r;
+      if (!t) return notFound;
+      const r = await payInvoiceOnline(ctx, t, a.invoiceId);
+      return 'invoice' in r ? { ...r, invoice: invoiceView(ctx, r.invoice) } : r;
     },
-    buyCreditPack: async (_p, a: { credits: number; idempotencyKey: string }, ctx) => {
+    buyCreditPack: async (_p, a, ctx) => {
       const t = tenantFor(ctx, null);
-      const r = t ? await buyCreditPack(ctx, t, a.credits, a.idempotencyKey) : notFound;
-      return 'invoice' in r ? { ...r, invoice: invoiceView(ctx, r.invoice as InvoiceRow) } : r;
+      if (!t) return notFound;
+      const r = await buyCreditPack(ctx, t, a.credits, a.idempotencyKey);
+      return 'invoice' in r ? { ...r, invoice: invoiceView(ctx, r.invoice) } : r;
     },
-    createPlan: async (_p, a: { input: plans.PlanInput }, ctx) => {
+    createPlan: async (_p, a, ctx) => {
       const r = await plans.createPlan(ctx, a.input);
       return 'plan' in r ? { ...r, plan: latest(r.plan) } : r;
     },
-    revisePlan: async (_p, a: { id: string; input: plans.PlanRevision }, ctx) => {
+    revisePlan: async (_p, a, ctx) => {
       const r = await plans.revisePlan(ctx, a.id, a.input);
       return 'plan' in r ? { ...r, plan: latest(r.plan) } : r;
     },
-    archivePlan: async (_p, a: { id: string }, ctx) => {
+    archivePlan: async (_p, a, ctx) => {
       const r = await plans.archivePlan(ctx, a.id);
       return 'plan' in r ? { ...r, plan: latest(r.plan) } : r;
     },
-    subscribeTenant: async (_p, a: { planId: string; tenantId?: string | null }, ctx) => {
+    subscribeTenant: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
       return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.subscribe(ctx, t, a.planId, today()))) : notFound;
     },
-    changePlan: async (_p, a: { planId: string; tenantId?: string | null }, ctx) => {
+    changePlan: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
       return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.changePlan(ctx, t, a.planId, today()))) : notFound;
     },
-    pauseSubscription: async (_p, a: { tenantId?: string | null }, ctx) => {
+    pauseSubscription: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
       return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.pause(ctx, t, today()))) : notFound;
     },
-    resumeSubscription: async (_p, a: { tenantId?: string | null }, ctx) => {
+    resumeSubscription: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
       return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.resume(ctx, t, today()))) : notFound;
     },
-    cancelSubscription: async (_p, a: { tenantId?: string | null; atPeriodEnd?: boolean | null }, ctx) => {
+    cancelSubscription: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
       return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.cancel(ctx, t, a.atPeriodEnd ?? true))) : notFound;
     },
   },
   Plan: {
-    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => latest(await planById(ctx, ref.id)),
+    __resolveReference: async (ref, ctx) => latest(await planById(ctx, ref.id)),
   },
   TenantSubscription: {
-    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+    __resolveReference: async (ref, ctx) => {
       const s = await subscriptionById(ctx, ref.id);
       return s && mayReadBilling(ctx, s.tenantId) ? subscriptionView(ctx, s) : null;
     },
   },
   PlatformInvoice: {
-    __resolveReference: async (ref: { id: string }, ctx: SubgraphContext) => {
+    __resolveReference: async (ref, ctx) => {
       const inv = await invoiceById(ctx, ref.id);
       return inv && mayReadBilling(ctx, inv.tenantId) ? invoiceView(ctx, inv) : null;
     },
   },
   Tenant: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    invoices: async (t: { id: string }, _a, ctx) => {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    invoices: async (t, _a, ctx) => {
       if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its invoices');
       return (await invoicesOf(ctx.core, t.id)).map((i) => invoiceView(ctx, i));
     },
-    subscription: async (t: { id: string }, _a, ctx) => (mayReadBilling(ctx, t.id) ? subscriptionView(ctx, await subs.subscriptionOf(ctx.core, t.id)) : null),
-    usage: async (t: { id: string }, _a, ctx) => {
+    subscription: async (t, _a, ctx) => (mayReadBilling(ctx, t.id) ? subscriptionView(ctx, await subs.subscriptionOf(ctx.core, t.id)) : null),
+    usage: async (t, _a, ctx) => {
       if (!mayReadBilling(ctx, t.id)) throw new AppError('FORBIDDEN', 'Only the tenant’s owners and platform roles see its usage');
       const [usage, sub] = await Promise.all([subs.usageOf(ctx, t.id), subs.subscriptionOf(ctx.core, t.id)]);
       return { ...usage, limits: sub ? planView(sub.planVersion.plan, sub.planVersion).limits : null };

@@ -10,9 +10,8 @@ import { issueInvoice } from './invoices.service.ts';
 import { planWithLatest } from './plans.service.ts';
 import { addDays, CYCLE_MONTHS, daysBetween, periodEnd, prorate, type Proration } from './periods.ts';
 import * as repo from './platform.repository.ts';
+import { platformFail as err } from '../errors.ts';
 
-type Err = { code: string; message: string; field?: string[] };
-const err = (code: string, message: string, ...field: string[]): { userErrors: Err[] } => ({ userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
 const asDay = (d: Date) => d.toISOString().slice(0, 10);
 const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
 

@@ -4,14 +4,15 @@
 // rule, against the fees actually paid).
 import type { TenantPrisma } from '@studyspot/db';
 import { addDays, badInput, daysBetween, istDayStart } from '@studyspot/runtime';
+import { providerEnum } from '../gateways/provider.ts';
 import { gatewayFee } from '../gateways/money.ts';
 import { feeTerms } from '../gateways/gateways.repository.ts';
 import { capturedBetween } from '../payments/payments.repository.ts';
 
 export const MAX_REPORT_DAYS = 366;
 
-interface Group {
-  key: string;
+interface Group<K extends string = string> {
+  key: K;
   count: number;
   amountPaise: number;
 }
@@ -23,8 +24,8 @@ export async function collections(db: TenantPrisma, range: { from: Date; to: Dat
   const end = istDayStart(addDays(range.to, 1));
   const libs = where.libraryIds;
   const payments = await capturedBetween(db, start, end, libs);
-  const groups = (key: (p: (typeof payments)[number]) => string): Group[] => {
-    const m = new Map<string, Group>();
+  const groups = <K extends string>(key: (p: (typeof payments)[number]) => K): Group<K>[] => {
+    const m = new Map<K, Group<K>>();
     for (const p of payments) {
       const k = key(p);
       const g = m.get(k) ?? { key: k, count: 0, amountPaise: 0 };
@@ -41,7 +42,7 @@ export async function collections(db: TenantPrisma, range: { from: Date; to: Dat
   const ifAlways = accounts
     .map((a) => {
       const fees = online.reduce((t, p) => t + gatewayFee(p.amountPaise, { percentBp: a.feePercentBp, fixedPaise: a.feeFixedPaise }), 0);
-      return { provider: a.provider.toUpperCase(), feePaise: fees, savedPaise: fees - actualFees };
+      return { provider: providerEnum(a.provider), feePaise: fees, savedPaise: fees - actualFees };
     })
     .sort((a, b) => a.provider.localeCompare(b.provider));
   const byGateway = groups((p) => p.provider).map((g) => ({ ...g, feePaise: payments.filter((p) => p.provider === g.key).reduce((t, p) => t + p.feePaise, 0) }));

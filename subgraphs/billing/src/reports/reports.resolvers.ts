@@ -1,11 +1,12 @@
 // Collections: the tenant's report, and each library's (Library.collections).
-import { can, forbidden, isUuid, type Resolvers } from '@studyspot/runtime';
+import { can, forbidden, isUuid } from '@studyspot/runtime';
 import { L } from '../loaders.ts';
 import { collections } from './collections.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
 
 export const reportsResolvers: Resolvers = {
   Query: {
-    collectionsReport: async (_p, a: { from: Date; to: Date; libraryId?: string | null }, ctx) => {
+    collectionsReport: async (_p, a, ctx) => {
       const { s } = await L(ctx);
       const only = a.libraryId ? (isUuid(a.libraryId) ? [a.libraryId] : []) : null;
       const libraryIds = s.libraryIds && only ? only.filter((id) => s.libraryIds!.includes(id)) : (only ?? s.libraryIds);
@@ -13,8 +14,8 @@ export const reportsResolvers: Resolvers = {
     },
   },
   Library: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    collections: async (lib: { id: string }, a: { from: Date; to: Date }, ctx) => {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    collections: async (lib, a, ctx) => {
       if (!ctx.claims || !can(ctx.claims.role, 'tenant:analytics:read')) throw forbidden('Collections are analytics: owners, managers and the platform see them');
       const { s } = await L(ctx);
       if (s.libraryIds && !s.libraryIds.includes(lib.id)) throw forbidden('This library is outside your branches');
@@ -22,6 +23,6 @@ export const reportsResolvers: Resolvers = {
     },
   },
   LibraryCollection: {
-    library: (c: { libraryId: string | null }) => (c.libraryId ? { __typename: 'Library', id: c.libraryId } : null),
+    library: (c) => (c.libraryId ? { __typename: 'Library', id: c.libraryId } : null),
   },
 };
