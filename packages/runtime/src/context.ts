@@ -9,6 +9,7 @@ import { AppError, forbidden, unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Platform } from './platform.ts';
 import { can, isPlatformRole, type Permission } from './roles.ts';
+import { buildScope, type RequestScope } from './scope.ts';
 
 export interface RequestIdentity {
   requestId: string;
@@ -38,6 +39,7 @@ export class SubgraphContext {
   liveTrigger: LiveTrigger | null = null;
   private readonly leases = new Map<string, Promise<{ prisma: TenantPrisma; release(): void }>>();
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  private readonly scopes = new Map<string, Promise<RequestScope>>();
 
   constructor(
     readonly platform: Platform,
@@ -123,10 +125,27 @@ export class SubgraphContext {
     }
   }
 
+  /**
+   * The request scope in a tenant (scope.ts): the caller's own, the one a platform role acts on, or one
+   * a platform role names by argument — checked by requireTenant, built once per request and tenant.
+   */
+  scope(tenantId: string | null = this.tenantId): Promise<RequestScope> {
+    const id = this.requireTenant(tenantId);
+    let s = this.scopes.get(id);
+    if (!s) {
+      s = buildScope(this, id).catch((err: unknown) => {
+        this.scopes.delete(id);
+        throw err;
+      });
+      this.scopes.set(id, s);
+    }
+    return s;
+  }
+
   /** The tenant this request works in (see requireTenant) and its database, leased for the request. */
   async currentTenant(): Promise<{ tenantId: string; db: TenantPrisma }> {
-    const tenantId = this.requireTenant();
-    return { tenantId, db: await this.tenantDb(tenantId) };
+    const { tenantId, db } = await this.scope();
+    return { tenantId, db };
   }
 
   /** The tenant's Prisma client, leased for the rest of this request. */

@@ -1,6 +1,7 @@
 export * from './auth.ts';
 export * from './config.ts';
 export * from './context.ts';
+export * from './scope.ts';
 export * from './errors.ts';
 export * from './constraints.ts';
 export * from './events.ts';

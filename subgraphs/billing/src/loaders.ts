@@ -7,17 +7,8 @@ import { receiptsByIds, receiptsOfPayments } from './receipts/receipts.repositor
 import { refundsByIds, refundsOfPayments } from './refunds/refunds.repository.ts';
 import { billingScope, type BillingScope } from './scope.ts';
 
-const scopes = new WeakMap<SubgraphContext, Promise<BillingScope>>();
-
-/** The request's billing scope, worked out once. */
-export function scopeOf(ctx: SubgraphContext): Promise<BillingScope> {
-  let s = scopes.get(ctx);
-  if (!s) {
-    s = billingScope(ctx);
-    scopes.set(ctx, s);
-  }
-  return s;
-}
+/** The request's billing scope (the runtime builds the scope once per request; the student is read once). */
+export const scopeOf = (ctx: SubgraphContext): Promise<BillingScope> => billingScope(ctx);
 
 export function loaders(ctx: SubgraphContext, s: BillingScope) {
   const { db } = s;
@@ -71,7 +62,8 @@ export function loaders(ctx: SubgraphContext, s: BillingScope) {
   };
 }
 
-export async function L(ctx: SubgraphContext) {
+/** The request's billing scope and its loaders. */
+export async function scoped(ctx: SubgraphContext) {
   const s = await scopeOf(ctx);
   return { s, l: loaders(ctx, s) };
 }

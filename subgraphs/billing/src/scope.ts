@@ -1,30 +1,18 @@
 // Which tenant, branches and student a billing request may touch. Managers and staff limited to some
 // branches see only those libraries' dues and payments; a student sees only their own. Anything
 // outside the scope answers like a missing row.
-import type { TenantPrisma } from '@studyspot/db';
-import { branchLimits, ports, type SubgraphContext } from '@studyspot/runtime';
+import type { RequestScope, SubgraphContext } from '@studyspot/runtime';
 
-export interface BillingScope {
+/** The runtime's request scope, with the student a student caller is (awaited: billing's rules read it at once). */
+export interface BillingScope extends RequestScope {
   ctx: SubgraphContext;
-  tenantId: string;
-  db: TenantPrisma;
-  /** Branches the caller is limited to; null = every branch. */
-  libraryIds: string[] | null;
   /** A student caller's own student id (null for staff; "none" when the student has no record). */
   studentId: string | null;
 }
 
-/** The student record of a signed-in student (campus's rule, through its port); "none" without one. */
-async function ownStudentId(ctx: SubgraphContext, db: TenantPrisma): Promise<string> {
-  return (await ports.campus.studentOfAccount(ctx.core, db, ctx.claims!.sub)) ?? 'none';
-}
-
 export async function billingScope(ctx: SubgraphContext, tenantId: string | null = ctx.tenantId): Promise<BillingScope> {
-  const id = ctx.requireTenant(tenantId);
-  const db = await ctx.tenantDb(id);
-  const role = ctx.claims?.role ?? null;
-  const libraryIds = branchLimits(ctx.claims);
-  return { ctx, tenantId: id, db, libraryIds, studentId: role === 'STUDENT' ? await ownStudentId(ctx, db) : null };
+  const s = await ctx.scope(tenantId);
+  return { ...s, ctx, studentId: await s.ownStudentId() };
 }
 
 /** A Prisma `where` fragment limiting rows with studentId/libraryId to the scope. */
