@@ -1,6 +1,6 @@
 // SMS credits: wallets with their statements, the platform's stock and margin, wholesale purchases,
 // grants and low-balance thresholds. Thin resolvers over credits.service.ts and the ledger.
-import { AppError, badInput, isPlatformRole, isUuid, ports } from '@studyspot/runtime';
+import { AppError, badInput, isPlatformRole, istDayStart, isUuid, ports } from '@studyspot/runtime';
 import { mayReadBilling } from '../platform/platform.resolvers.ts';
 import { creditTenant, ledgerEntry, purchaseWholesale, setLowBalanceThreshold, wallet, walletLoaded } from './credits.service.ts';
 import { margin, platformStock, statement } from './ledger.repository.ts';
@@ -18,7 +18,6 @@ function afterOf(after: string | null | undefined): bigint | null {
   return BigInt(id!);
 }
 
-const dayStart = (day: Date) => new Date(day.getTime() - 330 * 60_000);
 
 export const creditsResolvers: Resolvers = {
   Tenant: {
@@ -47,7 +46,7 @@ export const creditsResolvers: Resolvers = {
   PlatformCredits: {
     margin: (_p, a, ctx) => {
       if (a.to < a.from) throw badInput('to must not be before from', 'to');
-      return margin(ctx.core, dayStart(a.from), dayStart(new Date(a.to.getTime() + 86_400_000)));
+      return margin(ctx.core, istDayStart(a.from), istDayStart(new Date(a.to.getTime() + 86_400_000)));
     },
   },
   Query: {

@@ -1,6 +1,6 @@
 // Dues: thin resolvers over dues.service / dues.repository, scoped to the caller.
 import { can, forbidden, isUuid, paginate, type SubgraphContext } from '@studyspot/runtime';
-import { L } from '../loaders.ts';
+import { scoped } from '../loaders.ts';
 import { canSee, scopeWhere } from '../scope.ts';
 import { daysOverdue, duesOfStudents, duesWhere, listDues } from './dues.repository.ts';
 import { adjustDue, billingSettings, updateBillingSettings } from './dues.service.ts';
@@ -8,9 +8,9 @@ import type { Resolvers } from '../generated/resolvers.ts';
 
 /** A student's money is theirs to see, and staff's with the dues permission; anyone else is refused. */
 async function studentMoney(ctx: SubgraphContext, studentId: string) {
-  const scoped = await L(ctx);
-  if (scoped.s.studentId ? scoped.s.studentId !== studentId : !ctx.claims || !can(ctx.claims.role, 'tenant:dues:read')) throw forbidden('Not allowed to see this student\'s dues');
-  return scoped;
+  const mine = await scoped(ctx);
+  if (mine.s.studentId ? mine.s.studentId !== studentId : !ctx.claims || !can(ctx.claims.role, 'tenant:dues:read')) throw forbidden('Not allowed to see this student\'s dues');
+  return mine;
 }
 
 /** The defaulters list of a large tenant fits one page (other lists stop at 100). */
@@ -19,28 +19,28 @@ export const DUES_MAX_PAGE = 1_000;
 export const duesResolvers: Resolvers = {
   Query: {
     due: async (_p, a, ctx) => {
-      const { s, l } = await L(ctx);
+      const { s, l } = await scoped(ctx);
       const due = isUuid(a.id) ? await l.due.load(a.id) : null;
       return due && canSee(s, due) ? due : null;
     },
     dues: async (_p, a, ctx) => {
-      const { s } = await L(ctx);
+      const { s } = await scoped(ctx);
       const where = await duesWhere(s.db, scopeWhere(s), a.filter ?? {});
       return paginate(a, (take, after) => listDues(s.db, take, after, where), 'asc', DUES_MAX_PAGE);
     },
     myDues: async (_p, _a, ctx) => {
-      const { s } = await L(ctx);
+      const { s } = await scoped(ctx);
       return duesOfStudents(s.db, [s.studentId!]);
     },
-    billingSettings: async (_p, _a, ctx) => billingSettings((await L(ctx)).s.db),
+    billingSettings: async (_p, _a, ctx) => billingSettings((await scoped(ctx)).s.db),
   },
   Mutation: {
-    adjustDue: async (_p, a, ctx) => adjustDue((await L(ctx)).s, a.input),
-    updateBillingSettings: async (_p, a, ctx) => updateBillingSettings((await L(ctx)).s, a.input),
+    adjustDue: async (_p, a, ctx) => adjustDue((await scoped(ctx)).s, a.input),
+    updateBillingSettings: async (_p, a, ctx) => updateBillingSettings((await scoped(ctx)).s, a.input),
   },
   Due: {
     __resolveReference: async (ref, ctx) => {
-      const { s, l } = await L(ctx);
+      const { s, l } = await scoped(ctx);
       const due = isUuid(ref.id) ? await l.due.load(ref.id) : null;
       return due && canSee(s, due) ? due : null;
     },
@@ -50,7 +50,7 @@ export const duesResolvers: Resolvers = {
     balancePaise: (d) => (d.status === 'OPEN' ? d.amountPaise + d.adjustmentPaise - d.paidPaise : 0),
     overdue: (d) => daysOverdue(d) > 0,
     daysOverdue: (d) => daysOverdue(d),
-    adjustments: async (d, _a, ctx) => (await L(ctx)).l.adjustments.load(d.id),
+    adjustments: async (d, _a, ctx) => (await scoped(ctx)).l.adjustments.load(d.id),
   },
   DueAdjustment: {
     actor: (a) => (a.actorId ? { __typename: 'User', id: a.actorId } : null),
@@ -70,7 +70,7 @@ export const duesResolvers: Resolvers = {
   SeatAllocation: {
     __resolveReference: (ref) => ({ id: ref.id }),
     dues: async (a, _x, ctx) => {
-      const { s, l } = await L(ctx);
+      const { s, l } = await scoped(ctx);
       return (await l.duesOfAllocation.load(a.id)).filter((d) => canSee(s, d));
     },
   },

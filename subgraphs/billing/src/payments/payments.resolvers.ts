@@ -1,6 +1,6 @@
 // Payments and payment orders: thin resolvers over offline.ts, orders.ts and the loaders.
-import { isUuid, paginate, present } from '@studyspot/runtime';
-import { L } from '../loaders.ts';
+import { isUuid, paginate, present, type SubgraphContext } from '@studyspot/runtime';
+import { scoped } from '../loaders.ts';
 import { canSee, scopeWhere } from '../scope.ts';
 import { recordPayment } from './offline.ts';
 import { confirmPayment, createPaymentOrder, simulatorCheckoutUrl } from './orders.ts';
@@ -10,14 +10,14 @@ import type { RoutingDecision } from '../gateways/routing.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 
-async function visiblePayment(ctx: Parameters<typeof L>[0], id: string) {
-  const { s, l } = await L(ctx);
+async function visiblePayment(ctx: SubgraphContext, id: string) {
+  const { s, l } = await scoped(ctx);
   const p = isUuid(id) ? await l.payment.load(id) : null;
   return p && canSee(s, p) ? p : null;
 }
 
-async function visibleOrder(ctx: Parameters<typeof L>[0], id: string) {
-  const { s, l } = await L(ctx);
+async function visibleOrder(ctx: SubgraphContext, id: string) {
+  const { s, l } = await scoped(ctx);
   const o = isUuid(id) ? await l.order.load(id) : null;
   return o && canSee(s, o) ? o : null;
 }
@@ -26,43 +26,43 @@ export const paymentsResolvers: Resolvers = {
   Query: {
     payment: (_p, a, ctx) => visiblePayment(ctx, a.id),
     payments: async (_p, a, ctx) => {
-      const { s } = await L(ctx);
+      const { s } = await scoped(ctx);
       return paginate(a, (take, after) => paymentsPage(s.db, take, { AND: [after, scopeWhere(s)] }));
     },
     paymentOrder: (_p, a, ctx) => visibleOrder(ctx, a.id),
     myPayments: async (_p, _a, ctx) => {
-      const { s } = await L(ctx);
+      const { s } = await scoped(ctx);
       return recentPaymentsOf(s.db, s.studentId!);
     },
     myPaymentOrder: (_p, a, ctx) => visibleOrder(ctx, a.id),
   },
   Mutation: {
-    recordPayment: async (_p, a, ctx) => recordPayment((await L(ctx)).s, a.input),
-    createPaymentOrder: async (_p, a, ctx) => createPaymentOrder((await L(ctx)).s, a.input),
-    payMyDues: async (_p, a, ctx) => createPaymentOrder((await L(ctx)).s, { dueIds: a.dueIds }),
-    confirmPayment: async (_p, a, ctx) => confirmPayment((await L(ctx)).s, a.input),
-    confirmMyPayment: async (_p, a, ctx) => confirmPayment((await L(ctx)).s, a.input),
+    recordPayment: async (_p, a, ctx) => recordPayment((await scoped(ctx)).s, a.input),
+    createPaymentOrder: async (_p, a, ctx) => createPaymentOrder((await scoped(ctx)).s, a.input),
+    payMyDues: async (_p, a, ctx) => createPaymentOrder((await scoped(ctx)).s, { dueIds: a.dueIds }),
+    confirmPayment: async (_p, a, ctx) => confirmPayment((await scoped(ctx)).s, a.input),
+    confirmMyPayment: async (_p, a, ctx) => confirmPayment((await scoped(ctx)).s, a.input),
   },
   Payment: {
     __resolveReference: (ref, ctx) => visiblePayment(ctx, ref.id),
     student: (p) => ({ __typename: 'Student', id: p.studentId }),
     library: (p) => (p.libraryId ? { __typename: 'Library', id: p.libraryId } : null),
-    allocations: async (p, _a, ctx) => (await L(ctx)).l.allocationsOfPayment.load(p.id),
-    receipt: async (p, _a, ctx) => (await L(ctx)).l.receiptOfPayment.load(p.id),
-    refunds: async (p, _a, ctx) => (await L(ctx)).l.refundsOfPayment.load(p.id),
+    allocations: async (p, _a, ctx) => (await scoped(ctx)).l.allocationsOfPayment.load(p.id),
+    receipt: async (p, _a, ctx) => (await scoped(ctx)).l.receiptOfPayment.load(p.id),
+    refunds: async (p, _a, ctx) => (await scoped(ctx)).l.refundsOfPayment.load(p.id),
   },
   PaymentAllocation: {
-    due: async (a, _x, ctx) => present(await (await L(ctx)).l.due.load(a.dueId), 'due'),
+    due: async (a, _x, ctx) => present(await (await scoped(ctx)).l.due.load(a.dueId), 'due'),
   },
   PaymentOrder: {
     __resolveReference: (ref, ctx) => visibleOrder(ctx, ref.id),
     student: (o) => ({ __typename: 'Student', id: o.studentId }),
     provider: (o) => providerEnum(o.provider),
     statusReason: (o) => o.reviewReason,
-    checkout: async (o, _a, ctx) => ({ ...(o.checkout as object), simulatorUrl: simulatorCheckoutUrl((await L(ctx)).s, o) }),
+    checkout: async (o, _a, ctx) => ({ ...(o.checkout as object), simulatorUrl: simulatorCheckoutUrl((await scoped(ctx)).s, o) }),
     // A JSON column written only from a RoutingDecision (orders.ts).
     routing: (o) => o.routing as unknown as RoutingDecision,
-    payment: async (o, _a, ctx) => (await L(ctx)).l.paymentOfOrder.load(o.id),
+    payment: async (o, _a, ctx) => (await scoped(ctx)).l.paymentOfOrder.load(o.id),
   },
   Routing: {
     chosen: (r) => providerEnum(r.chosen),

@@ -1,5 +1,5 @@
 // Plans, subscriptions and usage: thin resolvers over plans.service.ts and subscriptions.service.ts.
-import { AppError, isPlatformRole, istDay, isUuid, type SubgraphContext } from '@studyspot/runtime';
+import { AppError, isPlatformRole, istToday, isUuid, type SubgraphContext } from '@studyspot/runtime';
 import { saasAnalytics } from './analytics.ts';
 import { buyCreditPack, payInvoiceOnline, settleInvoicePayment } from './payments.ts';
 import { invoiceLink } from './invoice.router.ts';
@@ -60,7 +60,6 @@ const invoiceView = <I extends { id: string; tenantId: string }>(ctx: SubgraphCo
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 const notFound = platformFail('NOT_FOUND', 'No such tenant', 'tenantId');
-const today = () => istDay().toISOString().slice(0, 10);
 
 /** A subscription payload with its subscription as the API shows it (a failed one has none). */
 async function withSubscription(ctx: SubgraphContext, r: { userErrors: PlatformUserError[]; subscription?: SubRow | null }) {
@@ -77,7 +76,7 @@ export const platformResolvers: Resolvers = {
       return (await invoicesOf(ctx.core, t)).map((i) => invoiceView(ctx, i));
     },
     saasAnalytics: async (_p, a, ctx) => {
-      const month = a.month ?? today().slice(0, 7);
+      const month = a.month ?? istToday().slice(0, 7);
       if (!MONTH.test(month)) throw new AppError('BAD_USER_INPUT', 'month must be YYYY-MM', { field: 'month' });
       return saasAnalytics(ctx.core, month);
     },
@@ -118,19 +117,19 @@ export const platformResolvers: Resolvers = {
     },
     subscribeTenant: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.subscribe(ctx, t, a.planId, today()))) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.subscribe(ctx, t, a.planId, istToday()))) : notFound;
     },
     changePlan: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.changePlan(ctx, t, a.planId, today()))) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.changePlan(ctx, t, a.planId, istToday()))) : notFound;
     },
     pauseSubscription: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.pause(ctx, t, today()))) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.pause(ctx, t, istToday()))) : notFound;
     },
     resumeSubscription: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);
-      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.resume(ctx, t, today()))) : notFound;
+      return t ? ctx.atTenantTime(t, async () => withSubscription(ctx, await subs.resume(ctx, t, istToday()))) : notFound;
     },
     cancelSubscription: async (_p, a, ctx) => {
       const t = tenantFor(ctx, a.tenantId);

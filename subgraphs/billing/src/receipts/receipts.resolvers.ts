@@ -1,12 +1,12 @@
 // Receipts: thin resolvers; the PDF is served by receipt.router.ts from a signed link.
 import { isUuid, present, type SubgraphContext } from '@studyspot/runtime';
-import { L } from '../loaders.ts';
+import { scoped } from '../loaders.ts';
 import { canSee } from '../scope.ts';
 import { receiptLink } from './receipt.link.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 async function visibleReceipt(ctx: SubgraphContext, id: string) {
-  const { s, l } = await L(ctx);
+  const { s, l } = await scoped(ctx);
   const r = isUuid(id) ? await l.receipt.load(id) : null;
   const p = r ? await l.payment.load(r.paymentId) : null;
   return r && p && canSee(s, p) ? r : null;
@@ -19,8 +19,8 @@ export const receiptsResolvers: Resolvers = {
   },
   Receipt: {
     __resolveReference: (ref, ctx) => visibleReceipt(ctx, ref.id),
-    payment: async (r, _a, ctx) => present(await (await L(ctx)).l.payment.load(r.paymentId), 'payment'),
+    payment: async (r, _a, ctx) => present(await (await scoped(ctx)).l.payment.load(r.paymentId), 'payment'),
     issuedAt: (r) => r.createdAt,
-    pdfUrl: async (r, _a, ctx) => receiptLink(ctx.platform, (await L(ctx)).s.tenantId, r.id).url,
+    pdfUrl: async (r, _a, ctx) => receiptLink(ctx.platform, (await scoped(ctx)).s.tenantId, r.id).url,
   },
 };

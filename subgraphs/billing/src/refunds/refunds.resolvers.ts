@@ -1,22 +1,22 @@
 // Refunds: thin resolvers over refunds.service.
 import { isUuid, present } from '@studyspot/runtime';
-import { L } from '../loaders.ts';
+import { scoped } from '../loaders.ts';
 import { canSee } from '../scope.ts';
 import { refundPayment } from './refunds.service.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 export const refundsResolvers: Resolvers = {
   Mutation: {
-    refundPayment: async (_p, a, ctx) => refundPayment((await L(ctx)).s, a.input),
+    refundPayment: async (_p, a, ctx) => refundPayment((await scoped(ctx)).s, a.input),
   },
   Refund: {
     __resolveReference: async (ref, ctx) => {
-      const { s, l } = await L(ctx);
+      const { s, l } = await scoped(ctx);
       const r = isUuid(ref.id) ? await l.refund.load(ref.id) : null;
       const p = r ? await l.payment.load(r.paymentId) : null;
       return r && p && canSee(s, p) ? r : null;
     },
-    payment: async (r, _a, ctx) => present(await (await L(ctx)).l.payment.load(r.paymentId), 'payment'),
+    payment: async (r, _a, ctx) => present(await (await scoped(ctx)).l.payment.load(r.paymentId), 'payment'),
     createdBy: (r) => (r.createdById ? { __typename: 'User', id: r.createdById } : null),
   },
 };

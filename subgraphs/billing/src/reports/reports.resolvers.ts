@@ -1,13 +1,13 @@
 // Collections: the tenant's report, and each library's (Library.collections).
 import { can, forbidden, isUuid } from '@studyspot/runtime';
-import { L } from '../loaders.ts';
+import { scoped } from '../loaders.ts';
 import { collections } from './collections.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 export const reportsResolvers: Resolvers = {
   Query: {
     collectionsReport: async (_p, a, ctx) => {
-      const { s } = await L(ctx);
+      const { s } = await scoped(ctx);
       const only = a.libraryId ? (isUuid(a.libraryId) ? [a.libraryId] : []) : null;
       const libraryIds = s.libraryIds && only ? only.filter((id) => s.libraryIds!.includes(id)) : (only ?? s.libraryIds);
       return collections(s.db, a, { libraryIds });
@@ -17,7 +17,7 @@ export const reportsResolvers: Resolvers = {
     __resolveReference: (ref) => ({ id: ref.id }),
     collections: async (lib, a, ctx) => {
       if (!ctx.claims || !can(ctx.claims.role, 'tenant:analytics:read')) throw forbidden('Collections are analytics: owners, managers and the platform see them');
-      const { s } = await L(ctx);
+      const { s } = await scoped(ctx);
       if (s.libraryIds && !s.libraryIds.includes(lib.id)) throw forbidden('This library is outside your branches');
       return collections(s.db, a, { libraryIds: [lib.id] });
     },

@@ -1,7 +1,7 @@
 import { isUuid, present } from '@studyspot/runtime';
 import { currentStudent } from '../attendance/attendance.service.ts';
 import { loaders, tag, tagAll } from '../shared/loaders.ts';
-import { inScope, L } from '../shared/resolve.ts';
+import { inScope, loadersOf } from '../shared/resolve.ts';
 import { canSeeLibrary, scope } from '../shared/scope.ts';
 import * as allocations from './allocations.service.ts';
 import * as waitlist from './waitlist.service.ts';
@@ -45,16 +45,16 @@ export const allocationsResolvers: Resolvers = {
       const a = isUuid(ref.id) ? await loaders(ctx, s.tenantId).allocation.load(ref.id) : null;
       return a && canSeeLibrary(s, a.libraryId) ? tag(s.tenantId, a) : null;
     },
-    student: async (a, _x, ctx) => tag(a.tenantId, present(await L(ctx, a).student.load(a.studentId), 'student')),
-    seat: async (a, _x, ctx) => tag(a.tenantId, present(await L(ctx, a).seat.load(a.seatId), 'seat')),
-    shift: async (a, _x, ctx) => tag(a.tenantId, present(await L(ctx, a).shift.load(a.shiftId), 'shift')),
-    library: async (a, _x, ctx) => tag(a.tenantId, present(await L(ctx, a).library.load(a.libraryId), 'library')),
+    student: async (a, _x, ctx) => tag(a.tenantId, present(await loadersOf(ctx, a).student.load(a.studentId), 'student')),
+    seat: async (a, _x, ctx) => tag(a.tenantId, present(await loadersOf(ctx, a).seat.load(a.seatId), 'seat')),
+    shift: async (a, _x, ctx) => tag(a.tenantId, present(await loadersOf(ctx, a).shift.load(a.shiftId), 'shift')),
+    library: async (a, _x, ctx) => tag(a.tenantId, present(await loadersOf(ctx, a).library.load(a.libraryId), 'library')),
   },
   WaitlistEntry: {
-    student: async (e, _x, ctx) => tag(e.tenantId, present(await L(ctx, e).student.load(e.studentId), 'student')),
-    library: async (e, _x, ctx) => tag(e.tenantId, present(await L(ctx, e).library.load(e.libraryId), 'library')),
-    shift: async (e, _x, ctx) => tag(e.tenantId, present(await L(ctx, e).shift.load(e.shiftId), 'shift')),
+    student: async (e, _x, ctx) => tag(e.tenantId, present(await loadersOf(ctx, e).student.load(e.studentId), 'student')),
+    library: async (e, _x, ctx) => tag(e.tenantId, present(await loadersOf(ctx, e).library.load(e.libraryId), 'library')),
+    shift: async (e, _x, ctx) => tag(e.tenantId, present(await loadersOf(ctx, e).shift.load(e.shiftId), 'shift')),
     offer: async (e, _x, ctx) =>
-      e.offerAllocationId ? tag(e.tenantId, await L(ctx, e).allocation.load(e.offerAllocationId)) : null,
+      e.offerAllocationId ? tag(e.tenantId, await loadersOf(ctx, e).allocation.load(e.offerAllocationId)) : null,
   },
 };

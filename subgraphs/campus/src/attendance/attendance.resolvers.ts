@@ -1,6 +1,6 @@
 import { isUuid, present } from '@studyspot/runtime';
 import { tag, tagAll } from '../shared/loaders.ts';
-import { inScope, L } from '../shared/resolve.ts';
+import { inScope, loadersOf } from '../shared/resolve.ts';
 import { scope, visibleLibrary } from '../shared/scope.ts';
 import { visibleStudent } from '../students/students.service.ts';
 import * as attendance from './attendance.service.ts';
@@ -41,8 +41,8 @@ export const attendanceResolvers: Resolvers = {
     closeOverdueVisits: async (_p, a, ctx) => (await attendance.closeOverdueVisits(ctx, await scope(ctx), a.libraryId)).closed,
   },
   Visit: {
-    student: async (v, _x, ctx) => tag(v.tenantId, present(await L(ctx, v).student.load(v.studentId), 'student')),
-    library: async (v, _x, ctx) => tag(v.tenantId, present(await L(ctx, v).library.load(v.libraryId), 'library')),
-    seat: async (v, _x, ctx) => (v.seatId ? tag(v.tenantId, await L(ctx, v).seat.load(v.seatId)) : null),
+    student: async (v, _x, ctx) => tag(v.tenantId, present(await loadersOf(ctx, v).student.load(v.studentId), 'student')),
+    library: async (v, _x, ctx) => tag(v.tenantId, present(await loadersOf(ctx, v).library.load(v.libraryId), 'library')),
+    seat: async (v, _x, ctx) => (v.seatId ? tag(v.tenantId, await loadersOf(ctx, v).seat.load(v.seatId)) : null),
   },
 };

@@ -1,6 +1,6 @@
 import { isUuid } from '@studyspot/runtime';
 import { tag, tagAll, loaders } from '../shared/loaders.ts';
-import { inScope, L, pageOf } from '../shared/resolve.ts';
+import { inScope, loadersOf, pageOf } from '../shared/resolve.ts';
 import { canSeeLibrary, scope, visibleLibrary } from '../shared/scope.ts';
 import { listStudents } from '../students/students.service.ts';
 import * as libraries from './libraries.service.ts';
@@ -29,9 +29,9 @@ export const librariesResolvers: Resolvers = {
     // A JSON column: written only through the validated LibraryInput (libraries.service), so it holds this shape.
     openingHours: (l) => l.openingHours as OpeningHours[],
     distanceKm: (l) => l.distanceKm ?? null,
-    seatCount: (l, _a, ctx) => L(ctx, l).seatCount.load(l.id),
-    seats: async (l, _a, ctx) => tagAll(l.tenantId, await L(ctx, l).seatsOf.load(l.id)),
-    shifts: async (l, _a, ctx) => tagAll(l.tenantId, await L(ctx, l).shiftsOf.load(l.id)),
+    seatCount: (l, _a, ctx) => loadersOf(ctx, l).seatCount.load(l.id),
+    seats: async (l, _a, ctx) => tagAll(l.tenantId, await loadersOf(ctx, l).seatsOf.load(l.id)),
+    shifts: async (l, _a, ctx) => tagAll(l.tenantId, await loadersOf(ctx, l).shiftsOf.load(l.id)),
     students: async (l, a, ctx) => {
       ctx.authorizeTenant('tenant:students:read', l.tenantId);
       const s = await scope(ctx, l.tenantId);

@@ -1,6 +1,6 @@
 import { isUuid, present } from '@studyspot/runtime';
 import { loaders, tag } from '../shared/loaders.ts';
-import { inScope, L } from '../shared/resolve.ts';
+import { inScope, loadersOf } from '../shared/resolve.ts';
 import { canSeeLibrary, scope } from '../shared/scope.ts';
 import { formatTime } from '../shared/time.ts';
 import { seatMapView } from './seat-map.service.ts';
@@ -23,7 +23,7 @@ export const seatsResolvers: Resolvers = {
       const seat = isUuid(ref.id) ? await loaders(ctx, s.tenantId).seat.load(ref.id) : null;
       return seat && canSeeLibrary(s, seat.libraryId) ? tag(s.tenantId, seat) : null;
     },
-    library: async (seat, _a, ctx) => tag(seat.tenantId, present(await L(ctx, seat).library.load(seat.libraryId), 'library')),
+    library: async (seat, _a, ctx) => tag(seat.tenantId, present(await loadersOf(ctx, seat).library.load(seat.libraryId), 'library')),
   },
   Shift: {
     __resolveReference: async (ref, ctx) => {
@@ -33,6 +33,6 @@ export const seatsResolvers: Resolvers = {
     },
     startTime: (sh) => formatTime(sh.startMinute),
     endTime: (sh) => formatTime(sh.endMinute),
-    library: async (sh, _a, ctx) => tag(sh.tenantId, present(await L(ctx, sh).library.load(sh.libraryId), 'library')),
+    library: async (sh, _a, ctx) => tag(sh.tenantId, present(await loadersOf(ctx, sh).library.load(sh.libraryId), 'library')),
   },
 };

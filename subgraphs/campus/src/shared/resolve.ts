@@ -38,5 +38,5 @@ export async function pageOf<T extends { createdAt: Date; id: string }>(tenantId
 }
 
 /** The loaders of the tenant a (tagged) row came from. */
-export const L = (ctx: SubgraphContext, row: { tenantId: string }) => loaders(ctx, row.tenantId);
+export const loadersOf = (ctx: SubgraphContext, row: { tenantId: string }) => loaders(ctx, row.tenantId);
 

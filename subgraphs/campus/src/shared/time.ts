@@ -1,16 +1,9 @@
 // Days and times as the libraries live them: India Standard Time (UTC+05:30, no daylight saving).
 // Dates are stored as PostgreSQL `date` (midnight UTC in JavaScript); shift times as minutes after midnight.
-import { clock, addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, parseDate } from '@studyspot/runtime';
+import { addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, istMinuteOfDay, parseDate } from '@studyspot/runtime';
 
-export { addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, parseDate };
+export { addDays, daysBetween, formatDate, istDay, istDayStart, istInstant, istMinuteOfDay, parseDate };
 
-const IST_OFFSET_MS = 330 * 60_000;
-
-/** Minutes after IST midnight of an instant. */
-export function istMinuteOfDay(at: Date = clock.now()): number {
-  const shifted = new Date(at.getTime() + IST_OFFSET_MS);
-  return shifted.getUTCHours() * 60 + shifted.getUTCMinutes();
-}
 
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;

@@ -2,7 +2,7 @@ import { isUuid } from '@studyspot/runtime';
 import { cancelAllocation } from '../allocations/allocations.service.ts';
 import { currentStudent } from '../attendance/attendance.service.ts';
 import { loaders, tag, tagAll } from '../shared/loaders.ts';
-import { inScope, L, pageOf } from '../shared/resolve.ts';
+import { inScope, loadersOf, pageOf } from '../shared/resolve.ts';
 import { scope } from '../shared/scope.ts';
 import { importStudents } from './import.service.ts';
 import * as students from './students.service.ts';
@@ -39,9 +39,9 @@ export const studentsResolvers: Resolvers = {
       if (!st || (ctx.claims?.role === 'STUDENT' && ctx.claims.sub !== st.id && (await currentStudent(ctx, s))?.id !== st.id)) return null;
       return s.libraryIds && st.libraryId && !s.libraryIds.includes(st.libraryId) ? null : tag(s.tenantId, st);
     },
-    library: async (st, _a, ctx) => (st.libraryId ? tag(st.tenantId, await L(ctx, st).library.load(st.libraryId)) : null),
-    currentAllocation: async (st, _a, ctx) => tag(st.tenantId, await L(ctx, st).currentAllocation.load(st.id)),
-    allocations: async (st, _a, ctx) => tagAll(st.tenantId, await L(ctx, st).allocationsOf.load(st.id)),
-    todayVisit: async (st, _a, ctx) => tag(st.tenantId, await L(ctx, st).todayVisit.load(st.id)),
+    library: async (st, _a, ctx) => (st.libraryId ? tag(st.tenantId, await loadersOf(ctx, st).library.load(st.libraryId)) : null),
+    currentAllocation: async (st, _a, ctx) => tag(st.tenantId, await loadersOf(ctx, st).currentAllocation.load(st.id)),
+    allocations: async (st, _a, ctx) => tagAll(st.tenantId, await loadersOf(ctx, st).allocationsOf.load(st.id)),
+    todayVisit: async (st, _a, ctx) => tag(st.tenantId, await loadersOf(ctx, st).todayVisit.load(st.id)),
   },
 };
