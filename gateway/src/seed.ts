@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
-import { addDays, ConfigError, generatePassword, hashPassword, istDay, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
+import { addDays, ConfigError, generatePassword, hashPassword, istDay, istToday, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
 import type { PaymentSimulators } from '@studyspot/simulators';
 import { provisionTenant } from '@studyspot/tenancy';
 
@@ -142,7 +142,7 @@ async function seedPlatformBilling(ctx: ReturnType<typeof subgraphContext>, tena
   await purchaseWholesale({ core: ctx.core, events: ctx.events }, { vendor: 'MSG91', credits: 100_000, costPaise: 1_500_000, idempotencyKey: 'demo-wholesale-1' });
   const starter = await createPlan(ctx, { code: 'starter', name: 'Starter', pricePaise: 99_900, cycle: 'MONTHLY', trialDays: 14, limits: { libraries: 2, seats: 120, students: 200, staff: 5 }, includedCredits: 500, features: ['Live occupancy', 'Online fees'] });
   await createPlan(ctx, { code: 'growth', name: 'Growth', pricePaise: 249_900, cycle: 'MONTHLY', trialDays: 0, limits: { libraries: 10, seats: 1_000, students: 2_000, staff: 50 }, includedCredits: 3_000, features: ['Live occupancy', 'Online fees', 'Campaigns'] });
-  if ('plan' in starter && starter.plan) await subscribe(ctx, tenantId, starter.plan.id, istDay().toISOString().slice(0, 10));
+  if ('plan' in starter && starter.plan) await subscribe(ctx, tenantId, starter.plan.id, istToday());
 }
 
 /**

@@ -13,8 +13,23 @@ export function istDay(at: Date = clock.now()): Date {
   return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate()));
 }
 
+/** Minutes after IST midnight of an instant. */
+export function istMinuteOfDay(at: Date = clock.now()): number {
+  const shifted = new Date(at.getTime() + IST_OFFSET_MS);
+  return shifted.getUTCHours() * 60 + shifted.getUTCMinutes();
+}
+
 /** The instant a given IST day starts. */
 export const istDayStart = (day: Date) => new Date(day.getTime() - IST_OFFSET_MS);
+
+/** A day as YYYY-MM-DD (what the Date scalar answers; platform billing keeps its days as these strings). */
+export const formatDate = (day: Date) => day.toISOString().slice(0, 10);
+
+/** The day a trusted YYYY-MM-DD string names (untrusted input goes through scalars.ts parseDate). */
+export const dayOf = (day: string) => new Date(`${day}T00:00:00Z`);
+
+/** Today in IST as YYYY-MM-DD. */
+export const istToday = (at: Date = clock.now()) => formatDate(istDay(at));
 
 /** The instant of `minutes` after midnight IST on `day`. */
 export const istInstant = (day: Date, minutes: number) => new Date(istDayStart(day).getTime() + minutes * 60_000);

@@ -3,6 +3,7 @@
 // variables alike. The gateway attaches these to its API schema so a bad value is refused before
 // planning, naming the argument; the subgraphs check again with the same code.
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { formatDate } from './days.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -31,7 +32,6 @@ export function parseDateTime(s: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-export const formatDate = (d: Date) => d.toISOString().slice(0, 10);
 
 function strictScalar(name: string, description: string, expected: string, parse: (s: string) => Date | null, format: (d: Date) => string) {
   const read = (v: unknown) => {

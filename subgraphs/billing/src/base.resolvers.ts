@@ -1,6 +1,6 @@
 // What billing adds to entities it does not own (Student payments, tenant stats), and its scalars.
 import { DateScalar, DateTimeScalar, paginate, type SubgraphContext } from '@studyspot/runtime';
-import { L } from './loaders.ts';
+import { scoped } from './loaders.ts';
 import { paymentsPage } from './payments/payments.repository.ts';
 import { tenantCounts } from './reports/reports.repository.ts';
 import { canSee, scopeWhere } from './scope.ts';
@@ -22,7 +22,7 @@ export const baseResolvers: Resolvers = {
     __resolveReference: (ref) => ({ id: ref.id }),
     payments: async (st, args, ctx) => {
       ctx.authorizeTenant('tenant:payments:read');
-      const { s, l } = await L(ctx);
+      const { s, l } = await scoped(ctx);
       // A first page is loaded for the whole list of students at once; later pages one by one.
       return paginate(args, async (take, after) =>
         args.after

@@ -6,7 +6,7 @@
 //   keeps its amount and the difference, when it grew, becomes a TOP_UP due.
 // - Unpaid dues the allocation no longer charges (cancelled or left: periods starting after that
 //   day) become VOID; paid ones stay, for the owner to refund.
-import { clock, ports, topics, type AllocationForDues, type SubgraphContext } from '@studyspot/runtime';
+import { clock, formatDate, ports, topics, type AllocationForDues, type SubgraphContext } from '@studyspot/runtime';
 import type { TenantPrisma } from '@studyspot/db';
 import { applyCredit, type Tx } from '../payments/ledger.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';
@@ -75,7 +75,7 @@ export async function syncAllocationDues(ctx: SubgraphContext, tenantId: string,
   const db = await ctx.tenantDb(tenantId);
   const { created } = await inTransaction(db, (tx) => syncDuesInTx(tx, allocationId));
   for (const d of created) {
-    await ctx.events.publish(topics.tenant(tenantId), { type: 'DUE_CREATED', dueId: d.id, studentId: d.studentId, libraryId: d.libraryId, amountPaise: d.amountPaise, dueDate: d.dueDate.toISOString().slice(0, 10) });
+    await ctx.events.publish(topics.tenant(tenantId), { type: 'DUE_CREATED', dueId: d.id, studentId: d.studentId, libraryId: d.libraryId, amountPaise: d.amountPaise, dueDate: formatDate(d.dueDate) });
   }
 }
 

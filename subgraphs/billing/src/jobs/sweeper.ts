@@ -6,7 +6,7 @@
 // - platform billing: subscriptions renew, open invoices are dunned, credit holds nobody settled are
 //   released (platform/renewals.ts).
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, earliest, istDay, nextDailyRun, ports, registerDailyWork, registerTenantWork, runDueWork, startPeriodic, systemContext, type Platform } from '@studyspot/runtime';
+import { clock, earliest, istDay, istToday, nextDailyRun, ports, registerDailyWork, registerTenantWork, runDueWork, startPeriodic, systemContext, type Platform } from '@studyspot/runtime';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { resyncDues } from '../dues/dues.sync.ts';
 import { clientFor } from '../gateways/accounts.ts';
@@ -103,7 +103,7 @@ export async function billingSweepOnce(platform: Platform, now?: Date): Promise<
   const r = await runDueWork(platform, 'billing', (tenantId, at) => billingWork(platform, tenantId, now ?? at, report), {}, now ? () => now : undefined);
   const at = now ?? clock.now();
   try {
-    report.renewals = await renewSubscriptions(platform, istDay(at).toISOString().slice(0, 10));
+    report.renewals = await renewSubscriptions(platform, istToday(at));
     report.releasedHolds = await releaseExpired({ core: platform.core, events: platform.events }, at);
   } catch (err) {
     platform.logger.error({ err }, 'platform billing sweep failed');

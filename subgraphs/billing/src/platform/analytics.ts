@@ -1,13 +1,12 @@
 // SaaS figures for platform admins: MRR/ARR and ARPU from current subscriptions; churn and trial
 // conversion for a month from the subscription audit trail; credits from the ledger.
 import type { CorePrisma } from '@studyspot/db';
-import { ports } from '@studyspot/runtime';
+import { dayOf, istDayStart, ports } from '@studyspot/runtime';
 import { margin } from '../credits/ledger.repository.ts';
 import { CYCLE_MONTHS } from './periods.ts';
 import { allSubscriptions } from './platform.repository.ts';
 
-const IST = 330 * 60_000;
-const monthStart = (month: string) => new Date(Date.parse(`${month}-01T00:00:00Z`) - IST);
+const monthStart = (month: string) => istDayStart(dayOf(`${month}-01`));
 const nextMonth = (month: string) => {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}`;

@@ -4,7 +4,7 @@
 // gap-free series per Indian financial year, taken in the transaction that writes the invoice; the
 // same bill asked twice (its dedupe key) is the same invoice.
 import type { CorePrisma } from '@studyspot/db';
-import { ports, type Platform } from '@studyspot/runtime';
+import { dayOf, ports, type Platform } from '@studyspot/runtime';
 import { financialYear } from '../dues/dates.ts';
 import { mulDivRound, splitTax } from '../shared/tax.ts';
 import * as repo from './platform.repository.ts';
@@ -31,7 +31,7 @@ export async function issueInvoice(
   if (!tenant) throw new Error(`No tenant ${i.tenantId} to invoice`);
   const taxablePaise = i.lines.reduce((n, l) => n + l.amountPaise, 0);
   const tax = gstOnTop(taxablePaise, platform.config.platformSeller.state, tenant.state);
-  const fy = financialYear(new Date(`${i.issuedOn}T00:00:00Z`));
+  const fy = financialYear(dayOf(i.issuedOn));
   try {
     return await repo.createInvoice(core, fy, () => ({
           tenantId: i.tenantId,
@@ -44,10 +44,10 @@ export async function issueInvoice(
           ...tax,
           placeOfSupply: tenant.state ?? platform.config.platformSeller.state,
           tenantGstin: tenant.gstin,
-          periodStart: i.periodStart ? new Date(`${i.periodStart}T00:00:00Z`) : null,
-          periodEnd: i.periodEnd ? new Date(`${i.periodEnd}T00:00:00Z`) : null,
-          issuedOn: new Date(`${i.issuedOn}T00:00:00Z`),
-          dueOn: new Date(`${i.dueOn}T00:00:00Z`),
+          periodStart: i.periodStart ? dayOf(i.periodStart) : null,
+          periodEnd: i.periodEnd ? dayOf(i.periodEnd) : null,
+          issuedOn: dayOf(i.issuedOn),
+          dueOn: dayOf(i.dueOn),
     }));
   } catch (err) {
     // The same bill raced: the other made it (and this number was never used: the transaction rolled back).

@@ -5,7 +5,7 @@
 // once, the amount checked against the invoice; a paid invoice restores a past-due subscription, and
 // a paid pack puts its credits in the wallet (once: the ledger key is the invoice).
 import { createHash } from 'node:crypto';
-import { clock, isUuid, istDay, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { clock, istToday, isUuid, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant } from '../credits/credits.service.ts';
 import { apiBase } from '../gateways/accounts.ts';
 import { RazorpayClient } from '../gateways/razorpay.client.ts';
@@ -17,7 +17,6 @@ import { invoicePaid } from './renewals.ts';
 import * as repo from './platform.repository.ts';
 import { platformFail as fail } from '../errors.ts';
 
-const today = () => istDay().toISOString().slice(0, 10);
 
 export const PACK_SIZES = { min: 100, max: 1_000_000, step: 100 };
 
@@ -53,7 +52,7 @@ export async function payInvoiceOnline(ctx: SubgraphContext, tenantId: string, i
 export async function buyCreditPack(ctx: SubgraphContext, tenantId: string, credits: number, idempotencyKey: string): ReturnType<typeof payInvoiceOnline> {
   if (!Number.isInteger(credits) || credits < PACK_SIZES.min || credits > PACK_SIZES.max || credits % PACK_SIZES.step) return fail('INVALID_INPUT', `Packs are ${PACK_SIZES.min} to ${PACK_SIZES.max} credits, in hundreds`, 'credits');
   const price = credits * ctx.platform.config.creditPricePaise;
-  const day = today();
+  const day = istToday();
   const inv = await issueInvoice(ctx.platform, { tenantId, kind: 'CREDITS', dedupeKey: `pack:${tenantId}:${idempotencyKey}`, credits, lines: [{ label: `${credits.toLocaleString('en-IN')} SMS credits at Rs. ${(ctx.platform.config.creditPricePaise / 100).toFixed(2)}`, amountPaise: price }], issuedOn: day, dueOn: day });
   return payInvoiceOnline(ctx, tenantId, inv.id);
 }
@@ -69,7 +68,7 @@ export async function settleInvoicePayment(platform: Platform, invoiceId: string
   // A platform admin or the platform's webhook pays it: the day is the invoice tenant's (its test clock's, if any).
   const owner = isUuid(invoiceId) ? await repo.invoiceTenant(platform.core, invoiceId) : null;
   return clock.at(await platform.clocks.timeFor(owner), async () => {
-    const inv = await invoicePaid(platform, invoiceId, reference, today());
+    const inv = await invoicePaid(platform, invoiceId, reference, istToday());
     if (inv?.status === 'PAID') await afterPaid(platform, inv);
     return inv;
   });

@@ -7,24 +7,22 @@
 // changes (quarterly → yearly), the new plan starts a full period of its own that day: the whole new
 // price is charged and the old plan's unused days are credited. A credit larger than the charge is
 // kept as credit for the next invoice.
+import { addDays as addDateDays, dayOf, daysBetween as daysBetweenDates, formatDate } from '@studyspot/runtime';
 import { mulDivRound } from '../shared/tax.ts';
 export type Cycle = 'MONTHLY' | 'QUARTERLY' | 'YEARLY';
 
 export const CYCLE_MONTHS: Record<Cycle, number> = { MONTHLY: 1, QUARTERLY: 3, YEARLY: 12 };
 
-const DAY = 86_400_000;
-const toUtc = (day: string) => Date.parse(`${day}T00:00:00Z`);
-const fromUtc = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export const addDays = (day: string, n: number) => fromUtc(toUtc(day) + n * DAY);
-export const daysBetween = (from: string, to: string) => Math.round((toUtc(to) - toUtc(from)) / DAY);
+// The day arithmetic is the runtime's (days.ts), on the strings these rules keep.
+export const addDays = (day: string, n: number) => formatDate(addDateDays(dayOf(day), n));
+export const daysBetween = (from: string, to: string) => daysBetweenDates(dayOf(from), dayOf(to));
 
 /** `day` plus `n` months, clamped to the last day of the target month (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const target = new Date(Date.UTC(y, m - 1 + n, 1));
   const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  return fromUtc(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d, last)));
+  return formatDate(new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d, last))));
 }
 
 export const periodEnd = (start: string, cycle: Cycle) => addMonths(start, CYCLE_MONTHS[cycle]);

@@ -8,15 +8,13 @@
 // Each step is conditional on the state read and invoices are de-duplicated by subscription and
 // period, so two jobs running at once bill once.
 import type { Platform } from '@studyspot/runtime';
-import { clock, ports, systemContext, topics } from '@studyspot/runtime';
+import { clock, dayOf, formatDate, ports, systemContext, topics } from '@studyspot/runtime';
 import { issueInvoice } from './invoices.service.ts';
 import { addDays, daysBetween, periodEnd } from './periods.ts';
 import { grantPlanCredits } from './subscriptions.service.ts';
 import * as repo from './platform.repository.ts';
 
 export const RETRY_DAYS = [1, 3, 7];
-const asDay = (d: Date) => d.toISOString().slice(0, 10);
-const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
 
 export interface RenewalReport {
   renewed: number;
@@ -42,9 +40,9 @@ export async function renewSubscriptions(platform: Platform, today: string, tena
   const onClocks = tenantIds ? [] : await ports.tenants.onTestClocks(core);
   const whose = tenantIds ? { tenantId: { in: tenantIds } } : onClocks.length ? { tenantId: { notIn: onClocks } } : {};
 
-  const due = await repo.dueForRenewal(core, toDate(today), whose);
+  const due = await repo.dueForRenewal(core, dayOf(today), whose);
   for (const sub of due) {
-    const end = asDay(sub.currentPeriodEnd);
+    const end = formatDate(sub.currentPeriodEnd);
     if (sub.cancelAtPeriodEnd) {
       const done = await repo.updateSubscriptionsIf(core, { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd, status: sub.status }, { status: 'CANCELLED', cancelledAt: clock.now(), cancelAtPeriodEnd: false });
       if (done) {
@@ -62,7 +60,7 @@ export async function renewSubscriptions(platform: Platform, today: string, tena
     const moved = await repo.updateSubscriptionsIf(
       core,
       { id: sub.id, currentPeriodEnd: sub.currentPeriodEnd },
-      { planVersionId: next.id, pendingPlanVersionId: null, status: sub.status === 'PAST_DUE' ? 'PAST_DUE' : 'ACTIVE', currentPeriodStart: toDate(start), currentPeriodEnd: toDate(nextEnd), trialEndsAt: null },
+      { planVersionId: next.id, pendingPlanVersionId: null, status: sub.status === 'PAST_DUE' ? 'PAST_DUE' : 'ACTIVE', currentPeriodStart: dayOf(start), currentPeriodEnd: dayOf(nextEnd), trialEndsAt: null },
     );
     if (!moved) continue;
     const credit = Math.min(sub.creditPaise, next.pricePaise);
@@ -77,19 +75,19 @@ export async function renewSubscriptions(platform: Platform, today: string, tena
   }
 
   // Dunning: open invoices past their due day.
-  const overdue = await repo.overdueInvoices(core, toDate(today), whose);
+  const overdue = await repo.overdueInvoices(core, dayOf(today), whose);
   for (const inv of overdue) {
     const sub = await repo.subscriptionById(core, inv.subscriptionId!);
     if (!sub || sub.status === 'CANCELLED' || sub.status === 'SUSPENDED' || sub.status === 'PAUSED') continue;
-    const late = daysBetween(asDay(inv.dueOn), today);
+    const late = daysBetween(formatDate(inv.dueOn), today);
     const attemptsDue = RETRY_DAYS.filter((d) => d <= late).length;
     if (attemptsDue <= sub.failedRenewals) continue;
     if (attemptsDue < RETRY_DAYS.length) {
       const next = RETRY_DAYS[attemptsDue]!;
-      const done = await repo.updateSubscriptionsIf(core, { id: sub.id, failedRenewals: sub.failedRenewals }, { status: 'PAST_DUE', failedRenewals: attemptsDue, nextRetryAt: toDate(addDays(asDay(inv.dueOn), next)) });
+      const done = await repo.updateSubscriptionsIf(core, { id: sub.id, failedRenewals: sub.failedRenewals }, { status: 'PAST_DUE', failedRenewals: attemptsDue, nextRetryAt: dayOf(addDays(formatDate(inv.dueOn), next)) });
       if (done) {
         report.retried++;
-        await publish(platform, sub.tenantId, 'PAYMENT_FAILED', { invoice: inv.number, attempt: attemptsDue, nextRetry: addDays(asDay(inv.dueOn), next) });
+        await publish(platform, sub.tenantId, 'PAYMENT_FAILED', { invoice: inv.number, attempt: attemptsDue, nextRetry: addDays(formatDate(inv.dueOn), next) });
       }
       continue;
     }
@@ -115,7 +113,7 @@ export async function invoicePaid(platform: Platform, invoiceId: string, referen
   const paid = await repo.markInvoicePaid(core, invoiceId, reference, clock.now());
   const inv = await repo.findInvoice(core, invoiceId);
   if (!inv || !paid || !inv.subscriptionId) return inv;
-  const stillOverdue = await repo.countOverdueOf(core, inv.subscriptionId, toDate(today));
+  const stillOverdue = await repo.countOverdueOf(core, inv.subscriptionId, dayOf(today));
   if (stillOverdue) return inv;
   const sub = await repo.subscriptionById(core, inv.subscriptionId);
   // Paid while paused: the resume returns to a current subscription.

@@ -4,7 +4,7 @@
 // cannot both win), audited, and published on the tenant's topic. `today` is an IST day passed in,
 // so tests move time without sleeping.
 import type { CorePrisma } from '@studyspot/db';
-import { clock, ports, topics, type SubgraphContext } from '@studyspot/runtime';
+import { clock, dayOf, formatDate, ports, topics, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant } from '../credits/credits.service.ts';
 import { issueInvoice } from './invoices.service.ts';
 import { planWithLatest } from './plans.service.ts';
@@ -12,8 +12,6 @@ import { addDays, CYCLE_MONTHS, daysBetween, periodEnd, prorate, type Proration 
 import * as repo from './platform.repository.ts';
 import { platformFail as err } from '../errors.ts';
 
-const asDay = (d: Date) => d.toISOString().slice(0, 10);
-const toDate = (day: string) => new Date(`${day}T00:00:00Z`);
 
 type Version = NonNullable<Awaited<ReturnType<typeof planWithLatest>>>['versions'][number];
 export type Usage = { libraries: number; seats: number; students: number; staff: number };
@@ -57,9 +55,9 @@ export async function subscribe(ctx: SubgraphContext, tenantId: string, planId: 
   const data = {
     planVersionId: v.id,
     status: trial ? ('TRIALING' as const) : ('ACTIVE' as const),
-    currentPeriodStart: toDate(today),
-    currentPeriodEnd: toDate(end),
-    trialEndsAt: trial ? toDate(end) : null,
+    currentPeriodStart: dayOf(today),
+    currentPeriodEnd: dayOf(end),
+    trialEndsAt: trial ? dayOf(end) : null,
     cancelAtPeriodEnd: false,
     pendingPlanVersionId: null,
     pausedAt: null,
@@ -108,15 +106,15 @@ export async function changePlan(ctx: SubgraphContext, tenantId: string, planId:
     // A downgrade waits for the period end (what was paid for stays).
     const done = await repo.updateSubscriptionsIf(ctx.core, { tenantId, ...from }, { pendingPlanVersionId: next.id });
     if (done !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
-    await announce(ctx, tenantId, 'DOWNGRADE_SCHEDULED', { plan: plan.code, version: next.version, effective: asDay(sub.currentPeriodEnd) });
+    await announce(ctx, tenantId, 'DOWNGRADE_SCHEDULED', { plan: plan.code, version: next.version, effective: formatDate(sub.currentPeriodEnd) });
     return { subscription: await subscriptionOf(ctx.core, tenantId), change: { effective: 'PERIOD_END', creditPaise: 0, chargePaise: 0, netPaise: 0, remainingDays: 0, periodDays: 0 }, userErrors: [] };
   }
 
-  const p: Proration = prorate({ oldPricePaise: cur.pricePaise, oldCycle: cur.cycle, newPricePaise: next.pricePaise, newCycle: next.cycle, periodStart: asDay(sub.currentPeriodStart), periodEnd: asDay(sub.currentPeriodEnd), today });
+  const p: Proration = prorate({ oldPricePaise: cur.pricePaise, oldCycle: cur.cycle, newPricePaise: next.pricePaise, newCycle: next.cycle, periodStart: formatDate(sub.currentPeriodStart), periodEnd: formatDate(sub.currentPeriodEnd), today });
   const done = await repo.updateSubscriptionsIf(
     ctx.core,
     { tenantId, ...from },
-    { planVersionId: next.id, pendingPlanVersionId: null, currentPeriodStart: toDate(p.periodStart), currentPeriodEnd: toDate(p.periodEnd), creditPaise: { increment: Math.max(0, -p.netPaise) } },
+    { planVersionId: next.id, pendingPlanVersionId: null, currentPeriodStart: dayOf(p.periodStart), currentPeriodEnd: dayOf(p.periodEnd), creditPaise: { increment: Math.max(0, -p.netPaise) } },
   );
   if (done !== 1) return err('INVALID_STATE', 'The subscription changed meanwhile; try again');
   await ports.tenants.setPlan(ctx.core, tenantId, plan.id);
@@ -166,15 +164,15 @@ export async function pause(ctx: SubgraphContext, tenantId: string, today: strin
   const sub = await subscriptionOf(ctx.core, tenantId);
   if (!sub) return err('NOT_FOUND', 'The tenant has no subscription');
   if (!['TRIALING', 'ACTIVE', 'PAST_DUE'].includes(sub.status)) return err('INVALID_STATE', `Not possible while the subscription is ${sub.status}`);
-  return move(ctx, tenantId, [sub.status], { status: 'PAUSED', pausedAt: toDate(today), pausedFrom: sub.status }, 'PAUSED');
+  return move(ctx, tenantId, [sub.status], { status: 'PAUSED', pausedAt: dayOf(today), pausedFrom: sub.status }, 'PAUSED');
 }
 
 export async function resume(ctx: SubgraphContext, tenantId: string, today: string) {
   const sub = await subscriptionOf(ctx.core, tenantId);
   if (!sub) return err('NOT_FOUND', 'The tenant has no subscription');
   if (sub.status !== 'PAUSED') return err('INVALID_STATE', `Not possible while the subscription is ${sub.status}`);
-  const paused = sub.pausedAt ? Math.max(0, daysBetween(asDay(sub.pausedAt), today)) : 0;
-  const later = (d: Date | null) => (d ? toDate(addDays(asDay(d), paused)) : null);
+  const paused = sub.pausedAt ? Math.max(0, daysBetween(formatDate(sub.pausedAt), today)) : 0;
+  const later = (d: Date | null) => (d ? dayOf(addDays(formatDate(d), paused)) : null);
   // Dunning counts days from an invoice's due day: the open invoices' due days move with the pause,
   // so the schedule goes on where it stood (before the state changes: a crash in between moves them
   // again on the next resume only if the subscription is still paused).

@@ -1,7 +1,7 @@
 // GET /receipts/<token>.pdf on the gateway's port: a valid, unexpired signed link opens the receipt
 // PDF (404 for a bad link, 410 for an expired one — ask for a fresh link).
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
-import { ports, type Platform } from '@studyspot/runtime';
+import { formatDate, ports, type Platform } from '@studyspot/runtime';
 import { findDuesByIds } from '../dues/dues.repository.ts';
 import { receiptWithPayment } from './receipts.repository.ts';
 import express, { type Router } from 'express';
@@ -23,7 +23,7 @@ export async function receiptView(platform: Platform, tenantId: string, db: Tena
   const library = place ? { name: place.name, address: place.address, city: place.city } : null;
   const byDue = new Map<string, number>();
   for (const a of p.allocations) if (a.amountPaise > 0) byDue.set(a.dueId, (byDue.get(a.dueId) ?? 0) + a.amountPaise);
-  const label = (d: (typeof dues)[number]) => `${d.kind === 'DAY_PASS' ? 'Day pass' : d.kind === 'TOP_UP' ? 'Top-up' : 'Seat fee'} ${d.periodStart.toISOString().slice(0, 10)} to ${d.periodEnd.toISOString().slice(0, 10)}`;
+  const label = (d: (typeof dues)[number]) => `${d.kind === 'DAY_PASS' ? 'Day pass' : d.kind === 'TOP_UP' ? 'Top-up' : 'Seat fee'} ${formatDate(d.periodStart)} to ${formatDate(d.periodEnd)}`;
   return {
     number: receipt.number,
     issuedAt: receipt.createdAt,

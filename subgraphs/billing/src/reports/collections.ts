@@ -3,7 +3,7 @@
 // saved against always using one gateway (each online payment's fee under every connected gateway's
 // rule, against the fees actually paid).
 import type { TenantPrisma } from '@studyspot/db';
-import { addDays, badInput, daysBetween, istDayStart } from '@studyspot/runtime';
+import { addDays, badInput, dayOf, daysBetween, formatDate, istDay, istDayStart } from '@studyspot/runtime';
 import { providerEnum } from '../gateways/provider.ts';
 import { gatewayFee } from '../gateways/money.ts';
 import { feeTerms } from '../gateways/gateways.repository.ts';
@@ -35,7 +35,6 @@ export async function collections(db: TenantPrisma, range: { from: Date; to: Dat
     }
     return [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
   };
-  const istDate = (d: Date) => new Date(d.getTime() + 330 * 60_000).toISOString().slice(0, 10);
   const online = payments.filter((p) => p.channel === 'ONLINE');
   const accounts = await feeTerms(db);
   const actualFees = online.reduce((t, p) => t + p.feePaise, 0);
@@ -56,7 +55,7 @@ export async function collections(db: TenantPrisma, range: { from: Date; to: Dat
     refundedPaise,
     gatewayFeesPaise: actualFees,
     netPaise: amountPaise - refundedPaise - actualFees,
-    byDay: groups((p) => istDate(p.capturedAt!)).map((g) => ({ date: new Date(`${g.key}T00:00:00Z`), count: g.count, amountPaise: g.amountPaise })),
+    byDay: groups((p) => formatDate(istDay(p.capturedAt!))).map((g) => ({ date: dayOf(g.key), count: g.count, amountPaise: g.amountPaise })),
     byMethod: groups((p) => p.method).map((g) => ({ method: g.key, count: g.count, amountPaise: g.amountPaise })),
     byGateway: byGateway.map((g) => ({ gateway: g.key, count: g.count, amountPaise: g.amountPaise, feePaise: g.feePaise })),
     byLibrary: groups((p) => p.libraryId ?? '').map((g) => ({ libraryId: g.key || null, count: g.count, amountPaise: g.amountPaise })),

@@ -4,7 +4,7 @@
 // so nothing is missed while a process is down; each message's key names the rule and what it is
 // about, so each goes once. Not urgent: held back during the tenant's quiet hours.
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, istDay, ports, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { formatDate, istDay, isUuid, ports, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { variableCount } from '../sms/dlt.ts';
 import { findTemplate, findTemplateAndSender, keyUsed } from '../sms/sms.repository.ts';
@@ -22,7 +22,6 @@ interface Send {
 const DAY = 86_400_000;
 const rupees = (paise: number) => (paise / 100).toFixed(2);
 const first = (name: string) => name.split(' ')[0] ?? name;
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** What each rule would send now, with its variables in the order of the seed's templates. */
 async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: number): Promise<Send[]> {
@@ -41,7 +40,7 @@ async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: num
       return dues.map((d) => {
         const name = first(named.get(d.studentId) ?? '');
         const owed = rupees(d.amountPaise + d.adjustmentPaise - d.paidPaise);
-        return { key: `auto:${kind}:${d.id}`, studentId: d.studentId, vars: kind === 'FEE_OVERDUE' ? [name, owed] : [name, owed, day(d.dueDate)] };
+        return { key: `auto:${kind}:${d.id}`, studentId: d.studentId, vars: kind === 'FEE_OVERDUE' ? [name, owed] : [name, owed, formatDate(d.dueDate)] };
       });
     }
     case 'PAYMENT_RECEIPT': {
@@ -54,7 +53,7 @@ async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: num
       const rows = kind === 'SEAT_ALLOCATED' ? await campus.activatedSince(db, since) : await campus.heldOffers(db, now);
       return rows.map((a) =>
         kind === 'SEAT_ALLOCATED'
-          ? { key: `auto:${kind}:${a.id}`, studentId: a.studentId, vars: [first(a.student.name), a.seat.label, day(a.startDate), a.shift.name] }
+          ? { key: `auto:${kind}:${a.id}`, studentId: a.studentId, vars: [first(a.student.name), a.seat.label, formatDate(a.startDate), a.shift.name] }
           : { key: `auto:${kind}:${a.id}`, studentId: a.studentId, vars: [first(a.student.name), a.library.name.slice(0, 30), a.holdExpiresAt!.toISOString().slice(0, 16).replace('T', ' ')] },
       );
     }
@@ -67,7 +66,7 @@ async function candidates(db: TenantPrisma, kind: AutoKind, now: Date, days: num
       for (const a of live) {
         const from = lastIn.get(a.studentId) ?? a.startDate;
         const away = Math.floor((now.getTime() - from.getTime()) / DAY);
-        if (away >= days) out.push({ key: `auto:${kind}:${a.studentId}:${day(from)}`, studentId: a.studentId, vars: [first(a.student.name), String(away), a.library.name.slice(0, 30)] });
+        if (away >= days) out.push({ key: `auto:${kind}:${a.studentId}:${formatDate(from)}`, studentId: a.studentId, vars: [first(a.student.name), String(away), a.library.name.slice(0, 30)] });
       }
       return out;
     }

@@ -3,7 +3,7 @@
 // is when the campaign starts), then sends to those still PENDING; every message's idempotency key is
 // the campaign and the student, so a run resumed after a crash never sends twice.
 import type { TenantPrisma } from '@studyspot/db';
-import { byIds, clock, istDay, isUuid, ports, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { byIds, clock, formatDate, istDay, isUuid, ports, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { notifyInApp } from '../inbox/inbox.service.ts';
 import { variableCount } from '../sms/dlt.ts';
@@ -44,7 +44,7 @@ export function fill(v: string, s: { name: string; balancePaise: number; dueDate
   return v
     .replaceAll('{name}', s.name.split(' ')[0] ?? s.name)
     .replaceAll('{balance}', rupees(s.balancePaise))
-    .replaceAll('{dueDate}', s.dueDate ? s.dueDate.toISOString().slice(0, 10) : '');
+    .replaceAll('{dueDate}', s.dueDate ? formatDate(s.dueDate) : '');
 }
 
 export interface RunOptions {

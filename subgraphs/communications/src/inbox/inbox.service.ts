@@ -2,7 +2,7 @@
 // then published on the tenant's topic so the live `notifications` stream of that account shows it
 // at once. Quiet hours (IST) do not hold back the in-app bell: they defer other channels.
 import type { TenantPrisma } from '@studyspot/db';
-import { badInput, byIds, clock, isUuid, paginate, topics, type ConnectionArgs, type EventBus, type SubgraphContext } from '@studyspot/runtime';
+import { badInput, byIds, clock, istMinuteOfDay, isUuid, paginate, topics, type ConnectionArgs, type EventBus, type SubgraphContext } from '@studyspot/runtime';
 import * as repo from './inbox.repository.ts';
 
 export type Category = 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT';
@@ -25,13 +25,10 @@ export async function notifyInApp(deps: { db: TenantPrisma; events: EventBus; te
   return created;
 }
 
-const IST_MS = 330 * 60_000;
-
 /** Whether `now` is inside the quiet hours (which may wrap midnight: 21:00–07:00). */
 export function inQuietHours(settings: { quietFromMinute: number | null; quietToMinute: number | null } | null, now = clock.now()): boolean {
   if (!settings || settings.quietFromMinute == null || settings.quietToMinute == null) return false;
-  const ist = new Date(now.getTime() + IST_MS);
-  const m = ist.getUTCHours() * 60 + ist.getUTCMinutes();
+  const m = istMinuteOfDay(now);
   const { quietFromMinute: from, quietToMinute: to } = settings;
   return from <= to ? m >= from && m < to : m >= from || m < to;
 }
@@ -39,8 +36,7 @@ export function inQuietHours(settings: { quietFromMinute: number | null; quietTo
 /** When the quiet hours `now` is in end (null when it is not in them). */
 export function quietHoursEnd(settings: { quietFromMinute: number | null; quietToMinute: number | null } | null, now = clock.now()): Date | null {
   if (!settings || settings.quietToMinute == null || !inQuietHours(settings, now)) return null;
-  const ist = new Date(now.getTime() + IST_MS);
-  const m = ist.getUTCHours() * 60 + ist.getUTCMinutes();
+  const m = istMinuteOfDay(now);
   const ahead = (settings.quietToMinute - m + 1_440) % 1_440 || 1_440;
   return new Date(Math.floor(now.getTime() / 60_000) * 60_000 + ahead * 60_000);
 }

@@ -1,5 +1,6 @@
 // India's DLT rules for SMS, as pure functions: segments and their credits, rendering a registered
 // template with its variables, and the hours promotional messages may go out.
+import { addDays, istDay, istInstant, istMinuteOfDay } from '@studyspot/runtime';
 
 /** GSM 03.38 basic set; the extension characters below cost two septets. */
 const GSM_BASIC = new Set(
@@ -57,14 +58,11 @@ export function matchesTemplate(template: string, text: string): boolean {
   return new RegExp(`^${escaped.join(`[^\\r\\n]{0,${MAX_VAR_LENGTH}}`)}$`, 'u').test(text);
 }
 
-const IST_MS = 330 * 60_000;
 export const PROMOTIONAL_WINDOW = { from: 10 * 60, to: 21 * 60 }; // minutes of the IST day
 
 /** When a promotional (or service-explicit) message may go: now inside 10:00–21:00 IST, else the next 10:00. */
 export function promotionalSendAt(now: Date): Date {
-  const ist = new Date(now.getTime() + IST_MS);
-  const minute = ist.getUTCHours() * 60 + ist.getUTCMinutes();
+  const minute = istMinuteOfDay(now);
   if (minute >= PROMOTIONAL_WINDOW.from && minute < PROMOTIONAL_WINDOW.to) return now;
-  const day = Date.UTC(ist.getUTCFullYear(), ist.getUTCMonth(), ist.getUTCDate() + (minute >= PROMOTIONAL_WINDOW.to ? 1 : 0));
-  return new Date(day + PROMOTIONAL_WINDOW.from * 60_000 - IST_MS);
+  return istInstant(addDays(istDay(now), minute >= PROMOTIONAL_WINDOW.to ? 1 : 0), PROMOTIONAL_WINDOW.from);
 }

@@ -1,7 +1,7 @@
 // The DLT registry (sender headers and templates with their approval), consent, message history and
 // SMS analytics of a tenant.
 import type { TenantPrisma } from '@studyspot/db';
-import { badInput, byIds, isUuid, present, normalizeIndianMobile, paginate, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
+import { addDays, badInput, byIds, istDayStart, isUuid, present, normalizeIndianMobile, paginate, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { variableCount } from './dlt.ts';
 import * as repo from './sms.repository.ts';
@@ -97,8 +97,8 @@ export async function smsAnalytics(ctx: SubgraphContext, from: Date, to: Date) {
 }
 
 async function analytics(db: TenantPrisma, from: Date, to: Date) {
-  const start = new Date(from.getTime() - 330 * 60_000);
-  const end = new Date(to.getTime() + 86_400_000 - 330 * 60_000);
+  const start = istDayStart(from);
+  const end = istDayStart(addDays(to, 1));
   const f = await repo.analyticsFacts(db, start, end);
   const n = (s: string) => f.byStatus.find((b) => b.status === s)?.count ?? 0;
   const delivered = n('DELIVERED');

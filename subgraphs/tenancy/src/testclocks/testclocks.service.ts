@@ -3,7 +3,7 @@
 // billing and messages work (runtime work.ts), and each IST midnight for platform billing (trials,
 // renewals, dunning) — in order, running that work with the clock showing that moment (clock.ts), and
 // stops at the target. Work is the same code the sweeps run (registered by each subgraph).
-import { clock, earliest, isUuid, istDay, registeredWork, type Platform, type SubgraphContext, type WorkKind } from '@studyspot/runtime';
+import { addDays, clock, earliest, isUuid, istDay, istDayStart, istToday, registeredWork, type Platform, type SubgraphContext, type WorkKind } from '@studyspot/runtime';
 import * as repo from './testclocks.repository.ts';
 
 type Code = 'INVALID_INPUT' | 'INVALID_STATE' | 'NOT_FOUND' | 'TEST_CLOCKS_DISABLED' | 'CLOCK_BUSY';
@@ -80,7 +80,7 @@ export interface AdvanceReport {
 
 /** The next IST midnight after `t`. */
 function nextMidnight(t: Date): Date {
-  return new Date(istDay(t).getTime() - 330 * 60_000 + DAY_MS);
+  return istDayStart(addDays(istDay(t), 1));
 }
 
 /** Runs everything that fell due between the clock's time and `to`, in order; the clock ends at `to`. */
@@ -112,7 +112,7 @@ export async function advanceClock(platform: Platform, clockId: string, from: Da
         // A new IST day: platform billing's day for every tenant of the clock (suspended ones too).
         if (crossed) {
           const all = await repo.allTenants(platform.core, clockId);
-          const day = istDay(moment).toISOString().slice(0, 10);
+          const day = istToday(moment);
           for (const [name, daily] of work.daily) {
             try {
               await daily(platform, all, day);
