@@ -1,49 +1,9 @@
-// Receipts and invoices open from signed, short-lived URLs (people forward them; a link should not
-// work forever or for another document): /receipts/<token>.pdf and /platform-invoices/<token>.pdf,
-// the token carrying what it opens and its expiry, signed with a key derived from GATEWAY_SECRET per
-// purpose (a receipt token never opens an invoice).
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isUuid, type Platform } from '@studyspot/runtime';
+// A receipt's signed link (shared/signed-links.ts): the tenant and the receipt it opens.
+import type { Platform } from '@studyspot/runtime';
+import { readSignedToken, signedToken } from '../shared/signed-links.ts';
 
-export const RECEIPT_LINK_TTL_SECONDS = 15 * 60;
-
-const key = (platform: Platform, purpose: string) => createHmac('sha256', platform.config.gatewaySecret).update(`studyspot-${purpose}-links`).digest();
-
-export function signedToken(platform: Platform, purpose: string, claims: Record<string, string>, now = Date.now()): { token: string; expiresAt: Date } {
-  const exp = Math.floor(now / 1000) + RECEIPT_LINK_TTL_SECONDS;
-  const body = Buffer.from(JSON.stringify({ ...claims, e: exp })).toString('base64url');
-  const sig = createHmac('sha256', key(platform, purpose)).update(body).digest('base64url');
-  return { token: `${body}.${sig}`, expiresAt: new Date(exp * 1000) };
-}
-
-/**
- * The claims of a signed token, each of `ids` a UUID, or 'invalid' / 'expired'. Only what the signer
- * writes is accepted: a well-signed token of another shape (an id that is not a UUID, an object, an
- * expiry that is not a whole number of seconds) is invalid, not an error.
- */
-export function readSignedToken<K extends string>(platform: Platform, purpose: string, token: string, ids: readonly K[], now = Date.now()): Record<K, string> | 'invalid' | 'expired' {
-  const [body, sig, extra] = token.split('.');
-  if (!body || !sig || extra !== undefined || body.length > 2_000) return 'invalid';
-  const expected = createHmac('sha256', key(platform, purpose)).update(body).digest();
-  const given = Buffer.from(sig, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch {
-    return 'invalid';
-  }
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return 'invalid';
-  const c = claims as Record<string, unknown>;
-  if (!Number.isSafeInteger(c.e) || (c.e as number) <= 0) return 'invalid';
-  const out = {} as Record<K, string>;
-  for (const k of ids) {
-    const v = c[k];
-    if (typeof v !== 'string' || !isUuid(v)) return 'invalid';
-    out[k] = v;
-  }
-  return (c.e as number) * 1000 < now ? 'expired' : out;
-}
+/** A receipt token carries its tenant (t) and receipt (r). */
+export const RECEIPT_CLAIMS = ['t', 'r'] as const;
 
 export function receiptLink(platform: Platform, tenantId: string, receiptId: string, now = Date.now()): { url: string; expiresAt: Date } {
   const { token, expiresAt } = signedToken(platform, 'receipt', { t: tenantId, r: receiptId }, now);
@@ -51,6 +11,6 @@ export function receiptLink(platform: Platform, tenantId: string, receiptId: str
 }
 
 export function readReceiptToken(platform: Platform, token: string, now = Date.now()): { tenantId: string; receiptId: string } | 'invalid' | 'expired' {
-  const claims = readSignedToken(platform, 'receipt', token, ['t', 'r'], now);
+  const claims = readSignedToken(platform, 'receipt', token, RECEIPT_CLAIMS, now);
   return typeof claims === 'string' ? claims : { tenantId: claims.t, receiptId: claims.r };
 }

@@ -1,11 +1,12 @@
 // GET /receipts/<token>.pdf on the gateway's port: a valid, unexpired signed link opens the receipt
-// PDF (404 for a bad link, 410 for an expired one — ask for a fresh link).
+// PDF (shared/signed-links.ts: 404 for a bad link, 410 for an expired one — ask for a fresh link).
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
 import { formatDate, ports, type Platform } from '@studyspot/runtime';
 import { findDuesByIds } from '../dues/dues.repository.ts';
 import { receiptWithPayment } from './receipts.repository.ts';
-import express, { type Router } from 'express';
-import { readReceiptToken } from './receipt.link.ts';
+import type { Router } from 'express';
+import { signedPdfRouter } from '../shared/signed-links.ts';
+import { RECEIPT_CLAIMS } from './receipt.link.ts';
 import { receiptPdf, type ReceiptView } from './receipt.pdf.ts';
 
 export async function receiptView(platform: Platform, tenantId: string, db: TenantPrisma, receiptId: string): Promise<ReceiptView | null> {
@@ -38,27 +39,16 @@ export async function receiptView(platform: Platform, tenantId: string, db: Tena
 }
 
 export function receiptRouter(platform: Platform): Router {
-  const router = express.Router();
-  router.get('/:token.pdf', async (req, res, next) => {
+  return signedPdfRouter(platform, 'receipt', RECEIPT_CLAIMS, 'receipt', async ({ t: tenantId, r: receiptId }) => {
+    let view: ReceiptView | null;
     try {
-      const claims = readReceiptToken(platform, req.params.token);
-      if (claims === 'invalid') return void res.status(404).json({ errors: [{ message: 'No such receipt link', extensions: { code: 'NOT_FOUND' } }] });
-      if (claims === 'expired') return void res.status(410).json({ errors: [{ message: 'This receipt link has expired; ask for a new one', extensions: { code: 'LINK_EXPIRED' } }] });
-      let view: ReceiptView | null;
-      try {
-        view = await platform.tenants.withTenant(claims.tenantId, (db) => receiptView(platform, claims.tenantId, db, claims.receiptId), { allowSuspended: true });
-      } catch (err) {
-        // A tenant deleted since the link was made: the receipt is gone with it.
-        if (err instanceof TenantAccessError && err.code === 'TENANT_NOT_FOUND') view = null;
-        else if (err instanceof TenantAccessError) return void res.status(503).json({ errors: [{ message: 'Receipts of this tenant cannot be opened right now; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
-        else throw err;
-      }
-      if (!view) return void res.status(404).json({ errors: [{ message: 'No such receipt', extensions: { code: 'NOT_FOUND' } }] });
-      const pdf = await receiptPdf(view);
-      res.set({ 'content-type': 'application/pdf', 'content-disposition': `inline; filename="receipt-${view.number.replace(/\//g, '-')}.pdf"`, 'cache-control': 'private, no-store' }).send(pdf);
+      view = await platform.tenants.withTenant(tenantId, (db) => receiptView(platform, tenantId, db, receiptId), { allowSuspended: true });
     } catch (err) {
-      next(err);
+      // A tenant deleted since the link was made: the receipt is gone with it.
+      if (err instanceof TenantAccessError && err.code === 'TENANT_NOT_FOUND') return null;
+      if (err instanceof TenantAccessError) return 'unavailable';
+      throw err;
     }
+    return view && { pdf: await receiptPdf(view), filename: `receipt-${view.number.replace(/\//g, '-')}.pdf` };
   });
-  return router;
 }
