@@ -2,7 +2,7 @@
 // PGlite with in-process pub/sub and seeds a demo tenant; DATABASE_URL / REDIS_URL switch to servers.
 import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
-import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken, startObservability } from '@studyspot/runtime';
+import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken, startObservability, stopInOrder } from '@studyspot/runtime';
 import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
@@ -33,15 +33,9 @@ await runMain('studyspot', async () => {
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);
     if (!config.production) await printDevAccess(platform, seeded);
-    return async () => {
-      await stopSweeper();
-      await server.close();
-      await platform.close();
-      await stopObservability();
-    };
+    return stopInOrder({ background: stopSweeper, server, platform, observability: stopObservability });
   } catch (err) {
-    await platform.close();
-    await stopObservability();
+    await stopInOrder({ platform, observability: stopObservability })();
     throw err;
   }
 });

@@ -1,6 +1,28 @@
 // Process entry helpers: one-line errors for bad configuration, orderly shutdown on signals.
 import { ConfigError } from './config.ts';
 
+/** What a process stops when it ends, each optional (a failed start has no server yet). */
+export interface ProcessParts {
+  background?: () => Promise<void>;
+  server?: { close(): Promise<void> };
+  platform?: { close(): Promise<void> };
+  observability?: () => Promise<void>;
+}
+
+/**
+ * The one shutdown order of every process (the gateway's and each subgraph's): background work first
+ * (nothing new starts), then the server (its requests drain), then the platform (databases, Redis),
+ * then telemetry (it flushes what the others recorded on the way down).
+ */
+export function stopInOrder(parts: ProcessParts): () => Promise<void> {
+  return async () => {
+    await parts.background?.();
+    await parts.server?.close();
+    await parts.platform?.close();
+    await parts.observability?.();
+  };
+}
+
 /** Runs `start`; a ConfigError prints one line and exits 1; the returned closer runs on SIGINT/SIGTERM. */
 export async function runMain(name: string, start: () => Promise<() => Promise<void>>): Promise<void> {
   let stop: () => Promise<void>;

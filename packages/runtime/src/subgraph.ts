@@ -16,6 +16,7 @@ import { isPublicCode, maskError } from './errors.ts';
 import { applyInputRules } from './input-rules.ts';
 import type { LiveFields, LiveTrigger } from './live.ts';
 import { createLogger } from './logger.ts';
+import { stopInOrder } from './main.ts';
 import { metricsHandler, metricsPlugin } from './metrics.ts';
 import { startObservability } from './observability.ts';
 import { createPlatform, type Platform } from './platform.ts';
@@ -216,16 +217,9 @@ export async function startSubgraphProcess(module: SubgraphModule, background?: 
   const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
   try {
     const server = await serveSubgraph(module, platform, port, `SUBGRAPH_${module.name.toUpperCase()}_URL`);
-    const stopBackground = background?.(platform) ?? (async () => {});
-    return async () => {
-      await stopBackground();
-      await server.close();
-      await platform.close();
-      await stopObservability();
-    };
+    return stopInOrder({ background: background?.(platform), server, platform, observability: stopObservability });
   } catch (err) {
-    await platform.close();
-    await stopObservability();
+    await stopInOrder({ platform, observability: stopObservability })();
     throw err;
   }
 }
