@@ -8,7 +8,7 @@ export default resolverTypes({
   PaymentOrder: '../payments/payments.repository.ts#PaymentOrder',
   Receipt: '../receipts/receipts.repository.ts#Receipt',
   Refund: '../refunds/refunds.repository.ts#Refund',
-  GatewayAccount: '../gateways/gateways.repository.ts#AccountRow',
+  GatewayAccount: '../providers/providers.repository.ts#AccountRow',
   Wallet: '../shared/parents.ts#WalletParent',
   PlatformCredits: '../shared/parents.ts#PlatformCreditsParent',
   DueAdjustment: '../shared/parents.ts#DueAdjustmentParent',

@@ -1,12 +1,13 @@
-// The billing subgraph: one module put together from its areas (dues, payments, gateways, webhooks,
-// refunds, receipts, reports), each with its SDL, resolvers, services and SQL in its own folder.
+// The billing subgraph: one module put together from its areas (dues, payments, providers — the payment
+// gateways' accounts, clients and routing —, webhooks, refunds, receipts, reports), each with its SDL,
+// resolvers, services and SQL in its own folder.
 import { fileURLToPath } from 'node:url';
 import { mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
 import { baseResolvers } from './base.resolvers.ts';
 import { creditsResolvers } from './credits/credits.resolvers.ts';
 import { duesResolvers } from './dues/dues.resolvers.ts';
-import { gatewaysResolvers } from './gateways/gateways.resolvers.ts';
+import { providersResolvers } from './providers/providers.resolvers.ts';
 import { billingLive, liveResolvers } from './live/live.ts';
 import { paymentsResolvers } from './payments/payments.resolvers.ts';
 import { platformResolvers } from './platform/platform.resolvers.ts';
@@ -19,7 +20,7 @@ import './ports.ts';
 export const billingSubgraph: SubgraphModule = {
   name: 'billing',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: mergeResolvers(baseResolvers, duesResolvers, paymentsResolvers, gatewaysResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers, platformResolvers, creditsResolvers),
+  resolvers: mergeResolvers(baseResolvers, duesResolvers, paymentsResolvers, providersResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers, platformResolvers, creditsResolvers),
   live: billingLive,
 };
 
@@ -30,8 +31,8 @@ export { platformInvoiceRouter } from './platform/invoice.router.ts';
 export { renewSubscriptions } from './platform/renewals.ts';
 export { webhookRouter } from './webhooks/webhook.router.ts';
 // Used by the demo seed, which goes through the same services as the API.
-export { connectAccount } from './gateways/accounts.ts';
-export { resealGatewaySecrets, type RotationReport } from './gateways/rotate.ts';
+export { connectAccount } from './providers/accounts.ts';
+export { resealGatewaySecrets, type RotationReport } from './providers/rotate.ts';
 export { recordPayment } from './payments/offline.ts';
 export { purchaseWholesale } from './credits/credits.service.ts';
 export { createPlan } from './platform/plans.service.ts';

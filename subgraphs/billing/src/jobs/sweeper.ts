@@ -9,13 +9,13 @@ import type { TenantPrisma } from '@studyspot/db';
 import { clock, earliest, istDay, istToday, nextDailyRun, ports, registerDailyWork, registerTenantWork, runDueWork, startPeriodic, systemContext, type Platform } from '@studyspot/runtime';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { resyncDues } from '../dues/dues.sync.ts';
-import { clientFor } from '../gateways/accounts.ts';
-import type { Provider } from '../gateways/provider.ts';
+import { clientFor } from '../providers/accounts.ts';
+import type { Provider } from '../providers/provider.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
 import { releaseExpired } from '../credits/credits.service.ts';
 import { renewSubscriptions, type RenewalReport } from '../platform/renewals.ts';
 import { anyOpenDue } from '../dues/dues.repository.ts';
-import { findAccount } from '../gateways/gateways.repository.ts';
+import { findAccount } from '../providers/providers.repository.ts';
 import { expireOrder, oldestOpenOrderAt, staleOrders } from '../payments/payments.repository.ts';
 
 export interface SweepReport {

@@ -5,13 +5,13 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { clock, isUuid, ports } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
-import { apiBase, clientFor } from '../gateways/accounts.ts';
-import { type GatewayError, type Provider } from '../gateways/provider.ts';
-import { createOrderRouted } from '../gateways/routing.ts';
+import { apiBase, clientFor } from '../providers/accounts.ts';
+import { type GatewayError, type Provider } from '../providers/provider.ts';
+import { createOrderRouted } from '../providers/routing.ts';
 import { canSee, canSeeStudent, type BillingScope } from '../scope.ts';
 import { failOrder, settleOrder } from './settle.ts';
 import { countClosedOf, openDuesOldestFirst } from '../dues/dues.repository.ts';
-import { findAccount } from '../gateways/gateways.repository.ts';
+import { findAccount } from '../providers/providers.repository.ts';
 import { createOrder, findOrder, findPaymentOrThrow } from './payments.repository.ts';
 
 /** Orders not paid within this time are expired by reconciliation. */

@@ -5,8 +5,8 @@ import { canSee, scopeWhere } from '../scope.ts';
 import { recordPayment } from './offline.ts';
 import { confirmPayment, createPaymentOrder, simulatorCheckoutUrl } from './orders.ts';
 import { paymentsPage, recentPaymentsOf } from './payments.repository.ts';
-import { providerEnum } from '../gateways/provider.ts';
-import type { RoutingDecision } from '../gateways/routing.ts';
+import { providerEnum } from '../providers/provider.ts';
+import type { RoutingDecision } from '../providers/routing.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 

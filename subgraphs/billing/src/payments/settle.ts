@@ -6,11 +6,11 @@
 // number in the same transaction.
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, ports, topics, type Platform } from '@studyspot/runtime';
-import { gatewayFee } from '../gateways/money.ts';
-import type { Provider, ProviderPayment } from '../gateways/provider.ts';
+import { gatewayFee } from '../providers/money.ts';
+import type { Provider, ProviderPayment } from '../providers/provider.ts';
 import { assignReceipt } from '../receipts/numbers.repository.ts';
 import { allocatePayment } from './ledger.ts';
-import { findAccount } from '../gateways/gateways.repository.ts';
+import { findAccount } from '../providers/providers.repository.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';
 import * as repo from './payments.repository.ts';
 

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { clock, istToday, isUuid, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant } from '../credits/credits.service.ts';
-import { apiBase } from '../gateways/accounts.ts';
-import { RazorpayClient } from '../gateways/razorpay.client.ts';
-import { GatewayError } from '../gateways/provider.ts';
+import { apiBase } from '../providers/accounts.ts';
+import { RazorpayClient } from '../providers/razorpay.client.ts';
+import { GatewayError } from '../providers/provider.ts';
 import { readRazorpayEvent } from '../webhooks/shapes.ts';
 import { razorpaySignatureValid } from '../webhooks/verify.ts';
 import { issueInvoice } from './invoices.service.ts';

@@ -8,11 +8,11 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, constraintViolation, isUuid, topics, type Platform } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
-import { clientFor } from '../gateways/accounts.ts';
-import type { GatewayError, ProviderRefundStatus } from '../gateways/provider.ts';
+import { clientFor } from '../providers/accounts.ts';
+import type { GatewayError, ProviderRefundStatus } from '../providers/provider.ts';
 import { unwindPayment } from '../payments/ledger.ts';
 import { canSee, type BillingScope } from '../scope.ts';
-import { findAccount } from '../gateways/gateways.repository.ts';
+import { findAccount } from '../providers/providers.repository.ts';
 import { findOrder, paymentsByIds } from '../payments/payments.repository.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';
 import * as repo from './refunds.repository.ts';

@@ -4,9 +4,9 @@
 // rule, against the fees actually paid).
 import type { TenantPrisma } from '@studyspot/db';
 import { addDays, badInput, dayOf, daysBetween, formatDate, istDay, istDayStart } from '@studyspot/runtime';
-import { providerEnum } from '../gateways/provider.ts';
-import { gatewayFee } from '../gateways/money.ts';
-import { feeTerms } from '../gateways/gateways.repository.ts';
+import { providerEnum } from '../providers/provider.ts';
+import { gatewayFee } from '../providers/money.ts';
+import { feeTerms } from '../providers/providers.repository.ts';
 import { capturedBetween } from '../payments/payments.repository.ts';
 
 export const MAX_REPORT_DAYS = 366;

@@ -1,7 +1,7 @@
 // What each billing type's resolvers receive as their parent (the generated resolver types' mappers,
 // codegen.ts): the repository row, or the view a resolver builds from it.
 import type { PlatformInvoice } from '@studyspot/db/core';
-import type { RoutingDecision } from '../gateways/routing.ts';
+import type { RoutingDecision } from '../providers/routing.ts';
 import type { platformStock } from '../credits/ledger.repository.ts';
 import type { collections } from '../reports/collections.ts';
 

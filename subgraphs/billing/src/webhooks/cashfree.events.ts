@@ -2,7 +2,7 @@
 // forward-only, like the Razorpay handlers.
 import type { TenantPrisma } from '@studyspot/db';
 import { isUuid, type Platform } from '@studyspot/runtime';
-import { rupeesToPaise } from '../gateways/money.ts';
+import { rupeesToPaise } from '../providers/money.ts';
 import { applyRefundOutcome } from '../refunds/refunds.service.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
 import { readCashfreeEvent } from './shapes.ts';

@@ -2,7 +2,7 @@
 // forward, so deliveries may come twice, late or out of order.
 import type { TenantPrisma } from '@studyspot/db';
 import type { Platform } from '@studyspot/runtime';
-import { markDown, recordSuccess } from '../gateways/accounts.ts';
+import { markDown, recordSuccess } from '../providers/accounts.ts';
 import { applyRefundOutcome } from '../refunds/refunds.service.ts';
 import { failOrder, settleOrder } from '../payments/settle.ts';
 import { readRazorpayEvent, type RzpRefund } from './shapes.ts';

@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import type { TenantPrisma } from '@studyspot/db';
 import { isUuid, metrics, ports, type Platform } from '@studyspot/runtime';
 import express, { type Request, type Response, type Router } from 'express';
-import { PROVIDERS, type Provider } from '../gateways/provider.ts';
+import { PROVIDERS, type Provider } from '../providers/provider.ts';
 import { platformWebhook } from '../platform/payments.ts';
 import { handleCashfree } from './cashfree.events.ts';
 import { handleRazorpay } from './razorpay.events.ts';
 import { cashfreeSignatureCheck, razorpaySignatureValid } from './verify.ts';
-import { findAccount } from '../gateways/gateways.repository.ts';
+import { findAccount } from '../providers/providers.repository.ts';
 import * as events from './webhooks.repository.ts';
 
 const OUTCOMES: Record<number, string> = { 200: 'processed', 400: 'malformed', 401: 'refused', 404: 'unknown', 500: 'failed' };

@@ -3,7 +3,7 @@
 // after putting a new key first in PAYMENT_SECRETS_KEYS; once it reports nothing left, the old key
 // can be dropped. Idempotent: a second run reseals nothing.
 import { ports, type Platform } from '@studyspot/runtime';
-import { allAccounts, reseal } from './gateways.repository.ts';
+import { allAccounts, reseal } from './providers.repository.ts';
 
 export interface RotationReport {
   tenants: number;

@@ -7,7 +7,7 @@ import { fail } from '../errors.ts';
 import type { BillingScope } from '../scope.ts';
 import { CashfreeClient } from './cashfree.client.ts';
 import { RazorpayClient } from './razorpay.client.ts';
-import * as repo from './gateways.repository.ts';
+import * as repo from './providers.repository.ts';
 import { PROVIDERS, type GatewayClient, type Provider } from './provider.ts';
 
 /** Failures in a row that mark a gateway down, and how long it then stays down before a probe. */

@@ -7,7 +7,7 @@ import type { Resolvers } from '../generated/resolvers.ts';
 
 const lower = (p: string) => p.toLowerCase() as Provider;
 
-export const gatewaysResolvers: Resolvers = {
+export const providersResolvers: Resolvers = {
   Query: {
     gatewayAccounts: async (_p, _a, ctx) => listAccounts((await scoped(ctx)).s.db),
   },
