@@ -3,7 +3,8 @@
 // what; a test fails when an operation exists that the table does not cover.
 import { randomUUID } from 'node:crypto';
 import { identitySubgraph } from '@studyspot/identity';
-import { buildSubgraph, hashPassword, rootFieldAccess, type Role } from '@studyspot/runtime';
+import { buildSubgraph, rootFieldAccess, type Role } from '@studyspot/runtime';
+import { hashPassword } from '@studyspot/runtime/security';
 import { tenancySubgraph } from '@studyspot/tenancy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';

@@ -2,7 +2,7 @@
 // gateway in the same call, a gateway marked down after three failures and probed back after its
 // cool-off, Razorpay's downtime notices, credentials checked before they are saved, secrets sealed.
 import { resealGatewaySecrets } from '@studyspot/billing';
-import { SecretBox } from '@studyspot/runtime';
+import { SecretBox } from '@studyspot/runtime/security';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECT, createBillingWorld, createOrder, enrol, orderStatus, payAtCheckout, settled, type BillingWorld } from './support/billing.ts';
 import { gql } from './support/supergraph.ts';

@@ -3,7 +3,7 @@
 // and double check-in under concurrency, the waitlist, and bad input.
 import { clock } from '@studyspot/runtime';
 import { randomUUID } from 'node:crypto';
-import type { DevOtpSender } from '@studyspot/runtime';
+import type { DevOtpSender } from '@studyspot/runtime/security';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes } from './support/auth.ts';
 import { csvOf, monthEnd, plusDays, setUpLibrary, today, type CampusSetup } from './support/campus.ts';

@@ -1,6 +1,6 @@
 // Identity through the gateway over HTTP: sign-in by password and OTP, refresh rotation and reuse,
 // logout revocation, key rotation, lockout, account administration and the audit log.
-import { KeyRing, type DevOtpSender } from '@studyspot/runtime';
+import { KeyRing, type DevOtpSender } from '@studyspot/runtime/security';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, freshIp, login, REFRESH } from './support/auth.ts';
 import { createSupergraphWorld, gql, OWNER_PASSWORD, type SupergraphWorld } from './support/supergraph.ts';
@@ -12,7 +12,7 @@ const ADMIN_PASSWORD = 'granite lantern 7 meadow';
 beforeAll(async () => {
   w = await createSupergraphWorld({ trustProxy: true });
   adminEmail = 'root@platform.test';
-  const { hashPassword } = await import('@studyspot/runtime');
+  const { hashPassword } = await import('@studyspot/runtime/security');
   await w.world.platform.core.user.create({ data: { name: 'Root', email: adminEmail, role: 'SUPER_ADMIN', passwordHash: await hashPassword(ADMIN_PASSWORD) } });
 });
 afterAll(async () => {
@@ -38,7 +38,7 @@ describe('password sign-in', () => {
     expect(wrong.errors).toEqual([{ code: 'INVALID_CREDENTIALS', message: 'Email or password is wrong', field: null, retryAfterSeconds: null }].map(({ code }) => expect.objectContaining({ code })));
     expect(unknown.errors.map((e) => e.code)).toEqual(['INVALID_CREDENTIALS']);
     // Interleaved medians: an unknown email costs an argon2 verification like a known one.
-    const { hashPassword } = await import('@studyspot/runtime');
+    const { hashPassword } = await import('@studyspot/runtime/security');
     await w.world.platform.core.user.create({ data: { name: 'Timing', email: 'timing.known@alpha.test', role: 'STAFF', tenantId: w.a.id, passwordHash: await hashPassword('the real password 1') } });
     const known: number[] = [];
     const missing: number[] = [];

@@ -3,7 +3,8 @@
 // private redis-server between them that this test kills and starts again.
 import type { ChildProcess } from 'node:child_process';
 import { startGateway, SUBGRAPHS, type GatewayServer } from '@studyspot/gateway';
-import { createLogger, createPlatform, serveSubgraph, type Platform, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { createPlatform, serveSubgraph, type Platform, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { createLogger } from '@studyspot/runtime/observability';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from './support/auth.ts';

@@ -2,7 +2,8 @@
 // them over HTTP), on real PostgreSQL and Redis when configured.
 import type { IncomingMessage } from 'node:http';
 import type { GatewayServer } from '@studyspot/gateway';
-import { serveMetrics, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { serveMetrics } from '@studyspot/runtime/observability';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServicesLayout, type ServicesLayout } from './support/services.ts';

@@ -5,7 +5,9 @@
 // within the outage bound, and no revoked session comes back to life when Redis returns empty.
 import type { ChildProcess } from 'node:child_process';
 import { startGateway, type GatewayServer } from '@studyspot/gateway';
-import { createLogger, createPlatform, OUTAGE_TTL_MS, type Platform } from '@studyspot/runtime';
+import { createPlatform, type Platform } from '@studyspot/runtime';
+import { createLogger } from '@studyspot/runtime/observability';
+import { OUTAGE_TTL_MS } from '@studyspot/runtime/security';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from './support/auth.ts';

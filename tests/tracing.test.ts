@@ -3,7 +3,8 @@
 // trace ids in log lines. An in-memory exporter stands in for the OTLP collector.
 import { Writable } from 'node:stream';
 import { SUBGRAPHS, type GatewayServer } from '@studyspot/gateway';
-import { createLogger, serveSubgraph, startTracing, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { serveSubgraph, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { createLogger, startTracing } from '@studyspot/runtime/observability';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind } from '@opentelemetry/api';

@@ -2,7 +2,8 @@
 // visited, each by one process across replicas, later work never hides earlier work, a crashed
 // process's claim lapses, failures are retried.
 import { randomUUID } from 'node:crypto';
-import { createLogger, runDueWork, workSchedule, type WorkSchedule } from '@studyspot/runtime';
+import { createLogger } from '@studyspot/runtime/observability';
+import { runDueWork, workSchedule, type WorkSchedule } from '@studyspot/runtime/work';
 import { createTestWorld, type TestWorld } from '@studyspot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

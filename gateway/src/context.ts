@@ -1,18 +1,7 @@
 // The gateway's per-request context: authentication happens here, once, for the whole supergraph.
 import type { IncomingMessage } from 'node:http';
-import {
-  AppError,
-  HEADER,
-  isPlatformRole,
-  isUuid,
-  requestIdFrom,
-  verifyAccessTokenCached,
-  type Claims,
-  type LiveTrigger,
-  type Logger,
-  type Platform,
-  type RequestIdentity,
-} from '@studyspot/runtime';
+import { AppError, HEADER, isPlatformRole, isUuid, requestIdFrom, type Claims, type LiveTrigger, type Logger, type Platform, type RequestIdentity } from '@studyspot/runtime';
+import { verifyAccessTokenCached } from '@studyspot/runtime/security';
 
 export interface GatewayContext {
   /** Who is asking; replaced when a sign-in inside the operation issues a token (signed-in.ts). */

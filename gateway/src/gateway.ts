@@ -11,7 +11,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
-import { errorLoggingPlugin, gaugeFrom, HEADER, listen, maskError, metricsHandler, metricsPlugin, readiness, recordOperation, requestIdFrom, traceRequests, type Platform } from '@studyspot/runtime';
+import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform } from '@studyspot/runtime';
+import { gaugeFrom, metricsHandler, metricsPlugin, recordOperation, traceRequests } from '@studyspot/runtime/observability';
 import { msg91Simulator, paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import { msg91ReportRouter } from '@studyspot/communications';
 import express from 'express';

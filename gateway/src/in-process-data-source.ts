@@ -2,7 +2,8 @@
 // SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { BUSY_MESSAGE, buildSubgraph, clock, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, metrics, SpanKind, subgraphContext, traced, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { BUSY_MESSAGE, buildSubgraph, clock, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { metrics, SpanKind, traced } from '@studyspot/runtime/observability';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { adoptSignedIn } from './signed-in.ts';

@@ -2,7 +2,9 @@
 // PGlite with in-process pub/sub and seeds a demo tenant; DATABASE_URL / REDIS_URL switch to servers.
 import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
-import { ConfigError, createLogger, createPlatform, loadConfig, requireDatabaseServer, runMain, signAccessToken, startObservability, stopInOrder } from '@studyspot/runtime';
+import { ConfigError, createPlatform, loadConfig, requireDatabaseServer, runMain, stopInOrder } from '@studyspot/runtime';
+import { createLogger, startObservability } from '@studyspot/runtime/observability';
+import { signAccessToken } from '@studyspot/runtime/security';
 import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';

@@ -8,7 +8,8 @@
 // with its codes; a sign-in's token carries over to the fetches that follow it.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { HEADER, identityHeaders, injectTraceContext, metrics, SpanKind, SUBGRAPH_KEEP_ALIVE_MS, traced, type Platform } from '@studyspot/runtime';
+import { HEADER, identityHeaders, SUBGRAPH_KEEP_ALIVE_MS, type Platform } from '@studyspot/runtime';
+import { injectTraceContext, metrics, SpanKind, traced } from '@studyspot/runtime/observability';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from './context.ts';

@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
-import { addDays, ConfigError, generatePassword, hashPassword, istDay, istToday, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
+import { addDays, ConfigError, istDay, istToday, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
+import { generatePassword, hashPassword } from '@studyspot/runtime/security';
 import type { PaymentSimulators } from '@studyspot/simulators';
 import { provisionTenant } from '@studyspot/tenancy';
 

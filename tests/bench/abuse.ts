@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KeyRing, signAccessToken } from '@studyspot/runtime';
+import { KeyRing, signAccessToken } from '@studyspot/runtime/security';
 import { whenReady } from './ready.ts';
 
 const MAIN = fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url));

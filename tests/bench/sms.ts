@@ -5,7 +5,7 @@
 //   against our MSG91 client sending the same 1,000 directly (what the pipeline adds: DLT checks,
 //   credits, message rows, recipients, in-app notes).
 import { randomUUID } from 'node:crypto';
-import { Msg91Client } from '@studyspot/runtime';
+import { Msg91Client } from '@studyspot/runtime/msg91';
 import { startMsg91Simulator } from '@studyspot/simulators';
 import { creditsPort } from '../../subgraphs/billing/src/credits/port.ts';
 import { startCampaignWorker } from '../../subgraphs/communications/src/campaigns/queue.ts';

@@ -15,7 +15,8 @@ import { closeOverdueVisits } from '../../subgraphs/campus/src/attendance/attend
 import { smsSweepOnce } from '../../subgraphs/communications/src/jobs/sweeper.ts';
 import { billingSweepOnce } from '@studyspot/billing';
 import { sweepOnce } from '@studyspot/campus';
-import { subgraphContext, type WorkKind } from '@studyspot/runtime';
+import { subgraphContext } from '@studyspot/runtime';
+import { type WorkKind } from '@studyspot/runtime/work';
 import { provisionTenant } from '@studyspot/tenancy';
 import { createTestWorld } from '@studyspot/testkit';
 

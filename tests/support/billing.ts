@@ -3,7 +3,7 @@
 // connected through the API like an owner does, and small helpers for the money paths.
 import { createHmac, randomBytes } from 'node:crypto';
 import { startPaymentSimulators, type SimAccount } from '@studyspot/simulators';
-import { SecretBox } from '@studyspot/runtime';
+import { SecretBox } from '@studyspot/runtime/security';
 import { monthEnd, setUpLibrary, today, type CampusSetup } from './campus.ts';
 import { createSupergraphWorld, gql, type SeededTenant, type SupergraphWorld } from './supergraph.ts';
 

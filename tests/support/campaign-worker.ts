@@ -1,6 +1,7 @@
 // A campaign worker in a process of its own, for the test that kills it mid-campaign (SIGKILL).
 // Configured from the environment like any StudySpot process.
-import { createLogger, createPlatform, loadConfig } from '@studyspot/runtime';
+import { createPlatform, loadConfig } from '@studyspot/runtime';
+import { createLogger } from '@studyspot/runtime/observability';
 // Like any StudySpot process, it loads every subgraph module: a campaign asks campus and billing
 // through their ports (runtime ports.ts).
 import '@studyspot/gateway';

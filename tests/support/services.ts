@@ -2,7 +2,8 @@
 // world's platform, as subgraph processes share its databases), and a gateway with a platform of its
 // own calling them over HTTP, as in `pnpm dev`.
 import { startGateway, SUBGRAPHS, type GatewayServer } from '@studyspot/gateway';
-import { createLogger, createPlatform, serveSubgraph, type Config, type Logger, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { createPlatform, serveSubgraph, type Config, type Logger, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { createLogger } from '@studyspot/runtime/observability';
 import type { TestWorld } from '@studyspot/testkit';
 
 export interface ServicesLayout {

@@ -7,21 +7,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { TenantAccessError } from '@studyspot/db';
 import type { Duplex } from 'node:stream';
-import {
-  AppError,
-  isPlatformRole,
-  isUuid,
-  REVOCATION_TOPIC,
-  requestIdFrom,
-  tokenExpiresAt,
-  topics,
-  type Claims,
-  type LiveCaller,
-  type LiveField,
-  type Platform,
-  type RequestIdentity,
-  type SubgraphModule,
-} from '@studyspot/runtime';
+import { AppError, isPlatformRole, isUuid, requestIdFrom, topics, type Claims, type LiveCaller, type LiveField, type Platform, type RequestIdentity, type SubgraphModule } from '@studyspot/runtime';
+import { REVOCATION_TOPIC, tokenExpiresAt } from '@studyspot/runtime/security';
 import { getArgumentValues, getVariableValues, GraphQLError, validate, type ExecutionArgs, type FieldNode } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type Context, type SubscribePayload } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';

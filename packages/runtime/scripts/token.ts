@@ -2,7 +2,8 @@
 // token signed with this machine's key ring (JWT_KEYS, or the generated .data/dev-secrets.json).
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { isPlatformRole, isRole, loadConfig, signAccessToken } from '../src/index.ts';
+import { isPlatformRole, isRole, loadConfig } from '../src/index.ts';
+import { signAccessToken } from '../src/security/index.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),

@@ -4,11 +4,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseServerFromEnv, REPO_ROOT, type DatabaseServer } from '@studyspot/db';
-import { KeyRing } from './auth.ts';
+import { KeyRing } from './security/auth.ts';
 
 import { ConfigError } from './config-error.ts';
 import { loadLimits, loadLiveLimits, type LiveLimits, type OperationLimits } from './limits.ts';
-import { SecretBox } from './secret-box.ts';
+import { SecretBox } from './security/secret-box.ts';
 
 export { ConfigError };
 

@@ -3,10 +3,10 @@
 import type { LiveTrigger } from './live.ts';
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
 import DataLoader from 'dataloader';
-import type { Claims } from './auth.ts';
+import type { Claims } from './security/auth.ts';
 import { clock } from './clock.ts';
 import { AppError, forbidden, unauthenticated } from './errors.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from './observability/logger.ts';
 import type { Platform } from './platform.ts';
 import { can, isPlatformRole, type Permission } from './roles.ts';
 import { buildScope, type RequestScope } from './scope.ts';

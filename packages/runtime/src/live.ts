@@ -6,7 +6,7 @@
 // resolver turns it into the payload, reading current state from its database: so the payload is
 // always the latest state, authorized for the group's scope, and entity fields of other subgraphs are
 // resolved by the gateway's query plan like any query's.
-import type { Claims } from './auth.ts';
+import type { Claims } from './security/auth.ts';
 import type { SubgraphContext } from './context.ts';
 import { branchLimits } from './roles.ts';
 

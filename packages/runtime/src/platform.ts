@@ -12,13 +12,13 @@ import {
 import { ConfigError, type Config } from './config.ts';
 import { Redis } from 'ioredis';
 import { InProcessEventBus, RedisEventBus, type EventBus } from './events.ts';
-import type { Logger } from './logger.ts';
-import { watchPlatform } from './metrics.ts';
-import { workSchedule, type WorkSchedule } from './work.ts';
-import { TenantClocks } from './tenant-clocks.ts';
-import { ConfiguredOtpSender, DevOtpSender, type OtpSender } from './otp.ts';
-import { FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
-import { SessionRevocations, type RevocationList } from './revocation.ts';
+import type { Logger } from './observability/logger.ts';
+import { watchPlatform } from './observability/metrics.ts';
+import { workSchedule, type WorkSchedule } from './work/work.ts';
+import { TenantClocks } from './work/tenant-clocks.ts';
+import { ConfiguredOtpSender, DevOtpSender, type OtpSender } from './security/otp.ts';
+import { FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './security/rate-limit.ts';
+import { SessionRevocations, type RevocationList } from './security/revocation.ts';
 
 export interface Platform {
   config: Config;

@@ -3,7 +3,7 @@
 // the same in every subgraph. A background job's scope (systemContext) names the job: no user, no
 // branch limits, no student.
 import type { TenantPrisma } from '@studyspot/db';
-import type { Claims } from './auth.ts';
+import type { Claims } from './security/auth.ts';
 import type { SubgraphContext } from './context.ts';
 import { ports } from './ports.ts';
 import { branchLimits } from './roles.ts';

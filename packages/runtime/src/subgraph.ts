@@ -15,12 +15,12 @@ import { SubgraphContext, type RequestIdentity } from './context.ts';
 import { isPublicCode, maskError } from './errors.ts';
 import { applyInputRules } from './input-rules.ts';
 import type { LiveFields, LiveTrigger } from './live.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from './observability/logger.ts';
 import { stopInOrder } from './main.ts';
-import { metricsHandler, metricsPlugin } from './metrics.ts';
-import { startObservability } from './observability.ts';
+import { metricsHandler, metricsPlugin } from './observability/metrics.ts';
+import { startObservability } from './observability/observability.ts';
 import { createPlatform, type Platform } from './platform.ts';
-import { traceRequests } from './tracing.ts';
+import { traceRequests } from './observability/tracing.ts';
 import { HEADER, identityFromHeaders, secretMatches } from './transport.ts';
 
 export type Resolvers = GraphQLResolverMap<SubgraphContext>;

@@ -2,7 +2,7 @@
 // request came through the gateway, and only then are the forwarded claims believed.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
-import type { Claims } from './auth.ts';
+import type { Claims } from './security/auth.ts';
 import type { RequestIdentity } from './context.ts';
 import { AppError } from './errors.ts';
 import { isRole } from './roles.ts';

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { migrateCore } from '@studyspot/db';
 import { Redis } from 'ioredis';
 import { testDatabases, warnOnce, type TestDatabases } from '@studyspot/db/testing';
-import { createLogger, createPlatform, DEFAULT_LIMITS, DEFAULT_LIVE_LIMITS, KeyRing, SecretBox, signAccessToken, type Claims, type Config, type Platform } from '@studyspot/runtime';
+import { createPlatform, DEFAULT_LIMITS, DEFAULT_LIVE_LIMITS, type Claims, type Config, type Platform } from '@studyspot/runtime';
+import { createLogger } from '@studyspot/runtime/observability';
+import { KeyRing, SecretBox, signAccessToken } from '@studyspot/runtime/security';
 
 export { dropDatabasesWithPrefix, testDatabases, testDatabaseUrl, type TestDatabases } from '@studyspot/db/testing';
 

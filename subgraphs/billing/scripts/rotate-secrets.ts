@@ -1,6 +1,7 @@
 // `pnpm secrets:rotate`: reseals every tenant's gateway secrets with the first key of
 // PAYMENT_SECRETS_KEYS (see src/providers/rotate.ts). Exits 1 when a tenant could not be resealed.
-import { createLogger, createPlatform, loadConfig } from '@studyspot/runtime';
+import { createPlatform, loadConfig } from '@studyspot/runtime';
+import { createLogger } from '@studyspot/runtime/observability';
 import { resealGatewaySecrets } from '../src/providers/rotate.ts';
 
 const platform = await createPlatform(loadConfig(), createLogger('secrets-rotate'));

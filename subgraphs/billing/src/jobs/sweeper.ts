@@ -6,7 +6,8 @@
 // - platform billing: subscriptions renew, open invoices are dunned, credit holds nobody settled are
 //   released (platform/renewals.ts).
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, earliest, istDay, istToday, nextDailyRun, ports, registerDailyWork, registerTenantWork, runDueWork, startPeriodic, systemContext, type Platform } from '@studyspot/runtime';
+import { clock, istDay, istToday, ports, systemContext, type Platform } from '@studyspot/runtime';
+import { earliest, nextDailyRun, registerDailyWork, registerTenantWork, runDueWork, startPeriodic } from '@studyspot/runtime/work';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { resyncDues } from '../dues/dues.sync.ts';
 import { clientFor } from '../providers/accounts.ts';

@@ -6,7 +6,8 @@
 // failed half-way (500, its record removed) is safe to retry.
 import { createHash } from 'node:crypto';
 import type { TenantPrisma } from '@studyspot/db';
-import { isUuid, metrics, ports, type Platform } from '@studyspot/runtime';
+import { isUuid, ports, type Platform } from '@studyspot/runtime';
+import { metrics } from '@studyspot/runtime/observability';
 import express, { type Request, type Response, type Router } from 'express';
 import { PROVIDERS, type Provider } from '../providers/provider.ts';
 import { platformWebhook } from '../platform/payments.ts';

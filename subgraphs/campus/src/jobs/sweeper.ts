@@ -2,7 +2,8 @@
 // are closed at closing time. Work-driven (runtime work.ts): a hold or a check-in records when its
 // tenant's campus work falls due; the sweep visits only tenants whose time has come and records their
 // next due time (the earliest hold expiry or open visit's closing), so idle tenants cost nothing.
-import { earliest, registerTenantWork, runDueWork, startPeriodic, systemContext, type Platform } from '@studyspot/runtime';
+import { systemContext, type Platform } from '@studyspot/runtime';
+import { earliest, registerTenantWork, runDueWork, startPeriodic } from '@studyspot/runtime/work';
 import { earliestHoldExpiry, expireHolds } from '../allocations/allocations.service.ts';
 import { closeOverdueVisits } from '../attendance/attendance.service.ts';
 import { activeLibraries } from '../libraries/libraries.service.ts';

@@ -4,7 +4,8 @@
 // embedded default) an in-process timer runs them, and on start-up every campaign still RUNNING or due
 // is resumed from the database. Either way a campaign is one job (its id is the job id), and the
 // messages' idempotency keys make a resumed run send nothing twice.
-import { clock, gaugeFrom, type Platform } from '@studyspot/runtime';
+import { clock, type Platform } from '@studyspot/runtime';
+import { gaugeFrom } from '@studyspot/runtime/observability';
 import { Queue, Worker, type Job } from 'bullmq';
 import { openCampaigns } from './campaigns.repository.ts';
 import { runCampaign, type RunOptions } from './campaigns.service.ts';

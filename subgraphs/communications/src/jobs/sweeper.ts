@@ -4,7 +4,8 @@
 // after its run the sweep records the tenant's next: the next waiting SMS, the end of the quiet hours
 // for what they hold back, the next day for daily rules. Then MSG91's early delivery reports.
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, earliest, nextDailyRun, registerTenantWork, runDueWork, startPeriodic, type Platform } from '@studyspot/runtime';
+import { clock, type Platform } from '@studyspot/runtime';
+import { earliest, nextDailyRun, registerTenantWork, runDueWork, startPeriodic } from '@studyspot/runtime/work';
 import { anyEnabledRule } from '../auto/auto.repository.ts';
 import { runAutoMessages } from '../auto/auto.service.ts';
 import { dueScheduled, nextScheduledAt } from '../campaigns/campaigns.repository.ts';

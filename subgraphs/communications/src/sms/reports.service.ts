@@ -2,7 +2,9 @@
 // { requestId, number, status, desc }. MSG91 signs nothing, so the URL carries a secret token
 // (compared in constant time); a report only moves a message forward (SENT → DELIVERED or FAILED),
 // so duplicates and stragglers change nothing.
-import { clock, metrics, msg91Mobile, secretMatches, type Platform } from '@studyspot/runtime';
+import { clock, secretMatches, type Platform } from '@studyspot/runtime';
+import { msg91Mobile } from '@studyspot/runtime/msg91';
+import { metrics } from '@studyspot/runtime/observability';
 import express, { type Router } from 'express';
 import * as repo from './sms.repository.ts';
 

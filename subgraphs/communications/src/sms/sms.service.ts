@@ -3,7 +3,9 @@
 // only to numbers that consented and only 10:00–21:00 IST (later ones wait); credits by segments,
 // held before the provider is called, spent when it accepts, returned when it refuses.
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, isUuid, metrics, Msg91Client, Msg91Error, msg91Mobile, normalizeIndianMobile, ports, type Platform, type SubgraphContext, type UserError } from '@studyspot/runtime';
+import { clock, isUuid, normalizeIndianMobile, ports, type Platform, type SubgraphContext, type UserError } from '@studyspot/runtime';
+import { Msg91Client, Msg91Error, msg91Mobile } from '@studyspot/runtime/msg91';
+import { metrics } from '@studyspot/runtime/observability';
 import { fail, refuseSend, type CommunicationsErrorCode, type SendRefusal } from '../errors.ts';
 import { wanting, type Category } from '../inbox/inbox.service.ts';
 import { promotionalSendAt, render, segments } from './dlt.ts';

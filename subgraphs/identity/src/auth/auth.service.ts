@@ -2,17 +2,8 @@
 // Failed sign-ins are limited per account and per IP; an unknown email costs the same time as a
 // known one (a dummy argon2 verification), so timing does not reveal which emails exist.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import {
-  normalizeIndianMobile,
-  passwordProblem,
-  hashPassword,
-  verifyAgainstDummy,
-  verifyPassword,
-  clock,
-  ports,
-  type SubgraphContext,
-  type TenantStatus,
-} from '@studyspot/runtime';
+import { normalizeIndianMobile, clock, ports, type SubgraphContext, type TenantStatus } from '@studyspot/runtime';
+import { passwordProblem, hashPassword, verifyAgainstDummy, verifyPassword } from '@studyspot/runtime/security';
 import { failed, userError, type IdentityUserError } from '../errors.ts';
 import * as users from '../users/users.repository.ts';
 import type { UserRow } from '../users/users.repository.ts';

@@ -2,7 +2,8 @@
 // family of refresh tokens; reusing a spent one revokes the family and, through the revocation list,
 // every access token of the session within a second.
 import { createHash, randomBytes } from 'node:crypto';
-import { ACCESS_TOKEN_TTL_SECONDS, clock, signAccessToken, type SubgraphContext } from '@studyspot/runtime';
+import { clock, type SubgraphContext } from '@studyspot/runtime';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from '@studyspot/runtime/security';
 import { recordLogin, type UserRow } from '../users/users.repository.ts';
 import * as repo from './auth.repository.ts';
 

@@ -1,24 +1,7 @@
 // Account administration (the earlier attempt's /admin/users as GraphQL). Who may manage whom comes
 // from `canManageRole`; tenant roles only ever see and touch their own tenant's accounts.
-import {
-  byIds,
-  canManageRole,
-  generatePassword,
-  hashPassword,
-  isPlatformRole,
-  isBranchRole,
-  isUuid,
-  isEmail,
-  normalizeIndianMobile,
-  paginate,
-  ports,
-  passwordProblem,
-  isViolation,
-  type ConnectionArgs,
-  type ConstraintViolation,
-  type Role,
-  type SubgraphContext,
-} from '@studyspot/runtime';
+import { byIds, canManageRole, isPlatformRole, isBranchRole, isUuid, isEmail, normalizeIndianMobile, paginate, ports, isViolation, type ConnectionArgs, type ConstraintViolation, type Role, type SubgraphContext } from '@studyspot/runtime';
+import { generatePassword, hashPassword, passwordProblem } from '@studyspot/runtime/security';
 import { accountLockKey } from '../auth/auth.service.ts';
 import { revokeSessions } from '../auth/sessions.service.ts';
 import { failed, userError, type IdentityUserError } from '../errors.ts';

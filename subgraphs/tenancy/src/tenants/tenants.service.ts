@@ -12,22 +12,8 @@ import {
   type CorePrisma,
   type DatabaseServer,
 } from '@studyspot/db';
-import {
-  byIds,
-  clock,
-  generatePassword,
-  hashPassword,
-  isEmail,
-  isPlatformRole,
-  isUuid,
-  isViolation,
-  normalizeIndianMobile,
-  paginate,
-  passwordProblem,
-  topics,
-  type ConnectionArgs,
-  type SubgraphContext,
-} from '@studyspot/runtime';
+import { byIds, clock, isEmail, isPlatformRole, isUuid, isViolation, normalizeIndianMobile, paginate, topics, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
+import { generatePassword, hashPassword, passwordProblem } from '@studyspot/runtime/security';
 import { isUserError as isError, tenancyError, type TenancyUserError } from '../errors.ts';
 import * as repo from './tenants.repository.ts';
 

@@ -3,7 +3,8 @@
 // billing and messages work (runtime work.ts), and each IST midnight for platform billing (trials,
 // renewals, dunning) — in order, running that work with the clock showing that moment (clock.ts), and
 // stops at the target. Work is the same code the sweeps run (registered by each subgraph).
-import { addDays, clock, earliest, isUuid, istDay, istDayStart, istToday, registeredWork, type Platform, type SubgraphContext, type WorkKind } from '@studyspot/runtime';
+import { addDays, clock, isUuid, istDay, istDayStart, istToday, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { earliest, registeredWork, type WorkKind } from '@studyspot/runtime/work';
 import * as repo from './testclocks.repository.ts';
 
 type Code = 'INVALID_INPUT' | 'INVALID_STATE' | 'NOT_FOUND' | 'TEST_CLOCKS_DISABLED' | 'CLOCK_BUSY';

@@ -7,7 +7,7 @@
 // nothing is lost, and cached answers are trusted for at most OUTAGE_TTL_MS — the bound on how late
 // another process notices a revocation while Redis is down.
 import type { CorePrisma } from '@studyspot/db';
-import type { EventBus } from './events.ts';
+import type { EventBus } from '../events.ts';
 
 export const REVOCATION_TOPIC = 'sessions:revoked';
 /** How long a cached "not revoked" is trusted while revocations arrive over a healthy bus. */

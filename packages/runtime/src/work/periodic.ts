@@ -1,6 +1,6 @@
 // Background work that runs every few minutes, one run at a time, without keeping the process alive;
 // the returned function stops it and waits for a run in progress.
-import type { Logger } from './logger.ts';
+import type { Logger } from '../observability/logger.ts';
 
 export function startPeriodic<R>(logger: Logger, name: string, run: () => Promise<R>, intervalMs: number, report?: (r: R) => boolean): () => Promise<void> {
   let running: Promise<unknown> | null = null;

@@ -8,10 +8,10 @@
 //   - work scheduled while a sweep holds the row is kept (pending_at) and wins if earlier.
 // An idle tenant costs nothing: no row is due, no database is opened. A tenant on a test clock is
 // never claimed: its work runs only when its clock is advanced (tenant-clocks.ts).
-import { clock } from './clock.ts';
+import { clock } from '../clock.ts';
 import type { CorePrisma } from '@studyspot/db';
-import type { Logger } from './logger.ts';
-import { metrics } from './metrics.ts';
+import type { Logger } from '../observability/logger.ts';
+import { metrics } from '../observability/metrics.ts';
 
 export type WorkKind = 'campus' | 'billing' | 'messages';
 

@@ -1,10 +1,10 @@
 // The port through which one-time passwords reach a phone. The communications subgraph backs it
 // with MSG91; until then (and in development) the dev sender writes the code to the log and keeps
 // the latest code per phone in memory so tests and a developer at the console can read it.
-import type { Logger } from './logger.ts';
+import type { Logger } from '../observability/logger.ts';
 
-import type { SmsConfig } from './config.ts';
-import { Msg91Client, msg91Mobile } from './msg91.ts';
+import type { SmsConfig } from '../config.ts';
+import { Msg91Client, msg91Mobile } from '../msg91/msg91.ts';
 
 export interface OtpSender {
   readonly kind: string;

@@ -11,10 +11,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { TenantClientCache } from '@studyspot/db';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { ConfigError } from './config-error.ts';
-import type { EventBus } from './events.ts';
+import { ConfigError } from '../config-error.ts';
+import type { EventBus } from '../events.ts';
 import { annotateOperation } from './tracing.ts';
-import { secretMatches } from './transport.ts';
+import { secretMatches } from '../transport.ts';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });

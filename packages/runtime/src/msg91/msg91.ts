@@ -1,7 +1,7 @@
 // Our MSG91 client (the official package hard-codes its hosts): the v5 Flow send and OTP send, with a
 // timeout per attempt and retries with backoff for what is transient (no answer, 5xx, 429). A 4xx is
 // MSG91 refusing this request: not retried. The base URL is MSG91's or the local simulator's.
-import type { SmsConfig } from './config.ts';
+import type { SmsConfig } from '../config.ts';
 
 export class Msg91Error extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // What every process (the gateway, each subgraph server) starts before its platform: tracing when an
 // OTLP endpoint is configured (first, so the databases opened next are traced), and the private
 // metrics listener when METRICS_PORT is set. Returns the function that stops both.
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
 import { startMetricsListener } from './metrics.ts';
 import { startTracing } from './tracing.ts';
 

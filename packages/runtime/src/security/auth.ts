@@ -2,8 +2,8 @@
 // A key ring holds several keys: the first signs, all verify, so keys rotate without logging anyone out.
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { AppError } from './errors.ts';
-import { isRole, type Role } from './roles.ts';
+import { AppError } from '../errors.ts';
+import { isRole, type Role } from '../roles.ts';
 
 export interface Claims {
   /** Account id (core `users.id`). */

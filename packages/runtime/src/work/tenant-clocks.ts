@@ -3,7 +3,7 @@
 // subgraph's testclocks/ holds the API and the advance). Outside production only: in production no
 // tenant has a clock and `timeFor` answers null without a query.
 import type { CorePrisma } from '@studyspot/db';
-import type { Platform } from './platform.ts';
+import type { Platform } from '../platform.ts';
 import type { WorkKind } from './work.ts';
 
 /** One tenant's due work of a kind at `now`; returns when its next is due (null: none known). */
