@@ -8,7 +8,7 @@ import { clock } from './clock.ts';
 import { AppError, forbidden, unauthenticated } from './errors.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Platform } from './platform.ts';
-import { can, isPlatformRole, type Permission } from './roles.ts';
+import { actingTenant, can, isPlatformRole, type Permission } from './roles.ts';
 import { buildScope, type RequestScope } from './scope.ts';
 
 export interface RequestIdentity {
@@ -61,9 +61,7 @@ export class SubgraphContext {
   /** The tenant this request works in: the account's own, or the one a platform role acts on. */
   get tenantId(): string | null {
     if (this.job) return this.actingTenantId;
-    if (!this.claims) return null;
-    if (isPlatformRole(this.claims.role)) return this.actingTenantId;
-    return this.claims.tenantId;
+    return this.claims ? actingTenant(this.claims, this.actingTenantId) : null;
   }
 
   get isPlatform(): boolean {

@@ -129,3 +129,11 @@ export const isBranchRole = (role: Role): boolean => role === 'MANAGER' || role 
 export function branchLimits(claims: { role: Role; libraryIds?: string[] | null } | null): string[] | null {
   return claims && isBranchRole(claims.role) && claims.libraryIds?.length ? claims.libraryIds : null;
 }
+
+/**
+ * The tenant a caller works in: a tenant role's own (whatever it asks for), the one a platform role
+ * chose (X-Tenant-Id over HTTP, connection_init's tenantId on a live socket), or none.
+ */
+export function actingTenant(claims: { role: Role; tenantId: string | null }, chosen: string | null): string | null {
+  return isPlatformRole(claims.role) ? chosen : claims.tenantId;
+}
