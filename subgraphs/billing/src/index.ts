@@ -8,7 +8,7 @@ import { baseResolvers } from './base.resolvers.ts';
 import { creditsResolvers } from './credits/credits.resolvers.ts';
 import { duesResolvers } from './dues/dues.resolvers.ts';
 import { providersResolvers } from './providers/providers.resolvers.ts';
-import { billingLive, liveResolvers } from './live/live.ts';
+import { billingLive, liveResolvers } from './live/live.resolvers.ts';
 import { paymentsResolvers } from './payments/payments.resolvers.ts';
 import { platformResolvers } from './platform/platform.resolvers.ts';
 import { receiptsResolvers } from './receipts/receipts.resolvers.ts';

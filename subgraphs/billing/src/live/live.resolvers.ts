@@ -1,9 +1,10 @@
 // Billing's live subscription: a checkout screen follows its payment order (gateway/src/live/ runs it).
-import { AppError, isUuid, liveTrigger, topics, type LiveField, type LiveFields, type Resolvers } from '@studyspot/runtime';
+import { AppError, isUuid, liveTrigger, topics, type LiveField, type LiveFields, type LiveResolver } from '@studyspot/runtime';
+import type { ResolversTypes, SubscriptionPaymentStatusArgs } from '../generated/resolvers.ts';
 import { billingScope, canSee } from '../scope.ts';
 import { findOrder } from '../payments/payments.repository.ts';
 
-type Args = { orderId: string };
+type Args = SubscriptionPaymentStatusArgs;
 
 const ORDER_EVENTS = new Set(['PAYMENT_CAPTURED', 'PAYMENT_FAILED', 'PAYMENT_REVIEW']);
 
@@ -15,9 +16,9 @@ const paymentStatus: LiveField<Args> = {
 
 export const billingLive: LiveFields = { paymentStatus } as LiveFields;
 
-export const liveResolvers: Resolvers = {
+export const liveResolvers: { Subscription: { paymentStatus: LiveResolver<ResolversTypes['PaymentStatusUpdate'], Args> } } = {
   Subscription: {
-    paymentStatus: async (root: unknown, a: Args, ctx) => {
+    paymentStatus: async (root, a, ctx) => {
       const t = liveTrigger(root, 'paymentStatus', ctx.liveTrigger);
       // Students follow their own orders; every other role needs to be able to read payments.
       if (ctx.claims?.role !== 'STUDENT') ctx.authorize('tenant:payments:read');
