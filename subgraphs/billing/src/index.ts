@@ -2,9 +2,8 @@
 // gateways' accounts, clients and routing —, webhooks, refunds, receipts, reports), each with its SDL,
 // resolvers, services and SQL in its own folder.
 import { fileURLToPath } from 'node:url';
-import { mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
+import { DateScalar, DateTimeScalar, mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
-import { baseResolvers } from './base.resolvers.ts';
 import { creditsResolvers } from './credits/credits.resolvers.ts';
 import { duesResolvers } from './dues/dues.resolvers.ts';
 import { providersResolvers } from './providers/providers.resolvers.ts';
@@ -20,7 +19,7 @@ import './ports.ts';
 export const billingSubgraph: SubgraphModule = {
   name: 'billing',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: mergeResolvers(baseResolvers, duesResolvers, paymentsResolvers, providersResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers, platformResolvers, creditsResolvers),
+  resolvers: mergeResolvers({ DateTime: DateTimeScalar, Date: DateScalar }, duesResolvers, paymentsResolvers, providersResolvers, refundsResolvers, receiptsResolvers, reportsResolvers, liveResolvers, platformResolvers, creditsResolvers),
   live: billingLive,
 };
 
@@ -37,4 +36,4 @@ export { recordPayment } from './payments/offline.ts';
 export { purchaseWholesale } from './credits/credits.service.ts';
 export { createPlan } from './platform/plans.service.ts';
 export { subscribe } from './platform/subscriptions.service.ts';
-export { billingScope } from './scope.ts';
+export { billingScope } from './shared/scope.ts';

@@ -1,7 +1,7 @@
 // Dues: thin resolvers over dues.service / dues.repository, scoped to the caller.
 import { can, forbidden, isUuid, paginate, type SubgraphContext } from '@studyspot/runtime';
-import { scoped } from '../loaders.ts';
-import { canSee, scopeWhere } from '../scope.ts';
+import { scoped } from '../shared/loaders.ts';
+import { canSee, scopeWhere } from '../shared/scope.ts';
 import { daysOverdue, duesOfStudents, duesWhere, listDues } from './dues.repository.ts';
 import { adjustDue, billingSettings, updateBillingSettings } from './dues.service.ts';
 import type { Resolvers } from '../generated/resolvers.ts';

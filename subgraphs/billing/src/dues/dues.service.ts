@@ -3,7 +3,7 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, isUuid, topics } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
-import { canSee, type BillingScope } from '../scope.ts';
+import { canSee, type BillingScope } from '../shared/scope.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';
 import * as repo from './dues.repository.ts';
 import { daysOverdue, overdueDues } from './dues.repository.ts';

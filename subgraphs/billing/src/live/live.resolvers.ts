@@ -1,7 +1,7 @@
 // Billing's live subscription: a checkout screen follows its payment order (gateway/src/live/ runs it).
 import { AppError, isUuid, liveTrigger, topics, type LiveField, type LiveFields, type LiveResolver } from '@studyspot/runtime';
 import type { ResolversTypes, SubscriptionPaymentStatusArgs } from '../generated/resolvers.ts';
-import { billingScope, canSee } from '../scope.ts';
+import { billingScope, canSee } from '../shared/scope.ts';
 import { findOrder } from '../payments/payments.repository.ts';
 
 type Args = SubscriptionPaymentStatusArgs;

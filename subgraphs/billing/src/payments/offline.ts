@@ -4,7 +4,7 @@
 import { clock, constraintViolation, isUuid, ports, topics } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { assignReceipt } from '../receipts/numbers.repository.ts';
-import { canSeeStudent, type BillingScope } from '../scope.ts';
+import { canSeeStudent, type BillingScope } from '../shared/scope.ts';
 import { allocatePayment } from './ledger.ts';
 import { gstContext } from './settle.ts';
 import { openDuesOfStudent } from '../dues/dues.repository.ts';

@@ -8,7 +8,7 @@ import { fail } from '../errors.ts';
 import { apiBase, clientFor } from '../providers/accounts.ts';
 import { type GatewayError, type Provider } from '../providers/provider.ts';
 import { createOrderRouted } from '../providers/routing.ts';
-import { canSee, canSeeStudent, type BillingScope } from '../scope.ts';
+import { canSee, canSeeStudent, type BillingScope } from '../shared/scope.ts';
 import { failOrder, settleOrder } from './settle.ts';
 import { countClosedOf, openDuesOldestFirst } from '../dues/dues.repository.ts';
 import { findAccount } from '../providers/providers.repository.ts';

@@ -1,7 +1,7 @@
 // Payments and payment orders: thin resolvers over offline.ts, orders.ts and the loaders.
 import { isUuid, paginate, present, type SubgraphContext } from '@studyspot/runtime';
-import { scoped } from '../loaders.ts';
-import { canSee, scopeWhere } from '../scope.ts';
+import { scoped } from '../shared/loaders.ts';
+import { canSee, scopeWhere } from '../shared/scope.ts';
 import { recordPayment } from './offline.ts';
 import { confirmPayment, createPaymentOrder, simulatorCheckoutUrl } from './orders.ts';
 import { paymentsPage, recentPaymentsOf } from './payments.repository.ts';
@@ -68,5 +68,18 @@ export const paymentsResolvers: Resolvers = {
     chosen: (r) => providerEnum(r.chosen),
     fees: (r) => r.fees.map((f) => ({ ...f, provider: providerEnum(f.provider) })),
     tried: (r) => r.tried.map((t) => ({ ...t, provider: providerEnum(t.provider) })),
+  },
+  Student: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    payments: async (st, args, ctx) => {
+      ctx.authorizeTenant('tenant:payments:read');
+      const { s, l } = await scoped(ctx);
+      // A first page is loaded for the whole list of students at once; later pages one by one.
+      return paginate(args, async (take, after) =>
+        args.after
+          ? paymentsPage(s.db, take, { AND: [after, scopeWhere(s), { studentId: st.id }] })
+          : (await l.firstPaymentsOfStudent(take).load(st.id)).filter((p) => canSee(s, p)),
+      );
+    },
   },
 };

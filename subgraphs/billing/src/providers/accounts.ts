@@ -4,7 +4,7 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, type Platform } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
-import type { BillingScope } from '../scope.ts';
+import type { BillingScope } from '../shared/scope.ts';
 import { CashfreeClient } from './cashfree.client.ts';
 import { RazorpayClient } from './razorpay.client.ts';
 import * as repo from './providers.repository.ts';

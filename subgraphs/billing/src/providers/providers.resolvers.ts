@@ -1,6 +1,6 @@
 // Gateway accounts: thin resolvers over accounts.ts. Secrets never leave: only the last 4 characters.
 import { ports } from '@studyspot/runtime';
-import { scoped } from '../loaders.ts';
+import { scoped } from '../shared/loaders.ts';
 import { connectAccount, disconnectAccount, isDown, listAccounts, webhookUrl } from './accounts.ts';
 import { providerEnum, type Provider } from './provider.ts';
 import type { Resolvers } from '../generated/resolvers.ts';

@@ -1,7 +1,7 @@
 // Receipts: thin resolvers; the PDF is served by receipt.router.ts from a signed link.
 import { isUuid, present, type SubgraphContext } from '@studyspot/runtime';
-import { scoped } from '../loaders.ts';
-import { canSee } from '../scope.ts';
+import { scoped } from '../shared/loaders.ts';
+import { canSee } from '../shared/scope.ts';
 import { receiptLink } from './receipt.link.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 

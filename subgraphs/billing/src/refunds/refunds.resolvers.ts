@@ -1,7 +1,7 @@
 // Refunds: thin resolvers over refunds.service.
 import { isUuid, present } from '@studyspot/runtime';
-import { scoped } from '../loaders.ts';
-import { canSee } from '../scope.ts';
+import { scoped } from '../shared/loaders.ts';
+import { canSee } from '../shared/scope.ts';
 import { refundPayment } from './refunds.service.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 

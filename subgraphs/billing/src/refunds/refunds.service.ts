@@ -11,7 +11,7 @@ import { fail } from '../errors.ts';
 import { clientFor } from '../providers/accounts.ts';
 import type { GatewayError, ProviderRefundStatus } from '../providers/provider.ts';
 import { unwindPayment } from '../payments/ledger.ts';
-import { canSee, type BillingScope } from '../scope.ts';
+import { canSee, type BillingScope } from '../shared/scope.ts';
 import { findAccount } from '../providers/providers.repository.ts';
 import { findOrder, paymentsByIds } from '../payments/payments.repository.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';

@@ -1,8 +1,12 @@
-// Collections: the tenant's report, and each library's (Library.collections).
-import { can, forbidden, isUuid } from '@studyspot/runtime';
-import { scoped } from '../loaders.ts';
+// Collections: the tenant's report, and each library's (Library.collections); the money figures of
+// Tenant.stats.
+import { can, forbidden, isUuid, type SubgraphContext } from '@studyspot/runtime';
+import { scoped } from '../shared/loaders.ts';
 import { collections } from './collections.ts';
+import { tenantCounts } from './reports.repository.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
+
+const countsFor = (ctx: SubgraphContext, tenantId: string) => ctx.perTenant('billingCounts', tenantId, tenantCounts);
 
 export const reportsResolvers: Resolvers = {
   Query: {
@@ -24,5 +28,12 @@ export const reportsResolvers: Resolvers = {
   },
   LibraryCollection: {
     library: (c) => (c.libraryId ? { __typename: 'Library', id: c.libraryId } : null),
+  },
+  TenantStats: {
+    // Money totals are analytics: the front desk records payments but does not see the revenue.
+    __resolveReference: (ref, ctx) => ({ tenantId: ctx.authorizeTenant('tenant:analytics:read', ref.tenantId) }),
+    paymentCount: async (s, _a, ctx) => (await countsFor(ctx, s.tenantId)).paymentCount,
+    revenuePaise: async (s, _a, ctx) => (await countsFor(ctx, s.tenantId)).revenuePaise,
+    outstandingPaise: async (s, _a, ctx) => (await countsFor(ctx, s.tenantId)).outstandingPaise,
   },
 };

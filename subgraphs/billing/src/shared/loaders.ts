@@ -1,10 +1,10 @@
 // Per-request DataLoaders for every relation billing resolves, so a list of 1,000 dues with their
 // adjustments, or 1,000 students with their balances, costs a constant number of statements.
 import { byIds, groupBy, type SubgraphContext } from '@studyspot/runtime';
-import { adjustmentsOf, balancesOf, duesOfAllocations, duesOfStudents, findDuesByIds } from './dues/dues.repository.ts';
-import { allocationsOfPayments, firstPaymentsOfStudents, ordersByIds, paymentsByIds, paymentsOfOrders } from './payments/payments.repository.ts';
-import { receiptsByIds, receiptsOfPayments } from './receipts/receipts.repository.ts';
-import { refundsByIds, refundsOfPayments } from './refunds/refunds.repository.ts';
+import { adjustmentsOf, balancesOf, duesOfAllocations, duesOfStudents, findDuesByIds } from '../dues/dues.repository.ts';
+import { allocationsOfPayments, firstPaymentsOfStudents, ordersByIds, paymentsByIds, paymentsOfOrders } from '../payments/payments.repository.ts';
+import { receiptsByIds, receiptsOfPayments } from '../receipts/receipts.repository.ts';
+import { refundsByIds, refundsOfPayments } from '../refunds/refunds.repository.ts';
 import { billingScope, type BillingScope } from './scope.ts';
 
 /** The request's billing scope (the runtime builds the scope once per request; the student is read once). */
