@@ -8,7 +8,7 @@
 //   day) become VOID; paid ones stay, for the owner to refund.
 import { clock, formatDate, ports, topics, type AllocationForDues, type SubgraphContext } from '@studyspot/runtime';
 import type { TenantPrisma } from '@studyspot/db';
-import { applyCredit, type Tx } from '../payments/ledger.ts';
+import { applyCredit, type Tx } from '../payments/apply.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';
 import { createDueTx, duesOfAllocationTx, updateDueTx } from './dues.repository.ts';
 import { istDay } from './dates.ts';

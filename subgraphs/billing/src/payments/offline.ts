@@ -5,7 +5,7 @@ import { clock, constraintViolation, isUuid, ports, topics } from '@studyspot/ru
 import { fail } from '../errors.ts';
 import { assignReceipt } from '../receipts/numbers.repository.ts';
 import { canSeeStudent, type BillingScope } from '../shared/scope.ts';
-import { allocatePayment } from './ledger.ts';
+import { allocatePayment } from './apply.ts';
 import { gstContext } from './settle.ts';
 import { openDuesOfStudent } from '../dues/dues.repository.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';

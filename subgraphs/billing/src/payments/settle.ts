@@ -9,7 +9,7 @@ import { clock, ports, topics, type Platform } from '@studyspot/runtime';
 import { gatewayFee } from '../providers/money.ts';
 import type { Provider, ProviderPayment } from '../providers/provider.ts';
 import { assignReceipt } from '../receipts/numbers.repository.ts';
-import { allocatePayment } from './ledger.ts';
+import { allocatePayment } from './apply.ts';
 import { findAccount } from '../providers/providers.repository.ts';
 import { inTransaction } from '../shared/transactions.repository.ts';
 import * as repo from './payments.repository.ts';

@@ -4,7 +4,7 @@
 // and a rolled-back payment gives its number back. Numbers look like L1/26-27/00042 (≤ 16 characters
 // of letters, digits, - and /, as GST invoices require); each library keeps its code across years.
 import { financialYear, istDay } from '../dues/dates.ts';
-import type { Tx } from '../payments/ledger.ts';
+import type { Tx } from '../payments/apply.ts';
 import { gstSplit, type GstParty } from './gst.ts';
 
 const TENANT_SERIES = 'tenant';

@@ -10,7 +10,7 @@ import { clock, constraintViolation, isUuid, topics, type Platform } from '@stud
 import { fail } from '../errors.ts';
 import { clientFor } from '../providers/accounts.ts';
 import type { GatewayError, ProviderRefundStatus } from '../providers/provider.ts';
-import { unwindPayment } from '../payments/ledger.ts';
+import { unwindPayment } from '../payments/apply.ts';
 import { canSee, type BillingScope } from '../shared/scope.ts';
 import { findAccount } from '../providers/providers.repository.ts';
 import { findOrder, paymentsByIds } from '../payments/payments.repository.ts';

@@ -1,4 +1,4 @@
-// The one place money is put on dues. Reads like accounting:
+// The one place money is put on dues (not the SMS-credit ledger of credits/). Reads like accounting:
 // - a payment's money goes first to the dues it was meant for, then to the student's oldest open
 //   dues; what is left becomes the student's credit (an advance), recorded against that payment;
 // - credit is used by the next dues, oldest credit first;
@@ -6,7 +6,7 @@
 // Callers hold a transaction; the student's open dues are locked (FOR UPDATE) so two payments of one
 // student are applied one after the other.
 import type { Tx } from '../shared/transactions.repository.ts';
-import { addCreditEntry, creditOfPayment, creditOfStudent, creditsByPayment, lockOpenDues, paidByDueNewestFirst, putOnDue, takeOffDue, takeOffDueKeepingItSettled, type OpenDue } from './ledger.repository.ts';
+import { addCreditEntry, creditOfPayment, creditOfStudent, creditsByPayment, lockOpenDues, paidByDueNewestFirst, putOnDue, takeOffDue, takeOffDueKeepingItSettled, type OpenDue } from './apply.repository.ts';
 
 export type { Tx };
 

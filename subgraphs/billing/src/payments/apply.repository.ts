@@ -1,4 +1,4 @@
-// The SQL of the payments ledger (ledger.ts holds its rules), always inside the caller's transaction.
+// The SQL of applying money to dues (apply.ts holds the rules), always inside the caller's transaction.
 import type { Tx } from '../shared/transactions.repository.ts';
 
 export interface OpenDue {
