@@ -80,6 +80,7 @@ export function watchSessions(platform: Platform, sockets: Sockets): () => void 
     try {
       for (const s of [...sockets.states]) {
         const sid = s.claims?.sid;
+        // A database that cannot answer now is asked again on the next pass (every second).
         if (sid && (await platform.revocations.isRevoked(sid).catch(() => false))) s.ws.close(REFRESH_AND_RETRY, 'Session revoked');
         else if (s.caller && !isPlatformRole(s.claims!.role)) {
           await platform.tenants.assertActive(s.caller.tenantId).catch((err: unknown) => {

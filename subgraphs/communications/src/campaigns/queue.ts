@@ -30,6 +30,7 @@ export function campaignQueue(platform: Platform): CampaignQueue {
   if (platform.config.redisUrl) {
     const bull = new Queue<Data>(QUEUE, { connection: connection(platform), prefix: prefix(platform) });
     gaugeFrom('studyspot_job_queue_depth', 'Jobs in a BullMQ queue, by state', ['queue', 'state'], async (set) => {
+      // A scrape while Redis is away reports no depth rather than failing the whole /metrics answer.
       const counts = await bull.getJobCounts('waiting', 'delayed', 'active', 'failed').catch(() => null);
       for (const [state, n] of Object.entries(counts ?? {})) set({ queue: QUEUE, state }, n);
     });
