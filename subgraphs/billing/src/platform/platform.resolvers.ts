@@ -84,9 +84,9 @@ export const platformResolvers: Resolvers = {
   Mutation: {
     recordPlatformInvoicePayment: async (_p, a, ctx) => {
       const inv = isUuid(a.invoiceId) ? await findInvoice(ctx.core, a.invoiceId) : null;
-      if (!inv) return { invoice: null, userErrors: [{ code: 'NOT_FOUND', message: 'No such invoice', field: ['invoiceId'] }] };
-      if (!a.reference.trim()) return { invoice: null, userErrors: [{ code: 'INVALID_INPUT', message: 'reference is required', field: ['reference'] }] };
-      if (inv.status !== 'OPEN') return { invoice: invoiceView(ctx, inv), userErrors: [{ code: 'INVALID_STATE', message: `The invoice is ${inv.status}` }] };
+      if (!inv) return { invoice: null, ...platformFail('NOT_FOUND', 'No such invoice', 'invoiceId') };
+      if (!a.reference.trim()) return { invoice: null, ...platformFail('INVALID_INPUT', 'reference is required', 'reference') };
+      if (inv.status !== 'OPEN') return { invoice: invoiceView(ctx, inv), ...platformFail('INVALID_STATE', `The invoice is ${inv.status}`) };
       const paid = await settleInvoicePayment(ctx.platform, inv.id, a.reference.trim());
       await ctx.audit({ action: 'platform_invoice.paid', tenantId: inv.tenantId, targetType: 'PlatformInvoice', targetId: inv.id, details: { reference: a.reference.trim() } });
       return { invoice: paid ? invoiceView(ctx, paid) : null, userErrors: [] };

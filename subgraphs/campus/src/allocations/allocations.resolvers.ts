@@ -1,6 +1,7 @@
 import { isUuid, present } from '@studyspot/runtime';
 import { currentStudent } from '../attendance/attendance.service.ts';
 import { loaders, tag, tagAll } from '../shared/loaders.ts';
+import { fail } from '../errors.ts';
 import { inScope, loadersOf } from '../shared/resolve.ts';
 import { canSeeLibrary, scope } from '../shared/scope.ts';
 import * as allocations from './allocations.service.ts';
@@ -35,7 +36,7 @@ export const allocationsResolvers: Resolvers = {
     acceptWaitlistOffer: inScope((ctx, s, a) => waitlist.acceptOffer(ctx, s, a.entryId)),
     acceptMyWaitlistOffer: inScope(async (ctx, s, a) => {
       const me = await currentStudent(ctx, s);
-      return me ? waitlist.acceptOffer(ctx, s, a.entryId, me.id) : { userErrors: [{ code: 'NOT_FOUND' as const, message: 'No student record' }] };
+      return me ? waitlist.acceptOffer(ctx, s, a.entryId, me.id) : fail('NOT_FOUND', 'No student record');
     }),
     leaveWaitlist: inScope((ctx, s, a) => waitlist.leaveWaitlist(ctx, s, a.entryId)),
   },

@@ -91,7 +91,7 @@ export async function notifyUsers(ctx: SubgraphContext, i: NotifyInput) {
       else {
         const e = 'userErrors' in sent ? sent.userErrors[0] : undefined;
         // A template that is not there, or not approved, is the caller's mistake: said once, for the whole call.
-        if (e && (e.code === 'NOT_FOUND' || e.code === 'TEMPLATE_NOT_APPROVED' || (e.code === 'INVALID_INPUT' && e.field?.includes('vars')))) return { delivered: created.length, emailed, deferred, texted, notTexted, userErrors: [{ code: e.code, message: e.message, field: ['input', 'sms', e.code === 'INVALID_INPUT' ? 'vars' : 'templateId'] }] };
+        if (e && (e.code === 'NOT_FOUND' || e.code === 'TEMPLATE_NOT_APPROVED' || (e.code === 'INVALID_INPUT' && e.field?.includes('vars')))) return { delivered: created.length, emailed, deferred, texted, notTexted, ...fail(e.code, e.message, 'input', 'sms', e.code === 'INVALID_INPUT' ? 'vars' : 'templateId') };
         notTexted.push({ userId, code: e?.code ?? msg?.status ?? 'NOT_SENT', reason: e?.message ?? msg?.reason ?? 'not sent' });
       }
     }

@@ -5,10 +5,10 @@
 // stops at the target. Work is the same code the sweeps run (registered by each subgraph).
 import { addDays, clock, isUuid, istDay, istDayStart, istToday, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { earliest, registeredWork, type WorkKind } from '@studyspot/runtime/work';
+import { fail, type TenancyErrorCode } from '../errors.ts';
 import * as repo from './testclocks.repository.ts';
 
-type Code = 'INVALID_INPUT' | 'INVALID_STATE' | 'NOT_FOUND' | 'TEST_CLOCKS_DISABLED' | 'CLOCK_BUSY';
-const refuse = (code: Code, message: string, ...field: string[]) => ({ testClock: null, advance: null, userErrors: [{ code, message, ...(field.length ? { field } : {}) }] });
+const refuse = (code: TenancyErrorCode, message: string, ...field: string[]) => ({ testClock: null, advance: null, ...fail(code, message, ...field) });
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 366 * DAY_MS;
