@@ -101,6 +101,11 @@ const MATRIX: Record<string, Operation> = {
   'Mutation.deleteTenant': { doc: 'mutation($id: ID!) { deleteTenant(id: $id) { userErrors { code } } }', variables: () => ({ id: victimTenantId }), allowed: PLATFORM_ADMINS },
   'Mutation.restoreTenant': { doc: 'mutation($id: ID!) { restoreTenant(id: $id) { userErrors { code } } }', variables: () => ({ id: victimTenantId }), allowed: PLATFORM_ADMINS },
   'Mutation.purgeTenant': { doc: 'mutation($id: ID!) { purgeTenant(id: $id) { userErrors { code } } }', variables: () => ({ id: victimTenantId }), allowed: ['SUPER_ADMIN'] },
+  // the placement map (platform roles read it; only super admins change it). The register call names a
+  // port nothing listens on, so an allowed caller gets a user error and nothing is registered.
+  'Query.databaseServers': { doc: '{ databaseServers { id name } }', allowed: PLATFORM },
+  'Mutation.registerDatabaseServer': { doc: 'mutation($n: String!) { registerDatabaseServer(input: { name: $n, url: "postgresql://postgres@127.0.0.1:1/" }) { userErrors { code } } }', variables: (c) => ({ n: `matrix-${c.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` }), allowed: ['SUPER_ADMIN'] },
+  'Mutation.setDatabaseServerState': { doc: 'mutation($id: ID!) { setDatabaseServerState(id: $id, state: OPEN) { userErrors { code } } }', variables: () => ({ id: randomUUID() }), allowed: ['SUPER_ADMIN'] },
   // test clocks (platform only: no tenant role reaches them, its own tenant's included)
   'Query.testClocks': { doc: '{ testClocks { id } }', allowed: PLATFORM },
   'Query.testClock': { doc: 'query($id: ID!) { testClock(id: $id) { id } }', variables: () => ({ id: randomUUID() }), allowed: PLATFORM },

@@ -83,7 +83,7 @@ describe('creating tenants', () => {
 
   it('leaves FAILED with the reason when provisioning fails midway, and a retry succeeds', async () => {
     // Break it for real, midway: the database exists already and holds a type the first migration creates.
-    const target = tenantTarget(w.world.db.server, { dbName: tenantDatabaseName('broken', w.world.db.prefix), dbUrl: null });
+    const target = tenantTarget(w.world.db.server, { dbName: tenantDatabaseName('broken', w.world.db.prefix), server: { url: null } });
     await createDatabase(target);
     const squatter = await openTenantClient(target, { poolMax: 1 });
     await squatter.prisma.$executeRawUnsafe("create type \"StudentStatus\" as enum ('SQUATTER')");

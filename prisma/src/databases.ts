@@ -1,5 +1,6 @@
-// How StudySpot lays out its databases: a core database, and one database per tenant on the same
-// server (or on the server a tenant row names). Embedded mode: one PGlite directory per database.
+// How StudySpot lays out its databases: a core database, and one database per tenant on the server
+// the placement map names (tenants.server_id → database_servers; the primary server is the core's
+// own). Embedded mode: one PGlite directory per database, all on the primary.
 import { join } from 'node:path';
 import type { CorePrisma } from './clients.ts';
 import { openTenantClient } from './clients.ts';
@@ -15,13 +16,20 @@ export function coreTarget(server: DatabaseServer): DatabaseTarget {
     : { kind: 'pglite', dataDir: join(server.dataDir, 'pglite', 'core') };
 }
 
+/** The core's own server in the placement map (the migration creates it). */
+export const PRIMARY_SERVER_ID = '00000000-0000-4000-8000-000000000001';
+
 export interface TenantDatabaseRef {
   dbName: string;
-  dbUrl: string | null;
+  /** The server the map places the tenant on: its URL, or null for the core's own (primary) server. */
+  server: { url: string | null };
 }
 
+/** What to read of a tenant row to find its database (Prisma `select`). */
+export const TENANT_DATABASE_SELECT = { dbName: true, server: { select: { url: true } } } as const;
+
 export function tenantTarget(server: DatabaseServer, tenant: TenantDatabaseRef): DatabaseTarget {
-  if (tenant.dbUrl) return { kind: 'postgres', url: tenant.dbUrl };
+  if (tenant.server.url) return { kind: 'postgres', url: siblingDatabaseUrl(tenant.server.url, tenant.dbName) };
   return server.kind === 'postgres'
     ? { kind: 'postgres', url: siblingDatabaseUrl(server.coreUrl, tenant.dbName) }
     : { kind: 'pglite', dataDir: join(server.dataDir, 'pglite', 'tenants', assertDatabaseName(tenant.dbName)) };
@@ -72,7 +80,7 @@ export async function migrateAllTenants(
   const latest = await latestMigration(location);
   const tenants = await core.tenant.findMany({
     where: { status: { in: ['ACTIVE', 'SUSPENDED'] }, ...(opts.all || !latest ? {} : { OR: [{ schemaVersion: null }, { schemaVersion: { not: latest } }] }) },
-    select: { id: true, slug: true, dbName: true, dbUrl: true },
+    select: { id: true, slug: true, ...TENANT_DATABASE_SELECT },
     orderBy: { createdAt: 'asc' },
   });
   const reports: TenantMigrationReport[] = [];
@@ -108,7 +116,7 @@ export function createTenantClientCache(
       if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return null;
       const t = await core.tenant.findUnique({
         where: { id: tenantId },
-        select: { id: true, status: true, dbName: true, dbUrl: true },
+        select: { id: true, status: true, ...TENANT_DATABASE_SELECT },
       });
       return t ? { id: t.id, status: t.status as TenantStatus, target: tenantTarget(server, t) } : null;
     },

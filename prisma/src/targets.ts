@@ -251,3 +251,12 @@ async function releaseAllPglite(dataDir: string): Promise<void> {
   pglites.delete(dataDir);
   await closePglite(entry);
 }
+
+/** The PostgreSQL version a server answers with (its maintenance database), or the error it gave. */
+export async function serverAnswers(url: string): Promise<{ version: string } | { error: string }> {
+  try {
+    return await withServerConnection(url, async (c) => ({ version: String((await c.query('show server_version')).rows[0]?.server_version ?? '') }));
+  } catch (err) {
+    return { error: (err as Error).message.split('\n')[0]!.slice(0, 200) };
+  }
+}

@@ -65,7 +65,7 @@ beforeAll(async () => {
   const started = performance.now();
   tenantIds = await pool(TENANTS, 8, async (i) => {
     const slug = `tenant-${i}`;
-    const t = await core.prisma.tenant.create({ data: { slug, name: `Tenant ${i}`, dbName: tenantDatabaseName(slug, dbs.prefix) } });
+    const t = await core.prisma.tenant.create({ data: { slug, name: `Tenant ${i}`, dbName: tenantDatabaseName(slug, dbs.prefix) }, include: { server: true } });
     const { created, applied } = await provisionTenantDatabase(tenantTarget(dbs.server, t));
     expect(applied).toEqual(migrationNames);
     if (onPostgres) expect(created).toBe(true);

@@ -5,5 +5,7 @@ import { resolverTypes } from '../../tools/codegen/resolvers.ts';
 export default resolverTypes({
   Tenant: '../tenants/tenants.repository.ts#TenantRow',
   TestClock: '../testclocks/testclocks.repository.ts#ClockRow',
+  DatabaseServer: '../placement/placement.repository.ts#ServerRow',
+  TenantDatabase: '{ name: string; host: string; purgedAt: Date | null; serverId: string }',
   TenantStats: '{ tenantId: string }',
 });

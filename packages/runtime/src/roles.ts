@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'platform:tenants:write',
   /** Drop a deleted tenant's database for good. */
   'platform:tenants:purge',
+  /** Register the PostgreSQL servers tenants are placed on, and open, drain or close them. */
+  'platform:servers:write',
   /** See plans, every tenant's subscription and wallet, the credits ledger and SaaS analytics. */
   'platform:billing:read',
   /** Manage plans, buy credits wholesale, grant credits, change tenants' subscriptions. */

@@ -1,12 +1,16 @@
 // The only code that reads or writes tenants (the core `tenant` table).
 import type { CorePrisma, CorePrismaNs } from '@studyspot/db';
 import { KEYSET_ORDER, orViolation } from '@studyspot/runtime';
+import { placeTenant } from '../placement/placement.repository.ts';
 
 export type TenantRow = Awaited<ReturnType<typeof findTenantsByIds>>[number];
 export type TenantStatus = TenantRow['status'];
 
+/** Every tenant row is read with its server (the placement map), so its database can be found. */
+const WITH_SERVER = { server: { select: { id: true, name: true, url: true } } } as const;
+
 export function findTenantsByIds(core: CorePrisma, ids: readonly string[]) {
-  return core.tenant.findMany({ where: { id: { in: [...ids] } } });
+  return core.tenant.findMany({ where: { id: { in: [...ids] } }, include: WITH_SERVER });
 }
 
 export interface TenantListFilter {
@@ -28,6 +32,7 @@ export function listTenants(core: CorePrisma, take: number, where: object, f: Te
     },
     orderBy: KEYSET_ORDER,
     take,
+    include: WITH_SERVER,
   });
 }
 
@@ -40,7 +45,7 @@ export function findTenantStatus(core: CorePrisma, id: string) {
   return core.tenant.findUnique({ where: { id }, select: { status: true } });
 }
 
-export const findTenant = (core: CorePrisma, id: string) => core.tenant.findUnique({ where: { id } });
+export const findTenant = (core: CorePrisma, id: string) => core.tenant.findUnique({ where: { id }, include: WITH_SERVER });
 
 export type TenantChanges = CorePrismaNs.TenantUpdateManyMutationInput;
 
@@ -49,7 +54,7 @@ export async function updateIfStatus(core: CorePrisma, id: string, status: Tenan
   return (await core.tenant.updateMany({ where: { id, status }, data })).count === 1;
 }
 
-export const updateTenant = (core: CorePrisma, id: string, data: TenantChanges) => core.tenant.update({ where: { id }, data });
+export const updateTenant = (core: CorePrisma, id: string, data: TenantChanges) => core.tenant.update({ where: { id }, data, include: WITH_SERVER });
 
 export interface NewTenant {
   tenant: { name: string; slug: string; dbName: string; legalName?: string | null; gstin?: string | null; state?: string | null; contactEmail?: string | null; contactPhone?: string | null };
@@ -64,7 +69,9 @@ export interface NewTenant {
 export function createTenantWithOwner(core: CorePrisma, n: NewTenant) {
   return orViolation(
     core.$transaction(async (tx) => {
-      const tenant = await tx.tenant.create({ data: { ...n.tenant, status: 'PROVISIONING' } });
+      const serverId = await placeTenant(tx);
+      if (!serverId) return { full: true as const };
+      const tenant = await tx.tenant.create({ data: { ...n.tenant, serverId, status: 'PROVISIONING' }, include: WITH_SERVER });
       // eslint-disable-next-line studyspot/data-boundary -- the owner is created with the tenant, atomically (see above)
       const owner = await tx.user.create({ data: { ...n.owner, role: 'OWNER', tenantId: tenant.id }, select: { id: true } });
       return { tenant, ownerId: owner.id };

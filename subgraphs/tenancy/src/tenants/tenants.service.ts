@@ -11,6 +11,7 @@ import {
   tenantTarget,
   type CorePrisma,
   type DatabaseServer,
+  type TenantDatabaseRef,
 } from '@studyspot/db';
 import { byIds, clock, isEmail, isPlatformRole, isUuid, isViolation, normalizeIndianMobile, paginate, topics, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
 import { generatePassword, hashPassword, passwordProblem } from '@studyspot/runtime/security';
@@ -68,7 +69,7 @@ function profile(input: ProfileInput): Profile | TenancyUserError {
 }
 
 /** Creates the tenant's database and applies its migrations; FAILED with the reason when that fails. */
-export async function provisionDatabase(core: CorePrisma, server: DatabaseServer, tenant: { id: string; dbName: string; dbUrl: string | null }) {
+export async function provisionDatabase(core: CorePrisma, server: DatabaseServer, tenant: { id: string } & TenantDatabaseRef) {
   try {
     await provisionTenantDatabase(tenantTarget(server, tenant));
   } catch (e) {
@@ -114,6 +115,7 @@ export async function provisionTenant(core: CorePrisma, server: DatabaseServer, 
     tenant: { ...p, name: p.name ?? input.name.trim(), slug, dbName: tenantDatabaseName(slug, opts.dbPrefix) },
     owner: { name: input.owner.name.trim(), email: ownerEmail, phone: ownerPhone, passwordHash: await hashPassword(password) },
   });
+  if ('full' in created) return { userErrors: [err('NO_DATABASE_SERVER', 'No open database server has room for another tenant; a platform admin can register one or raise a capacity')] };
   if (isViolation(created)) {
     if (created.on('email')) return { userErrors: [err('EMAIL_TAKEN', 'Another account has the owner email', 'owner', 'email')] };
     return { userErrors: [err('SLUG_TAKEN', `A tenant with slug "${slug}" already exists`, 'slug')] };
@@ -234,5 +236,5 @@ export const listTenants = (ctx: SubgraphContext, args: ConnectionArgs & { filte
 export function databaseOf(ctx: SubgraphContext, t: repo.TenantRow) {
   if (!ctx.isPlatform) return null;
   const target = tenantTarget(ctx.platform.config.database, t);
-  return { name: t.dbName, host: target.kind === 'postgres' ? new URL(target.url).host : 'embedded', purgedAt: t.purgedAt };
+  return { name: t.dbName, host: target.kind === 'postgres' ? new URL(target.url).host : 'embedded', purgedAt: t.purgedAt, serverId: t.serverId };
 }
