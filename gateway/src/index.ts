@@ -1,3 +1,4 @@
 export { compose } from './compose.ts';
 export { startGateway, type GatewayServer } from './gateway.ts';
 export { SUBGRAPHS } from './subgraphs.ts';
+export { DEMO_SLUG, readDemoLogins, seedDemo } from './seed.ts';

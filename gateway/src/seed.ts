@@ -1,7 +1,8 @@
 // First run of the embedded default: a demo tenant with one library, seats, a few students and
 // their accounts, plus a platform admin. Passwords are generated on first run (never hard-coded) and
 // kept in .data/demo-logins.json so each start can print working logins.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
 import { addDays, ConfigError, istDay, istToday, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
@@ -26,20 +27,21 @@ export function readDemoLogins(platform: Platform): DemoLogins | null {
 }
 
 /**
- * Writes the logins file whole or not at all (aside, then renamed). It is written before anything is
- * seeded: a data directory that cannot take it stops the start with nothing seeded, instead of seeding
- * accounts whose generated passwords are then lost.
+ * Writes the logins file whole or not at all: aside first, before anything is seeded (a data directory
+ * that cannot take it stops the start with nothing seeded, instead of seeding accounts whose generated
+ * passwords are then lost), then renamed into place by `keep` once this process has seeded, or
+ * removed by `drop` when another process seeded first.
  */
-function writeLogins(platform: Platform, logins: DemoLogins): void {
+function writeLogins(platform: Platform, logins: DemoLogins): { keep(): void; drop(): void } {
   const file = loginsFile(platform);
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(tmp, JSON.stringify(logins, null, 2), { mode: 0o600 });
-    renameSync(tmp, file);
   } catch (err) {
     throw new ConfigError('STUDYSPOT_DATA_DIR', `cannot write the demo logins to ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing was seeded`);
   }
+  return { keep: () => renameSync(tmp, file), drop: () => rmSync(tmp, { force: true }) };
 }
 
 export async function seedDemo(platform: Platform): Promise<boolean> {
@@ -48,7 +50,7 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
   const adminPassword = generatePassword();
   const names = ['Rohan Patil', 'Sneha Joshi', 'Imran Shaikh', 'Priya Deshmukh', 'Vikram Rao'];
   const phones = names.map((_, i) => `9198765432${10 + i}`);
-  writeLogins(platform, {
+  const logins = writeLogins(platform, {
     tenantSlug: DEMO_SLUG,
     admin: { email: 'admin@studyspot.local', password: adminPassword },
     owner: { email: 'owner@sunrise.example', password: ownerPassword },
@@ -60,7 +62,18 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
     { slug: DEMO_SLUG, name: 'Sunrise Study Centre', legalName: 'Sunrise Study Centre LLP', state: 'MH', owner: { name: 'Asha Kulkarni', email: 'owner@sunrise.example', password: ownerPassword } },
     { dbPrefix: platform.config.tenantDatabasePrefix },
   );
-  if (!('tenant' in result) || result.tenant.status !== 'ACTIVE') throw new Error(`demo seed failed: ${JSON.stringify(result.userErrors)}`);
+  // Replicas started together on one empty database race to seed: the demo slug lets one win; the
+  // others start without seeding (their logins are not the demo's, so they are not kept).
+  if (!('tenant' in result) && result.userErrors.some((e) => e.code === 'SLUG_TAKEN')) {
+    logins.drop();
+    platform.logger.info('demo tenant seeded by another process');
+    return false;
+  }
+  if (!('tenant' in result) || result.tenant.status !== 'ACTIVE') {
+    logins.drop();
+    throw new Error(`demo seed failed: ${JSON.stringify(result.userErrors)}`);
+  }
+  logins.keep();
   const tenant = result.tenant;
   const admin = await platform.core.user.create({ data: { name: 'Platform Admin', email: 'admin@studyspot.local', role: 'SUPER_ADMIN', passwordHash: await hashPassword(adminPassword) } });
   const allocations = await platform.tenants.withTenant(tenant.id, async (db) => {
