@@ -30,7 +30,7 @@ it('lets one of two replicas seed the demo tenant; the other starts without seed
     expect(demo.map((t) => t.status)).toEqual(['ACTIVE']);
     // The logins file is the seeding replica's: its owner password signs in; no temporary file is left.
     const logins = readDemoLogins(w.platform)!;
-    expect(await verifyPassword(demo[0]!.users[0]!.passwordHash, logins.owner.password)).toBe(true);
+    expect(await verifyPassword(demo[0]!.users[0]!.passwordHash!, logins.owner.password)).toBe(true);
     expect(readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // A later start sees the tenant and seeds nothing.
     expect(await seedDemo(replica)).toBe(false);
