@@ -11,7 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
-import { errorLoggingPlugin, HEADER, listen, maskError, readiness, requestIdFrom, type Platform } from '@studyspot/runtime';
+import { errorLoggingPlugin, HEADER, listen, maskError, readyHandler, requestIdFrom, type Platform } from '@studyspot/runtime';
 import { gaugeFrom, metricsHandler, metricsPlugin, recordOperation, traceRequests } from '@studyspot/runtime/observability';
 import { msg91Simulator, paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import { msg91ReportRouter } from '@studyspot/communications';
@@ -39,6 +39,8 @@ export interface GatewayServer {
   simulators: PaymentSimulators | null;
   /** Live subscriptions over WebSocket on the same port. */
   live: LiveServer;
+  /** Starts draining: /readyz answers 503 "draining"; requests and live sockets are still served. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -146,10 +148,8 @@ export async function startGateway(platform: Platform, port = platform.config.po
   app.use(securityHeaders(config));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/metrics', metricsHandler(config));
-  app.get('/readyz', async (_req, res) => {
-    const checks = { ...(await platform.checkReady()), ...(await subgraphsReady(platform)) };
-    res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
-  });
+  let draining = false;
+  app.get('/readyz', readyHandler(() => draining, async () => ({ ...(await platform.checkReady()), ...(await subgraphsReady(platform)) })));
   app.use('/graphql', traceRequests('gateway'));
   app.use('/graphql', (req, res, next) => {
     const requestId = requestIdFrom(req.headers[HEADER.requestId]);
@@ -215,7 +215,9 @@ export async function startGateway(platform: Platform, port = platform.config.po
     url: `http://localhost:${bound}/graphql`,
     simulators,
     live,
+    drain: () => void (draining = true),
     close: async () => {
+      draining = true;
       await live.close();
       await Promise.all([simulators?.razorpay.state.settled(), simulators?.cashfree.state.settled()]);
       await apollo.stop();

@@ -35,7 +35,7 @@ await runMain('studyspot', async () => {
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);
     if (!config.production) await printDevAccess(platform, seeded);
-    return stopInOrder({ background: stopSweeper, server, platform, observability: stopObservability });
+    return stopInOrder({ background: stopSweeper, server, platform, observability: stopObservability, drainMs: config.shutdownDrainMs });
   } catch (err) {
     await stopInOrder({ platform, observability: stopObservability })();
     throw err;

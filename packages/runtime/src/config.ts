@@ -50,6 +50,12 @@ export interface Config {
   tenantPurgeGraceDays: number;
   /** Take the client IP from X-Forwarded-For (behind a trusted proxy). */
   trustProxy: boolean;
+  /**
+   * On SIGTERM, how long /readyz answers 503 "draining" while requests are still served, before the
+   * server stops (SHUTDOWN_DRAIN_MS; the balancer's check interval × its fall count, plus a margin).
+   * Default 5 s in production, 0 otherwise. Optional: absent means 0.
+   */
+  shutdownDrainMs?: number;
   /** Tenant databases are named `<prefix>t_<slug>`. */
   tenantDatabasePrefix: string;
   /** Prefix of every Redis key this deployment writes (rate limits). */
@@ -301,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     otpSecret: createHmac('sha256', gatewaySecret).update('studyspot-otp').digest('base64url'),
     tenantPurgeGraceDays: int(env, 'TENANT_PURGE_GRACE_DAYS', 30, 0, 3650),
     trustProxy: env.TRUST_PROXY === '1',
+    shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', production ? 5_000 : 0, 0, 120_000),
     tenantDatabasePrefix: tenantDbPrefix(env),
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'studyspot:',
     limits: loadLimits(env),

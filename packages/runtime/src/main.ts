@@ -4,18 +4,26 @@ import { ConfigError } from './config.ts';
 /** What a process stops when it ends, each optional (a failed start has no server yet). */
 export interface ProcessParts {
   background?: () => Promise<void>;
-  server?: { close(): Promise<void> };
+  server?: { drain?(): void; close(): Promise<void> };
+  /** How long readiness fails before the server stops (the balancer's time to notice); 0 in development. */
+  drainMs?: number;
   platform?: { close(): Promise<void> };
   observability?: () => Promise<void>;
 }
 
 /**
- * The one shutdown order of every process (the gateway's and each subgraph's): background work first
- * (nothing new starts), then the server (its requests drain), then the platform (databases, Redis),
- * then telemetry (it flushes what the others recorded on the way down).
+ * The one shutdown order of every process (the gateway's and each subgraph's): readiness fails first
+ * and the process keeps serving for `drainMs` while the balancer notices, then background work stops
+ * (nothing new starts), then the server (new connections refused, requests in flight finished, live
+ * sockets told to reconnect elsewhere), then the platform (databases, Redis), then telemetry (it
+ * flushes what the others recorded on the way down).
  */
 export function stopInOrder(parts: ProcessParts): () => Promise<void> {
   return async () => {
+    if (parts.server?.drain) {
+      parts.server.drain();
+      if (parts.drainMs) await new Promise((r) => setTimeout(r, parts.drainMs));
+    }
     await parts.background?.();
     await parts.server?.close();
     await parts.platform?.close();

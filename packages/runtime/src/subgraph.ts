@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -120,7 +121,18 @@ export const SUBGRAPH_KEEP_ALIVE_MS = 65_000;
 export interface RunningServer {
   url: string;
   port: number;
+  /** Starts draining: /readyz answers 503 "draining" so the balancer stops sending; requests are still served. */
+  drain(): void;
   close(): Promise<void>;
+}
+
+/** /readyz of a process: 503 while draining, else the checks' readiness (degraded still serves). */
+export function readyHandler(draining: () => boolean, checks: () => Promise<Record<string, string>>): express.RequestHandler {
+  return async (_req, res) => {
+    if (draining()) return void res.status(503).json({ status: 'draining', checks: {} });
+    const c = await checks();
+    res.status(readiness(c) === 'unavailable' ? 503 : 200).json({ status: readiness(c), checks: c });
+  };
 }
 
 /** The port a subgraph process listens on: that of the URL the gateway calls it at. */
@@ -131,6 +143,9 @@ export function subgraphPort(url: string, name: SubgraphName): number {
 
 /** Serves one subgraph over HTTP. Requests without the gateway's secret are refused with 401. */
 export async function serveSubgraph(module: SubgraphModule, platform: Platform, port: number, portVariable = 'PORT'): Promise<RunningServer> {
+  const app = express();
+  const http = createServer(app);
+  let draining = false;
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraph(module),
     formatError: maskError,
@@ -140,6 +155,9 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     plugins: [
       // Federated traces (ftv1) are for Apollo's usage reporting, which this deployment does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      // Stopping closes HTTP first: no new connections, idle keep-alive sockets closed, requests in
+      // flight finished (10 s at most), and only then Apollo Server itself.
+      ApolloServerPluginDrainHttpServer({ httpServer: http }),
       metricsPlugin(module.name),
       errorLoggingPlugin(),
       {
@@ -155,15 +173,11 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
     ],
   });
   await apollo.start();
-  const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/metrics', metricsHandler(platform.config));
-  app.get('/readyz', async (_req, res) => {
-    const checks = await platform.checkReady();
-    res.status(readiness(checks) === 'unavailable' ? 503 : 200).json({ status: readiness(checks), checks });
-  });
+  app.get('/readyz', readyHandler(() => draining, () => platform.checkReady()));
   app.use('/graphql', traceRequests(module.name));
   app.use('/graphql', (req, res, next) => {
     if (!secretMatches(req.header(HEADER.gatewaySecret), platform.config.gatewaySecret)) {
@@ -189,7 +203,6 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
       return graphql(req, res, next);
     }),
   );
-  const http = createServer(app);
   http.keepAliveTimeout = SUBGRAPH_KEEP_ALIVE_MS;
   http.headersTimeout = SUBGRAPH_KEEP_ALIVE_MS + 1_000;
   const bound = await listen(http, port, portVariable, platform.config.host);
@@ -197,9 +210,10 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
   return {
     url: `http://127.0.0.1:${bound}/graphql`,
     port: bound,
+    drain: () => void (draining = true),
     close: async () => {
+      draining = true;
       await apollo.stop();
-      await new Promise<void>((r) => http.close(() => r()));
     },
   };
 }
@@ -217,7 +231,7 @@ export async function startSubgraphProcess(module: SubgraphModule, background?: 
   const platform = await createPlatform(config, createLogger(`subgraph-${module.name}`));
   try {
     const server = await serveSubgraph(module, platform, port, `SUBGRAPH_${module.name.toUpperCase()}_URL`);
-    return stopInOrder({ background: background?.(platform), server, platform, observability: stopObservability });
+    return stopInOrder({ background: background?.(platform), server, platform, observability: stopObservability, drainMs: config.shutdownDrainMs });
   } catch (err) {
     await stopInOrder({ platform, observability: stopObservability })();
     throw err;
