@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { InProcessEventBus, RedisEventBus, topics, type EventBus } from './events.ts';
 
 const buses: EventBus[] = [];
@@ -59,5 +60,34 @@ describe('event bus', async () => {
 
   it.each(cases)('%s: answers ping', async (_name, bus) => {
     await expect(bus.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe.skipIf(!process.env.REDIS_URL)('event bus keys in Redis', () => {
+  it('keeps a topic\'s sequence under the deployment\'s prefix, expiring a week after its last event', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const bus = new RedisEventBus(process.env.REDIS_URL!, undefined, prefix);
+    await bus.connect();
+    buses.push(bus);
+    const topic = `tenant:${randomUUID()}`;
+    await bus.publish(topic, { type: 'PING' });
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      expect(await redis.get(`${prefix}seq:${topic}`)).toBe('1');
+      expect(await redis.exists(`seq:${topic}`)).toBe(0);
+      const ttl = await redis.ttl(`${prefix}seq:${topic}`);
+      expect(ttl).toBeGreaterThan(604_700);
+      expect(ttl).toBeLessThanOrEqual(604_800);
+      await redis.del(`${prefix}seq:${topic}`);
+      // A counter an older version kept unprefixed is carried over: the sequence never goes back.
+      const older = `tenant:${randomUUID()}`;
+      await redis.set(`seq:${older}`, '41');
+      await bus.publish(older, { type: 'PING' });
+      expect(await redis.get(`${prefix}seq:${older}`)).toBe('42');
+      expect(await bus.sequence(older)).toBe(42);
+      await redis.del(`${prefix}seq:${older}`, `seq:${older}`);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

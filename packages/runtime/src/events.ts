@@ -85,12 +85,21 @@ export class InProcessEventBus implements EventBus {
   }
 }
 
-/** INCR the topic's sequence and PUBLISH the event with it, atomically: sequence order is delivery order. */
-const PUBLISH_SEQUENCED = `local seq = redis.call('INCR', KEYS[1])
+/**
+ * INCR the topic's sequence and PUBLISH the event with it, atomically: sequence order is delivery
+ * order. The sequence key expires a week after the topic's last event (every live socket has been
+ * re-authenticated, and so re-snapshotted, long before), so idle topics leave nothing behind. A
+ * counter an older version kept unprefixed (`seq:<topic>`, KEYS[2]) is carried over on first use.
+ */
+const PUBLISH_SEQUENCED = `if redis.call('EXISTS', KEYS[1]) == 0 then
+  local old = redis.call('GET', KEYS[2])
+  if old then redis.call('SET', KEYS[1], old) end
+end
+local seq = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], 604800)
 local body = ARGV[2] == '{}' and '{' or (string.sub(ARGV[2], 1, -2) .. ',')
 redis.call('PUBLISH', ARGV[1], body .. '"seq":' .. seq .. '}')
 return seq`;
-const seqKey = (topic: string) => `seq:${topic}`;
 
 export class RedisEventBus implements EventBus {
   readonly kind = 'redis' as const;
@@ -105,10 +114,15 @@ export class RedisEventBus implements EventBus {
   private published = 0;
   private delivered = 0;
 
+  /** The topic's sequence key, under the deployment's key prefix (REDIS_KEY_PREFIX). */
+  private readonly seqKey: (topic: string) => string;
+
   constructor(
     url: string,
     private readonly logger?: { warn(o: object, m: string): void; info(o: object, m: string): void },
+    keyPrefix = '',
   ) {
+    this.seqKey = (topic) => `${keyPrefix}seq:${topic}`;
     // No offline queue: while Redis is away a publish fails at once instead of piling up; ioredis
     // keeps reconnecting on its own (and resubscribes the topics) when it comes back.
     const opts = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n: number) => Math.min(100 * n, 2_000) };
@@ -165,7 +179,7 @@ export class RedisEventBus implements EventBus {
 
   async publish(topic: string, payload: object): Promise<void> {
     try {
-      await this.pub.eval(PUBLISH_SEQUENCED, 1, seqKey(topic), topic, JSON.stringify(payload));
+      await this.pub.eval(PUBLISH_SEQUENCED, 2, this.seqKey(topic), `seq:${topic}`, topic, JSON.stringify(payload));
       this.published++;
     } catch {
       this.dropped++;
@@ -174,7 +188,7 @@ export class RedisEventBus implements EventBus {
 
   async sequence(topic: string): Promise<number> {
     try {
-      return Number((await this.pub.get(seqKey(topic))) ?? 0);
+      return Number((await this.pub.get(this.seqKey(topic))) ?? (await this.pub.get(`seq:${topic}`)) ?? 0);
     } catch {
       return 0;
     }

@@ -65,7 +65,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
   let events: EventBus;
   let redis: Redis | null = null;
   if (config.redisUrl) {
-    const bus = new RedisEventBus(config.redisUrl, logger);
+    const bus = new RedisEventBus(config.redisUrl, logger, config.redisKeyPrefix);
     // Commands fail at once while Redis is away (no offline queue); the limiter falls back to the
     // process's own counters and ioredis reconnects in the background.
     redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n) => Math.min(100 * n, 2_000) });
