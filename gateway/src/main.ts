@@ -24,8 +24,10 @@ await runMain('studyspot', async () => {
   }
   const platform = await createPlatform(config, logger);
   try {
-    const reports = await migrateAllTenants(config.database, platform.core);
-    for (const r of reports.filter((x) => x.error)) logger.error({ tenant: r.slug, error: r.error }, 'tenant migration failed');
+    if (config.migrateTenantsOnStart !== false) {
+      const reports = await migrateAllTenants(config.database, platform.core);
+      for (const r of reports.filter((x) => x.error)) logger.error({ tenant: r.slug, error: r.error }, 'tenant migration failed');
+    }
     const seeded = config.seedDemo && (await seedDemo(platform));
     const server = await startGateway(platform);
     if (seeded) await connectDemoGateways(platform, server.simulators);

@@ -60,16 +60,21 @@ export async function migrateCore(server: DatabaseServer): Promise<string[]> {
 export interface TenantMigrationReport {
   tenantId: string;
   slug: string;
+  /** The server (placement map) the tenant's database is on. */
+  server: string;
   applied: string[];
   error?: string;
+  /** How long this tenant took. */
+  ms: number;
 }
 
-/** Applies pending tenant migrations to every tenant database that exists, a few at a time. */
 /**
- * Applies pending tenant migrations. Each tenant row records the last migration its database has
- * (`schema_version`), so by default only tenants behind the folder's latest are opened at all: a
- * start-up with every tenant up to date costs one core query, however many tenants there are.
- * `all` checks every tenant's own `_prisma_migrations` (what `pnpm db:migrate` does).
+ * Applies pending tenant migrations, `concurrency` tenants at a time on each server of the placement
+ * map (servers in parallel). Each tenant row records the last migration its database has
+ * (`schema_version`, written as each tenant finishes), so by default only tenants behind the folder's
+ * latest are opened at all — which also makes a run resumable: after a crash the next run starts
+ * where it stopped, and a start-up with every tenant up to date costs one core query. `all` checks
+ * every tenant's own `_prisma_migrations`.
  */
 export async function migrateAllTenants(
   server: DatabaseServer,
@@ -80,27 +85,33 @@ export async function migrateAllTenants(
   const latest = await latestMigration(location);
   const tenants = await core.tenant.findMany({
     where: { status: { in: ['ACTIVE', 'SUSPENDED'] }, ...(opts.all || !latest ? {} : { OR: [{ schemaVersion: null }, { schemaVersion: { not: latest } }] }) },
-    select: { id: true, slug: true, ...TENANT_DATABASE_SELECT },
+    select: { id: true, slug: true, dbName: true, server: { select: { name: true, url: true } } },
     orderBy: { createdAt: 'asc' },
   });
   const reports: TenantMigrationReport[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tenants.length) {
-      const t = tenants[next++]!;
-      let report: TenantMigrationReport;
-      try {
-        const applied = await applyMigrations(tenantTarget(server, t), location);
-        await core.tenant.update({ where: { id: t.id }, data: { schemaVersion: latest } });
-        report = { tenantId: t.id, slug: t.slug, applied };
-      } catch (err) {
-        report = { tenantId: t.id, slug: t.slug, applied: [], error: (err as Error).message };
+  const byServer = new Map<string, typeof tenants>();
+  for (const t of tenants) byServer.set(t.server.name, [...(byServer.get(t.server.name) ?? []), t]);
+  const migrateServer = async (queue: typeof tenants) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < queue.length) {
+        const t = queue[next++]!;
+        const started = performance.now();
+        let report: TenantMigrationReport;
+        try {
+          const applied = await applyMigrations(tenantTarget(server, t), location);
+          await core.tenant.update({ where: { id: t.id }, data: { schemaVersion: latest } });
+          report = { tenantId: t.id, slug: t.slug, server: t.server.name, applied, ms: Math.round(performance.now() - started) };
+        } catch (err) {
+          report = { tenantId: t.id, slug: t.slug, server: t.server.name, applied: [], error: (err as Error).message, ms: Math.round(performance.now() - started) };
+        }
+        reports.push(report);
+        opts.onReport?.(report);
       }
-      reports.push(report);
-      opts.onReport?.(report);
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, tenants.length) }, worker));
+  await Promise.all([...byServer.values()].map(migrateServer));
   return reports;
 }
 
@@ -108,17 +119,24 @@ export async function migrateAllTenants(
 export function createTenantClientCache(
   server: DatabaseServer,
   core: CorePrisma,
-  opts: Omit<TenantClientCacheOptions, 'resolve' | 'open'> & { poolMax?: number; logQueries?: boolean } = {},
+  opts: Omit<TenantClientCacheOptions, 'resolve' | 'open'> & { poolMax?: number; logQueries?: boolean; latestMigration?: Promise<string | null> } = {},
 ): TenantClientCache {
+  // The newest tenant migration this code ships: a tenant whose database is behind it is not served
+  // (TENANT_SCHEMA_BEHIND) until the migration job reaches it. Migration names sort by time.
+  const latest = opts.latestMigration ?? latestMigration(schemaLocation('tenant'));
   return new TenantClientCache({
     ...opts,
     resolve: async (tenantId) => {
       if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return null;
       const t = await core.tenant.findUnique({
         where: { id: tenantId },
-        select: { id: true, status: true, ...TENANT_DATABASE_SELECT },
+        select: { id: true, status: true, schemaVersion: true, ...TENANT_DATABASE_SELECT },
       });
-      return t ? { id: t.id, status: t.status as TenantStatus, target: tenantTarget(server, t) } : null;
+      if (!t) return null;
+      const need = await latest;
+      // A row without a version predates the bookkeeping: served as before.
+      const schemaBehind = Boolean(need && t.schemaVersion && t.schemaVersion < need);
+      return { id: t.id, status: t.status as TenantStatus, target: tenantTarget(server, t), schemaBehind };
     },
     open: (target) => openTenantClient(target, { poolMax: opts.poolMax ?? 5, logQueries: opts.logQueries }),
   });

@@ -11,9 +11,11 @@ export interface TenantLocation {
   id: string;
   status: TenantStatus;
   target: DatabaseTarget;
+  /** The tenant's database has not had every migration this code needs (the migration job has not reached it). */
+  schemaBehind?: boolean;
 }
 
-export type TenantAccessErrorCode = 'TENANT_NOT_FOUND' | 'TENANT_SUSPENDED' | 'TENANT_UNAVAILABLE' | 'SHUTTING_DOWN';
+export type TenantAccessErrorCode = 'TENANT_NOT_FOUND' | 'TENANT_SUSPENDED' | 'TENANT_UNAVAILABLE' | 'TENANT_SCHEMA_BEHIND' | 'SHUTTING_DOWN';
 
 /** Typed failure of tenant database access; the GraphQL layer maps `code` to an error code. */
 export class TenantAccessError extends Error {
@@ -181,6 +183,7 @@ export class TenantClientCache {
     if (!loc || loc.status === 'DELETED') throw new TenantAccessError('TENANT_NOT_FOUND', tenantId, 'no such tenant');
     if (loc.status === 'SUSPENDED' && !allowSuspended) throw new TenantAccessError('TENANT_SUSPENDED', tenantId, 'tenant is suspended');
     if (loc.status !== 'ACTIVE' && loc.status !== 'SUSPENDED') throw new TenantAccessError('TENANT_UNAVAILABLE', tenantId, `tenant is ${loc.status.toLowerCase()}`);
+    if (loc.schemaBehind) throw new TenantAccessError('TENANT_SCHEMA_BEHIND', tenantId, 'tenant database awaits a migration');
     return loc;
   }
 

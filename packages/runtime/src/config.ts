@@ -56,6 +56,13 @@ export interface Config {
    * Default 5 s in production, 0 otherwise. Optional: absent means 0.
    */
   shutdownDrainMs?: number;
+  /**
+   * Whether the gateway process applies pending tenant migrations before it listens
+   * (MIGRATE_TENANTS_ON_START, default 1: `pnpm start` needs nothing else). Replicas set 0 and run
+   * the migration job (`pnpm db:migrate`) once instead; a tenant not yet migrated is answered
+   * SERVICE_UNAVAILABLE (reason TENANT_SCHEMA_BEHIND) until the job reaches it.
+   */
+  migrateTenantsOnStart?: boolean;
   /** Tenant databases are named `<prefix>t_<slug>`. */
   tenantDatabasePrefix: string;
   /** Prefix of every Redis key this deployment writes (rate limits). */
@@ -308,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tenantPurgeGraceDays: int(env, 'TENANT_PURGE_GRACE_DAYS', 30, 0, 3650),
     trustProxy: env.TRUST_PROXY === '1',
     shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', production ? 5_000 : 0, 0, 120_000),
+    migrateTenantsOnStart: env.MIGRATE_TENANTS_ON_START !== '0',
     tenantDatabasePrefix: tenantDbPrefix(env),
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'studyspot:',
     limits: loadLimits(env),

@@ -217,6 +217,8 @@ export function toGraphQLError(err: unknown): unknown {
       return new AppError('TENANT_SUSPENDED', 'This tenant is suspended');
     case 'TENANT_NOT_FOUND':
       return new AppError('NOT_FOUND', 'Tenant not found');
+    case 'TENANT_SCHEMA_BEHIND':
+      return new AppError('SERVICE_UNAVAILABLE', "This tenant's database is being upgraded; try again shortly", { reason: 'TENANT_SCHEMA_BEHIND' });
     default:
       return new AppError('SERVICE_UNAVAILABLE', 'Tenant database is not available right now');
   }
