@@ -18,7 +18,11 @@ const ROOT = resolve(GATEWAY, '..');
 const OUT = join(GATEWAY, 'dist');
 const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications'];
 
-const entryPoints = [{ in: join(GATEWAY, 'src/main.ts'), out: 'gateway' }, ...SUBGRAPHS.map((name) => ({ in: join(GATEWAY, 'src/processes', `${name}.ts`), out: name }))];
+const entryPoints = [
+  { in: join(GATEWAY, 'src/main.ts'), out: 'gateway' },
+  { in: join(GATEWAY, 'src/processes/worker.ts'), out: 'worker' },
+  ...SUBGRAPHS.map((name) => ({ in: join(GATEWAY, 'src/processes', `${name}.ts`), out: name })),
+];
 
 const ours = (path) => path.startsWith(ROOT) && !path.includes(`${'/'}node_modules${'/'}`);
 

@@ -32,7 +32,8 @@ await runMain('studyspot', async () => {
     const server = await startGateway(platform);
     if (seeded) await connectDemoGateways(platform, server.simulators);
     // In the one-process layout the gateway process also runs the subgraphs' background sweeps.
-    const sweepers = config.subgraphMode === 'local' ? [startCampusSweeper(platform), startBillingSweeper(platform), startSmsSweeper(platform), startCampaignWorker(platform)] : [];
+    // BACKGROUND_WORK=0: a worker process (processes/worker.ts) runs it instead.
+    const sweepers = config.subgraphMode === 'local' && process.env.BACKGROUND_WORK !== '0' ? [startCampusSweeper(platform), startBillingSweeper(platform), startSmsSweeper(platform), startCampaignWorker(platform)] : [];
     const stopSweeper = async () => void (await Promise.all(sweepers.map((stop) => stop())));
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);

@@ -17,8 +17,16 @@ const BACKGROUND: Partial<Record<SubgraphName, (platform: Platform) => () => Pro
   },
 };
 
+/** All background work in one process (the worker, worker.ts); returns its stop function. */
+export function startBackgroundWork(platform: Platform): () => Promise<void> {
+  const stops = Object.values(BACKGROUND).map((start) => start(platform));
+  return async () => void (await Promise.all(stops.map((stop) => stop())));
+}
+
+/** Serves one subgraph; its background work too, unless BACKGROUND_WORK=0 (a worker process runs it). */
 export async function runSubgraphProcess(name: SubgraphName): Promise<void> {
   const module = SUBGRAPHS.find((m) => m.name === name);
   if (!module) throw new Error(`No subgraph named ${name}`);
-  await runMain(`subgraph-${name}`, () => startSubgraphProcess(module, BACKGROUND[name]));
+  const background = process.env.BACKGROUND_WORK === '0' ? undefined : BACKGROUND[name];
+  await runMain(`subgraph-${name}`, () => startSubgraphProcess(module, background));
 }
