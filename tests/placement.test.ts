@@ -125,4 +125,14 @@ describe.skipIf(!onPostgres)('placement map', () => {
     expect((await gql(w.gateway.url, `{ library(id: "${w.a.libraryId}") { id } }`, { token: owner })).data).toEqual({ library: null });
     expect((await gql(w.gateway.url, `{ tenant(id: "${w.a.id}") { id } }`, { token: owner })).data).toEqual({ tenant: null });
   });
+
+  it('answers each of two registrations in one document with its server', async () => {
+    const doc = `mutation($u: String!) {
+      a: registerDatabaseServer(input: { name: "pg-3", url: $u, capacity: 1 }) { server { name } userErrors { code } }
+      b: registerDatabaseServer(input: { name: "pg-4", url: $u, capacity: 1 }) { server { name } userErrors { code } }
+    }`;
+    const r = await gql(w.gateway.url, doc, { token: superAdmin, variables: { u: secondServerUrl() } });
+    expect(r.data).toEqual({ a: { server: { name: 'pg-3' }, userErrors: [] }, b: { server: { name: 'pg-4' }, userErrors: [] } });
+    for (const name of ['pg-3', 'pg-4']) await setState((await byName(name)).id, 'CLOSED');
+  });
 });

@@ -90,7 +90,11 @@ export async function migrateAllTenants(
   });
   const reports: TenantMigrationReport[] = [];
   const byServer = new Map<string, typeof tenants>();
-  for (const t of tenants) byServer.set(t.server.name, [...(byServer.get(t.server.name) ?? []), t]);
+  for (const t of tenants) {
+    const queue = byServer.get(t.server.name);
+    if (queue) queue.push(t);
+    else byServer.set(t.server.name, [t]);
+  }
   const migrateServer = async (queue: typeof tenants) => {
     let next = 0;
     const worker = async () => {

@@ -36,16 +36,15 @@ export async function placeTenant(tx: CorePrismaNs.TransactionClient): Promise<s
   return chosen?.id ?? null;
 }
 
-/** The servers (a handful) with how many tenant databases (not purged) each holds; `ids` limits them. */
-export async function listServers(core: CorePrisma, ids?: readonly string[]): Promise<ServerRow[]> {
+/** The servers (a handful) with how many tenant databases (not purged) each holds. */
+export async function listServers(core: CorePrisma): Promise<ServerRow[]> {
   const rows = await core.$queryRaw<(Omit<ServerRow, 'tenantCount'> & { tenantCount: bigint })[]>`
     SELECT s.id::text AS id, s.name, s.url, s.capacity, s.state::text AS state, s.created_at AS "createdAt", count(t.id) AS "tenantCount"
     FROM database_servers s
     LEFT JOIN tenants t ON t.server_id = s.id AND t.purged_at IS NULL
     GROUP BY s.id
     ORDER BY s.created_at, s.name`;
-  const all = rows.map((r) => ({ ...r, tenantCount: Number(r.tenantCount) }));
-  return ids ? all.filter((r) => ids.includes(r.id)) : all;
+  return rows.map((r) => ({ ...r, tenantCount: Number(r.tenantCount) }));
 }
 
 export const registerServer = (core: CorePrisma, data: { name: string; url: string; capacity: number | null }) => orViolation(core.databaseServer.create({ data, select: { id: true } }));

@@ -15,16 +15,22 @@ export function serverHost(ctx: SubgraphContext, s: { url: string | null }): str
   return db.kind === 'postgres' ? new URL(db.coreUrl).host : 'embedded';
 }
 
-export const listServers = (ctx: SubgraphContext) => repo.listServers(ctx.core);
-
-/** The server a tenant row names, with its count (batched per request). */
-export async function serverById(ctx: SubgraphContext, id: string) {
-  const all = await ctx.loader<'all', repo.ServerRow[]>('tenancy:servers', async (keys) => {
+/** The servers with their counts, read once per request (a handful of rows) and shared by every field. */
+const servers = (ctx: SubgraphContext) =>
+  ctx.loader<'all', repo.ServerRow[]>('tenancy:servers', async (keys) => {
     const rows = await repo.listServers(ctx.core);
     return keys.map(() => rows);
-  }).load('all');
-  return all.find((s) => s.id === id) ?? null;
+  });
+
+export const listServers = (ctx: SubgraphContext) => servers(ctx).load('all');
+
+/** The server a tenant row names, with its count. */
+export async function serverById(ctx: SubgraphContext, id: string) {
+  return (await servers(ctx).load('all')).find((s) => s.id === id) ?? null;
 }
+
+/** After a write, the request's next read (a later mutation of the same document included) sees it. */
+const written = (ctx: SubgraphContext) => void servers(ctx).clear('all');
 
 /** A server URL as the map keeps it: postgresql://user@host:port/, no password, no database. */
 function serverUrl(raw: string): string | { problem: string } {
@@ -54,12 +60,14 @@ export async function registerServer(ctx: SubgraphContext, input: { name: string
   if ('error' in answer) return { server: null, ...fail('INVALID_INPUT', `The server did not answer: ${answer.error}`, 'input', 'url') };
   const created = await repo.registerServer(ctx.core, { name, url, capacity });
   if (isViolation(created)) return { server: null, ...fail('INVALID_INPUT', `A server named "${name}" is registered already`, 'input', 'name') };
+  written(ctx);
   await ctx.audit({ action: 'database_server.register', targetType: 'DatabaseServer', targetId: created.id, details: { name, host: new URL(url).host, capacity, version: answer.version } });
   return { server: await serverById(ctx, created.id), userErrors: [] };
 }
 
 export async function setServerState(ctx: SubgraphContext, id: string, state: repo.ServerState) {
   if (!isUuid(id) || !(await repo.setServerState(ctx.core, id, state))) return { server: null, ...fail('NOT_FOUND', 'No such database server', 'id') };
+  written(ctx);
   await ctx.audit({ action: 'database_server.state', targetType: 'DatabaseServer', targetId: id, details: { state } });
   return { server: await serverById(ctx, id), userErrors: [] };
 }

@@ -16,6 +16,7 @@ import {
 import { byIds, clock, isEmail, isPlatformRole, isUuid, isViolation, normalizeIndianMobile, paginate, topics, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
 import { generatePassword, hashPassword, passwordProblem } from '@studyspot/runtime/security';
 import { isUserError as isError, tenancyError, type TenancyUserError } from '../errors.ts';
+import { serverHost } from '../placement/placement.service.ts';
 import * as repo from './tenants.repository.ts';
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -235,6 +236,5 @@ export const listTenants = (ctx: SubgraphContext, args: ConnectionArgs & { filte
 /** Where the tenant's database is, for platform roles only. */
 export function databaseOf(ctx: SubgraphContext, t: repo.TenantRow) {
   if (!ctx.isPlatform) return null;
-  const target = tenantTarget(ctx.platform.config.database, t);
-  return { name: t.dbName, host: target.kind === 'postgres' ? new URL(target.url).host : 'embedded', purgedAt: t.purgedAt, serverId: t.serverId };
+  return { name: t.dbName, host: serverHost(ctx, t.server), purgedAt: t.purgedAt, serverId: t.serverId };
 }
