@@ -106,6 +106,9 @@ const MATRIX: Record<string, Operation> = {
   'Query.databaseServers': { doc: '{ databaseServers { id name } }', allowed: PLATFORM },
   'Mutation.registerDatabaseServer': { doc: 'mutation($n: String!) { registerDatabaseServer(input: { name: $n, url: "postgresql://postgres@127.0.0.1:1/" }) { userErrors { code } } }', variables: (c) => ({ n: `matrix-${c.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` }), allowed: ['SUPER_ADMIN'] },
   'Mutation.setDatabaseServerState': { doc: 'mutation($id: ID!) { setDatabaseServerState(id: $id, state: OPEN) { userErrors { code } } }', variables: () => ({ id: randomUUID() }), allowed: ['SUPER_ADMIN'] },
+  // moves (an unknown server: an allowed caller gets NOT_FOUND and nothing moves)
+  'Query.tenantMoves': { doc: 'query($id: ID!) { tenantMoves(tenantId: $id) { id } }', variables: () => ({ id: victimTenantId }), allowed: PLATFORM },
+  'Mutation.moveTenant': { doc: 'mutation($id: ID!, $s: ID!) { moveTenant(input: { tenantId: $id, serverId: $s }) { userErrors { code } } }', variables: () => ({ id: victimTenantId, s: randomUUID() }), allowed: ['SUPER_ADMIN'] },
   // test clocks (platform only: no tenant role reaches them, its own tenant's included)
   'Query.testClocks': { doc: '{ testClocks { id } }', allowed: PLATFORM },
   'Query.testClock': { doc: 'query($id: ID!) { testClock(id: $id) { id } }', variables: () => ({ id: randomUUID() }), allowed: PLATFORM },

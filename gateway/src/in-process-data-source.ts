@@ -2,7 +2,7 @@
 // SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { BUSY_MESSAGE, buildSubgraph, clock, inputCoercionError, isBusyDatabase, isPublicCode, MASKED_MESSAGE, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
+import { buildSubgraph, clock, inputCoercionError, isPublicCode, MASKED_MESSAGE, transientDatabaseError, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
 import { metrics, SpanKind, traced } from '@studyspot/runtime/observability';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
@@ -57,9 +57,10 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
         if (isPublicCode(e.extensions?.code)) return e;
         const input = inputCoercionError(e);
         if (input) return input;
-        if (isBusyDatabase(e)) {
-          ctx.logger.warn({ err: e.originalError ?? e, subgraph: this.module.name, path: e.path }, 'database busy');
-          return new GraphQLError(BUSY_MESSAGE, { path: e.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
+        const transient = transientDatabaseError(e);
+        if (transient) {
+          ctx.logger.warn({ err: e.originalError ?? e, subgraph: this.module.name, path: e.path }, transient.message);
+          return new GraphQLError(transient.message, { path: e.path, extensions: transient.extensions });
         }
         ctx.logger.error({ err: e.originalError ?? e, subgraph: this.module.name, path: e.path }, 'unexpected error');
         return new GraphQLError(MASKED_MESSAGE, { path: e.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });

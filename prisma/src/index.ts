@@ -6,3 +6,5 @@ export * from './tenant-clients.ts';
 export { Prisma as CorePrismaNs } from '../core/generated/client.ts';
 export { Prisma as TenantPrismaNs } from '../tenant/generated/client.ts';
 export * from './data-dir-lock.ts';
+export * from './tenant-move.ts';
+export * from './tenant-moves.ts';

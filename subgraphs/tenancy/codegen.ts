@@ -6,6 +6,7 @@ export default resolverTypes({
   Tenant: '../tenants/tenants.repository.ts#TenantRow',
   TestClock: '../testclocks/testclocks.repository.ts#ClockRow',
   DatabaseServer: '../placement/placement.repository.ts#ServerRow',
+  TenantMove: '../moves/moves.repository.ts#MoveRow',
   TenantDatabase: '{ name: string; host: string; purgedAt: Date | null; serverId: string }',
   TenantStats: '{ tenantId: string }',
 });

@@ -67,8 +67,9 @@ export function watchSessions(platform: Platform, sockets: Sockets): () => void 
   })().catch((err) => logger.error({ err }, 'live revocation watch failed'));
   void (async () => {
     for await (const e of platform.events.subscribe(topics.tenants, watch.signal)) {
-      const { tenantId, status } = e as { tenantId?: string; status?: string };
-      if (tenantId && status !== 'ACTIVE') sockets.closeWhere((s) => s.caller?.tenantId === tenantId && !isPlatformRole(s.claims!.role), `Tenant ${status?.toLowerCase() ?? 'unavailable'}`);
+      const { type, tenantId, status } = e as { type?: string; tenantId?: string; status?: string };
+      // A move (TENANT_MOVED) changes where the tenant's data is, not who may see it: sockets stay.
+      if (type === 'TENANT_STATUS_CHANGED' && tenantId && status !== 'ACTIVE') sockets.closeWhere((s) => s.caller?.tenantId === tenantId && !isPlatformRole(s.claims!.role), `Tenant ${status?.toLowerCase() ?? 'unavailable'}`);
     }
   })().catch((err) => logger.error({ err }, 'live tenant watch failed'));
   // While Redis is away, revocations and suspensions published by other processes do not arrive:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { BUSY_MESSAGE, maskError, MASKED_MESSAGE } from './errors.ts';
+import { BUSY_MESSAGE, maskError, MASKED_MESSAGE, UNREACHABLE_MESSAGE } from './errors.ts';
 
 describe('maskError', () => {
   it('keeps errors with a public code and drops their stack trace', () => {
@@ -27,5 +27,26 @@ describe('maskError', () => {
     }
     const unique = new GraphQLError('Unique constraint failed', { originalError: prismaError('P2002') });
     expect(maskError({ message: unique.message }, unique).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
+  it('answers SERVICE_UNAVAILABLE (DATABASE_UNREACHABLE) when the server ended or refused the connection, as during a tenant move', () => {
+    // The shape Prisma 7 gives a driver adapter's error (P2039 with the PostgreSQL error in meta).
+    const driver = (originalCode: string, originalMessage: string) =>
+      Object.assign(new Error('Invalid `db.student.create()` invocation'), { code: 'P2039', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode, originalMessage, kind: 'postgres' } } } });
+    const lost = [
+      driver('57P01', 'terminating connection due to administrator command'),
+      driver('55000', 'database "t" is not currently accepting connections'),
+      driver('3D000', 'database "t" does not exist'),
+      Object.assign(new Error("Can't reach database server"), { code: 'P1001' }),
+    ];
+    for (const cause of lost) {
+      const thrown = new GraphQLError(cause.message, { path: ['createStudent'], originalError: cause });
+      expect(maskError({ message: thrown.message, path: ['createStudent'] }, thrown)).toEqual({ message: UNREACHABLE_MESSAGE, path: ['createStudent'], extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DATABASE_UNREACHABLE' } });
+    }
+    // Another 55000 (object not in prerequisite state) and other driver errors stay masked.
+    for (const cause of [driver('55000', 'sequence is not yet defined in this session'), driver('23505', 'duplicate key')]) {
+      const thrown = new GraphQLError(cause.message, { originalError: cause });
+      expect(maskError({ message: thrown.message }, thrown).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    }
   });
 });

@@ -64,12 +64,44 @@ export function isBusyDatabase(error: unknown): boolean {
   return false;
 }
 
+export const UNREACHABLE_MESSAGE = "The tenant's database connection was lost (the tenant may be moving to another server, or its server restarting); try again";
+
+/**
+ * The server ended or refused the connection: 57P01 (terminated: a tenant move ends the connections
+ * of writers waiting on its fence, whose transactions never committed), 57P02/57P03 (shutting down,
+ * starting), 55000 "not currently accepting connections" (a moved tenant's old database, reached by a
+ * request that began before the move), 3D000 (that database dropped), and PostgreSQL's 08 class.
+ * Prisma reports them as P2039 with the driver's error in `meta`, or as P1001/P1017.
+ */
+const LOST_CODES = new Set(['57P01', '57P02', '57P03', '55000', '3D000', '08000', '08003', '08006']);
+export function isUnreachableDatabase(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const { code, meta } = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } } };
+    if (code === 'P1001' || code === 'P1017') return true;
+    const cause = meta?.driverAdapterError?.cause;
+    if (typeof cause?.originalCode === 'string' && LOST_CODES.has(cause.originalCode)) {
+      return cause.originalCode !== '55000' || /not currently accepting connections/.test(String(cause.originalMessage));
+    }
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
+/** A database failure the caller may meet again and retry, as the error it sees (null: not one). */
+export function transientDatabaseError(error: unknown): { message: string; extensions: Record<string, unknown> } | null {
+  if (isBusyDatabase(error)) return { message: BUSY_MESSAGE, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true } };
+  if (isUnreachableDatabase(error)) return { message: UNREACHABLE_MESSAGE, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: 'DATABASE_UNREACHABLE' } };
+  return null;
+}
+
 /**
  * formatError for every Apollo Server here: keeps errors with a public code (minus stack traces),
  * masks everything else. Unexpected errors are logged with the request id by the errors plugin.
  */
 export function maskError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
-  if (isBusyDatabase(error)) return { message: BUSY_MESSAGE, path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true } };
+  const transient = transientDatabaseError(error);
+  if (transient) return { ...transient, path: formatted.path };
   const code = formatted.extensions?.code;
   if (isPublicCode(code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};

@@ -11,7 +11,7 @@ import {
 } from '@studyspot/db';
 import { ConfigError, type Config } from './config.ts';
 import { Redis } from 'ioredis';
-import { InProcessEventBus, RedisEventBus, type EventBus } from './events.ts';
+import { InProcessEventBus, RedisEventBus, topics, type EventBus } from './events.ts';
 import type { Logger } from './observability/logger.ts';
 import { watchPlatform } from './observability/metrics.ts';
 import { workSchedule, type WorkSchedule } from './work/work.ts';
@@ -93,6 +93,15 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
   });
 
   const revocations = new SessionRevocations(core.prisma, events);
+  // A tenant's status or server changed in another process (suspension, deletion, a move): forget
+  // its location at once instead of trusting it up to a second more.
+  const placementWatch = new AbortController();
+  void (async () => {
+    for await (const e of events.subscribe(topics.tenants, placementWatch.signal)) {
+      const { tenantId } = e as { tenantId?: string };
+      if (tenantId) tenants.invalidate(tenantId);
+    }
+  })().catch((err) => logger.error({ err }, 'tenant location watch failed'));
   const unwatch = watchPlatform({ tenants, events });
   return {
     config,
@@ -120,6 +129,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     },
     async close() {
       unwatch();
+      placementWatch.abort();
       revocations.close();
       await tenants.close();
       await events.close();
