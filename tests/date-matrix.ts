@@ -34,14 +34,23 @@ const dates: [string, Date][] = [
 ];
 
 const only = process.argv.slice(2).filter((a) => a.endsWith('.ts'));
-let failed = 0;
+const failures: string[] = [];
 for (const [what, at] of dates) {
   console.log(`\ndate matrix: ${what}: STUDYSPOT_NOW=${at.toISOString()}`);
   const r = spawnSync('pnpm', ['exec', 'vitest', 'run', ...(only.length ? only : FILES)], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'inherit'],
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, STUDYSPOT_NOW: at.toISOString(), STUDYSPOT_NOW_SINCE: String(Date.now()) },
   });
-  if (r.status !== 0) failed++;
+  const out = r.stdout?.toString() ?? '';
+  process.stdout.write(out);
+  if (r.status !== 0) {
+    // CI keeps the end of the log: say there which tests failed under which date.
+    // eslint-disable-next-line no-control-regex
+    const failed = out.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /^\s*(×|FAIL)\s/.test(l)).map((l) => l.trim());
+    failures.push(`${what} (${at.toISOString()}): ${failed.length ? `\n  ${[...new Set(failed)].join('\n  ')}` : `exit ${r.status}`}`);
+  }
 }
-console.log(`\ndate matrix: ${dates.length - failed} of ${dates.length} dates passed`);
-process.exit(failed ? 1 : 0);
+console.log(`\ndate matrix: ${dates.length - failures.length} of ${dates.length} dates passed`);
+for (const f of failures) console.log(`date matrix failed: ${f}`);
+process.exit(failures.length ? 1 : 0);
