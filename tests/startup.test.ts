@@ -171,6 +171,9 @@ describe('pnpm start', () => {
   it('names REDIS_URL when Redis does not answer', () =>
     failsWith({ REDIS_URL: 'redis://127.0.0.1:1', STUDYSPOT_DATA_DIR: tempDir(), SEED_DEMO: '0' }, /^studyspot: REDIS_URL: cannot connect: .*ECONNREFUSED/));
 
+  it('names SUPERGRAPH_PATH when the supergraph there cannot be read (the Helm chart mounts it)', () =>
+    failsWith({ SUPERGRAPH_PATH: '/nonexistent/supergraph.graphql', STUDYSPOT_DATA_DIR: tempDir(), SEED_DEMO: '0' }, /^studyspot: SUPERGRAPH_PATH: cannot read the supergraph at \/nonexistent\/supergraph\.graphql: ENOENT/));
+
   it('names PORT when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));

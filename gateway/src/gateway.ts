@@ -11,7 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
-import { errorLoggingPlugin, HEADER, listen, maskError, readyHandler, requestIdFrom, type Platform } from '@studyspot/runtime';
+import { ConfigError, errorLoggingPlugin, HEADER, listen, maskError, readyHandler, requestIdFrom, type Platform } from '@studyspot/runtime';
 import { gaugeFrom, metricsHandler, metricsPlugin, recordOperation, traceRequests } from '@studyspot/runtime/observability';
 import { msg91Simulator, paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
 import { msg91ReportRouter } from '@studyspot/communications';
@@ -99,7 +99,13 @@ async function subgraphsReady(platform: Platform): Promise<Record<string, string
 export async function startGateway(platform: Platform, port = platform.config.port): Promise<GatewayServer> {
   const { config } = platform;
   const modules = new Map(SUBGRAPHS.map((m) => [m.name, m]));
-  const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const supergraphPath = config.supergraphPath ?? SUPERGRAPH_PATH;
+  let supergraphSdl: string;
+  try {
+    supergraphSdl = readFileSync(supergraphPath, 'utf8');
+  } catch (err) {
+    throw new ConfigError('SUPERGRAPH_PATH', `cannot read the supergraph at ${supergraphPath}: ${(err as Error).message}`);
+  }
   // @apollo/gateway reports usage metrics to Apollo and probes cloud metadata addresses unless told
   // not to: a tenant's API does not talk to third parties on its own. An operator may opt in with
   // APOLLO_TELEMETRY_DISABLED=false.

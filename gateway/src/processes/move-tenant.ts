@@ -34,6 +34,7 @@ try {
         tenantId: tenant.id,
         toServerId: server.id,
         method: method as MoveMethod | undefined,
+        logicalMinBytes: config.moveLogicalMinBytes,
         onStep: (step, detail) => console.log(`move-tenant: ${tenant.slug}: ${step}${detail?.method ? ` (${String(detail.method)})` : ''} at ${Math.round(performance.now() - t0)} ms`),
         onFlipped: async (tenantId) => {
           platform.tenants.invalidate(tenantId);

@@ -56,6 +56,10 @@ export interface Config {
    * Default 5 s in production, 0 otherwise. Optional: absent means 0.
    */
   shutdownDrainMs?: number;
+  /** SUPERGRAPH_PATH: the composed supergraph to serve (a mounted ConfigMap in Kubernetes); default gateway/supergraph.graphql. */
+  supergraphPath?: string;
+  /** MOVE_LOGICAL_MIN_BYTES: tenants at least this large move by logical replication, smaller ones by dump (default 16 MB). */
+  moveLogicalMinBytes?: number;
   /**
    * Whether the gateway process applies pending tenant migrations before it listens
    * (MIGRATE_TENANTS_ON_START, default 1: `pnpm start` needs nothing else). Replicas set 0 and run
@@ -315,6 +319,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tenantPurgeGraceDays: int(env, 'TENANT_PURGE_GRACE_DAYS', 30, 0, 3650),
     trustProxy: env.TRUST_PROXY === '1',
     shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', production ? 5_000 : 0, 0, 120_000),
+    ...(env.SUPERGRAPH_PATH ? { supergraphPath: env.SUPERGRAPH_PATH } : {}),
+    ...(env.MOVE_LOGICAL_MIN_BYTES ? { moveLogicalMinBytes: int(env, 'MOVE_LOGICAL_MIN_BYTES', 16 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER) } : {}),
     migrateTenantsOnStart: env.MIGRATE_TENANTS_ON_START !== '0',
     tenantDatabasePrefix: tenantDbPrefix(env),
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'studyspot:',

@@ -12,9 +12,6 @@ export type { MoveRow } from './moves.repository.ts';
 /** Refusals that name a missing thing, and the argument that named it; the rest are states. */
 const MISSING: Partial<Record<MoveRefusal, string>> = { TENANT_NOT_FOUND: 'tenantId', SERVER_NOT_FOUND: 'serverId' };
 
-/** Tests may lower the size from which LOGICAL is chosen (bytes), to exercise it on small tenants. */
-const logicalMinBytes = () => (process.env.MOVE_LOGICAL_MIN_BYTES ? Number(process.env.MOVE_LOGICAL_MIN_BYTES) : undefined);
-
 export async function moveTenant(ctx: SubgraphContext, input: { tenantId: string; serverId: string; method?: MoveMethod | null }) {
   if (!isUuid(input.tenantId)) return { move: null, ...fail('NOT_FOUND', 'No such tenant', 'input', 'tenantId') };
   if (!isUuid(input.serverId)) return { move: null, ...fail('NOT_FOUND', 'No such database server', 'input', 'serverId') };
@@ -24,7 +21,7 @@ export async function moveTenant(ctx: SubgraphContext, input: { tenantId: string
     toServerId: input.serverId,
     method: input.method ?? undefined,
     requestedBy: ctx.claims?.sub ?? null,
-    logicalMinBytes: logicalMinBytes(),
+    logicalMinBytes: platform.config.moveLogicalMinBytes,
     onFlipped: async (tenantId) => {
       platform.tenants.invalidate(tenantId);
       await platform.events.publish(topics.tenants, { type: 'TENANT_MOVED', tenantId, serverId: input.serverId });
