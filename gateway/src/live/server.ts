@@ -1,7 +1,7 @@
 // GraphQL subscriptions over WebSocket (graphql-transport-ws, the graphql-ws library's protocol) on
 // the gateway's port at /graphql, put together from its parts: connection.ts (sockets, upgrade,
 // keep-alive), auth.ts (the token in connection_init, revocation and suspension), limits.ts (per
-// socket, account and tenant), admit.ts (guard, validation, planning, the first snapshot) and
+// socket, account and tenant; the last two global through Redis, shared-places.ts), admit.ts (guard, validation, planning, the first snapshot) and
 // groups.ts (one computation per group of identical subscriptions). Every subscription passes the
 // operation guard, GraphQL validation and the subgraph's own authorization. Sockets close with 4403
 // (the stock client refreshes its connectionParams and retries) when the token expires, the session
@@ -16,6 +16,7 @@ import { authenticate, watchSessions } from './auth.ts';
 import { acceptSockets, type Extra } from './connection.ts';
 import { LiveEngine } from './groups.ts';
 import { LiveLimits } from './limits.ts';
+import { SharedPlaces } from './shared-places.ts';
 import type { LivePlanner } from './plan.ts';
 
 export { REFRESH_AND_RETRY, UNAUTHORIZED } from './connection.ts';
@@ -33,7 +34,9 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
   const engine = new LiveEngine(planner, platform.events, limits, logger.child({ component: 'live' }));
   const fields = new Map<string, LiveField<never>>();
   for (const m of deps.modules) for (const [name, f] of Object.entries(m.live ?? {})) fields.set(name, f);
-  const places = new LiveLimits(limits);
+  // With Redis the account and tenant limits count every gateway's places (shared-places.ts).
+  const shared = config.redisUrl ? new SharedPlaces(config.redisUrl, config.redisKeyPrefix, { staleMs: limits.placesStaleMs, heartbeatMs: Math.max(100, Math.round(limits.placesStaleMs / 3)) }) : null;
+  const places = new LiveLimits(limits, shared);
   const admit = admission({ planner, engine, fields, guard: deps.guard, production: config.production, limits });
 
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
@@ -42,14 +45,17 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
     onConnect: (ctx: Context<Record<string, unknown> | undefined, Extra>) => authenticate(platform, ctx.extra.state, ctx.connectionParams),
     onSubscribe: async (ctx, id, payload) => {
       const { state } = ctx.extra;
-      const place = places.take({ held: state.subs.size + state.pending }, state.claims!, state.caller?.tenantId ?? null);
-      if (!('release' in place)) return [place];
+      // Counted as pending before the first await, so messages written together see each other.
+      const held = state.subs.size + state.pending;
       state.pending++;
       let admitted: Awaited<ReturnType<typeof admit>>;
+      let place: Awaited<ReturnType<typeof places.take>> | undefined;
       try {
+        place = await places.take({ held }, state.claims!, state.caller?.tenantId ?? null);
+        if (!('release' in place)) return [place];
         admitted = await admit(state, id, payload, place.release);
       } catch (err) {
-        place.release();
+        if (place && 'release' in place) place.release();
         throw err;
       } finally {
         state.pending--;
@@ -75,6 +81,7 @@ export function startLive(http: Server, deps: { platform: Platform; planner: Liv
       const closing = sockets.close();
       engine.close();
       await closing;
+      await shared?.close();
     },
   };
 }

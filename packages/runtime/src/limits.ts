@@ -75,9 +75,9 @@ export interface LiveLimits {
   sockets: number;
   /** Subscriptions on one socket. */
   perSocket: number;
-  /** Subscriptions of one account on one gateway process. */
+  /** Subscriptions of one account: across gateway processes with Redis, per process without it. */
   perUser: number;
-  /** Subscriptions of one tenant's accounts on one gateway process. */
+  /** Subscriptions of one tenant's accounts: across gateway processes with Redis, per process without it. */
   perTenant: number;
   /** Milliseconds a socket may take to send connection_init (then 4408). */
   initTimeoutMs: number;
@@ -91,6 +91,8 @@ export interface LiveLimits {
   queue: number;
   /** At most one state message (occupancy, seat map, payment status) per group this often. */
   coalesceMs: number;
+  /** With Redis: a gateway process that has not beaten for this long no longer holds its places toward the account and tenant limits (it died). */
+  placesStaleMs: number;
 }
 
 export const DEFAULT_LIVE_LIMITS: LiveLimits = {
@@ -104,6 +106,7 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   slowConsumerBytes: 1_048_576,
   queue: 100,
   coalesceMs: 250,
+  placesStaleMs: 15_000,
 };
 
 const LIVE_ENV: Record<keyof LiveLimits, string> = {
@@ -117,6 +120,7 @@ const LIVE_ENV: Record<keyof LiveLimits, string> = {
   slowConsumerBytes: 'LIVE_SLOW_CONSUMER_BYTES',
   queue: 'LIVE_QUEUE',
   coalesceMs: 'LIVE_COALESCE_MS',
+  placesStaleMs: 'LIVE_PLACES_STALE_MS',
 };
 
 export function loadLiveLimits(env: NodeJS.ProcessEnv): LiveLimits {
