@@ -32,3 +32,16 @@ it('refuses a tenant whose schema is behind, and the job brings it back', async 
   await new Promise((r) => setTimeout(r, 1_100));
   expect((await gql(w.gateway.url, query, { token: w.ownerToken(w.b) })).errors).toBeUndefined();
 });
+
+it('migrates only the first tenants behind with a limit (a canary batch), oldest first; the next run goes on', async () => {
+  const core = w.world.platform.core;
+  const latest = (await latestMigration(schemaLocation('tenant')))!;
+  await core.tenant.updateMany({ where: { id: { in: [w.a.id, w.b.id] } }, data: { schemaVersion: '20000101000000_older' } });
+  const [older, newer] = (await core.tenant.findMany({ where: { id: { in: [w.a.id, w.b.id] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } })).map((t) => t.id);
+  const canary = await migrateAllTenants(w.world.config.database, core, { limit: 1 });
+  expect(canary.map((r) => [r.tenantId, r.error ?? null])).toEqual([[older, null]]);
+  expect((await core.tenant.findUniqueOrThrow({ where: { id: newer! } })).schemaVersion).not.toBe(latest);
+  const rest = await migrateAllTenants(w.world.config.database, core, { limit: 1 });
+  expect(rest.map((r) => r.tenantId)).toEqual([newer]);
+  expect(await migrateAllTenants(w.world.config.database, core)).toEqual([]);
+});

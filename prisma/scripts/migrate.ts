@@ -1,6 +1,7 @@
-// `pnpm db:migrate [--all] [--concurrency N]`: the migration job. Applies pending core migrations,
+// `pnpm db:migrate [--all] [--concurrency N] [--limit N]`: the migration job. Applies pending core migrations,
 // then pending tenant migrations to the tenants behind (every tenant's own bookkeeping with --all),
-// N at a time per database server (default 4), reporting each with its time and a final summary.
+// N at a time per database server (default 4), reporting each with its time and a final summary;
+// `--limit N` migrates only the first N tenants behind (a canary batch; the next run goes on).
 // Safe to run twice and resumable: each tenant's version is recorded as it finishes, so a run that
 // crashed is continued by the next. Embedded mode: stop `pnpm start` first (a PGlite directory can
 // be opened by one process at a time).
@@ -12,6 +13,8 @@ const args = process.argv.slice(2).filter((a) => a !== '--');
 const all = args.includes('--all');
 const n = Number(args[args.indexOf('--concurrency') + 1] ?? 4);
 const concurrency = args.includes('--concurrency') && Number.isInteger(n) && n >= 1 && n <= 64 ? n : 4;
+const l = Number(args[args.indexOf('--limit') + 1]);
+const limit = args.includes('--limit') && Number.isInteger(l) && l >= 1 ? l : undefined;
 const server = databaseServerFromEnv();
 const target = coreTarget(server);
 try {
@@ -24,6 +27,7 @@ try {
     const reports = await migrateAllTenants(server, core.prisma, {
       all,
       concurrency,
+      limit,
       onReport: (r) =>
         console.log(`[${++done}] tenant ${r.slug} (${r.server}, ${r.ms} ms): ${r.error ? `FAILED ${r.error}` : r.applied.length ? `applied ${r.applied.join(', ')}` : 'up to date'}`),
     });

@@ -79,14 +79,15 @@ export interface TenantMigrationReport {
 export async function migrateAllTenants(
   server: DatabaseServer,
   core: CorePrisma,
-  opts: { concurrency?: number; onReport?: (r: TenantMigrationReport) => void; location?: SchemaLocation; all?: boolean } = {},
+  opts: { concurrency?: number; onReport?: (r: TenantMigrationReport) => void; location?: SchemaLocation; all?: boolean; /** Only the first N tenants behind (oldest first): a canary batch. */ limit?: number } = {},
 ): Promise<TenantMigrationReport[]> {
   const location = opts.location ?? schemaLocation('tenant');
   const latest = await latestMigration(location);
   const tenants = await core.tenant.findMany({
     where: { status: { in: ['ACTIVE', 'SUSPENDED'] }, ...(opts.all || !latest ? {} : { OR: [{ schemaVersion: null }, { schemaVersion: { not: latest } }] }) },
     select: { id: true, slug: true, dbName: true, server: { select: { name: true, url: true } } },
-    orderBy: { createdAt: 'asc' },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    ...(opts.limit ? { take: opts.limit } : {}),
   });
   const reports: TenantMigrationReport[] = [];
   const byServer = new Map<string, typeof tenants>();
