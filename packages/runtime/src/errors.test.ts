@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { BUSY_MESSAGE, maskError, MASKED_MESSAGE, UNREACHABLE_MESSAGE } from './errors.ts';
+import { BUSY_MESSAGE, maskError, MASKED_MESSAGE, retryBusy, UNREACHABLE_MESSAGE } from './errors.ts';
 
 describe('maskError', () => {
   it('keeps errors with a public code and drops their stack trace', () => {
@@ -48,5 +48,20 @@ describe('maskError', () => {
       const thrown = new GraphQLError(cause.message, { originalError: cause });
       expect(maskError({ message: thrown.message }, thrown).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     }
+  });
+});
+
+describe('retryBusy', () => {
+  const busy = () => Object.assign(new Error('Transaction API error'), { code: 'P2028' });
+  it('runs again after a transient failure, and gives up after the attempts or on any other error', async () => {
+    let calls = 0;
+    await expect(retryBusy(async () => (++calls < 3 ? Promise.reject(busy()) : 'done'))).resolves.toBe('done');
+    expect(calls).toBe(3);
+    calls = 0;
+    await expect(retryBusy(async () => (++calls, Promise.reject(busy())), 2)).rejects.toMatchObject({ code: 'P2028' });
+    expect(calls).toBe(2);
+    calls = 0;
+    await expect(retryBusy(async () => (++calls, Promise.reject(Object.assign(new Error('unique'), { code: 'P2002' }))))).rejects.toMatchObject({ code: 'P2002' });
+    expect(calls).toBe(1);
   });
 });

@@ -64,6 +64,22 @@ export function isBusyDatabase(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Runs `fn` again, up to `attempts` times in all, when it fails with a transient database error
+ * (isBusyDatabase: the transaction was rolled back). Only for work that touches nothing but the
+ * database: anything else it did would be done again.
+ */
+export async function retryBusy<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= attempts || !isBusyDatabase(err)) throw err;
+      await new Promise((r) => setTimeout(r, 25 * attempt * (1 + Math.random())));
+    }
+  }
+}
+
 export const UNREACHABLE_MESSAGE = "The tenant's database connection was lost (the tenant may be moving to another server, or its server restarting); try again";
 
 /**

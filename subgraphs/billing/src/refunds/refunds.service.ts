@@ -6,7 +6,7 @@
 // keeping them settled with a waiver, as the owner chose). Offline payments are refunded in cash at
 // once.
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, constraintViolation, isUuid, topics, type Platform } from '@studyspot/runtime';
+import { clock, constraintViolation, isUuid, retryBusy, topics, type Platform } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { clientFor } from '../providers/accounts.ts';
 import type { GatewayError, ProviderRefundStatus } from '../providers/provider.ts';
@@ -48,9 +48,13 @@ export async function refundPayment(s: BillingScope, input: RefundInput) {
   return { refund: await repo.findRefundOrThrow(s.db, refund.id), userErrors: [] };
 }
 
-/** Writes the refund (PENDING) with the payment locked, if that much is still refundable. */
+/**
+ * Writes the refund (PENDING) with the payment locked, if that much is still refundable. Refunds of
+ * one payment queue on its lock; one that could not get a connection or its turn in time is tried
+ * again (nothing but this transaction is in it).
+ */
 function createRefundRow(s: BillingScope, paymentId: string, key: string, input: RefundInput) {
-  return inTransaction(s.db, async (tx) => {
+  return retryBusy(() => inTransaction(s.db, async (tx) => {
     const p = await repo.lockRefundable(tx, paymentId);
     if (p.status !== 'CAPTURED') return fail('INVALID_STATE', `The payment is ${p.status}`);
     const refundable = p.amount - p.refunded - p.pending;
@@ -62,7 +66,7 @@ function createRefundRow(s: BillingScope, paymentId: string, key: string, input:
       refund: await repo.createRefund(tx, { paymentId, amountPaise: amount, idempotencyKey: key, reopenDues: input.reopenDues ?? false, reason: input.reason?.trim() || null, createdById: s.ctx.claims!.sub }),
       userErrors: [],
     };
-  });
+  }));
 }
 
 type PaymentRow = Awaited<ReturnType<typeof paymentsByIds>>[number];
