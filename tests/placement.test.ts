@@ -70,6 +70,11 @@ describe.skipIf(!onPostgres)('placement map', () => {
     expect(silent.userErrors[0]!.message).toMatch(/did not answer/);
     expect((await register({ name: 'Bad Name!', url: good })).userErrors[0]!.field).toEqual(['input', 'name']);
     expect((await register({ name: 'primary', url: good })).userErrors[0]!.message).toMatch(/registered already/);
+    // A pooler's server itself (directUrl) is checked like url.
+    expect((await register({ name: 'pg-x', url: good, directUrl: 'postgresql://postgres@127.0.0.1:1/' })).userErrors.map((e) => [e.code, e.field, e.message])).toEqual([
+      ['INVALID_INPUT', ['input', 'directUrl'], expect.stringMatching(/did not answer at directUrl/)],
+    ]);
+    expect((await register({ name: 'pg-x', url: good, directUrl: `${good}db` })).userErrors.map((e) => [e.field, e.message])).toEqual([[['input', 'directUrl'], expect.stringMatching(/^directUrl must not name a database/)]]);
     expect((await servers()).map((s) => s.name)).toEqual(['primary']);
   });
 

@@ -8,11 +8,22 @@ import { applyMigrations, latestMigration, schemaLocation, type SchemaLocation }
 import { assertDatabaseName, createDatabase, siblingDatabaseUrl, type DatabaseTarget } from './targets.ts';
 import { TenantClientCache, type TenantClientCacheOptions, type TenantStatus } from './tenant-clients.ts';
 
-export type DatabaseServer = { kind: 'postgres'; coreUrl: string } | { kind: 'pglite'; dataDir: string };
+export type DatabaseServer =
+  | {
+      kind: 'postgres';
+      coreUrl: string;
+      /**
+       * DATABASE_DIRECT_URL: the core's server itself when DATABASE_URL goes through a transaction
+       * pooler (PgBouncer): migrations and creating or dropping databases need a session (Prisma's
+       * migrations hold an advisory lock). Default: coreUrl.
+       */
+      directUrl?: string;
+    }
+  | { kind: 'pglite'; dataDir: string };
 
-export function coreTarget(server: DatabaseServer): DatabaseTarget {
+export function coreTarget(server: DatabaseServer, purpose: 'serve' | 'admin' = 'serve'): DatabaseTarget {
   return server.kind === 'postgres'
-    ? { kind: 'postgres', url: server.coreUrl }
+    ? { kind: 'postgres', url: purpose === 'admin' ? (server.directUrl ?? server.coreUrl) : server.coreUrl }
     : { kind: 'pglite', dataDir: join(server.dataDir, 'pglite', 'core') };
 }
 
@@ -21,13 +32,25 @@ export const PRIMARY_SERVER_ID = '00000000-0000-4000-8000-000000000001';
 
 export interface TenantDatabaseRef {
   dbName: string;
-  /** The server the map places the tenant on: its URL, or null for the core's own (primary) server. */
-  server: { url: string | null };
+  /** The server the map places the tenant on: its URL, or null for the core's own (primary) server;
+   * `directUrl` the server itself when `url` is a pooler. */
+  server: { url: string | null; directUrl?: string | null };
 }
 
 /** What to read of a tenant row to find its database (Prisma `select`). */
-export const TENANT_DATABASE_SELECT = { dbName: true, server: { select: { url: true } } } as const;
+export const TENANT_DATABASE_SELECT = { dbName: true, server: { select: { url: true, directUrl: true } } } as const;
 
+/**
+ * Where a tenant's database is changed — migrations, creating, dropping, moving: the server itself
+ * (`directUrl`), never through a transaction pooler, which cannot keep the session Prisma's migrations
+ * lock. Without a pooler, the same place as tenantTarget.
+ */
+export function tenantAdminTarget(server: DatabaseServer, tenant: TenantDatabaseRef): DatabaseTarget {
+  if (tenant.server.url) return { kind: 'postgres', url: siblingDatabaseUrl(tenant.server.directUrl ?? tenant.server.url, tenant.dbName) };
+  return server.kind === 'postgres' ? { kind: 'postgres', url: siblingDatabaseUrl(server.directUrl ?? server.coreUrl, tenant.dbName) } : tenantTarget(server, tenant);
+}
+
+/** Where a tenant is served from (through its server's pooler, when the map names one). */
 export function tenantTarget(server: DatabaseServer, tenant: TenantDatabaseRef): DatabaseTarget {
   if (tenant.server.url) return { kind: 'postgres', url: siblingDatabaseUrl(tenant.server.url, tenant.dbName) };
   return server.kind === 'postgres'
@@ -52,7 +75,7 @@ export async function provisionTenantDatabase(
 }
 
 export async function migrateCore(server: DatabaseServer): Promise<string[]> {
-  const target = coreTarget(server);
+  const target = coreTarget(server, 'admin');
   await createDatabase(target);
   return applyMigrations(target, schemaLocation('core'));
 }
@@ -85,7 +108,7 @@ export async function migrateAllTenants(
   const latest = await latestMigration(location);
   const tenants = await core.tenant.findMany({
     where: { status: { in: ['ACTIVE', 'SUSPENDED'] }, ...(opts.all || !latest ? {} : { OR: [{ schemaVersion: null }, { schemaVersion: { not: latest } }] }) },
-    select: { id: true, slug: true, dbName: true, server: { select: { name: true, url: true } } },
+    select: { id: true, slug: true, dbName: true, server: { select: { name: true, url: true, directUrl: true } } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     ...(opts.limit ? { take: opts.limit } : {}),
   });
@@ -104,7 +127,7 @@ export async function migrateAllTenants(
         const started = performance.now();
         let report: TenantMigrationReport;
         try {
-          const applied = await applyMigrations(tenantTarget(server, t), location);
+          const applied = await applyMigrations(tenantAdminTarget(server, t), location);
           await core.tenant.update({ where: { id: t.id }, data: { schemaVersion: latest } });
           report = { tenantId: t.id, slug: t.slug, server: t.server.name, applied, ms: Math.round(performance.now() - started) };
         } catch (err) {
@@ -152,6 +175,6 @@ export const REPO_ROOT = join(import.meta.dirname ?? new URL('.', import.meta.ur
 
 /** DATABASE_URL selects a PostgreSQL server; without it, embedded PGlite under the data directory. */
 export function databaseServerFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseServer {
-  if (env.DATABASE_URL) return { kind: 'postgres', coreUrl: env.DATABASE_URL };
+  if (env.DATABASE_URL) return { kind: 'postgres', coreUrl: env.DATABASE_URL, ...(env.DATABASE_DIRECT_URL ? { directUrl: env.DATABASE_DIRECT_URL } : {}) };
   return { kind: 'pglite', dataDir: env.STUDYSPOT_DATA_DIR ?? join(REPO_ROOT, '.data') };
 }

@@ -3,7 +3,7 @@
 // `tenants.server_id`. The database work is tenant-move.ts.
 import { hostname } from 'node:os';
 import type { CorePrisma } from './clients.ts';
-import { tenantTarget, type DatabaseServer } from './databases.ts';
+import { tenantAdminTarget, type DatabaseServer } from './databases.ts';
 import { schemaLocation, type SchemaLocation } from './migrations.ts';
 import { moveTenantDatabase, MoveError, type MoveMethod, type MoveReport, type MoveStep } from './tenant-move.ts';
 
@@ -51,10 +51,10 @@ const HEARTBEAT_MS = 5_000;
 export async function startTenantMove(server: DatabaseServer, core: CorePrisma, req: MoveRequest): Promise<StartedMove | { refused: MoveRefusal; message: string }> {
   const now = req.now ?? (() => new Date());
   if (server.kind !== 'postgres') return { refused: 'EMBEDDED', message: 'Embedded mode keeps every tenant on its one server' };
-  const tenant = await core.tenant.findUnique({ where: { id: req.tenantId }, select: { id: true, status: true, dbName: true, serverId: true, server: { select: { url: true } } } });
+  const tenant = await core.tenant.findUnique({ where: { id: req.tenantId }, select: { id: true, status: true, dbName: true, serverId: true, server: { select: { url: true, directUrl: true } } } });
   if (!tenant || tenant.status === 'DELETED') return { refused: 'TENANT_NOT_FOUND', message: 'No such tenant' };
   if (tenant.status !== 'ACTIVE' && tenant.status !== 'SUSPENDED') return { refused: 'TENANT_NOT_SERVING', message: `A ${tenant.status.toLowerCase()} tenant has no database to move` };
-  const to = await core.databaseServer.findUnique({ where: { id: req.toServerId }, select: { id: true, url: true, state: true, capacity: true, _count: { select: { tenants: { where: { purgedAt: null } } } } } });
+  const to = await core.databaseServer.findUnique({ where: { id: req.toServerId }, select: { id: true, url: true, directUrl: true, state: true, capacity: true, _count: { select: { tenants: { where: { purgedAt: null } } } } } });
   if (!to) return { refused: 'SERVER_NOT_FOUND', message: 'No such database server' };
   if (to.id === tenant.serverId) return { refused: 'SAME_SERVER', message: 'The tenant is on that server already' };
   if (to.state !== 'OPEN') return { refused: 'SERVER_NOT_OPEN', message: `The server is ${to.state.toLowerCase()}: it takes no tenants` };
@@ -75,8 +75,9 @@ export async function startTenantMove(server: DatabaseServer, core: CorePrisma, 
     throw err;
   }
 
-  const source = tenantTarget(server, { dbName: tenant.dbName, server: tenant.server });
-  const target = tenantTarget(server, { dbName: tenant.dbName, server: { url: to.url } });
+  // The database work goes to the servers themselves, not through their poolers.
+  const source = tenantAdminTarget(server, { dbName: tenant.dbName, server: tenant.server });
+  const target = tenantAdminTarget(server, { dbName: tenant.dbName, server: { url: to.url, directUrl: to.directUrl } });
   if (source.kind !== 'postgres' || target.kind !== 'postgres') throw new Error('unreachable: postgres placement');
   const beat = () => core.tenantMove.update({ where: { id }, data: { heartbeatAt: now() } }).catch(() => {});
   const timer = setInterval(beat, HEARTBEAT_MS);

@@ -269,7 +269,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
-  const database = databaseServerFromEnv({ ...env, DATABASE_URL: databaseUrl ?? undefined });
+  const directUrl = url(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:']);
+  const database = databaseServerFromEnv({ ...env, DATABASE_URL: databaseUrl ?? undefined, DATABASE_DIRECT_URL: directUrl ?? undefined });
   // Embedded databases and generated dev secrets live here (also in services mode, for the secrets).
   const dataDir = env.STUDYSPOT_DATA_DIR ?? join(REPO_ROOT, '.data');
 

@@ -9,6 +9,7 @@ export interface ServerRow {
   id: string;
   name: string;
   url: string | null;
+  directUrl: string | null;
   capacity: number | null;
   state: ServerState;
   createdAt: Date;
@@ -39,7 +40,7 @@ export async function placeTenant(tx: CorePrismaNs.TransactionClient): Promise<s
 /** The servers (a handful) with how many tenant databases (not purged) each holds. */
 export async function listServers(core: CorePrisma): Promise<ServerRow[]> {
   const rows = await core.$queryRaw<(Omit<ServerRow, 'tenantCount'> & { tenantCount: bigint })[]>`
-    SELECT s.id::text AS id, s.name, s.url, s.capacity, s.state::text AS state, s.created_at AS "createdAt", count(t.id) AS "tenantCount"
+    SELECT s.id::text AS id, s.name, s.url, s.direct_url AS "directUrl", s.capacity, s.state::text AS state, s.created_at AS "createdAt", count(t.id) AS "tenantCount"
     FROM database_servers s
     LEFT JOIN tenants t ON t.server_id = s.id AND t.purged_at IS NULL
     GROUP BY s.id
@@ -47,7 +48,7 @@ export async function listServers(core: CorePrisma): Promise<ServerRow[]> {
   return rows.map((r) => ({ ...r, tenantCount: Number(r.tenantCount) }));
 }
 
-export const registerServer = (core: CorePrisma, data: { name: string; url: string; capacity: number | null }) => orViolation(core.databaseServer.create({ data, select: { id: true } }));
+export const registerServer = (core: CorePrisma, data: { name: string; url: string; directUrl: string | null; capacity: number | null }) => orViolation(core.databaseServer.create({ data, select: { id: true } }));
 
 /** True when the server exists (its state is now `state`). */
 export const setServerState = async (core: CorePrisma, id: string, state: ServerState) => (await core.databaseServer.updateMany({ where: { id }, data: { state } })).count === 1;

@@ -13,6 +13,7 @@ export const placementResolvers: Resolvers = {
   },
   DatabaseServer: {
     host: (s, _a, ctx) => placement.serverHost(ctx, s),
+    directHost: (s, _a, ctx) => placement.serverDirectHost(ctx, s),
   },
   TenantDatabase: {
     server: async (d, _a, ctx) => present(await placement.serverById(ctx, d.serverId), 'database server'),

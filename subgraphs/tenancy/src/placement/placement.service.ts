@@ -8,6 +8,13 @@ import * as repo from './placement.repository.ts';
 
 export type { ServerRow } from './placement.repository.ts';
 
+/** Where the server itself is when requests go through a pooler (null: no pooler in the map). */
+export function serverDirectHost(ctx: SubgraphContext, s: { url: string | null; directUrl: string | null }): string | null {
+  if (s.directUrl) return new URL(s.directUrl).host;
+  const db = ctx.platform.config.database;
+  return !s.url && db.kind === 'postgres' && db.directUrl ? new URL(db.directUrl).host : null;
+}
+
 /** Where a server is, as the API shows it: host and port, or the core's own for primary. */
 export function serverHost(ctx: SubgraphContext, s: { url: string | null }): string {
   if (s.url) return new URL(s.url).host;
@@ -48,7 +55,7 @@ function serverUrl(raw: string): string | { problem: string } {
   return `postgresql://${u.username ? `${encodeURIComponent(decodeURIComponent(u.username))}@` : ''}${u.host}/`;
 }
 
-export async function registerServer(ctx: SubgraphContext, input: { name: string; url: string; capacity?: number | null }) {
+export async function registerServer(ctx: SubgraphContext, input: { name: string; url: string; directUrl?: string | null; capacity?: number | null }) {
   if (ctx.platform.config.database.kind !== 'postgres') return { server: null, ...fail('INVALID_STATE', 'Embedded mode keeps every tenant on its one server; run with DATABASE_URL to add servers') };
   const name = input.name.trim().toLowerCase();
   if (!SLUG.test(name)) return { server: null, ...fail('INVALID_INPUT', 'name must be lowercase letters, digits or dashes', 'input', 'name') };
@@ -56,12 +63,18 @@ export async function registerServer(ctx: SubgraphContext, input: { name: string
   if (typeof url !== 'string') return { server: null, ...fail('INVALID_INPUT', url.problem, 'input', 'url') };
   const capacity = input.capacity ?? null;
   if (capacity !== null && (!Number.isInteger(capacity) || capacity < 1 || capacity > 1_000_000)) return { server: null, ...fail('INVALID_INPUT', 'capacity must be 1 to 1,000,000 tenants, or null', 'input', 'capacity') };
+  const direct = input.directUrl ? serverUrl(input.directUrl) : null;
+  if (direct !== null && typeof direct !== 'string') return { server: null, ...fail('INVALID_INPUT', direct.problem.replace(/^url/, 'directUrl'), 'input', 'directUrl') };
   const answer = await serverAnswers(url);
   if ('error' in answer) return { server: null, ...fail('INVALID_INPUT', `The server did not answer: ${answer.error}`, 'input', 'url') };
-  const created = await repo.registerServer(ctx.core, { name, url, capacity });
+  if (direct) {
+    const directAnswer = await serverAnswers(direct);
+    if ('error' in directAnswer) return { server: null, ...fail('INVALID_INPUT', `The server did not answer at directUrl: ${directAnswer.error}`, 'input', 'directUrl') };
+  }
+  const created = await repo.registerServer(ctx.core, { name, url, directUrl: direct, capacity });
   if (isViolation(created)) return { server: null, ...fail('INVALID_INPUT', `A server named "${name}" is registered already`, 'input', 'name') };
   written(ctx);
-  await ctx.audit({ action: 'database_server.register', targetType: 'DatabaseServer', targetId: created.id, details: { name, host: new URL(url).host, capacity, version: answer.version } });
+  await ctx.audit({ action: 'database_server.register', targetType: 'DatabaseServer', targetId: created.id, details: { name, host: new URL(url).host, directHost: direct ? new URL(direct).host : null, capacity, version: answer.version } });
   return { server: await serverById(ctx, created.id), userErrors: [] };
 }
 

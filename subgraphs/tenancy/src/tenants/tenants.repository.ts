@@ -7,7 +7,7 @@ export type TenantRow = Awaited<ReturnType<typeof findTenantsByIds>>[number];
 export type TenantStatus = TenantRow['status'];
 
 /** Every tenant row is read with its server (the placement map), so its database can be found. */
-const WITH_SERVER = { server: { select: { id: true, name: true, url: true } } } as const;
+const WITH_SERVER = { server: { select: { id: true, name: true, url: true, directUrl: true } } } as const;
 
 export function findTenantsByIds(core: CorePrisma, ids: readonly string[]) {
   return core.tenant.findMany({ where: { id: { in: [...ids] } }, include: WITH_SERVER });

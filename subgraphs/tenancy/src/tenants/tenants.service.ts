@@ -8,6 +8,7 @@ import {
   provisionTenantDatabase,
   schemaLocation,
   tenantDatabaseName,
+  tenantAdminTarget,
   tenantTarget,
   type CorePrisma,
   type DatabaseServer,
@@ -72,7 +73,7 @@ function profile(input: ProfileInput): Profile | TenancyUserError {
 /** Creates the tenant's database and applies its migrations; FAILED with the reason when that fails. */
 export async function provisionDatabase(core: CorePrisma, server: DatabaseServer, tenant: { id: string } & TenantDatabaseRef) {
   try {
-    await provisionTenantDatabase(tenantTarget(server, tenant));
+    await provisionTenantDatabase(tenantAdminTarget(server, tenant));
   } catch (e) {
     // The schema engine's message is a summary line, the database's own error, then a backtrace.
     const lines = (e as Error).message.split('\n');
@@ -200,7 +201,7 @@ export async function purgeTenant(ctx: SubgraphContext, id: string) {
   }
   const target = tenantTarget(ctx.platform.config.database, tenant);
   await ctx.platform.tenants.evictDatabase(target);
-  await dropDatabase(target);
+  await dropDatabase(tenantAdminTarget(ctx.platform.config.database, tenant));
   const purged = await repo.updateTenant(ctx.core, id, { purgedAt: clock.now() });
   await ctx.audit({ action: 'tenant.purge', tenantId: id, targetType: 'Tenant', targetId: id, details: { database: describeTarget(target) } });
   return { tenant: purged, userErrors: [] };
