@@ -38,13 +38,16 @@ describe('maskError', () => {
       driver('55000', 'database "t" is not currently accepting connections'),
       driver('3D000', 'database "t" does not exist'),
       Object.assign(new Error("Can't reach database server"), { code: 'P1001' }),
+      // PgBouncer with its server down, as Prisma reports it (the code in the message only).
+      Object.assign(new Error('\nInvalid `prisma.library.findUnique()` invocation:\n\n\nDatabase error. Code: `08P01`. Message: `query_wait_timeout`'), { code: 'P2010' }),
+      driver('08P01', 'server login has been failing, try again later (server_login_retry)'),
     ];
     for (const cause of lost) {
       const thrown = new GraphQLError(cause.message, { path: ['createStudent'], originalError: cause });
       expect(maskError({ message: thrown.message, path: ['createStudent'] }, thrown)).toEqual({ message: UNREACHABLE_MESSAGE, path: ['createStudent'], extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DATABASE_UNREACHABLE' } });
     }
     // Another 55000 (object not in prerequisite state) and other driver errors stay masked.
-    for (const cause of [driver('55000', 'sequence is not yet defined in this session'), driver('23505', 'duplicate key')]) {
+    for (const cause of [driver('55000', 'sequence is not yet defined in this session'), driver('23505', 'duplicate key'), driver('08P01', 'invalid message format')]) {
       const thrown = new GraphQLError(cause.message, { originalError: cause });
       expect(maskError({ message: thrown.message }, thrown).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     }

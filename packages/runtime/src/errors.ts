@@ -86,18 +86,27 @@ export const UNREACHABLE_MESSAGE = "The tenant's database connection was lost (t
  * The server ended or refused the connection: 57P01 (terminated: a tenant move ends the connections
  * of writers waiting on its fence, whose transactions never committed), 57P02/57P03 (shutting down,
  * starting), 55000 "not currently accepting connections" (a moved tenant's old database, reached by a
- * request that began before the move), 3D000 (that database dropped), and PostgreSQL's 08 class.
+ * request that began before the move), 3D000 (that database dropped), PostgreSQL's 08 class, and
+ * PgBouncer's 08P01 when the server behind it is down (query_wait_timeout, server_login_retry).
  * Prisma reports them as P2039 with the driver's error in `meta`, or as P1001/P1017.
  */
-const LOST_CODES = new Set(['57P01', '57P02', '57P03', '55000', '3D000', '08000', '08003', '08006']);
+const LOST_CODES = new Set(['57P01', '57P02', '57P03', '55000', '3D000', '08000', '08003', '08006', '08P01']);
+/** PgBouncer answers 08P01 when it cannot reach the server; other 08P01s are protocol errors (ours). */
+const POOLER_LOST = /query_wait_timeout|server_login_retry|server conn crashed|pgbouncer cannot connect|no more connections allowed|server_connect_timeout/;
 export function isUnreachableDatabase(error: unknown): boolean {
   let e: unknown = error;
   for (let depth = 0; e && depth < 5; depth++) {
-    const { code, meta } = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } } };
+    const { code, meta, message } = e as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } } };
     if (code === 'P1001' || code === 'P1017') return true;
     const cause = meta?.driverAdapterError?.cause;
-    if (typeof cause?.originalCode === 'string' && LOST_CODES.has(cause.originalCode)) {
-      return cause.originalCode !== '55000' || /not currently accepting connections/.test(String(cause.originalMessage));
+    // Prisma reports a database's error either with the driver's error in meta or in its message only.
+    const fromMessage = /Database error\. Code: `(\w+)`\. Message: `([^`]*)`/.exec(String(message ?? ''));
+    const pgCode = typeof cause?.originalCode === 'string' ? cause.originalCode : fromMessage?.[1];
+    const pgMessage = String(cause?.originalMessage ?? fromMessage?.[2] ?? '');
+    if (pgCode && LOST_CODES.has(pgCode)) {
+      if (pgCode === '55000') return /not currently accepting connections/.test(pgMessage);
+      if (pgCode === '08P01') return POOLER_LOST.test(pgMessage);
+      return true;
     }
     e = (e as { originalError?: unknown }).originalError;
   }
