@@ -25,6 +25,15 @@ export async function lockRefundable(tx: Tx, paymentId: string) {
 
 export const createRefund = (tx: Tx, data: TenantPrismaNs.RefundUncheckedCreateInput) => tx.refund.create({ data });
 
+/**
+ * Locks the payment a refund belongs to and returns its id (null: no such refund). Taken first by
+ * whatever changes a refund and its payment together, in the order refund creation takes them
+ * (payment, then refund): a refund locked first while a concurrent refund of the same payment holds
+ * the payment and waits on the refund's key is a deadlock.
+ */
+export const lockPaymentOfRefund = async (tx: Tx, refundId: string) =>
+  (await tx.$queryRaw<{ id: string }[]>`SELECT p.id::text AS id FROM payments p JOIN refunds r ON r.payment_id = p.id WHERE r.id = ${refundId}::uuid FOR UPDATE OF p`)[0]?.id ?? null;
+
 /** A refund's status, locked (null: no such refund). */
 export const lockRefundStatus = async (tx: Tx, id: string) => (await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM refunds WHERE id = ${id}::uuid FOR UPDATE`)[0]?.status ?? null;
 export const updateRefund = (tx: Tx, id: string, data: TenantPrismaNs.RefundUncheckedUpdateInput) => tx.refund.update({ where: { id }, data });

@@ -102,6 +102,7 @@ async function sendRefund(s: BillingScope, payment: PaymentRow, refund: RefundRo
 export async function applyRefundOutcome(platform: Platform, tenantId: string, db: TenantPrisma, refundId: string, outcome: ProviderRefundStatus, providerRefundId: string | null, failure?: string): Promise<boolean> {
   if (!isUuid(refundId)) return false;
   const moved = await inTransaction(db, async (tx) => {
+    if (!(await repo.lockPaymentOfRefund(tx, refundId))) return null;
     const status = await repo.lockRefundStatus(tx, refundId);
     if (!status) return null;
     if (providerRefundId) await repo.updateRefund(tx, refundId, { providerRefundId });
