@@ -202,7 +202,8 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   };
 }
 
-async function withServerConnection<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a connection to the server's maintenance ("postgres") database. */
+export async function withServerConnection<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   // Maintenance connection to the server's "postgres" database.
   const client = new pg.Client({ connectionString: siblingDatabaseUrl(url, 'postgres'), connectionTimeoutMillis: 5_000 });
   await client.connect();

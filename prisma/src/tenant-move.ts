@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { applyMigrations, type SchemaLocation } from './migrations.ts';
-import { assertDatabaseName, createDatabase, dropDatabase } from './targets.ts';
+import { assertDatabaseName, createDatabase, dropDatabase, siblingDatabaseUrl, withServerConnection } from './targets.ts';
 
 export type MoveMethod = 'DUMP' | 'LOGICAL';
 
@@ -172,8 +172,6 @@ async function migrationNames(c: pg.Client): Promise<string[]> {
   return r.rows.map((x) => x.n);
 }
 
-/** The server's maintenance database (slots are per server; the source database may be refusing connections). */
-const maintenance = (url: string) => Object.assign(new URL(url), { pathname: '/postgres' }).toString();
 
 /**
  * Drops what a move of this database creates: the target's subscription, the source server's slot
@@ -193,7 +191,8 @@ async function dropReplication(source: string, target: string | null, sourceAliv
       if (err.code !== '3D000') throw err; // the target database is gone already
     });
   }
-  await withClient(maintenance(source), async (c) => {
+  // Slots are per server, and the source database may be refusing connections: the maintenance database.
+  await withServerConnection(source, async (c) => {
     // The slot is released by its walsender shortly after the subscription is disabled.
     for (let i = 0; i < 100; i++) {
       const slot = await c.query<{ active: boolean; pid: number | null }>('select active, active_pid as pid from pg_replication_slots where slot_name = $1', [n.subscription]);
@@ -381,7 +380,7 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
     // retire: the source takes no new connections; those still open (writers waiting on the fence,
     // pooled idle ones) are ended before the fence is released, so nothing writes there again.
     at('retire');
-    maint = await connect(maintenance(opts.source), 'studyspot-move-retire');
+    maint = await connect(siblingDatabaseUrl(opts.source, 'postgres'), 'studyspot-move-retire');
     // (ALTER DATABASE … allow_connections cannot be run from inside the database itself.)
     await maint.query(`alter database ${quote(sourceDb)} with allow_connections false`);
     // Idle connections and writers waiting on the fence go at once; a read running now is given a
