@@ -9,7 +9,7 @@
 // Keys share the hash tag `{live}`, so the script's keys are in one slot on a Redis Cluster.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
+import { openRedis, type RedisClient } from '@studyspot/runtime';
 
 const ACQUIRE = `
 local procs = KEYS[1]
@@ -46,7 +46,7 @@ export interface SharedPlacesOptions {
 
 export class SharedPlaces {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly heartbeatMs: number;
   private readonly staleMs: number;
   private readonly timeoutMs: number;
@@ -64,7 +64,7 @@ export class SharedPlaces {
     this.staleMs = opts.staleMs ?? 15_000;
     this.timeoutMs = opts.timeoutMs ?? 500;
     this.now = opts.now ?? Date.now;
-    this.redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: (n) => Math.min(100 * n, 2_000) });
+    this.redis = openRedis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: (n) => Math.min(100 * n, 2_000) });
     this.redis.on('error', () => {});
     this.timer = setInterval(() => void this.beat(), this.heartbeatMs);
     this.timer.unref();

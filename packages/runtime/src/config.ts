@@ -9,6 +9,7 @@ import { KeyRing } from './security/auth.ts';
 import { ConfigError } from './config-error.ts';
 import { loadLimits, loadLiveLimits, type LiveLimits, type OperationLimits } from './limits.ts';
 import { SecretBox } from './security/secret-box.ts';
+import { parseRedisUrl, RedisUrlError } from './redis.ts';
 
 export { ConfigError };
 
@@ -203,6 +204,18 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   return raw;
 }
 
+function redisUrlFrom(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REDIS_URL;
+  if (!raw) return null;
+  try {
+    parseRedisUrl(raw);
+  } catch (err) {
+    if (err instanceof RedisUrlError) throw new ConfigError('REDIS_URL', err.message);
+    throw err;
+  }
+  return raw;
+}
+
 interface DevSecrets {
   jwtKeys: string;
   gatewaySecret: string;
@@ -268,7 +281,7 @@ function tenantDbPrefix(env: NodeJS.ProcessEnv): string {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
-  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl = redisUrlFrom(env);
   const directUrl = url(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:']);
   const database = databaseServerFromEnv({ ...env, DATABASE_URL: databaseUrl ?? undefined, DATABASE_DIRECT_URL: directUrl ?? undefined });
   // Embedded databases and generated dev secrets live here (also in services mode, for the secrets).

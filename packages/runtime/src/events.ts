@@ -4,7 +4,7 @@
 // PUBLISH in one Redis script; a counter in-process), so a subscriber that sees a jump knows it
 // missed events (live subscriptions then send a fresh snapshot).
 import { EventEmitter, on } from 'node:events';
-import { Redis } from 'ioredis';
+import { isClusterUrl, openRedis, type RedisClient } from './redis.ts';
 
 export interface EventBus {
   readonly kind: 'redis' | 'in-process';
@@ -89,9 +89,11 @@ export class InProcessEventBus implements EventBus {
  * INCR the topic's sequence and PUBLISH the event with it, atomically: sequence order is delivery
  * order. The sequence key expires a week after the topic's last event (every live socket has been
  * re-authenticated, and so re-snapshotted, long before), so idle topics leave nothing behind. A
- * counter an older version kept unprefixed (`seq:<topic>`, KEYS[2]) is carried over on first use.
+ * counter an older version kept unprefixed (`seq:<topic>`, KEYS[2]) is carried over on first use —
+ * on one server or Sentinel only: on a cluster the two keys live in different slots, and no older
+ * version ran on a cluster (it could not), so KEYS[2] is not passed there.
  */
-const PUBLISH_SEQUENCED = `if redis.call('EXISTS', KEYS[1]) == 0 then
+const PUBLISH_SEQUENCED = `if #KEYS > 1 and redis.call('EXISTS', KEYS[1]) == 0 then
   local old = redis.call('GET', KEYS[2])
   if old then redis.call('SET', KEYS[1], old) end
 end
@@ -103,8 +105,10 @@ return seq`;
 
 export class RedisEventBus implements EventBus {
   readonly kind = 'redis' as const;
-  private readonly pub: Redis;
-  private readonly sub: Redis;
+  private readonly pub: RedisClient;
+  private readonly sub: RedisClient;
+  /** The unprefixed counter of an older version (none on a cluster). */
+  private readonly legacyKey: (topic: string) => string | null;
   private readonly local = new EventEmitter().setMaxListeners(0);
   private readonly counts = new Map<string, number>();
   private readonly health = new EventEmitter();
@@ -123,11 +127,13 @@ export class RedisEventBus implements EventBus {
     keyPrefix = '',
   ) {
     this.seqKey = (topic) => `${keyPrefix}seq:${topic}`;
+    const cluster = isClusterUrl(url);
+    this.legacyKey = (topic) => (cluster ? null : `seq:${topic}`);
     // No offline queue: while Redis is away a publish fails at once instead of piling up; ioredis
     // keeps reconnecting on its own (and resubscribes the topics) when it comes back.
     const opts = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n: number) => Math.min(100 * n, 2_000) };
-    this.pub = new Redis(url, opts);
-    this.sub = new Redis(url, opts);
+    this.pub = openRedis(url, opts);
+    this.sub = openRedis(url, opts);
     this.sub.on('message', (topic: string, message: string) => {
       this.delivered++;
       this.local.emit(topic, JSON.parse(message));
@@ -179,7 +185,9 @@ export class RedisEventBus implements EventBus {
 
   async publish(topic: string, payload: object): Promise<void> {
     try {
-      await this.pub.eval(PUBLISH_SEQUENCED, 2, this.seqKey(topic), `seq:${topic}`, topic, JSON.stringify(payload));
+      const legacy = this.legacyKey(topic);
+      const keys = legacy ? [this.seqKey(topic), legacy] : [this.seqKey(topic)];
+      await this.pub.eval(PUBLISH_SEQUENCED, keys.length, ...keys, topic, JSON.stringify(payload));
       this.published++;
     } catch {
       this.dropped++;
@@ -188,7 +196,8 @@ export class RedisEventBus implements EventBus {
 
   async sequence(topic: string): Promise<number> {
     try {
-      return Number((await this.pub.get(this.seqKey(topic))) ?? (await this.pub.get(`seq:${topic}`)) ?? 0);
+      const legacy = this.legacyKey(topic);
+      return Number((await this.pub.get(this.seqKey(topic))) ?? (legacy ? await this.pub.get(legacy) : null) ?? 0);
     } catch {
       return 0;
     }

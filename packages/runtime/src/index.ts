@@ -31,3 +31,4 @@ export * from './days.ts';
 export * from './live.ts';
 export * from './clock.ts';
 export * from './ports.ts';
+export * from './redis.ts';

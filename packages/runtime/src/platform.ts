@@ -1,5 +1,6 @@
 // The process-wide parts every subgraph shares: config, logger, the core database, the tenant client
 // cache and the event bus. Created once per process (one for all subgraphs in embedded mode).
+import { openRedis, type RedisClient } from './redis.ts';
 import {
   coreTarget,
   createTenantClientCache,
@@ -10,7 +11,6 @@ import {
   type TenantClientCache,
 } from '@studyspot/db';
 import { ConfigError, type Config } from './config.ts';
-import { Redis } from 'ioredis';
 import { InProcessEventBus, RedisEventBus, topics, type EventBus } from './events.ts';
 import type { Logger } from './observability/logger.ts';
 import { watchPlatform } from './observability/metrics.ts';
@@ -63,12 +63,12 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
   }
 
   let events: EventBus;
-  let redis: Redis | null = null;
+  let redis: RedisClient | null = null;
   if (config.redisUrl) {
     const bus = new RedisEventBus(config.redisUrl, logger, config.redisKeyPrefix);
     // Commands fail at once while Redis is away (no offline queue); the limiter falls back to the
     // process's own counters and ioredis reconnects in the background.
-    redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n) => Math.min(100 * n, 2_000) });
+    redis = openRedis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n) => Math.min(100 * n, 2_000) });
     redis.on('error', () => {});
     try {
       await bus.connect();

@@ -24,7 +24,8 @@ async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true });
   await redis.connect();
   try {
-    const keys = await redis.keys(`${prefix}*`);
+    // The queue's keys carry the prefix inside a hash tag: `{<prefix>bull}:…`.
+    const keys = [...(await redis.keys(`${prefix}*`)), ...(await redis.keys(`{${prefix}*`))];
     if (keys.length) await redis.del(...keys);
   } finally {
     redis.disconnect();

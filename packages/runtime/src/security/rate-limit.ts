@@ -2,7 +2,7 @@
 // requests per phone). Redis with REDIS_URL so limits hold across processes; in-process otherwise,
 // and in-process too while Redis is away (each process then limits on its own: with N processes an
 // attacker gets at most N times the limit until Redis returns).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 
 export interface RateLimitState {
   count: number;
@@ -54,7 +54,7 @@ export class MemoryRateLimiter implements RateLimiter {
 
 export class RedisRateLimiter implements RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = 'studyspot:',
   ) {}
 
@@ -89,7 +89,7 @@ export class FallbackRateLimiter implements RateLimiter {
   private readonly local = new MemoryRateLimiter();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly shared: RateLimiter,
   ) {}
 

@@ -4,9 +4,10 @@
 // embedded default) an in-process timer runs them, and on start-up every campaign still RUNNING or due
 // is resumed from the database. Either way a campaign is one job (its id is the job id), and the
 // messages' idempotency keys make a resumed run send nothing twice.
-import { clock, type Platform } from '@studyspot/runtime';
+import { clock, openRedis, type Platform } from '@studyspot/runtime';
 import { gaugeFrom } from '@studyspot/runtime/observability';
 import { Queue, Worker, type Job } from 'bullmq';
+import { drainLegacyQueue } from './legacy-queue.ts';
 import { openCampaigns } from './campaigns.repository.ts';
 import { runCampaign, type RunOptions } from './campaigns.service.ts';
 
@@ -20,15 +21,21 @@ const QUEUE = 'campaigns';
 const producers = new WeakMap<Platform, CampaignQueue & { close(): Promise<void> }>();
 const inProcessRunners = new WeakMap<Platform, (d: Data, at: Date) => void>();
 
-const connection = (platform: Platform) => ({ url: platform.config.redisUrl!, maxRetriesPerRequest: null as null });
-const prefix = (platform: Platform) => `${platform.config.redisKeyPrefix}bull`;
+/**
+ * A connection for BullMQ (one server, Sentinel or Cluster, from REDIS_URL). BullMQ does not close a
+ * connection it was given, so the caller disconnects it after closing the queue or worker.
+ */
+const connection = (platform: Platform) => openRedis(platform.config.redisUrl!, { maxRetriesPerRequest: null });
+/** Hash-tagged, so every key of a queue is in one slot on a Redis Cluster (BullMQ's scripts need it). */
+const prefix = (platform: Platform) => `{${platform.config.redisKeyPrefix}bull}`;
 
 /** Where resolvers put campaigns: BullMQ with Redis, else this process's runner. */
 export function campaignQueue(platform: Platform): CampaignQueue {
   let q = producers.get(platform);
   if (q) return q;
   if (platform.config.redisUrl) {
-    const bull = new Queue<Data>(QUEUE, { connection: connection(platform), prefix: prefix(platform) });
+    const redis = connection(platform);
+    const bull = new Queue<Data>(QUEUE, { connection: redis, prefix: prefix(platform) });
     gaugeFrom('studyspot_job_queue_depth', 'Jobs in a BullMQ queue, by state', ['queue', 'state'], async (set) => {
       // A scrape while Redis is away reports no depth rather than failing the whole /metrics answer.
       const counts = await bull.getJobCounts('waiting', 'delayed', 'active', 'failed').catch(() => null);
@@ -38,7 +45,10 @@ export function campaignQueue(platform: Platform): CampaignQueue {
       schedule: async (tenantId, campaignId, at) => {
         await bull.add('run', { tenantId, campaignId }, { jobId: campaignId, delay: Math.max(0, at.getTime() - clock.nowMs()), attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: 1_000 });
       },
-      close: () => bull.close(),
+      close: async () => {
+        await bull.close();
+        redis.disconnect();
+      },
     };
   } else {
     q = {
@@ -72,6 +82,7 @@ export function startCampaignWorker(platform: Platform, opts: { stalledIntervalM
   let stopping = false;
   const shouldStop = () => stopping;
   if (platform.config.redisUrl) {
+    const redis = connection(platform);
     const worker = new Worker<Data>(
       QUEUE,
       async (job: Job<Data>) => {
@@ -80,12 +91,15 @@ export function startCampaignWorker(platform: Platform, opts: { stalledIntervalM
         if (outcome === 'not-due' || outcome === 'stopped') throw new Error(`campaign ${outcome}`);
         return outcome;
       },
-      { connection: connection(platform), prefix: prefix(platform), concurrency: 2, stalledInterval: opts.stalledIntervalMs ?? 30_000, lockDuration: opts.lockDurationMs ?? 30_000, maxStalledCount: 10 },
+      { connection: redis, prefix: prefix(platform), concurrency: 2, stalledInterval: opts.stalledIntervalMs ?? 30_000, lockDuration: opts.lockDurationMs ?? 30_000, maxStalledCount: 10 },
     );
     worker.on('error', (err) => platform.logger.error({ err }, 'campaign worker error'));
+    const legacy = drainLegacyQueue(platform);
     return async () => {
       stopping = true;
+      await legacy.stop();
       await worker.close();
+      redis.disconnect();
       await closeCampaignQueue(platform);
     };
   }
