@@ -87,7 +87,7 @@ describe('loadConfig', () => {
   it.each([
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL: not a valid URL'],
     [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL: expected postgres:// or postgresql://, got mysql://'],
-    [{ REDIS_URL: 'http://x' }, 'REDIS_URL: expected redis:// or rediss://, got http://'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL: expected redis://, rediss://, redis-sentinel:// or redis-cluster://, got http://'],
     [{ PORT: 'eighty' }, 'PORT: expected a whole number from 0 to 65535, got "eighty"'],
     [{ PORT: '70000' }, 'PORT: expected a whole number from 0 to 65535, got "70000"'],
     [{ SUBGRAPH_MODE: 'cloud' }, 'SUBGRAPH_MODE: expected "local" or "remote", got "cloud"'],
