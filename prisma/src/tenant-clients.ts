@@ -2,7 +2,7 @@
 // database location: concurrent first use opens one client, idle clients are evicted after a grace
 // period, a client with an open lease (a request using it) is never closed, and shutdown closes all.
 import type { DatabaseTarget } from './targets.ts';
-import { describeTarget } from './targets.ts';
+import { describeTarget, poolWaitMs } from './targets.ts';
 import type { OpenClient, TenantPrisma } from './clients.ts';
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED' | 'FAILED' | 'DELETED';
@@ -15,7 +15,7 @@ export interface TenantLocation {
   schemaBehind?: boolean;
 }
 
-export type TenantAccessErrorCode = 'TENANT_NOT_FOUND' | 'TENANT_SUSPENDED' | 'TENANT_UNAVAILABLE' | 'TENANT_SCHEMA_BEHIND' | 'SHUTTING_DOWN';
+export type TenantAccessErrorCode = 'TENANT_NOT_FOUND' | 'TENANT_SUSPENDED' | 'TENANT_UNAVAILABLE' | 'TENANT_SCHEMA_BEHIND' | 'SHUTTING_DOWN' | 'CONNECTION_BUDGET';
 
 /** Typed failure of tenant database access; the GraphQL layer maps `code` to an error code. */
 export class TenantAccessError extends Error {
@@ -33,8 +33,14 @@ export interface TenantClientCacheOptions {
   /** Looks the tenant up in the core database; null when there is no such tenant. */
   resolve(tenantId: string): Promise<TenantLocation | null>;
   open(target: DatabaseTarget): Promise<OpenClient<TenantPrisma>>;
-  /** Most clients kept open at once (leased clients may push it over until released). */
+  /**
+   * Most clients open at once: with each client's pool this is the process's budget of tenant
+   * connections (maxClients × poolMax). A lease that needs a new client while every open one is
+   * leased waits for one to be released, up to `budgetWaitMs`, then fails with CONNECTION_BUDGET.
+   */
   maxClients?: number;
+  /** How long a lease waits for room under `maxClients` (default: DATABASE_POOL_WAIT_MS, 15 s). */
+  budgetWaitMs?: number;
   /** A client unused for this long is closed. */
   idleMs?: number;
   /** How long a tenant lookup is trusted; bounds how late a suspension takes effect. */
@@ -54,8 +60,12 @@ export interface TenantClientStats {
   evictions: number;
   open: number;
   leased: number;
-  /** Clients opened while the cache was full of leased clients. */
+  /** Leases that had to wait for room because every open client was leased (the budget was full). */
   overflows: number;
+  /** Leases waiting for room right now. */
+  waiting: number;
+  /** Clients being closed (their connections count against the budget until they are). */
+  closing: number;
 }
 
 interface Entry {
@@ -71,6 +81,11 @@ export class TenantClientCache {
   private readonly locations = new Map<string, { at: number; loc: Promise<TenantLocation | null> }>();
   private readonly closing = new Set<Promise<void>>();
   private readonly maxClients: number;
+  private readonly budgetWaitMs: number;
+  /** Leases waiting for room: woken whenever a client is released or closed. */
+  private readonly waiters = new Set<() => void>();
+  /** Places under the budget taken by leases about to open their client. */
+  private reserved = 0;
   private readonly idleMs: number;
   private readonly resolveTtlMs: number;
   private readonly now: () => number;
@@ -80,6 +95,7 @@ export class TenantClientCache {
 
   constructor(private readonly opts: TenantClientCacheOptions) {
     this.maxClients = opts.maxClients ?? 50;
+    this.budgetWaitMs = opts.budgetWaitMs ?? poolWaitMs();
     this.idleMs = opts.idleMs ?? 5 * 60_000;
     this.resolveTtlMs = opts.resolveTtlMs ?? 1_000;
     this.now = opts.now ?? Date.now;
@@ -90,7 +106,7 @@ export class TenantClientCache {
   stats(): TenantClientStats {
     let leased = 0;
     for (const e of this.entries.values()) if (e.leases > 0) leased++;
-    return { ...this.counters, open: this.entries.size, leased };
+    return { ...this.counters, open: this.entries.size, leased, waiting: this.waiters.size, closing: this.closing.size };
   }
 
   /**
@@ -101,6 +117,11 @@ export class TenantClientCache {
     if (this.shutDown) throw new TenantAccessError('SHUTTING_DOWN', tenantId, 'server is shutting down');
     const loc = await this.locate(tenantId, opts.allowSuspended);
     const key = describeTarget(loc.target);
+    // Without room now, wait; a place found after waiting is reserved until the client is in the map.
+    if (!this.entries.has(key)) {
+      const way = this.makeWay();
+      if (way !== true && (await this.roomFor(key, tenantId, way))) this.reserved--;
+    }
     let entry = this.entries.get(key);
     if (entry) {
       this.counters.hits++;
@@ -111,10 +132,12 @@ export class TenantClientCache {
       const created = entry;
       created.client.then(
         () => (created.ready = true),
-        () => this.entries.get(key) === created && this.entries.delete(key),
+        () => {
+          if (this.entries.get(key) === created) this.entries.delete(key);
+          this.wake();
+        },
       );
       this.makeRoom();
-      if (this.entries.size > this.maxClients) this.counters.overflows++;
     }
     entry.leases++;
     entry.lastUsed = this.now();
@@ -136,6 +159,7 @@ export class TenantClientCache {
         held.leases--;
         held.lastUsed = this.now();
         if (this.entries.size > this.maxClients) this.makeRoom();
+        if (held.leases === 0) this.wake();
       },
     };
   }
@@ -187,6 +211,53 @@ export class TenantClientCache {
     return loc;
   }
 
+  /**
+   * Whether a client for a new database fits now: clients open and clients still closing (their
+   * connections are not gone yet) under the bound. When not, the least recently used idle client is
+   * closed to make way (the caller waits for it to finish closing); false either way.
+   */
+  private makeWay(): boolean | 'full' {
+    if (this.entries.size + this.closing.size + this.reserved < this.maxClients) return true;
+    let lru: Entry | null = null;
+    for (const e of this.entries.values()) if (e.leases === 0 && e.ready && (!lru || e.lastUsed < lru.lastUsed)) lru = e;
+    if (lru) this.closeEntry(lru);
+    return lru || this.closing.size ? false : 'full';
+  }
+
+  /**
+   * Waits until a client for `key` exists or fits (see maxClients); CONNECTION_BUDGET after
+   * budgetWaitMs. True when it reserved a place (the caller gives it back as it opens the client).
+   */
+  private async roomFor(key: string, tenantId: string, first: false | 'full'): Promise<boolean> {
+    let way: boolean | 'full' = first;
+    // Every client leased: the budget is full (a wait for a client being closed is not counted).
+    if (way === 'full') this.counters.overflows++;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.wake();
+    }, this.budgetWaitMs);
+    try {
+      while (!this.entries.has(key) && way !== true) {
+        if (timedOut) throw new TenantAccessError('CONNECTION_BUDGET', tenantId, `all ${this.maxClients} tenant clients of this process stayed in use for ${this.budgetWaitMs} ms`);
+        if (this.shutDown) throw new TenantAccessError('SHUTTING_DOWN', tenantId, 'server is shutting down');
+        await new Promise<void>((resolve) => this.waiters.add(resolve));
+        way = this.makeWay();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    if (way !== true) return false;
+    this.reserved++;
+    return true;
+  }
+
+  private wake(): void {
+    const all = [...this.waiters];
+    this.waiters.clear();
+    for (const w of all) w();
+  }
+
   /** Evicts least-recently-used idle clients until the cache is within its bound. */
   private makeRoom(): void {
     if (this.entries.size <= this.maxClients) return;
@@ -205,15 +276,20 @@ export class TenantClientCache {
 
   private closeEntry(e: Entry): void {
     this.entries.delete(e.key);
+    this.wake();
     this.counters.evictions++;
     const closing = e.client.then((c) => c.close()).catch(() => {});
     this.closing.add(closing);
-    void closing.finally(() => this.closing.delete(closing));
+    void closing.finally(() => {
+      this.closing.delete(closing);
+      this.wake();
+    });
   }
 
   /** Closes every client. New leases are refused; clients still leased are closed after their release or after `graceMs`. */
   async close(graceMs = 5_000): Promise<void> {
     this.shutDown = true;
+    this.wake();
     clearInterval(this.sweeper);
     const deadline = Date.now() + graceMs;
     while ([...this.entries.values()].some((e) => e.leases > 0) && Date.now() < deadline) {

@@ -146,8 +146,11 @@ describe('tenant client cache', () => {
   });
 
   it('stays within its bound while serving every tenant under concurrent load', async () => {
+    // Only this cache's connections on the server (the earlier tests' caches keep theirs idle).
+    for (const old of caches.splice(0)) await old.close();
     const c = cache({ maxClients: onPostgres ? 10 : 2, poolMax: 2 });
     let peakConnections = 0;
+    let peakClients = 0;
     const ops = onPostgres ? 600 : 40;
     const started = performance.now();
     await pool(ops, 20, async (i) => {
@@ -155,17 +158,45 @@ describe('tenant client cache', () => {
       const tenantId = tenantIds[i % 5 === 4 ? (i * 7) % TENANTS : i % Math.min(8, TENANTS)]!;
       const n = await c.withTenant(tenantId, (db) => db.library.count());
       expect(n).toBe(0);
+      const now = c.stats();
+      peakClients = Math.max(peakClients, now.open + now.closing);
       if (onPostgres && i % 50 === 0) peakConnections = Math.max(peakConnections, await serverConnections());
     });
     const ms = performance.now() - started;
     const s = c.stats();
-    console.log(`[figures] cache under load: ${ops} ops over ${TENANTS} tenants, 20 concurrent, max 10 clients, 80% on 8 tenants: ${JSON.stringify(s)}, ${Math.round(ops / (ms / 1000))} ops/s, peak ${peakConnections} server connections`);
+    console.log(`[figures] cache under load: ${ops} ops over ${TENANTS} tenants, 20 concurrent, max 10 clients, 80% on 8 tenants: ${JSON.stringify(s)}, ${Math.round(ops / (ms / 1000))} ops/s, peak ${peakClients} clients open or closing, peak ${peakConnections} server connections`);
     expect(s.hits + s.misses).toBe(ops);
     expect(s.evictions).toBeGreaterThan(0);
     expect(s.open).toBeLessThanOrEqual(onPostgres ? 10 : 2);
     expect(s.leased).toBe(0);
-    // 10 clients x 2 connections, plus clients leased past the bound (overflow) while others drain.
-    if (onPostgres) expect(peakConnections).toBeLessThanOrEqual(2 * (10 + 20));
+    // The budget: clients open or still closing never above 10, × 2 connections each, as the
+    // server counts them; a lease needing an 11th client waited for room.
+    expect(peakClients).toBeLessThanOrEqual(onPostgres ? 10 : 2);
+    expect(s.overflows).toBeGreaterThan(0);
+    if (onPostgres) expect(peakConnections).toBeLessThanOrEqual(2 * 10);
+  });
+
+  it('keeps to its connection budget: a lease waits for a client to be released, or fails with CONNECTION_BUDGET', async () => {
+    const c = cache({ maxClients: 2, budgetWaitMs: 300 });
+    const [a, b] = [await c.lease(tenantIds[0]!), await c.lease(tenantIds[1]!)];
+    // Both clients are leased: a third tenant waits, and gets room once one is released.
+    const third = c.lease(tenantIds[2]!);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.stats()).toMatchObject({ open: 2, waiting: 1 });
+    a.release();
+    const lease = await third;
+    expect(await lease.prisma.student.count()).toBe(0);
+    expect(c.stats().open).toBe(2);
+    // Nothing released this time: the wait ends with the stable code after budgetWaitMs.
+    const t0 = performance.now();
+    await expect(c.lease(tenantIds[3]!)).rejects.toMatchObject({ code: 'CONNECTION_BUDGET' });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
+    // A tenant whose client is already open is served at once, budget or not.
+    const again = await c.lease(tenantIds[1]!);
+    again.release();
+    b.release();
+    lease.release();
+    expect(c.stats()).toMatchObject({ open: 2, leased: 0, waiting: 0 });
   });
 
   it('never closes a client that is serving a request', async () => {

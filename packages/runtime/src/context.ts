@@ -219,6 +219,8 @@ export function toGraphQLError(err: unknown): unknown {
       return new AppError('NOT_FOUND', 'Tenant not found');
     case 'TENANT_SCHEMA_BEHIND':
       return new AppError('SERVICE_UNAVAILABLE', "This tenant's database is being upgraded; try again shortly", { reason: 'TENANT_SCHEMA_BEHIND' });
+    case 'CONNECTION_BUDGET':
+      return new AppError('SERVICE_UNAVAILABLE', 'This server is using all of its database connections; try again shortly', { reason: 'CONNECTION_BUDGET', retryable: true });
     default:
       return new AppError('SERVICE_UNAVAILABLE', 'Tenant database is not available right now');
   }

@@ -81,7 +81,7 @@ function registerPlatformMetrics(): void {
     set({ state: 'open' }, s.open ?? 0);
     set({ state: 'leased' }, s.leased ?? 0);
   });
-  counterFrom('studyspot_tenant_client_cache_total', 'Tenant client cache events (hit, miss, eviction, overflow)', ['event'], () =>
+  counterFrom('studyspot_tenant_client_cache_total', 'Tenant client cache events (hit, miss, eviction, overflow: a lease that waited for room under the connection budget)', ['event'], () =>
     sum((w) => {
       const s = w.tenants.stats();
       return { hit: s.hits, miss: s.misses, eviction: s.evictions, overflow: s.overflows };
