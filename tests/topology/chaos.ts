@@ -6,18 +6,24 @@
 //   (a) a rolling restart of every process (each subgraph replica, each gateway, the worker), one at
 //       a time, each SIGTERM'd, started again and ready before the next → failed requests (goal 0) and
 //       every live subscriber back with a fresh snapshot;
-//   (b) kill -9 of one subgraph replica and of one gateway → failed requests and recovery time;
+//   (b) kill -9 of one process of every kind (a replica of each subgraph, a gateway, the worker),
+//       one at a time → failed requests (goal: no more than were in flight, 8 loops → ≤ 8) and the
+//       time until it was started again and back in HAProxy;
 //   (c) one PostgreSQL cluster stopped → only its tenants fail, with SERVICE_UNAVAILABLE; recovery
 //       time when it is started again;
-//   (d) the private Redis restarted empty → requests answered with 5xx (goal 0).
-// Exit code 1 when (a), (c) or (d) misses its goal.
+//   (d) the private Redis restarted empty → requests answered with 5xx (goal 0);
+//   (e) a tenant outside the sample moved to the other cluster while four clients write to it, by
+//       dump and restore, then back by logical replication → the writes' pause (goal ≤ 1 s), lost
+//       and duplicated writes (goal 0 each) (move-phase.ts).
+// Exit code 1 when any phase misses its goal.
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@studyspot/runtime';
 import { signAccessToken } from '@studyspot/runtime/security';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { spawn } from 'node:child_process';
-import { alive, API_PORT, processEnv, readState, REDIS_PORT, startProcess, writeState, type Proc } from './lib.ts';
+import { movePhase, spareTenant, type MoveFigures } from './move-phase.ts';
+import { alive, API_PORT, processEnv, readState, REDIS_PORT, startProcess, SUBGRAPHS, writeState, type Proc } from './lib.ts';
 
 const state = readState();
 if (!state) throw new Error('no topology: run pnpm topology:up first');
@@ -126,9 +132,9 @@ const rollMs = performance.now() - rollStart;
 await new Promise((r) => setTimeout(r, 3_000));
 const resubscribed = subs.filter((s, i) => s.snapshots > before[i]!).length;
 
-// (b) kill -9 of one subgraph replica, then of one gateway.
+// (b) kill -9 of one process of each kind.
 const kills: { what: string; recoveredMs: number }[] = [];
-for (const name of ['campus-1', 'gateway-1']) {
+for (const name of [...SUBGRAPHS.map((s) => `${s}-1`), 'gateway-1', 'worker']) {
   phase = `kill -9 ${name}`;
   const p = state.procs.find((x) => x.name === name)!;
   const t = performance.now();
@@ -138,6 +144,15 @@ for (const name of ['campus-1', 'gateway-1']) {
   await waitReady(fresh);
   await new Promise((r) => setTimeout(r, 2_500));
   kills.push({ what: name, recoveredMs: Math.round(performance.now() - t) });
+}
+
+// (e) A tenant moved while written to: to the other cluster by dump, back by logical replication.
+const moves: MoveFigures[] = [];
+const moved = await spareTenant(tenants.map((t) => t.id));
+const sign = (c: { sub: string; role: string; tenantId: string | null }) => signAccessToken(config.keyRing, c as never, 3_600);
+for (const method of ['DUMP', 'LOGICAL'] as const) {
+  phase = `tenant move (${method}): other tenants`;
+  moves.push(await movePhase(gql, sign, method, moved));
 }
 
 // (c) One PostgreSQL cluster stopped: its tenants get a coded error, the others nothing; then back.
@@ -181,12 +196,29 @@ const rows = [...tally].map(([p, t]) => ({ phase: p, requests: t.requests, faile
 console.table(rows);
 console.log(`rolling restart of ${state.procs.length} processes in ${(rollMs / 1000).toFixed(0)} s; SIGTERM to exit ${Math.round(Math.min(...exitTimes))}–${Math.round(Math.max(...exitTimes))} ms; live subscribers back with a fresh snapshot: ${resubscribed} of ${subs.length}`);
 for (const k of kills) console.log(`kill -9 ${k.what}: started again and in HAProxy ${k.recoveredMs} ms after the kill`);
+for (const m of moves) {
+  console.log(
+    `tenant move ${m.method} ${m.from} → ${m.to}: ${m.state}; writes paused ${m.pauseMs} ms (longest gap between acknowledged writes ${m.longestGapMs} ms), whole move ${m.totalMs} ms; ` +
+      `${m.acknowledged} writes acknowledged, ${m.lost} lost, ${m.duplicated} duplicated; sent again after ${Object.entries(m.retried).map(([k, n]) => `${k}×${n}`).join(' ') || 'nothing'}${m.error ? `; ${m.error}` : ''}`,
+  );
+}
 console.log(`cluster pg-b: its tenants answered again ${clusterRecoveredMs} ms after it was started`);
 const other = tally.get('cluster pg-b stopped: pg-a tenants');
 const failedIn = (p: string) => tally.get(p)?.failed ?? 0;
 const fivexx = [...(tally.get('redis restarted empty')?.codes ?? new Map())].filter(([k]) => k.startsWith('5')).reduce((n, [, c]) => n + c, 0);
 const stoppedCodes = [...(tally.get('cluster pg-b stopped: pg-b tenants')?.codes.keys() ?? [])].filter((k) => !k.endsWith(':SERVICE_UNAVAILABLE'));
-const missed = [failedIn('rolling restart') > 0 && 'rolling restart had failed requests', (other?.failed ?? 0) > 0 && 'pg-a tenants failed while pg-b was down', stoppedCodes.length > 0 && `pg-b tenants got other than SERVICE_UNAVAILABLE: ${stoppedCodes.join(' ')}`, clusterRecoveredMs < 0 && 'pg-b tenants did not recover', resubscribed < subs.length && 'not every live subscriber came back', fivexx > 0 && 'Redis restart gave 5xx'].filter(Boolean);
+const killOver = kills.map((k) => [k.what, failedIn(`kill -9 ${k.what}`)] as const).filter(([, n]) => n > 8);
+const moveMissed = moves.flatMap((m) => [
+  m.state !== 'DONE' && `move ${m.method} ${m.state}`,
+  (m.pauseMs ?? Infinity) > 1_000 && `move ${m.method} paused writes ${m.pauseMs} ms`,
+  m.lost > 0 && `move ${m.method} lost ${m.lost} writes`,
+  m.duplicated > 0 && `move ${m.method} duplicated ${m.duplicated} writes`,
+  m.acknowledged === 0 && `move ${m.method}: no write acknowledged`,
+]);
+const missed = [failedIn('rolling restart') > 0 && 'rolling restart had failed requests',
+  ...killOver.map(([w, n]) => `kill -9 ${w} failed ${n} requests (more than the 8 in flight)`),
+  ...moveMissed,
+  ...[...tally].filter(([p, t]) => p.startsWith('tenant move') && t.failed > 0).map(([p, t]) => `${p}: ${t.failed} failed`), (other?.failed ?? 0) > 0 && 'pg-a tenants failed while pg-b was down', stoppedCodes.length > 0 && `pg-b tenants got other than SERVICE_UNAVAILABLE: ${stoppedCodes.join(' ')}`, clusterRecoveredMs < 0 && 'pg-b tenants did not recover', resubscribed < subs.length && 'not every live subscriber came back', fivexx > 0 && 'Redis restart gave 5xx'].filter(Boolean);
 if (missed.length) {
   console.error(`chaos: missed: ${missed.join('; ')}`);
   process.exitCode = 1;
