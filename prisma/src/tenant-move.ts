@@ -362,11 +362,13 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
         for (const q of seqs.rows) if (q.v !== null) await c.query('select setval($1, $2::bigint, true)', [`public.${quote(q.s)}`, q.v]);
       });
     }
-    // Every table counted on both sides under the fence: the target has every committed write.
-    const count = `select ${list.map((t) => `(select count(*) from ${quote(t)})`).join(' + ')} as n`;
-    const [src, dst] = await Promise.all([side.query<{ n: string }>(count), withClient(opts.target, (c) => c.query<{ n: string }>(count))]);
-    if (src.rows[0]!.n !== dst.rows[0]!.n) throw new MoveError('catch-up', `the target holds ${dst.rows[0]!.n} rows, the source ${src.rows[0]!.n}`);
-    rows = Number(dst.rows[0]!.n);
+    // Every table counted on both sides under the fence, table by table: the target has every
+    // committed row (a surplus in one table cannot hide a shortfall in another).
+    const count = `select ${list.map((t, i) => `(select count(*) from ${quote(t)})::text as c${i}`).join(', ')}`;
+    const [src, dst] = await Promise.all([side.query<Record<string, string>>(count), withClient(opts.target, (c) => c.query<Record<string, string>>(count))]);
+    const differ = list.filter((_, i) => src.rows[0]![`c${i}`] !== dst.rows[0]![`c${i}`]);
+    if (differ.length) throw new MoveError('catch-up', `row counts differ in ${differ.map((t) => `${t} (target ${dst.rows[0]![`c${list.indexOf(t)}`]}, source ${src.rows[0]![`c${list.indexOf(t)}`]})`).join(', ')}`);
+    rows = list.reduce((n, _, i) => n + Number(dst.rows[0]![`c${i}`]), 0);
 
     at('flip');
     try {

@@ -9,6 +9,8 @@
 //   (b) kill -9 of one process of every kind (a replica of each subgraph, a gateway, the worker),
 //       one at a time → failed requests (goal: no more than were in flight, 8 loops → ≤ 8) and the
 //       time until it was started again and back in HAProxy;
+//   (b') kill -9 of one cluster's PgBouncer → only that cluster's tenants fail, with
+//       SERVICE_UNAVAILABLE; recovery time once it is started again;
 //   (c) one PostgreSQL cluster stopped → only its tenants fail, with SERVICE_UNAVAILABLE; recovery
 //       time when it is started again;
 //   (d) the private Redis restarted empty → requests answered with 5xx (goal 0);
@@ -21,9 +23,11 @@ import { loadConfig } from '@studyspot/runtime';
 import { signAccessToken } from '@studyspot/runtime/security';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { movePhase, spareTenant, type MoveFigures } from './move-phase.ts';
-import { alive, API_PORT, processEnv, readState, REDIS_PORT, startProcess, SUBGRAPHS, writeState, type Proc } from './lib.ts';
+import { alive, API_PORT, CLUSTERS, DIR, processEnv, readState, REDIS_PORT, startProcess, SUBGRAPHS, writeState, type Proc } from './lib.ts';
 
 const state = readState();
 if (!state) throw new Error('no topology: run pnpm topology:up first');
@@ -54,7 +58,7 @@ for (const t of tenants) {
 let phase = 'warm-up';
 const tally = new Map<string, { requests: number; failed: number; codes: Map<string, number> }>();
 const count = (r: Result, server: string) => {
-  const key = phase.startsWith('cluster') ? `${phase}: ${server} tenants` : phase;
+  const key = phase.startsWith('cluster') || phase.startsWith('pgbouncer') ? `${phase}: ${server} tenants` : phase;
   const t = tally.get(key) ?? { requests: 0, failed: 0, codes: new Map() };
   tally.set(key, t);
   t.requests++;
@@ -146,6 +150,26 @@ for (const name of [...SUBGRAPHS.map((s) => `${s}-1`), 'gateway-1', 'worker']) {
   kills.push({ what: name, recoveredMs: Math.round(performance.now() - t) });
 }
 
+// (b') kill -9 of pg-b's PgBouncer: only pg-b's tenants fail (coded), until it is started again.
+phase = 'pgbouncer pg-b killed';
+const bouncerPid = Number(readFileSync(state.engines.pgbouncer[1]!, 'utf8'));
+process.kill(bouncerPid, 'SIGKILL');
+await exited(bouncerPid);
+await new Promise((r) => setTimeout(r, 3_000));
+phase = 'pgbouncer pg-b started again';
+const bouncerBack = performance.now();
+execFileSync('pgbouncer', ['-d', ...(process.getuid?.() === 0 ? ['-u', 'postgres'] : []), join(DIR, 'pgbouncer', `${CLUSTERS[1]!.name}.ini`)], { stdio: 'inherit' });
+let bouncerRecoveredMs = -1;
+const probeB = tenants.find((t) => t.server === 'pg-b')!;
+for (let i = 0; i < 120; i++) {
+  if ((await gql(probeB.token, '{ libraries(first: 1) { edges { node { id } } } }')).ok) {
+    bouncerRecoveredMs = Math.round(performance.now() - bouncerBack);
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 250));
+}
+await new Promise((r) => setTimeout(r, 2_000));
+
 // (e) A tenant moved while written to: to the other cluster by dump, back by logical replication.
 const moves: MoveFigures[] = [];
 const moved = await spareTenant(tenants.map((t) => t.id));
@@ -198,10 +222,11 @@ console.log(`rolling restart of ${state.procs.length} processes in ${(rollMs / 1
 for (const k of kills) console.log(`kill -9 ${k.what}: started again and in HAProxy ${k.recoveredMs} ms after the kill`);
 for (const m of moves) {
   console.log(
-    `tenant move ${m.method} ${m.from} → ${m.to}: ${m.state}; writes paused ${m.pauseMs} ms (longest gap between acknowledged writes ${m.longestGapMs} ms), whole move ${m.totalMs} ms; ` +
+    `tenant move ${m.method} ${m.from} → ${m.to}: ${m.state}; writes paused ${m.pauseMs} ms (longest gap between acknowledged writes ${m.longestGapMs} ms, from ${m.gapAtMs} ms after the move was asked for; slowest write ${m.slowestWriteMs} ms), whole move ${m.totalMs} ms; ` +
       `${m.acknowledged} writes acknowledged, ${m.lost} lost, ${m.duplicated} duplicated; sent again after ${Object.entries(m.retried).map(([k, n]) => `${k}×${n}`).join(' ') || 'nothing'}${m.error ? `; ${m.error}` : ''}`,
   );
 }
+console.log(`pgbouncer pg-b killed: its tenants answered again ${bouncerRecoveredMs} ms after it was started`);
 console.log(`cluster pg-b: its tenants answered again ${clusterRecoveredMs} ms after it was started`);
 const other = tally.get('cluster pg-b stopped: pg-a tenants');
 const failedIn = (p: string) => tally.get(p)?.failed ?? 0;
@@ -215,7 +240,12 @@ const moveMissed = moves.flatMap((m) => [
   m.duplicated > 0 && `move ${m.method} duplicated ${m.duplicated} writes`,
   m.acknowledged === 0 && `move ${m.method}: no write acknowledged`,
 ]);
+const bouncerOther = tally.get('pgbouncer pg-b killed: pg-a tenants')?.failed ?? 0;
+const bouncerCodes = [...(tally.get('pgbouncer pg-b killed: pg-b tenants')?.codes.keys() ?? [])].filter((k) => !k.endsWith(':SERVICE_UNAVAILABLE'));
 const missed = [failedIn('rolling restart') > 0 && 'rolling restart had failed requests',
+  bouncerOther > 0 && `pg-a tenants failed ${bouncerOther} requests while pg-b's PgBouncer was down`,
+  bouncerCodes.length > 0 && `pg-b tenants got other than SERVICE_UNAVAILABLE without their PgBouncer: ${bouncerCodes.join(' ')}`,
+  bouncerRecoveredMs < 0 && 'pg-b tenants did not recover after PgBouncer restarted',
   ...killOver.map(([w, n]) => `kill -9 ${w} failed ${n} requests (more than the 8 in flight)`),
   ...moveMissed,
   ...[...tally].filter(([p, t]) => p.startsWith('tenant move') && t.failed > 0).map(([p, t]) => `${p}: ${t.failed} failed`), (other?.failed ?? 0) > 0 && 'pg-a tenants failed while pg-b was down', stoppedCodes.length > 0 && `pg-b tenants got other than SERVICE_UNAVAILABLE: ${stoppedCodes.join(' ')}`, clusterRecoveredMs < 0 && 'pg-b tenants did not recover', resubscribed < subs.length && 'not every live subscriber came back', fivexx > 0 && 'Redis restart gave 5xx'].filter(Boolean);

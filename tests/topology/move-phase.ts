@@ -19,6 +19,10 @@ export interface MoveFigures {
   /** Acknowledged writes during the phase, and the longest gap between two of them (any writer). */
   acknowledged: number;
   longestGapMs: number;
+  /** When that gap began, in ms from the moveTenant call (negative: before it). */
+  gapAtMs: number;
+  /** The slowest acknowledged write, from its first attempt to its acknowledgement. */
+  slowestWriteMs: number;
   /** Attempts that failed (and were sent again), by code. */
   retried: Record<string, number>;
   lost: number;
@@ -50,12 +54,14 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
     const acked = new Set<string>();
     const ackTimes: number[] = [];
     const retried: Record<string, number> = {};
+    let slowest = 0;
     let writing = true;
     const writers = Array.from({ length: 4 }, async (_, w) => {
       for (let i = 0; writing; i++) {
         const name = `move-${method}-${run}-${w}-${i}`;
         // Phones distinct per phase and writer (a student's phone is unique in a tenant).
         const phone = `${method === 'DUMP' ? 8 : 9}${String(w)}${run}${String(i).padStart(5, '0')}`;
+        const first = performance.now();
         for (let attempt = 0; attempt < 20; attempt++) {
           const r = await gql(owner, 'mutation($i: StudentInput!) { createStudent(input: $i) { student { id } userErrors { code } } }', { i: { name, phone, libraryId } });
           const out = r.data?.createStudent as { student: { id: string } | null; userErrors: { code: string }[] } | undefined;
@@ -63,6 +69,7 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
           if (r.ok && (out?.student || (attempt > 0 && out?.userErrors[0]?.code === 'DUPLICATE'))) {
             acked.add(name);
             ackTimes.push(performance.now());
+            slowest = Math.max(slowest, performance.now() - first);
             break;
           }
           const k = r.ok ? `userError:${out?.userErrors[0]?.code}` : `${r.status}:${r.code ?? ''}`;
@@ -72,6 +79,7 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
       }
     });
     await sleep(1_000);
+    const moveCalledAt = performance.now();
     const started = await gql(superAdmin, 'mutation($i: MoveTenantInput!) { moveTenant(input: $i) { move { id } userErrors { code message } } }', { i: { tenantId, serverId: target.id, method } });
     const moveId = (started.data?.moveTenant as { move?: { id: string } } | undefined)?.move?.id;
     let move: { state: string; pauseMs: number | null; totalMs: number | null; method: string | null; error: string | null } | undefined;
@@ -94,7 +102,14 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
     const rows = (await db.query<{ name: string; n: string }>("select name, count(*)::text as n from students where name like $1 group by name", [`move-${method}-${run}-%`]).finally(() => db.end())).rows;
     const found = new Map(rows.map((r) => [r.name, Number(r.n)]));
     ackTimes.sort((a, b) => a - b);
-    const longestGapMs = Math.round(ackTimes.reduce((g, t, i) => (i ? Math.max(g, t - ackTimes[i - 1]!) : 0), 0));
+    let longestGapMs = 0;
+    let gapAtMs = 0;
+    for (let i = 1; i < ackTimes.length; i++) {
+      if (ackTimes[i]! - ackTimes[i - 1]! > longestGapMs) {
+        longestGapMs = Math.round(ackTimes[i]! - ackTimes[i - 1]!);
+        gapAtMs = Math.round(ackTimes[i - 1]! - moveCalledAt);
+      }
+    }
     return {
       method: move?.method ?? method,
       from,
@@ -104,6 +119,8 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
       totalMs: move?.totalMs ?? null,
       acknowledged: acked.size,
       longestGapMs,
+      gapAtMs,
+      slowestWriteMs: Math.round(slowest),
       retried,
       lost: [...acked].filter((n) => !found.has(n)).length,
       duplicated: [...found.values()].filter((n) => n > 1).length,
