@@ -150,6 +150,21 @@ for (const name of [...SUBGRAPHS.map((s) => `${s}-1`), 'gateway-1', 'worker']) {
   kills.push({ what: name, recoveredMs: Math.round(performance.now() - t) });
 }
 
+/** Ms from `since` until a pg-b tenant is answered again (-1: not within 30 s); then 2 s of steady load. */
+async function pgbAnswersAgain(since: number): Promise<number> {
+  const probe = tenants.find((t) => t.server === 'pg-b')!;
+  let ms = -1;
+  for (let i = 0; i < 120; i++) {
+    if ((await gql(probe.token, '{ libraries(first: 1) { edges { node { id } } } }')).ok) {
+      ms = Math.round(performance.now() - since);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await new Promise((r) => setTimeout(r, 2_000));
+  return ms;
+}
+
 // (b') kill -9 of pg-b's PgBouncer: only pg-b's tenants fail (coded), until it is started again.
 phase = 'pgbouncer pg-b killed';
 const bouncerPid = Number(readFileSync(state.engines.pgbouncer[1]!, 'utf8'));
@@ -159,16 +174,7 @@ await new Promise((r) => setTimeout(r, 3_000));
 phase = 'pgbouncer pg-b started again';
 const bouncerBack = performance.now();
 execFileSync('pgbouncer', ['-d', ...(process.getuid?.() === 0 ? ['-u', 'postgres'] : []), join(DIR, 'pgbouncer', `${CLUSTERS[1]!.name}.ini`)], { stdio: 'inherit' });
-let bouncerRecoveredMs = -1;
-const probeB = tenants.find((t) => t.server === 'pg-b')!;
-for (let i = 0; i < 120; i++) {
-  if ((await gql(probeB.token, '{ libraries(first: 1) { edges { node { id } } } }')).ok) {
-    bouncerRecoveredMs = Math.round(performance.now() - bouncerBack);
-    break;
-  }
-  await new Promise((r) => setTimeout(r, 250));
-}
-await new Promise((r) => setTimeout(r, 2_000));
+const bouncerRecoveredMs = await pgbAnswersAgain(bouncerBack);
 
 // (e) A tenant moved while written to: to the other cluster by dump, back by logical replication.
 const moves: MoveFigures[] = [];
@@ -188,16 +194,7 @@ await new Promise((r) => setTimeout(r, 8_000));
 phase = 'cluster pg-b started again';
 const restartedAt = performance.now();
 await ctl('start');
-const probe = tenants.find((t) => t.server === 'pg-b')!;
-let clusterRecoveredMs = -1;
-for (let i = 0; i < 120; i++) {
-  if ((await gql(probe.token, '{ libraries(first: 1) { edges { node { id } } } }')).ok) {
-    clusterRecoveredMs = Math.round(performance.now() - restartedAt);
-    break;
-  }
-  await new Promise((r) => setTimeout(r, 250));
-}
-await new Promise((r) => setTimeout(r, 2_000));
+const clusterRecoveredMs = await pgbAnswersAgain(restartedAt);
 
 // (d) Redis restarted empty.
 phase = 'redis restarted empty';
