@@ -86,6 +86,8 @@ export class TenantClientCache {
   private readonly waiters = new Set<() => void>();
   /** Places under the budget taken by leases about to open their client. */
   private reserved = 0;
+  /** Leases waiting for a place, in arrival order. */
+  private readonly queue: object[] = [];
   private readonly idleMs: number;
   private readonly resolveTtlMs: number;
   private readonly now: () => number;
@@ -106,7 +108,7 @@ export class TenantClientCache {
   stats(): TenantClientStats {
     let leased = 0;
     for (const e of this.entries.values()) if (e.leases > 0) leased++;
-    return { ...this.counters, open: this.entries.size, leased, waiting: this.waiters.size, closing: this.closing.size };
+    return { ...this.counters, open: this.entries.size, leased, waiting: this.queue.length, closing: this.closing.size };
   }
 
   /**
@@ -117,9 +119,10 @@ export class TenantClientCache {
     if (this.shutDown) throw new TenantAccessError('SHUTTING_DOWN', tenantId, 'server is shutting down');
     const loc = await this.locate(tenantId, opts.allowSuspended);
     const key = describeTarget(loc.target);
-    // Without room now, wait; a place found after waiting is reserved until the client is in the map.
+    // Without room now (or with leases already queued for it), wait in turn; a place found after
+    // waiting is reserved until the client is in the map.
     if (!this.entries.has(key)) {
-      const way = this.makeWay();
+      const way = this.queue.length ? false : this.makeWay();
       if (way !== true && (await this.roomFor(key, tenantId, way))) this.reserved--;
     }
     let entry = this.entries.get(key);
@@ -226,30 +229,37 @@ export class TenantClientCache {
 
   /**
    * Waits until a client for `key` exists or fits (see maxClients); CONNECTION_BUDGET after
-   * budgetWaitMs. True when it reserved a place (the caller gives it back as it opens the client).
+   * budgetWaitMs. Leases wait in turn (first come, first served: only the head of the queue may take
+   * a place, so none starves while others keep taking them). True when it reserved a place (the
+   * caller gives it back as it opens the client).
    */
   private async roomFor(key: string, tenantId: string, first: false | 'full'): Promise<boolean> {
-    let way: boolean | 'full' = first;
     // Every client leased: the budget is full (a wait for a client being closed is not counted).
-    if (way === 'full') this.counters.overflows++;
+    if (first === 'full') this.counters.overflows++;
+    const turn = {};
+    this.queue.push(turn);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       this.wake();
     }, this.budgetWaitMs);
     try {
-      while (!this.entries.has(key) && way !== true) {
+      for (;;) {
+        if (this.entries.has(key)) return false;
+        if (this.queue[0] === turn && this.makeWay() === true) {
+          this.reserved++;
+          return true;
+        }
         if (timedOut) throw new TenantAccessError('CONNECTION_BUDGET', tenantId, `all ${this.maxClients} tenant clients of this process stayed in use for ${this.budgetWaitMs} ms`);
         if (this.shutDown) throw new TenantAccessError('SHUTTING_DOWN', tenantId, 'server is shutting down');
         await new Promise<void>((resolve) => this.waiters.add(resolve));
-        way = this.makeWay();
       }
     } finally {
       clearTimeout(timer);
+      this.queue.splice(this.queue.indexOf(turn), 1);
+      // The next in line looks again.
+      this.wake();
     }
-    if (way !== true) return false;
-    this.reserved++;
-    return true;
   }
 
   private wake(): void {

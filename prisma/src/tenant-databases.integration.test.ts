@@ -199,6 +199,31 @@ describe('tenant client cache', () => {
     expect(c.stats()).toMatchObject({ open: 2, leased: 0, waiting: 0 });
   });
 
+  it('serves leases waiting for room in turn: none is overtaken by later ones', async () => {
+    const c = cache({ maxClients: 1, budgetWaitMs: 5_000 });
+    const order: string[] = [];
+    const first = await c.lease(tenantIds[0]!);
+    // Three tenants queue behind the one client, in this order.
+    const waiting = [1, 2, 3].map((i) =>
+      c.lease(tenantIds[i]!).then(async (l) => {
+        order.push(`t${i}`);
+        await new Promise((r) => setTimeout(r, 20));
+        l.release();
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.stats().waiting).toBe(3);
+    first.release();
+    // A newcomer arriving now queues behind them instead of taking the next free place.
+    const late = c.lease(tenantIds[4]!).then((l) => {
+      order.push('t4');
+      l.release();
+    });
+    await Promise.all([...waiting, late]);
+    expect(order).toEqual(['t1', 't2', 't3', 't4']);
+    expect(c.stats()).toMatchObject({ open: 1, leased: 0, waiting: 0 });
+  });
+
   it('never closes a client that is serving a request', async () => {
     const c = cache({ maxClients: 2 });
     const held = await c.lease(tenantIds[0]!);
