@@ -154,6 +154,10 @@ describe.skipIf(!haveHelm)('the Helm chart', () => {
     const job = docs.find((d) => d.kind === 'Job')!;
     expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'ss-studyspot-env', key: 'MIGRATE_DATABASE_URL' } } });
     expect(() => render(['pgbouncer.enabled=true'])).toThrow(/pgbouncer.upstream/);
+    // The mover's user as an admin, so a moved tenant's database can be closed there at the flip.
+    expect(ini).not.toMatch(/admin_users/);
+    const withAdmin = render(['pgbouncer.enabled=true', 'pgbouncer.upstream=pg.example:5432', 'pgbouncer.adminUsers=studyspot']);
+    expect(withAdmin.find((d) => d.kind === 'ConfigMap' && d.metadata.name.endsWith('-pgbouncer'))!.data!['pgbouncer.ini']).toMatch(/^admin_users = studyspot$/m);
   });
 
   it('uses an existing Secret when named, and makes none', () => {

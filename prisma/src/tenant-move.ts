@@ -15,6 +15,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { closeThroughPooler, reopenThroughPooler, type PoolerDatabase } from './pooler.ts';
 import { applyMigrations, type SchemaLocation } from './migrations.ts';
 import { assertDatabaseName, createDatabase, dropDatabase, siblingDatabaseUrl, withServerConnection } from './targets.ts';
 
@@ -59,6 +60,9 @@ export interface MoveOptions {
   onStep?(step: MoveStep, detail?: Record<string, unknown>): void;
   /** Tests: fail at this step, as a crash there would. */
   failAt?: MoveStep;
+  /** The poolers in front of the source and target servers, when the map reaches them through one. */
+  sourcePooler?: PoolerDatabase;
+  targetPooler?: PoolerDatabase;
   /** How long the initial logical sync may take. */
   syncTimeoutMs?: number;
 }
@@ -270,8 +274,11 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
 
   let fence: pg.Client | null = null;
   let side: pg.Client | null = null;
+  /** The target, held from before the fence so nothing under it waits for a new connection. */
+  let target: pg.Client | null = null;
   let maint: pg.Client | null = null;
   let retireProblem: string | null = null;
+  const poolerProblems: string[] = [];
   let flipped = false;
   let copyMs = 0;
   let pauseStart = 0;
@@ -285,6 +292,8 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
     await dropDatabase({ kind: 'postgres', url: opts.target });
     await createDatabase({ kind: 'postgres', url: opts.target });
     await applyMigrations({ kind: 'postgres', url: opts.target }, opts.location);
+    // A tenant moving back onto a server: its pooler may still refuse the database since it left.
+    if (opts.targetPooler) for (const e of await reopenThroughPooler(opts.targetPooler)) poolerProblems.push(`target pooler: ${e}`);
     side = await connect(opts.source);
     const [have, want] = await Promise.all([migrationNames(side), withClient(opts.target, migrationNames)]);
     if (have.join() !== want.join()) throw new MoveError('prepare', `the source has migrations ${have.length ? have.at(-1) : 'none'}, this code ${want.at(-1)}: run the migration job first`);
@@ -316,6 +325,7 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
 
     // fence: writers wait from here.
     at('fence');
+    target = await connect(opts.target);
     fence = await connect(opts.source, 'studyspot-move-fence');
     const lockOrder = await referencingFirst(side, list);
     pauseStart = performance.now();
@@ -339,13 +349,11 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
     if (plan.method === 'LOGICAL') {
       const token = randomUUID();
       await side.query('insert into _studyspot_move (token) values ($1)', [token]);
-      await withClient(opts.target, async (c) => {
-        const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
-        while (!(await c.query('select 1 from _studyspot_move where token = $1', [token])).rowCount) {
-          if (Date.now() > deadline) throw new MoveError('catch-up', 'the target did not catch up in time');
-          await new Promise((res) => setTimeout(res, 5));
-        }
-      });
+      const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+      while (!(await target.query('select 1 from _studyspot_move where token = $1', [token])).rowCount) {
+        if (Date.now() > deadline) throw new MoveError('catch-up', 'the target did not catch up in time');
+        await new Promise((res) => setTimeout(res, 5));
+      }
     } else {
       const exclude = [...NOT_COPIED].flatMap((t) => ['--exclude-table', t]);
       await pipeline(
@@ -358,14 +366,12 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
     // Sequences are not replicated: carry their values over (none in today's schema; cheap when none).
     const seqs = await side.query<{ s: string; v: string | null }>(`select sequencename as s, last_value::text as v from pg_sequences where schemaname = 'public'`);
     if (seqs.rowCount) {
-      await withClient(opts.target, async (c) => {
-        for (const q of seqs.rows) if (q.v !== null) await c.query('select setval($1, $2::bigint, true)', [`public.${quote(q.s)}`, q.v]);
-      });
+      for (const q of seqs.rows) if (q.v !== null) await target.query('select setval($1, $2::bigint, true)', [`public.${quote(q.s)}`, q.v]);
     }
     // Every table counted on both sides under the fence, table by table: the target has every
     // committed row (a surplus in one table cannot hide a shortfall in another).
     const count = `select ${list.map((t, i) => `(select count(*) from ${quote(t)})::text as c${i}`).join(', ')}`;
-    const [src, dst] = await Promise.all([side.query<Record<string, string>>(count), withClient(opts.target, (c) => c.query<Record<string, string>>(count))]);
+    const [src, dst] = await Promise.all([side.query<Record<string, string>>(count), target.query<Record<string, string>>(count)]);
     const differ = list.filter((_, i) => src.rows[0]![`c${i}`] !== dst.rows[0]![`c${i}`]);
     if (differ.length) throw new MoveError('catch-up', `row counts differ in ${differ.map((t) => `${t} (target ${dst.rows[0]![`c${list.indexOf(t)}`]}, source ${src.rows[0]![`c${list.indexOf(t)}`]})`).join(', ')}`);
     rows = list.reduce((n, _, i) => n + Number(dst.rows[0]![`c${i}`]), 0);
@@ -385,6 +391,9 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
     maint = await connect(siblingDatabaseUrl(opts.source, 'postgres'), 'studyspot-move-retire');
     // (ALTER DATABASE … allow_connections cannot be run from inside the database itself.)
     await maint.query(`alter database ${quote(sourceDb)} with allow_connections false`);
+    // Through a pooler, requests queued there for the source would wait out its query timeout: it
+    // refuses and drops them now (they never reached the database; their retries go to the target).
+    if (opts.sourcePooler) for (const e of await closeThroughPooler(opts.sourcePooler)) poolerProblems.push(`source pooler: ${e}`);
     // Idle connections and writers waiting on the fence go at once; a read running now is given a
     // moment to answer (it reads fenced, complete data), then ended too.
     const keep = [(fence as unknown as { processID: number }).processID, (side as unknown as { processID: number }).processID];
@@ -401,7 +410,7 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
   } catch (err) {
     if (!flipped) {
       if (fence) await fence.query('rollback').catch(() => {});
-      await Promise.all([fence?.end(), side?.end(), maint?.end()].map((p) => p?.catch(() => {})));
+      await Promise.all([fence?.end(), side?.end(), target?.end(), maint?.end()].map((p) => p?.catch(() => {})));
       await dropReplication(opts.source, opts.target, true).catch(() => {});
       await dropDatabase({ kind: 'postgres', url: opts.target }).catch(() => {});
       throw err instanceof MoveError ? err : new MoveError(current, (err as Error).message);
@@ -418,13 +427,15 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
     }
   }
   const pauseMs = Math.round(performance.now() - pauseStart);
-  await Promise.all([fence?.end(), side?.end(), maint?.end()].map((p) => p?.catch(() => {})));
+  await Promise.all([fence?.end(), side?.end(), target?.end(), maint?.end()].map((p) => p?.catch(() => {})));
 
   current = 'clean-up';
   opts.onStep?.('clean-up');
-  const leftovers: string[] = retireProblem ? [retireProblem] : [];
+  const leftovers: string[] = [...(retireProblem ? [retireProblem] : []), ...poolerProblems];
   await dropReplication(opts.source, opts.target, false).catch((err: Error) => leftovers.push(`replication objects (${err.message})`));
   await withClient(opts.target, (c) => c.query('drop table if exists _studyspot_move')).catch((err: Error) => leftovers.push(`_studyspot_move on the target (${err.message})`));
   await dropDatabase({ kind: 'postgres', url: opts.source }).catch((err: Error) => leftovers.push(`the source database ${sourceDb} (${err.message})`));
+  // The name is free on the source's pooler again (another tenant, or this one moving back).
+  if (opts.sourcePooler) for (const e of await reopenThroughPooler(opts.sourcePooler)) leftovers.push(`source pooler: ${e}`);
   return { ...plan, pauseMs, copyMs, totalMs: Math.round(performance.now() - started), rows, endedConnections: ended, leftovers };
 }

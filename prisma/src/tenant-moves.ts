@@ -87,9 +87,13 @@ export async function startTenantMove(server: DatabaseServer, core: CorePrisma, 
     const r = await core.tenant.updateMany({ where: { id: tenant.id, serverId: tenant.serverId }, data: { serverId: to.id } });
     if (r.count !== 1) throw new Error('the tenant row changed meanwhile');
   };
+  // Requests go through the poolers (the map's url) when a server has a direct_url as well.
+  const pooler = (srv: { url: string | null; directUrl: string | null }) => (srv.url && srv.directUrl && srv.directUrl !== srv.url ? { url: srv.url, db: tenant.dbName } : undefined);
   const done = moveTenantDatabase({
     source: source.url,
     target: target.url,
+    sourcePooler: pooler(tenant.server),
+    targetPooler: pooler(to),
     location: req.location ?? schemaLocation('tenant'),
     method: req.method,
     logicalMinBytes: req.logicalMinBytes,

@@ -64,7 +64,7 @@ for (const c of CLUSTERS) {
   writeFileSync(
     ini,
     `[databases]\n* = host=127.0.0.1 port=${c.port}\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = ${c.pooler}\nunix_socket_dir =\n` +
-      `auth_type = trust\nauth_file = ${join(bouncerDir, 'users.txt')}\npool_mode = transaction\nmax_client_conn = 2000\ndefault_pool_size = 5\n` +
+      `auth_type = trust\nauth_file = ${join(bouncerDir, 'users.txt')}\nadmin_users = postgres\npool_mode = transaction\nmax_client_conn = 2000\ndefault_pool_size = 5\n` +
       `max_db_connections = 10\nmax_user_connections = 150\nserver_reset_query =\nignore_startup_parameters = extra_float_digits,options\n` +
       // A cluster that is down: fail a query after 5 s instead of holding it for PgBouncer's default 120 s.
       `server_connect_timeout = 2\nquery_wait_timeout = 5\nserver_login_retry = 1\n` +

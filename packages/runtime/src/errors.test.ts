@@ -41,6 +41,11 @@ describe('maskError', () => {
       // PgBouncer with its server down, as Prisma reports it (the code in the message only).
       Object.assign(new Error('\nInvalid `prisma.library.findUnique()` invocation:\n\n\nDatabase error. Code: `08P01`. Message: `query_wait_timeout`'), { code: 'P2010' }),
       driver('08P01', 'server login has been failing, try again later (server_login_retry)'),
+      // A moved tenant's database closed through its old server's PgBouncer (DISABLE, KILL).
+      Object.assign(new Error('\nInvalid `prisma.student.create()` invocation:\n\n\nDatabase error. Code: `08P01`. Message: `database removed`'), { code: 'P2010' }),
+      driver('08P01', 'database "topo_t_38" is disabled'),
+      // node-postgres, when its socket closes mid-query (PgBouncer killed), unwrapped by Prisma.
+      new Error('Connection terminated unexpectedly'),
     ];
     for (const cause of lost) {
       const thrown = new GraphQLError(cause.message, { path: ['createStudent'], originalError: cause });

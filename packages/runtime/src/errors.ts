@@ -92,12 +92,14 @@ export const UNREACHABLE_MESSAGE = "The tenant's database connection was lost (t
  */
 const LOST_CODES = new Set(['57P01', '57P02', '57P03', '55000', '3D000', '08000', '08003', '08006', '08P01']);
 /** PgBouncer answers 08P01 when it cannot reach the server; other 08P01s are protocol errors (ours). */
-const POOLER_LOST = /query_wait_timeout|server_login_retry|server conn crashed|pgbouncer cannot connect|no more connections allowed|server_connect_timeout/;
+const POOLER_LOST = /query_wait_timeout|server_login_retry|server conn crashed|pgbouncer cannot connect|no more connections allowed|server_connect_timeout|database removed|database "[^"]*" is disabled/;
 export function isUnreachableDatabase(error: unknown): boolean {
   let e: unknown = error;
   for (let depth = 0; e && depth < 5; depth++) {
     const { code, meta, message } = e as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } } };
     if (code === 'P1001' || code === 'P1017') return true;
+    // node-postgres's own error when the socket closes under a query (a pooler or server killed).
+    if (code === undefined && (message === 'Connection terminated unexpectedly' || message === 'Connection terminated')) return true;
     const cause = meta?.driverAdapterError?.cause;
     // Prisma reports a database's error either with the driver's error in meta or in its message only.
     const fromMessage = /Database error\. Code: `(\w+)`\. Message: `([^`]*)`/.exec(String(message ?? ''));
