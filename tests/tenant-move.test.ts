@@ -3,7 +3,7 @@
 // machine's own (the primary, wal_level=replica). Writers and a reader go on through the gateway while
 // a tenant moves; every acknowledged write must be on the new server exactly once, and writes must
 // wait at most a second. A move that fails at any step leaves the tenant where it was, serving.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,16 +12,16 @@ import { fileURLToPath } from 'node:url';
 import { startTenantMove, type MoveStep } from '@studyspot/db';
 import { topics } from '@studyspot/runtime';
 import { testDatabaseUrl } from '@studyspot/testkit';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterUrl, clustersUp, CLUSTER_PORTS, sql } from './support/clusters.ts';
 import { createSupergraphWorld, gql, type SupergraphWorld } from './support/supergraph.ts';
 
 const onPostgres = Boolean(testDatabaseUrl());
-const PORTS = [5441, 5442];
-const clusters = onPostgres ? spawnSync('bash', [fileURLToPath(new URL('../ops/pg-clusters.sh', import.meta.url)), 'up', ...PORTS.map(String)], { encoding: 'utf8' }) : null;
-const clustersUp = clusters?.status === 0;
+const PORTS = CLUSTER_PORTS;
+const clusters = onPostgres ? clustersUp(PORTS) : null;
+const clustersAreUp = clusters?.ok === true;
 // CI must run this file, not skip it: the clusters come from Debian's packages, which CI has.
-if (onPostgres && !clustersUp && process.env.CI) throw new Error(`ops/pg-clusters.sh failed: ${clusters?.stderr}`);
+if (onPostgres && clusters && !clusters.ok && process.env.CI) throw new Error(`ops/pg-clusters.sh failed: ${clusters.error}`);
 
 let w: SupergraphWorld;
 let superAdmin: string;
@@ -70,20 +70,10 @@ async function finished(tenantId: string, moveId: string): Promise<Move> {
   }
 }
 
-const clusterUrl = (port: number, db = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${db}`;
-async function sql<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
-  const c = new pg.Client(url);
-  await c.connect();
-  try {
-    return (await c.query<R>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
 const databasesOn = async (port: number) => (await sql<{ datname: string }>(clusterUrl(port), 'select datname from pg_database')).map((r) => r.datname);
 
 beforeAll(async () => {
-  if (!clustersUp) return;
+  if (!clustersAreUp) return;
   w = await createSupergraphWorld({ trustProxy: true });
   superAdmin = w.tokenFor({ sub: '00000000-0000-4000-8000-00000000000b', role: 'SUPER_ADMIN', tenantId: null });
   ids.primary = (await server('primary')).id;
@@ -98,10 +88,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await w?.close();
   // The tenant databases this file made on its clusters (the world drops those on the primary).
-  for (const port of clustersUp ? PORTS : []) for (const db of moved) await sql(clusterUrl(port), `drop database if exists "${db}" with (force)`).catch(() => {});
+  for (const port of clustersAreUp ? PORTS : []) for (const db of moved) await sql(clusterUrl(port), `drop database if exists "${db}" with (force)`).catch(() => {});
 });
 
-describe.skipIf(!clustersUp)('online tenant moves', () => {
+describe.skipIf(!clustersAreUp)('online tenant moves', () => {
   it('moves a tenant by logical replication while four writers and a reader keep going: every acknowledged write once on the new server, writes paused under a second', async () => {
     const t = await tenantOn('pg-a');
     // Some data to copy before the writers start.

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KeyRing, signAccessToken } from '@studyspot/runtime/security';
 import { whenReady } from './ready.ts';
+import { percentile as pct } from '../support/clusters.ts';
 
 const MAIN = fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url));
 const N = 100;
 
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'studyspot-bench-abuse-'));
 const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {

@@ -9,12 +9,12 @@
 import Razorpay from 'razorpay';
 import { createBillingWorld, createOrder, deliver, enrol, razorpayDelivery, webhookKeyOf, baseOf, type OrderView } from '../support/billing.ts';
 import { gql } from '../support/supergraph.ts';
+import { percentile as pct } from '../support/clusters.ts';
 
 const ORDERS = 200;
 const WEBHOOKS = 400;
 const CONCURRENCY = 16;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>) {

@@ -5,10 +5,11 @@ import { startGateway } from '@studyspot/gateway';
 import { createTestWorld } from '@studyspot/testkit';
 import { csvOf, plusDays, setUpLibrary, today } from '../support/campus.ts';
 import { gql, seedTenant } from '../support/supergraph.ts';
+import { percentile } from '../support/clusters.ts';
 
 const world = await createTestWorld();
 const gateway = await startGateway(world.platform, 0);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!.toFixed(1);
+const pct = (xs: number[], p: number) => percentile(xs, p).toFixed(1);
 try {
   const a = await seedTenant(world, 'bench', []);
   const owner = world.token({ sub: a.ownerId, role: 'OWNER', tenantId: a.id });

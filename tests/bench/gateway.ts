@@ -27,6 +27,7 @@ import { ApolloServer } from '@apollo/server';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { percentile as pct } from '../support/clusters.ts';
 
 const SERVER = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -55,7 +56,6 @@ type QueryName = keyof typeof QUERIES;
 
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 const dbUrl = (name: string) => Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
 
 const baseEnv: NodeJS.ProcessEnv = {

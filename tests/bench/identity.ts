@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { startGateway } from '@studyspot/gateway';
 import { createTestWorld } from '@studyspot/testkit';
 import { gql } from '../support/supergraph.ts';
+import { percentile } from '../support/clusters.ts';
 
 const world = await createTestWorld({ trustProxy: true });
 const gateway = await startGateway(world.platform, 0);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!.toFixed(1);
+const pct = (xs: number[], p: number) => percentile(xs, p).toFixed(1);
 try {
   const admin = world.token({ sub: randomUUID(), role: 'SUPER_ADMIN', tenantId: null });
   const provision: number[] = [];

@@ -18,6 +18,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { percentile as pct } from '../support/clusters.ts';
 
 const SERVER = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -28,7 +29,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tag = `bench_live_${randomBytes(3).toString('hex')}`;
 const dataDir = `/tmp/${tag}`;
 
-const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]! : NaN);
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 

@@ -5,23 +5,22 @@
 // migration applied to 20 tenants one at a time — and the resume: the job stopped half way (`--limit`,
 // as a canary batch or a crash would leave it) is continued by the next run.
 // BENCH_TENANTS (1000), BENCH_CONCURRENCY (4 per server). Everything it makes is dropped at the end.
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { applyMigrations, latestMigration, migrateAllTenants, migrateCore, openCoreClient, schemaLocation, type TenantMigrationReport } from '@studyspot/db';
 import pg from 'pg';
+import { CLUSTER_PORTS, clusterUrl, clustersUp, percentile } from '../support/clusters.ts';
 
 const N = Number(process.env.BENCH_TENANTS ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const PORTS = [5441, 5442];
-const up = spawnSync('bash', [fileURLToPath(new URL('../../ops/pg-clusters.sh', import.meta.url)), 'up', ...PORTS.map(String)], { encoding: 'utf8' });
-if (up.status !== 0) throw new Error(`ops/pg-clusters.sh: ${up.stderr}`);
+const PORTS = CLUSTER_PORTS;
+const up = clustersUp(PORTS);
+if (!up.ok) throw new Error(`ops/pg-clusters.sh: ${up.error}`);
 const tag = `bench_mig_${randomBytes(3).toString('hex')}`;
-const url = (port: number, db: string) => `postgresql://postgres@127.0.0.1:${port}/${db}`;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const url = clusterUrl;
+const pct = (xs: number[], p: number) => (xs.length ? percentile(xs, p) : 0);
 
 // The tenant migrations without the newest: what the databases have before the job.
 const full = schemaLocation('tenant');

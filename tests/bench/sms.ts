@@ -11,8 +11,8 @@ import { creditsPort } from '../../subgraphs/billing/src/credits/port.ts';
 import { startCampaignWorker } from '../../subgraphs/communications/src/campaigns/queue.ts';
 import { csvOf, setUpLibrary } from '../support/campus.ts';
 import { createSupergraphWorld, gql } from '../support/supergraph.ts';
+import { percentile as pct } from '../support/clusters.ts';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 const w = await createSupergraphWorld({ trustProxy: true });

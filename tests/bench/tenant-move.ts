@@ -5,23 +5,19 @@
 // ended. Figures: the writers' baseline latency (p50/p99, measured before the move in the same run),
 // the slowest write during the move and its ratio to the baseline p99, the fence's pause, the copy, and
 // the check that every acknowledged write is on the target exactly once.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { dropDatabase, moveTenantDatabase, provisionTenantDatabase, schemaLocation, type MoveMethod } from '@studyspot/db';
 import pg from 'pg';
+import { clusterUrl, clustersUp, percentile } from '../support/clusters.ts';
 
 const A = 5441;
 const B = 5442;
-const up = spawnSync('bash', [fileURLToPath(new URL('../../ops/pg-clusters.sh', import.meta.url)), 'up', String(A), String(B)], { encoding: 'utf8' });
-if (up.status !== 0) throw new Error(`ops/pg-clusters.sh: ${up.stderr}`);
-const url = (port: number, db: string) => `postgresql://postgres@127.0.0.1:${port}/${db}`;
+const up = clustersUp([A, B]);
+if (!up.ok) throw new Error(`ops/pg-clusters.sh: ${up.error}`);
+const url = clusterUrl;
 const BIG_MB = Number(process.env.BENCH_MOVE_MB ?? 70);
 const WRITERS = 4;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
+const pct = (xs: number[], p: number) => (xs.length ? percentile(xs, p) : 0);
 
 async function run(method: MoveMethod, sizeMb: number) {
   const db = `bench_move_${method.toLowerCase()}_${sizeMb}`;

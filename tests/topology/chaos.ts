@@ -219,7 +219,7 @@ console.log(`rolling restart of ${state.procs.length} processes in ${(rollMs / 1
 for (const k of kills) console.log(`kill -9 ${k.what}: started again and in HAProxy ${k.recoveredMs} ms after the kill`);
 for (const m of moves) {
   console.log(
-    `tenant move ${m.method} ${m.from} → ${m.to}: ${m.state}; writes paused ${m.pauseMs} ms (longest gap between acknowledged writes ${m.longestGapMs} ms, from ${m.gapAtMs} ms after the move was asked for; slowest write ${m.slowestWriteMs} ms), whole move ${m.totalMs} ms; ` +
+    `tenant move ${m.method} ${m.from} → ${m.to}: ${m.state}; writes paused ${m.pauseMs} ms (longest gap between acknowledged writes ${m.longestGapMs} ms, from ${m.gapAtMs} ms after the move was asked for; slowest write ${m.slowestWriteMs} ms: ${m.slowestAttempts.join(', ')}), whole move ${m.totalMs} ms; ` +
       `${m.acknowledged} writes acknowledged, ${m.lost} lost, ${m.duplicated} duplicated; sent again after ${Object.entries(m.retried).map(([k, n]) => `${k}×${n}`).join(' ') || 'nothing'}${m.error ? `; ${m.error}` : ''}`,
   );
 }
@@ -233,6 +233,9 @@ const killOver = kills.map((k) => [k.what, failedIn(`kill -9 ${k.what}`)] as con
 const moveMissed = moves.flatMap((m) => [
   m.state !== 'DONE' && `move ${m.method} ${m.state}`,
   (m.pauseMs ?? Infinity) > 1_000 && `move ${m.method} paused writes ${m.pauseMs} ms`,
+  // A write queued in the source's pooler at the flip must fail at once and be retried, not wait
+  // out the pooler's query_wait_timeout (5 s): the mover closes the database there.
+  m.slowestWriteMs > 3_000 && `move ${m.method}: a write took ${m.slowestWriteMs} ms (${m.slowestAttempts.join(', ')})`,
   m.lost > 0 && `move ${m.method} lost ${m.lost} writes`,
   m.duplicated > 0 && `move ${m.method} duplicated ${m.duplicated} writes`,
   m.acknowledged === 0 && `move ${m.method}: no write acknowledged`,

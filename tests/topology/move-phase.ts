@@ -21,8 +21,9 @@ export interface MoveFigures {
   longestGapMs: number;
   /** When that gap began, in ms from the moveTenant call (negative: before it). */
   gapAtMs: number;
-  /** The slowest acknowledged write, from its first attempt to its acknowledgement. */
+  /** The slowest acknowledged write, from its first attempt to its acknowledgement, and its attempts (code, ms, start from the move call). */
   slowestWriteMs: number;
+  slowestAttempts: string[];
   /** Attempts that failed (and were sent again), by code. */
   retried: Record<string, number>;
   lost: number;
@@ -55,6 +56,9 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
     const ackTimes: number[] = [];
     const retried: Record<string, number> = {};
     let slowest = 0;
+    let slowestAttempts: string[] = [];
+    // When moveTenant was called (NaN until then): attempts are timed from it, negative before.
+    let moveCalledAt = Number.NaN;
     let writing = true;
     const writers = Array.from({ length: 4 }, async (_, w) => {
       for (let i = 0; writing; i++) {
@@ -62,14 +66,20 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
         // Phones distinct per phase and writer (a student's phone is unique in a tenant).
         const phone = `${method === 'DUMP' ? 8 : 9}${String(w)}${run}${String(i).padStart(5, '0')}`;
         const first = performance.now();
+        const attempts: string[] = [];
         for (let attempt = 0; attempt < 20; attempt++) {
+          const a0 = performance.now();
           const r = await gql(owner, 'mutation($i: StudentInput!) { createStudent(input: $i) { student { id } userErrors { code } } }', { i: { name, phone, libraryId } });
           const out = r.data?.createStudent as { student: { id: string } | null; userErrors: { code: string }[] } | undefined;
+          attempts.push(`${r.code ?? (r.ok ? 'ok' : r.status)} ${Math.round(performance.now() - a0)} ms from ${Number.isNaN(moveCalledAt) ? 'before the move' : Math.round(a0 - moveCalledAt)}`);
           // DUPLICATE on a retry: the attempt before did commit (it failed only on its way back).
           if (r.ok && (out?.student || (attempt > 0 && out?.userErrors[0]?.code === 'DUPLICATE'))) {
             acked.add(name);
             ackTimes.push(performance.now());
-            slowest = Math.max(slowest, performance.now() - first);
+            if (performance.now() - first > slowest) {
+              slowest = performance.now() - first;
+              slowestAttempts = attempts;
+            }
             break;
           }
           const k = r.ok ? `userError:${out?.userErrors[0]?.code}` : `${r.status}:${r.code ?? ''}`;
@@ -79,7 +89,7 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
       }
     });
     await sleep(1_000);
-    const moveCalledAt = performance.now();
+    moveCalledAt = performance.now();
     const started = await gql(superAdmin, 'mutation($i: MoveTenantInput!) { moveTenant(input: $i) { move { id } userErrors { code message } } }', { i: { tenantId, serverId: target.id, method } });
     const moveId = (started.data?.moveTenant as { move?: { id: string } } | undefined)?.move?.id;
     let move: { state: string; pauseMs: number | null; totalMs: number | null; method: string | null; error: string | null } | undefined;
@@ -121,6 +131,7 @@ export async function movePhase(gql: Gql, sign: (claims: { sub: string; role: st
       longestGapMs,
       gapAtMs,
       slowestWriteMs: Math.round(slowest),
+      slowestAttempts,
       retried,
       lost: [...acked].filter((n) => !found.has(n)).length,
       duplicated: [...found.values()].filter((n) => n > 1).length,
