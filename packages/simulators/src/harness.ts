@@ -22,7 +22,15 @@ export interface WebhookPolicy {
   reverse: boolean;
   /** Lose every delivery (the provider's webhooks never arrive). */
   drop: boolean;
+  /**
+   * A delivery answered with a 5xx, or not answered, is tried again this many times, after
+   * `retryDelayMs`, doubling (the providers retry for 24 h; a test needs seconds). 4xx is final.
+   */
+  retries: number;
+  retryDelayMs: number;
 }
+
+const WEBHOOK_DEFAULTS: WebhookPolicy = { delayMs: 0, duplicates: 0, reverse: false, drop: false, retries: 4, retryDelayMs: 500 };
 
 export interface Delivery {
   url: string;
@@ -46,7 +54,7 @@ export class SimulatorState {
   readonly accounts = new Map<string, SimAccount>();
   derived: DerivedAccounts | null = null;
   mode: Mode = 'up';
-  webhooks: WebhookPolicy = { delayMs: 0, duplicates: 0, reverse: false, drop: false };
+  webhooks: WebhookPolicy = { ...WEBHOOK_DEFAULTS };
   /** Every delivery attempted, newest last (tests read it). */
   readonly deliveries: Delivery[] = [];
   private readonly pending = new Set<Promise<unknown>>();
@@ -104,14 +112,20 @@ export class SimulatorState {
       if (this.webhooks.delayMs) await new Promise((r) => setTimeout(r, this.webhooks.delayMs));
       for (const e of ordered) {
         for (let i = 0; i < copies; i++) {
-          const delivery: Delivery = { url, headers: { 'content-type': 'application/json', ...e.headers(e.body) }, body: e.body, status: null };
-          this.deliveries.push(delivery);
-          try {
-            const res = await fetch(url, { method: 'POST', headers: delivery.headers, body: e.body, signal: AbortSignal.timeout(10_000) });
-            delivery.status = res.status;
-            await res.arrayBuffer();
-          } catch {
-            delivery.status = 0;
+          const { retries, retryDelayMs } = this.webhooks;
+          for (let attempt = 0; ; attempt++) {
+            // Signed afresh for each attempt, as the providers do (a fresh timestamp).
+            const delivery: Delivery = { url, headers: { 'content-type': 'application/json', ...e.headers(e.body) }, body: e.body, status: null };
+            this.deliveries.push(delivery);
+            try {
+              const res = await fetch(url, { method: 'POST', headers: delivery.headers, body: e.body, signal: AbortSignal.timeout(10_000) });
+              delivery.status = res.status;
+              await res.arrayBuffer();
+            } catch {
+              delivery.status = 0;
+            }
+            if ((delivery.status !== 0 && delivery.status < 500) || attempt >= retries) break;
+            await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** attempt));
           }
         }
       }
@@ -128,7 +142,7 @@ export class SimulatorState {
 
   reset(): void {
     this.mode = 'up';
-    this.webhooks = { delayMs: 0, duplicates: 0, reverse: false, drop: false };
+    this.webhooks = { ...WEBHOOK_DEFAULTS };
   }
 }
 
