@@ -140,7 +140,6 @@ export class TenantClientCache {
           this.wake();
         },
       );
-      this.makeRoom();
     }
     entry.leases++;
     entry.lastUsed = this.now();
@@ -161,7 +160,6 @@ export class TenantClientCache {
         released = true;
         held.leases--;
         held.lastUsed = this.now();
-        if (this.entries.size > this.maxClients) this.makeRoom();
         if (held.leases === 0) this.wake();
       },
     };
@@ -268,17 +266,6 @@ export class TenantClientCache {
     for (const w of all) w();
   }
 
-  /** Evicts least-recently-used idle clients until the cache is within its bound. */
-  private makeRoom(): void {
-    if (this.entries.size <= this.maxClients) return;
-    const idle = [...this.entries.values()].filter((e) => e.leases === 0 && e.ready).sort((a, b) => a.lastUsed - b.lastUsed);
-    let excess = this.entries.size - this.maxClients;
-    for (const e of idle) {
-      if (excess-- <= 0) break;
-      this.closeEntry(e);
-    }
-  }
-
   private evictIdle(): void {
     const cutoff = this.now() - this.idleMs;
     for (const e of this.entries.values()) if (e.leases === 0 && e.ready && e.lastUsed <= cutoff) this.closeEntry(e);
@@ -286,7 +273,6 @@ export class TenantClientCache {
 
   private closeEntry(e: Entry): void {
     this.entries.delete(e.key);
-    this.wake();
     this.counters.evictions++;
     const closing = e.client.then((c) => c.close()).catch(() => {});
     this.closing.add(closing);
