@@ -9,7 +9,7 @@
 // Keys share the hash tag `{live}`, so the script's keys are in one slot on a Redis Cluster.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { openRedis, type RedisClient } from '@studyspot/runtime';
+import { FAIL_FAST, openRedis, type RedisClient } from '@studyspot/runtime';
 
 const ACQUIRE = `
 local procs = KEYS[1]
@@ -64,7 +64,7 @@ export class SharedPlaces {
     this.staleMs = opts.staleMs ?? 15_000;
     this.timeoutMs = opts.timeoutMs ?? 500;
     this.now = opts.now ?? Date.now;
-    this.redis = openRedis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: (n) => Math.min(100 * n, 2_000) });
+    this.redis = openRedis(redisUrl, { ...FAIL_FAST, lazyConnect: false, connectTimeout: 2_000 });
     this.redis.on('error', () => {});
     this.timer = setInterval(() => void this.beat(), this.heartbeatMs);
     this.timer.unref();

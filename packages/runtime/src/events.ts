@@ -4,7 +4,7 @@
 // PUBLISH in one Redis script; a counter in-process), so a subscriber that sees a jump knows it
 // missed events (live subscriptions then send a fresh snapshot).
 import { EventEmitter, on } from 'node:events';
-import { isClusterUrl, openRedis, type RedisClient } from './redis.ts';
+import { FAIL_FAST, isClusterUrl, openRedis, type RedisClient } from './redis.ts';
 
 export interface EventBus {
   readonly kind: 'redis' | 'in-process';
@@ -129,11 +129,10 @@ export class RedisEventBus implements EventBus {
     this.seqKey = (topic) => `${keyPrefix}seq:${topic}`;
     const cluster = isClusterUrl(url);
     this.legacyKey = (topic) => (cluster ? null : `seq:${topic}`);
-    // No offline queue: while Redis is away a publish fails at once instead of piling up; ioredis
-    // keeps reconnecting on its own (and resubscribes the topics) when it comes back.
-    const opts = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n: number) => Math.min(100 * n, 2_000) };
-    this.pub = openRedis(url, opts);
-    this.sub = openRedis(url, opts);
+    // While Redis is away a publish fails at once instead of piling up; ioredis keeps reconnecting on
+    // its own (and resubscribes the topics) when it comes back.
+    this.pub = openRedis(url, FAIL_FAST);
+    this.sub = openRedis(url, FAIL_FAST);
     this.sub.on('message', (topic: string, message: string) => {
       this.delivered++;
       this.local.emit(topic, JSON.parse(message));

@@ -1,6 +1,6 @@
 // The process-wide parts every subgraph shares: config, logger, the core database, the tenant client
 // cache and the event bus. Created once per process (one for all subgraphs in embedded mode).
-import { openRedis, type RedisClient } from './redis.ts';
+import { FAIL_FAST, openRedis, type RedisClient } from './redis.ts';
 import {
   coreTarget,
   createTenantClientCache,
@@ -68,7 +68,7 @@ export async function createPlatform(config: Config, logger: Logger, opts: { log
     const bus = new RedisEventBus(config.redisUrl, logger, config.redisKeyPrefix);
     // Commands fail at once while Redis is away (no offline queue); the limiter falls back to the
     // process's own counters and ioredis reconnects in the background.
-    redis = openRedis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n) => Math.min(100 * n, 2_000) });
+    redis = openRedis(config.redisUrl, FAIL_FAST);
     redis.on('error', () => {});
     try {
       await bus.connect();

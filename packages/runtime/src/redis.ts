@@ -78,6 +78,14 @@ export function openRedis(url: string, options: RedisOptions = {}): RedisClient 
   });
 }
 
+/**
+ * The options of every client that must not hold a request while Redis is away: no offline queue (a
+ * command fails at once instead of piling up), one retry, a short connect timeout; ioredis keeps
+ * reconnecting in the background (100 ms more per attempt, at most every 2 s). `lazyConnect`: the
+ * caller connects when it is ready to report a failure.
+ */
+export const FAIL_FAST: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3_000, retryStrategy: (n) => Math.min(100 * n, 2_000) };
+
 /** A client is usable for commands right now. */
 export const redisReady = (c: RedisClient): boolean => c.status === 'ready';
 
