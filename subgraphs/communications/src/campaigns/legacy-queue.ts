@@ -10,9 +10,8 @@
 // Only one server or Sentinel can hold such a queue: no older version ran on a cluster.
 import { isClusterUrl, openRedis, type Platform } from '@studyspot/runtime';
 import { Queue } from 'bullmq';
-import { campaignQueue } from './queue.ts';
+import { campaignQueue, QUEUE, type CampaignJob } from './queue.ts';
 
-const QUEUE = 'campaigns';
 const legacyPrefix = (platform: Platform) => `${platform.config.redisKeyPrefix}bull`;
 
 export interface LegacyDrain {
@@ -21,13 +20,11 @@ export interface LegacyDrain {
   stop(): Promise<void>;
 }
 
-type Data = { tenantId: string; campaignId: string };
-
 export function drainLegacyQueue(platform: Platform, opts: { everyMs?: number } = {}): LegacyDrain {
   const url = platform.config.redisUrl;
   if (!url || isClusterUrl(url)) return { done: Promise.resolve(0), stop: async () => {} };
   const redis = openRedis(url, { maxRetriesPerRequest: null });
-  const old = new Queue<Data>(QUEUE, { connection: redis, prefix: legacyPrefix(platform) });
+  const old = new Queue<CampaignJob>(QUEUE, { connection: redis, prefix: legacyPrefix(platform) });
   old.on('error', () => {});
   let stopped = false;
   let wake: () => void = () => {};

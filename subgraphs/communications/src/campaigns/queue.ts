@@ -11,15 +11,16 @@ import { drainLegacyQueue } from './legacy-queue.ts';
 import { openCampaigns } from './campaigns.repository.ts';
 import { runCampaign, type RunOptions } from './campaigns.service.ts';
 
-type Data = { tenantId: string; campaignId: string };
+/** A campaign job's data (its id is the campaign's id). */
+export type CampaignJob = { tenantId: string; campaignId: string };
 
 export interface CampaignQueue {
   schedule(tenantId: string, campaignId: string, at: Date): Promise<void>;
 }
 
-const QUEUE = 'campaigns';
+export const QUEUE = 'campaigns';
 const producers = new WeakMap<Platform, CampaignQueue & { close(): Promise<void> }>();
-const inProcessRunners = new WeakMap<Platform, (d: Data, at: Date) => void>();
+const inProcessRunners = new WeakMap<Platform, (d: CampaignJob, at: Date) => void>();
 
 /**
  * A connection for BullMQ (one server, Sentinel or Cluster, from REDIS_URL). BullMQ does not close a
@@ -35,7 +36,7 @@ export function campaignQueue(platform: Platform): CampaignQueue {
   if (q) return q;
   if (platform.config.redisUrl) {
     const redis = connection(platform);
-    const bull = new Queue<Data>(QUEUE, { connection: redis, prefix: prefix(platform) });
+    const bull = new Queue<CampaignJob>(QUEUE, { connection: redis, prefix: prefix(platform) });
     gaugeFrom('studyspot_job_queue_depth', 'Jobs in a BullMQ queue, by state', ['queue', 'state'], async (set) => {
       // A scrape while Redis is away reports no depth rather than failing the whole /metrics answer.
       const counts = await bull.getJobCounts('waiting', 'delayed', 'active', 'failed').catch(() => null);
@@ -71,7 +72,7 @@ export async function closeCampaignQueue(platform: Platform): Promise<void> {
   await q?.close();
 }
 
-async function runJob(platform: Platform, d: Data, o: RunOptions): Promise<string> {
+async function runJob(platform: Platform, d: CampaignJob, o: RunOptions): Promise<string> {
   // The campaign's tenant's time (its test clock's, if it has one).
   const frozen = await platform.clocks.timeFor(d.tenantId);
   return clock.at(frozen, () => platform.tenants.withTenant(d.tenantId, (db) => runCampaign(platform, d.tenantId, db, d.campaignId, o)));
@@ -83,9 +84,9 @@ export function startCampaignWorker(platform: Platform, opts: { stalledIntervalM
   const shouldStop = () => stopping;
   if (platform.config.redisUrl) {
     const redis = connection(platform);
-    const worker = new Worker<Data>(
+    const worker = new Worker<CampaignJob>(
       QUEUE,
-      async (job: Job<Data>) => {
+      async (job: Job<CampaignJob>) => {
         const outcome = await runJob(platform, job.data, { shouldStop });
         // Not due yet (moved later) or interrupted by a shutdown: try again later.
         if (outcome === 'not-due' || outcome === 'stopped') throw new Error(`campaign ${outcome}`);
@@ -105,7 +106,7 @@ export function startCampaignWorker(platform: Platform, opts: { stalledIntervalM
   }
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<unknown>>();
-  const run = (d: Data, at: Date) => {
+  const run = (d: CampaignJob, at: Date) => {
     const t = setTimeout(() => {
       timers.delete(t);
       const p = runJob(platform, d, { shouldStop }).catch((err) => platform.logger.error({ err, ...d }, 'campaign run failed'));
