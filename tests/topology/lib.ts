@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clusterUrl } from '../support/clusters.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DIR = join(ROOT, '.topology');
@@ -54,7 +55,6 @@ export function writeState(s: TopologyState): void {
   writeFileSync(STATE, JSON.stringify(s, null, 2));
 }
 
-export const directUrl = (port: number, db: string) => `postgresql://postgres@127.0.0.1:${port}/${db}`;
 
 /** Whether a pid is a live process (signal 0). */
 export function alive(pid: number): boolean {
@@ -73,8 +73,8 @@ export function processEnv(s: Pick<TopologyState, 'secrets'>): Record<string, st
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     ...s.secrets,
-    DATABASE_URL: directUrl(a.pooler, CORE_DB),
-    DATABASE_DIRECT_URL: directUrl(a.port, CORE_DB),
+    DATABASE_URL: clusterUrl(a.pooler, CORE_DB),
+    DATABASE_DIRECT_URL: clusterUrl(a.port, CORE_DB),
     REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,
     REDIS_KEY_PREFIX: 'topology:',
     SUBGRAPH_MODE: 'remote',

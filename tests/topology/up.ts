@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
-  alive, API_PORT, startProcess, CLUSTERS, CORE_DB, DIR, directUrl, GATEWAY_PORTS, processEnv, readState, REDIS_PORT, REPLICA_PORT, ROOT, SUBGRAPH_FRONT, SUBGRAPHS, TENANT_PREFIX, WORKER_PORT, writeState,
+  alive, API_PORT, startProcess, CLUSTERS, CORE_DB, DIR, GATEWAY_PORTS, processEnv, readState, REDIS_PORT, REPLICA_PORT, ROOT, SUBGRAPH_FRONT, SUBGRAPHS, TENANT_PREFIX, WORKER_PORT, writeState,
   type Proc, type TopologyState,
 } from './lib.ts';
+import { clusterUrl } from '../support/clusters.ts';
 
 const { values } = parseArgs({ options: { tenants: { type: 'string', default: '1000' } } });
 const TENANTS = Number(values.tenants);
@@ -85,7 +86,7 @@ say('PostgreSQL clusters 5441/5442, PgBouncer 6441/6442, Redis 6390 up');
 // 4. The core database, migrated over the direct connection; the map's servers (pooled URL + direct).
 const env = processEnv(state);
 const a = CLUSTERS[0]!;
-const admin = new pg.Client(directUrl(a.port, 'postgres'));
+const admin = new pg.Client(clusterUrl(a.port, 'postgres'));
 await admin.connect();
 if (!(await admin.query('select 1 from pg_database where datname = $1', [CORE_DB])).rowCount) await admin.query(`create database ${CORE_DB}`);
 await admin.end();
@@ -110,13 +111,13 @@ const have = Number((await core.query<{ n: string }>(`select count(*)::text as n
 if (have < TENANTS) {
   const latest = (await core.query<{ v: string }>(`select max(schema_version) as v from tenants`)).rows[0]?.v;
   const admins = await Promise.all(CLUSTERS.map(async (c) => {
-    const x = new pg.Client(directUrl(c.port, 'postgres'));
+    const x = new pg.Client(clusterUrl(c.port, 'postgres'));
     await x.connect();
     return x;
   }));
   const { provisionTenantDatabase, latestMigration, schemaLocation } = await import('@studyspot/db');
   const newest = latest ?? (await latestMigration(schemaLocation('tenant')));
-  for (const c of CLUSTERS) await provisionTenantDatabase({ kind: 'postgres', url: directUrl(c.port, `${TENANT_PREFIX}template`) });
+  for (const c of CLUSTERS) await provisionTenantDatabase({ kind: 'postgres', url: clusterUrl(c.port, `${TENANT_PREFIX}template`) });
   for (let i = have; i < TENANTS; i++) {
     const s = i % CLUSTERS.length;
     const db = `${TENANT_PREFIX}${i}`;
