@@ -39,6 +39,7 @@ const KEYS: Record<SubgraphName, string[]> = {
   campus: ['Library', 'Student', 'Tenant', 'Seat', 'Shift', 'SeatAllocation'],
   billing: ['Payment', 'Student', 'Due', 'Refund', 'Receipt', 'PaymentOrder', 'Library', 'SeatAllocation', 'Tenant', 'Plan', 'TenantSubscription', 'PlatformInvoice', 'LedgerEntry'],
   communications: ['Notification', 'Student'],
+  engagement: ['Lead'],
 };
 
 describe('subgraph contracts', () => {

@@ -5,8 +5,8 @@ import { API_SCHEMA_PATH, compose, SUPERGRAPH_PATH } from './compose.ts';
 describe('composition', () => {
   const composed = compose();
 
-  it('composes the five subgraphs without errors', () => {
-    for (const name of ['IDENTITY', 'TENANCY', 'CAMPUS', 'BILLING', 'COMMUNICATIONS']) {
+  it('composes the six subgraphs without errors', () => {
+    for (const name of ['IDENTITY', 'TENANCY', 'CAMPUS', 'BILLING', 'COMMUNICATIONS', 'ENGAGEMENT']) {
       expect(composed.supergraphSdl).toContain(`${name} @join__graph(name: "${name.toLowerCase()}"`);
     }
   });

@@ -1,5 +1,5 @@
 // The one-machine topology (issue 19): what runs where, and the state file both commands share.
-//   HAProxy 127.0.0.1:8080 → gateways 4011, 4012 (the API); HAProxy 127.0.0.1:4001–4005 → each
+//   HAProxy 127.0.0.1:8080 → gateways 4011, 4012 (the API); HAProxy 127.0.0.1:4001–4006 → each
 //   subgraph's two replicas (41xx, 42xx); the worker on 4010; PgBouncer (transaction mode) 6441 →
 //   PostgreSQL 5441 and 6442 → 5442; a private Redis on 6390. Tenants placed over both clusters.
 import { spawn } from 'node:child_process';
@@ -15,10 +15,10 @@ export const API_PORT = 8080;
 export const REDIS_PORT = 6390;
 export const WORKER_PORT = 4010;
 export const GATEWAY_PORTS = [4011, 4012];
-export const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications'] as const;
+export const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement'] as const;
 /** HAProxy's front for each subgraph (what the gateways call). */
 export const SUBGRAPH_FRONT = (i: number) => 4001 + i;
-/** The replicas' own ports: 4101…4105 and 4201…4205. */
+/** The replicas' own ports: 4101…4106 and 4201…4206. */
 export const REPLICA_PORT = (i: number, r: number) => 4101 + 100 * r + i;
 export const CLUSTERS = [
   { name: 'pg-a', port: 5441, pooler: 6441 },

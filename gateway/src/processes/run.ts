@@ -5,6 +5,7 @@ import { runMain, startSubgraphProcess, type Platform, type SubgraphName } from 
 import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
+import { startEngagementSweeper } from '@studyspot/engagement';
 import { SUBGRAPHS } from '../subgraphs.ts';
 
 /** What runs beside each subgraph's server in its own process; returns its stop function. */
@@ -15,6 +16,7 @@ const BACKGROUND: Partial<Record<SubgraphName, (platform: Platform) => () => Pro
     const stops = [startSmsSweeper(platform), startCampaignWorker(platform)];
     return async () => void (await Promise.all(stops.map((stop) => stop())));
   },
+  engagement: (platform) => startEngagementSweeper(platform),
 };
 
 /** All background work in one process (the worker, worker.ts); returns its stop function. */

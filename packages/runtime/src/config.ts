@@ -13,7 +13,7 @@ import { parseRedisUrl, RedisUrlError } from './redis.ts';
 
 export { ConfigError };
 
-export const SUBGRAPH_NAMES = ['identity', 'tenancy', 'campus', 'billing', 'communications'] as const;
+export const SUBGRAPH_NAMES = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   identity: 4001,
@@ -21,6 +21,7 @@ export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   campus: 4003,
   billing: 4004,
   communications: 4005,
+  engagement: 4006,
 };
 
 export interface Config {

@@ -7,6 +7,14 @@ const DAY_MS = 86_400_000;
 export const addDays = (d: Date, n: number) => new Date(d.getTime() + n * DAY_MS);
 export const daysBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime()) / DAY_MS);
 
+/** The last day of a month's membership from `start`: the day before the same date next month (31 Jan → 28/29 Feb). */
+export function monthEnd(start: Date): Date {
+  const y = start.getUTCFullYear();
+  const m = start.getUTCMonth() + 1;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return addDays(new Date(Date.UTC(y, m, Math.min(start.getUTCDate(), last))), -1);
+}
+
 /** The IST calendar day of an instant. */
 export function istDay(at: Date = clock.now()): Date {
   const shifted = new Date(at.getTime() + IST_OFFSET_MS);

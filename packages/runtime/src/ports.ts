@@ -7,6 +7,7 @@
 import type { CorePrisma, TenantPrisma, TenantPrismaNs } from '@studyspot/db';
 import type { Platform } from './platform.ts';
 import type { SubgraphContext } from './context.ts';
+import type { EventBus } from './events.ts';
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED' | 'DELETED' | 'FAILED';
 
@@ -49,6 +50,8 @@ export interface AccountsPort {
   phoneOf(core: CorePrisma, userId: string): Promise<string | null>;
   /** Those of these ids that are staff accounts of the tenant, with their email. */
   staffOf(core: CorePrisma, tenantId: string, ids: string[]): Promise<{ id: string; email: string | null }[]>;
+  /** Active accounts who may work a branch: the owners, and managers and staff limited to it or to none; oldest first. */
+  branchStaff(core: CorePrisma, tenantId: string, libraryId: string): Promise<{ id: string; name: string; role: 'OWNER' | 'MANAGER' | 'STAFF' }[]>;
   /** Managers and staff of a tenant (what the plan's staff limit counts). */
   countStaff(core: CorePrisma, tenantId: string): Promise<number>;
   /** How many audit entries of an action were written in [from, to), optionally with details.from = `detailsFrom`. */
@@ -77,7 +80,7 @@ export interface AllocationForDues {
   updatedAt: Date;
 }
 
-/** Owned by campus: read-only, on the tenant database the caller holds. */
+/** Owned by campus: reads on the tenant database the caller holds, and admissions' one write (`admit`). */
 export interface CampusPort {
   studentByPhone(db: TenantPrisma, phone: string): Promise<{ id: string; name: string; status: string } | null>;
   /** Whether every id names a library of the tenant. */
@@ -106,6 +109,45 @@ export interface CampusPort {
   activeSince(db: TenantPrisma, startedBy: Date, today: Date): Promise<{ studentId: string; startDate: Date; library: Named; student: Named }[]>;
   /** Each of these students' latest check-in. */
   lastCheckIns(db: TenantPrisma, studentIds: readonly string[]): Promise<Map<string, Date>>;
+  /** Shift and library names, for a lead's preferences (missing ids are left out). */
+  shifts(db: TenantPrisma, ids: readonly string[]): Promise<{ id: string; name: string; libraryId: string }[]>;
+  /** Seats of a library free in a shift for every day of [from, to] (not under maintenance); null: the shift is not one of the library's. */
+  freeSeats(db: TenantPrisma, a: { libraryId: string; shiftId: string; from: Date; to: Date }): Promise<FreeSeat[] | null>;
+  /**
+   * Admissions' one write into campus: the student with this phone (created when there is none), and
+   * with `seat`, their allocation of it from `startDate` (an allocation of the same seat, shift and
+   * start already made for them is returned, so a retried admission makes nothing twice). Runs as the
+   * request's caller (their branch limits and the plan's limits apply); the allocation raises its dues.
+   */
+  admit(ctx: SubgraphContext, tenantId: string, a: Admission): Promise<Admitted | { error: AdmissionError }>;
+}
+
+export interface FreeSeat {
+  id: string;
+  label: string;
+  zone: string | null;
+  kind: string;
+}
+
+export interface Admission {
+  name: string;
+  phone: string;
+  email?: string | null;
+  libraryId: string;
+  seat?: { seatId: string; shiftId: string; startDate: Date; endDate: Date; pricePaise?: number | null } | null;
+}
+
+export interface Admitted {
+  studentId: string;
+  /** Whether this call made the student (false: one with the phone existed). */
+  createdStudent: boolean;
+  allocationId: string | null;
+}
+
+export interface AdmissionError {
+  code: 'NOT_FOUND' | 'INVALID_INPUT' | 'INVALID_STATE' | 'SEAT_UNAVAILABLE' | 'PLAN_LIMIT' | 'DUPLICATE';
+  message: string;
+  field: string[] | null;
 }
 
 export type PlanLimitName = 'libraries' | 'seats' | 'students' | 'staff';
@@ -157,11 +199,18 @@ export interface BillingPort {
   capturedSince(db: TenantPrisma, since: Date): Promise<{ id: string; studentId: string; amountPaise: number; receipt: { number: string } | null }[]>;
 }
 
+/** Owned by communications. */
+export interface MessagesPort {
+  /** In-app notifications to these accounts of the tenant (each account's preferences decide), published live; returns how many were made. */
+  inApp(deps: { db: TenantPrisma; events: EventBus; tenantId: string }, i: { userIds: string[]; category: 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS'; title: string; body: string; urgent?: boolean }): Promise<number>;
+}
+
 export interface Ports {
   tenants: TenantsPort;
   accounts: AccountsPort;
   campus: CampusPort;
   billing: BillingPort;
+  messages: MessagesPort;
 }
 
 const provided: Partial<Ports> = {};

@@ -66,6 +66,10 @@ export const PERMISSIONS = [
   /** Payment gateway accounts, late-fee rules. */
   'tenant:billing:settings',
   'tenant:notifications:read',
+  /** Admissions: enquiries, leads, the board, follow-ups. */
+  'tenant:leads:read',
+  /** Work leads: add, move, assign, note, schedule follow-ups, convert to students. */
+  'tenant:leads:write',
   /** Read and act on one's own account and session. */
   'self:read',
   'self:write',
@@ -87,9 +91,10 @@ const TENANT_READ: Permission[] = [
   'tenant:allocations:read',
   'tenant:attendance:read',
   'tenant:analytics:read',
+  'tenant:leads:read',
 ];
 // The front desk also takes fees (records payments, opens payment orders) and sees dues and payments.
-const FRONT_DESK: Permission[] = ['tenant:students:write', 'tenant:allocations:write', 'tenant:attendance:write', 'tenant:payments:write'];
+const FRONT_DESK: Permission[] = ['tenant:students:write', 'tenant:allocations:write', 'tenant:attendance:write', 'tenant:payments:write', 'tenant:leads:write'];
 // Money decisions: refunds, discounts and waivers.
 const MONEY: Permission[] = ['tenant:payments:refund', 'tenant:dues:write'];
 
@@ -99,7 +104,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   SUPPORT: ['platform:tenants:read', 'platform:billing:read', 'users:read', ...TENANT_READ, ...SELF],
   OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
   MANAGER: ['users:read', ...TENANT_READ, 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, ...SELF],
-  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', 'tenant:dues:read', 'tenant:payments:read', ...FRONT_DESK, ...SELF],
+  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', 'tenant:dues:read', 'tenant:payments:read', 'tenant:leads:read', ...FRONT_DESK, ...SELF],
   STUDENT: ['tenant:libraries:read', 'student:self', ...SELF],
 };
 

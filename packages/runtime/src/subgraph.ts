@@ -220,7 +220,7 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
 
 /**
  * Entry point of a subgraph's own process (`pnpm dev`). It listens on the port of its
- * SUBGRAPH_<NAME>_URL, the address the gateway calls (4001–4005 by default), so the two always agree;
+ * SUBGRAPH_<NAME>_URL, the address the gateway calls (4001–4006 by default), so the two always agree;
  * PORT is the gateway's. `background` starts work beside requests and returns its stop function.
  */
 export async function startSubgraphProcess(module: SubgraphModule, background?: (platform: Platform) => () => Promise<void>): Promise<() => Promise<void>> {

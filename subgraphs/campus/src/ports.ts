@@ -7,6 +7,10 @@ import { countAllLibraries, countLibraries, libraryAddresses } from './libraries
 import { countAllSeats } from './seats/seats.repository.ts';
 import { countCountedStudents, findStudentByPhone, studentContacts, studentsInAudience } from './students/students.repository.ts';
 import { studentOfAccount } from './students/students.service.ts';
+import { admit } from './allocations/admission.service.ts';
+import { shiftsByIds } from './seats/seats.repository.ts';
+import { freeSeats } from './seats/seats.service.ts';
+import { scope } from './shared/scope.ts';
 
 providePorts({
   campus: {
@@ -18,6 +22,9 @@ providePorts({
     heldOffers: (db, now) => heldOffers(db, now),
     activeSince: (db, startedBy, today) => activeSince(db, startedBy, today),
     lastCheckIns: (db, ids) => lastCheckIns(db, ids),
+    shifts: async (db, ids) => (await shiftsByIds(db, ids)).map((x) => ({ id: x.id, name: x.name, libraryId: x.libraryId })),
+    freeSeats: (db, a) => freeSeats(db, a),
+    admit: async (ctx, tenantId, a) => admit(ctx, await scope(ctx, tenantId), a),
     studentOfAccount: async (core, db, userId) => (await studentOfAccount(core, db, userId))?.id ?? null,
     libraries: (db, ids) => libraryAddresses(db, ids),
     allocationsChangedSince: (db, since) => changedSince(db, since),

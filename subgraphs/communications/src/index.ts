@@ -12,6 +12,8 @@ import { inboxResolvers } from './inbox/inbox.resolvers.ts';
 import { communicationsLive, liveResolvers } from './live/live.resolvers.ts';
 import { notificationsResolvers } from './notifications/notifications.resolvers.ts';
 import { smsResolvers } from './sms/sms.resolvers.ts';
+// Provides this subgraph's ports (runtime ports.ts) wherever the module is loaded.
+import './ports.ts';
 
 export const communicationsSubgraph: SubgraphModule = {
   name: 'communications',

@@ -2,13 +2,14 @@
 // Provided when this module loads.
 import { isUuid, providePorts } from '@studyspot/runtime';
 import { countActions } from './audit/audit.repository.ts';
-import { accountsOfTenant, countStaff, phoneOf } from './users/users.repository.ts';
+import { accountsOfTenant, branchStaff, countStaff, phoneOf } from './users/users.repository.ts';
 
 providePorts({
   accounts: {
     phoneOf: (core, userId) => (isUuid(userId) ? phoneOf(core, userId) : Promise.resolve(null)),
     staffOf: (core, tenantId, ids) => accountsOfTenant(core, tenantId, ids),
     countStaff: (core, tenantId) => countStaff(core, tenantId),
+    branchStaff: (core, tenantId, libraryId) => branchStaff(core, tenantId, libraryId),
     countActions: (core, action, from, to, detailsFrom) => countActions(core, action, from, to, detailsFrom),
   },
 });

@@ -28,6 +28,14 @@ export const currentAllocationsOf = (db: TenantPrisma, studentIds: readonly stri
 export const liveAllocationsOn = (db: TenantPrisma, libraryId: string, date: Date) =>
   db.seatAllocation.findMany({ where: { libraryId, status: { in: [...LIVE] }, startDate: { lte: date }, endDate: { gte: date } }, include: { student: true } });
 
+/** Live allocations of a library overlapping the days [from, to] (a seat's availability for a range). */
+export const liveAllocationsOverlapping = (db: TenantPrisma, libraryId: string, from: Date, to: Date) =>
+  db.seatAllocation.findMany({ where: { libraryId, status: { in: [...LIVE] }, startDate: { lte: to }, endDate: { gte: from } }, select: { seatId: true, shiftStart: true, shiftEnd: true } });
+
+/** A student's live allocation of this seat and shift starting on this day (a retried admission finds the one it made). */
+export const liveAllocationFrom = (db: TenantPrisma, studentId: string, seatId: string, shiftId: string, startDate: Date) =>
+  db.seatAllocation.findFirst({ where: { studentId, seatId, shiftId, startDate, status: { in: [...LIVE] } } });
+
 export const countLiveInShift = (db: TenantPrisma, shiftId: string) => db.seatAllocation.count({ where: { shiftId, status: { in: [...LIVE] } } });
 
 export const liveAllocationIdsOf = async (db: TenantPrisma, studentId: string) =>

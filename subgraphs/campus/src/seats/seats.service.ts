@@ -1,6 +1,7 @@
 // Seats (created as grids), seat status, shifts, and the seat map of a library on a date in a shift.
 import { isUuid, isViolation, topics, type SubgraphContext } from '@studyspot/runtime';
-import { liveAllocationsOn, countLiveInShift } from '../allocations/allocations.repository.ts';
+import type { TenantPrisma } from '@studyspot/db';
+import { liveAllocationsOn, liveAllocationsOverlapping, countLiveInShift } from '../allocations/allocations.repository.ts';
 import { campusError, fail } from '../errors.ts';
 import { planLimitError } from '../shared/plan-limits.ts';
 import { requireLibrary, visibleLibrary, type Scope } from '../shared/scope.ts';
@@ -124,4 +125,14 @@ export async function seatMap(s: Scope, libraryId: string, date: Date, shiftId: 
     return { seat, state, allocation, occupant: student };
   });
   return { library, date, shift, entries, freeCount };
+}
+
+/** Seats of a library free in a shift on every day of [from, to] and not under maintenance (the admissions desk's answer); null when the shift is not the library's. Three reads. */
+export async function freeSeats(db: TenantPrisma, a: { libraryId: string; shiftId: string; from: Date; to: Date }) {
+  const shift = isUuid(a.shiftId) && isUuid(a.libraryId) ? await repo.findShiftOfLibrary(db, a.shiftId, a.libraryId) : null;
+  if (!shift) return null;
+  const [seats, taken] = await Promise.all([repo.seatsOfLibraries(db, [a.libraryId]), liveAllocationsOverlapping(db, a.libraryId, a.from, a.to)]);
+  const want = { start: shift.startMinute, end: shift.endMinute };
+  const busy = new Set(taken.filter((t) => shiftsOverlap(want, { start: t.shiftStart, end: t.shiftEnd })).map((t) => t.seatId));
+  return seats.filter((seat) => seat.status === 'AVAILABLE' && !busy.has(seat.id)).map((seat) => ({ id: seat.id, label: seat.label, zone: seat.zone, kind: seat.kind }));
 }

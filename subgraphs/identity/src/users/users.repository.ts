@@ -132,5 +132,13 @@ export const countStaff = (core: CorePrisma, tenantId: string) => core.user.coun
 
 export const phoneOf = async (core: CorePrisma, userId: string) => (await core.user.findUnique({ where: { id: userId }, select: { phone: true } }))?.phone ?? null;
 
+/** Active accounts who may work a branch: its owners, and managers and staff limited to it or to no branch; oldest first. */
+export const branchStaff = (core: CorePrisma, tenantId: string, libraryId: string) =>
+  core.user.findMany({
+    where: { tenantId, active: true, OR: [{ role: 'OWNER' }, { role: { in: ['MANAGER', 'STAFF'] }, OR: [{ libraryIds: { has: libraryId } }, { libraryIds: { isEmpty: true } }] }] },
+    select: { id: true, name: true, role: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  }) as Promise<{ id: string; name: string; role: 'OWNER' | 'MANAGER' | 'STAFF' }[]>;
+
 /** Those of these ids that are staff accounts of the tenant (any role but student's own), with their email. */
 export const accountsOfTenant = (core: CorePrisma, tenantId: string, ids: string[]) => core.user.findMany({ where: { id: { in: ids }, tenantId }, select: { id: true, email: true } });

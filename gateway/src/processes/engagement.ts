@@ -1,0 +1,4 @@
+// The engagement subgraph as its own process (run.ts).
+import { runSubgraphProcess } from './run.ts';
+
+await runSubgraphProcess('engagement');

@@ -1,0 +1,3 @@
+-- Engagement's background work (follow-ups falling due or missed) is a kind of due work too.
+ALTER TABLE "tenant_work" DROP CONSTRAINT "tenant_work_kind_check";
+ALTER TABLE "tenant_work" ADD CONSTRAINT "tenant_work_kind_check" CHECK ("kind" IN ('campus', 'billing', 'messages', 'engagement'));

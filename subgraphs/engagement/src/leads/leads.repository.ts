@@ -1,0 +1,179 @@
+// The only code that reads or writes engagement's leads, stages and timeline.
+import type { TenantPrisma, TenantPrismaNs } from '@studyspot/db';
+import { ConstraintViolation, KEYSET_ORDER, KEYSET_ORDER_DESC, orViolation } from '@studyspot/runtime';
+
+export type StageRow = NonNullable<Awaited<ReturnType<typeof findStage>>>;
+export type LeadRow = NonNullable<Awaited<ReturnType<typeof findLead>>>;
+export type EventRow = Awaited<ReturnType<typeof eventsOfLeads>>[number];
+export type LeadSource = LeadRow['source'];
+export type EventKind = EventRow['kind'];
+
+/** The board every tenant starts with. */
+const DEFAULT_STAGES = [
+  { key: 'NEW', name: 'New', position: 10, kind: 'OPEN' },
+  { key: 'CONTACTED', name: 'Contacted', position: 20, kind: 'OPEN' },
+  { key: 'VISIT_SCHEDULED', name: 'Visit scheduled', position: 30, kind: 'OPEN' },
+  { key: 'VISITED', name: 'Visited', position: 40, kind: 'OPEN' },
+  { key: 'WON', name: 'Won', position: 90, kind: 'WON' },
+  { key: 'LOST', name: 'Lost', position: 100, kind: 'LOST' },
+] as const;
+
+export const findStage = (db: TenantPrisma, id: string) => db.leadStage.findUnique({ where: { id } });
+export const stagesByIds = (db: TenantPrisma, ids: readonly string[]) => db.leadStage.findMany({ where: { id: { in: [...ids] } } });
+
+/** The tenant's stages, left to right; the defaults are made on first use (concurrent first uses make them once). */
+export async function stages(db: TenantPrisma): Promise<StageRow[]> {
+  const rows = await db.leadStage.findMany({ orderBy: { position: 'asc' } });
+  if (rows.length) return rows;
+  await db.leadStage.createMany({ data: DEFAULT_STAGES.map((s) => ({ ...s })), skipDuplicates: true });
+  return db.leadStage.findMany({ orderBy: { position: 'asc' } });
+}
+
+export const findLead = (db: TenantPrisma, id: string) => db.lead.findUnique({ where: { id } });
+export const leadsByIds = (db: TenantPrisma, ids: readonly string[]) => db.lead.findMany({ where: { id: { in: [...ids] } } });
+
+export interface NewLead {
+  libraryId: string;
+  stageId: string;
+  name: string;
+  phone: string;
+  email: string | null;
+  preferredShiftId: string | null;
+  preferredStartDate: Date | null;
+  message: string | null;
+  source: LeadSource;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  consent: boolean;
+  assigneeId: string | null;
+  createdById: string | null;
+}
+
+/**
+ * The open lead of the phone, made or merged into, in one statement (the partial unique index on
+ * open phones decides under any concurrency): a merge counts the enquiry, fills what the lead lacked,
+ * and records a newer consent answer. `created` says which.
+ */
+export async function upsertOpenLead(db: TenantPrisma, l: NewLead, now: Date): Promise<{ id: string; created: boolean }> {
+  const rows = await db.$queryRaw<{ id: string; created: boolean }[]>`
+    INSERT INTO leads (id, library_id, stage_id, name, phone, email, preferred_shift_id, preferred_start_date, message, source,
+                       utm_source, utm_medium, utm_campaign, consent, consent_at, assignee_id, created_by_id, created_at, updated_at)
+    VALUES (gen_random_uuid(), ${l.libraryId}::uuid, ${l.stageId}::uuid, ${l.name}, ${l.phone}, ${l.email}, ${l.preferredShiftId}::uuid,
+            ${l.preferredStartDate}::date, ${l.message}, ${l.source}::"LeadSource", ${l.utmSource}, ${l.utmMedium}, ${l.utmCampaign},
+            ${l.consent}, ${now}, ${l.assigneeId}::uuid, ${l.createdById}::uuid, ${now}, ${now})
+    ON CONFLICT (phone) WHERE closed_at IS NULL DO UPDATE SET
+      enquiries = leads.enquiries + 1,
+      email = COALESCE(leads.email, EXCLUDED.email),
+      preferred_shift_id = COALESCE(EXCLUDED.preferred_shift_id, leads.preferred_shift_id),
+      preferred_start_date = COALESCE(EXCLUDED.preferred_start_date, leads.preferred_start_date),
+      consent = EXCLUDED.consent,
+      consent_at = EXCLUDED.consent_at,
+      updated_at = EXCLUDED.updated_at
+    RETURNING id, (xmax = 0) AS created`;
+  return rows[0]!;
+}
+
+export const updateLead = (db: TenantPrisma, id: string, data: TenantPrismaNs.LeadUncheckedUpdateInput) => db.lead.update({ where: { id }, data });
+
+/**
+ * Moves a lead not converted nor being converted from the stage it was read in; false when it changed
+ * meanwhile; the violation when reopening it would make a second open lead of its phone.
+ */
+export async function moveUnlessConverted(db: TenantPrisma, id: string, fromStageId: string, data: { stageId: string; closedAt: Date | null; lostReason: string | null; updatedAt: Date }) {
+  const done = await orViolation(db.lead.updateMany({ where: { id, stageId: fromStageId, convertedAt: null, conversionClaim: null }, data }));
+  return done instanceof ConstraintViolation ? done : done.count === 1;
+}
+
+export const setFirstContact = (db: TenantPrisma, id: string, at: Date) => db.lead.updateMany({ where: { id, firstContactAt: null }, data: { firstContactAt: at } });
+
+/** Open leads per assignee among these accounts (for assignment by fewest open leads). */
+export async function openLeadCounts(db: TenantPrisma, assigneeIds: string[]): Promise<Map<string, number>> {
+  const rows = await db.lead.groupBy({ by: ['assigneeId'], where: { assigneeId: { in: assigneeIds }, closedAt: null }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.assigneeId!, r._count._all]));
+}
+
+export interface LeadListFilter {
+  libraryId?: string | null;
+  stageId?: string | null;
+  assigneeId?: string | null;
+  source?: LeadSource | null;
+  search?: string | null;
+}
+
+function leadWhere(scopeIds: string[] | null, f: LeadListFilter): TenantPrismaNs.LeadWhereInput {
+  const search = f.search?.trim();
+  const digits = search?.replace(/\D/g, '');
+  return {
+    AND: [
+      scopeIds ? { libraryId: { in: scopeIds } } : {},
+      f.libraryId ? { libraryId: f.libraryId } : {},
+      f.stageId ? { stageId: f.stageId } : {},
+      f.assigneeId ? { assigneeId: f.assigneeId } : {},
+      f.source ? { source: f.source } : {},
+      search ? { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, ...(digits ? [{ phone: { contains: digits } }] : [])] } : {},
+    ],
+  };
+}
+
+/** A page of leads, newest first. */
+export const listLeads = (db: TenantPrisma, take: number, keyset: object, scopeIds: string[] | null, f: LeadListFilter) =>
+  db.lead.findMany({ where: { AND: [keyset, leadWhere(scopeIds, f)] }, orderBy: KEYSET_ORDER_DESC, take });
+
+/** A page of one stage's leads, oldest first (a board column). */
+export const leadsInStage = (db: TenantPrisma, take: number, keyset: object, scopeIds: string[] | null, stageId: string, libraryId: string | null) =>
+  db.lead.findMany({ where: { AND: [keyset, leadWhere(scopeIds, { stageId, libraryId })] }, orderBy: KEYSET_ORDER, take });
+
+/** Leads per stage: one statement for the whole board. */
+export async function countByStage(db: TenantPrisma, scopeIds: string[] | null, libraryId: string | null): Promise<Map<string, number>> {
+  const rows = await db.lead.groupBy({ by: ['stageId'], where: leadWhere(scopeIds, { libraryId }), _count: { _all: true } });
+  return new Map(rows.map((r) => [r.stageId, r._count._all]));
+}
+
+/**
+ * The first `take` leads of every stage, oldest first, in one statement (a window over the stages),
+ * so the board costs the same few statements however many leads and stages there are.
+ */
+export async function boardHeads(db: TenantPrisma, scopeIds: string[] | null, libraryId: string | null, take: number): Promise<LeadRow[]> {
+  const ids = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM (
+      SELECT id, row_number() OVER (PARTITION BY stage_id ORDER BY created_at, id) AS n
+      FROM leads
+      WHERE (${scopeIds}::uuid[] IS NULL OR library_id = ANY(${scopeIds}::uuid[])) AND (${libraryId}::uuid IS NULL OR library_id = ${libraryId}::uuid)
+    ) ranked WHERE n <= ${take}`;
+  return ids.length ? db.lead.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: KEYSET_ORDER }) : [];
+}
+
+export const addEvent = (db: TenantPrisma, e: { leadId: string; kind: EventKind; actorId: string | null; body?: string | null; at: Date }) =>
+  db.leadEvent.create({ data: { leadId: e.leadId, kind: e.kind, actorId: e.actorId, body: e.body ?? null, at: e.at } });
+
+/** The timelines of these leads, oldest first, at most 200 each. */
+export const eventsOfLeads = (db: TenantPrisma, leadIds: readonly string[]) =>
+  db.leadEvent.findMany({ where: { leadId: { in: [...leadIds] } }, orderBy: [{ at: 'asc' }, { seq: 'asc' }], take: 200 * leadIds.length });
+
+/**
+ * Claims the lead's conversion for `claim` when nobody holds it (or the holder's claim lapsed before
+ * `staleBefore`); false when converted already or held.
+ */
+export async function claimConversion(db: TenantPrisma, id: string, claim: string, now: Date, staleBefore: Date): Promise<boolean> {
+  const n = await db.lead.updateMany({
+    where: { id, convertedAt: null, OR: [{ conversionClaim: null }, { conversionClaimAt: { lt: staleBefore } }] },
+    data: { conversionClaim: claim, conversionClaimAt: now },
+  });
+  return n.count === 1;
+}
+
+export const releaseConversion = (db: TenantPrisma, id: string, claim: string) =>
+  db.lead.updateMany({ where: { id, conversionClaim: claim }, data: { conversionClaim: null, conversionClaimAt: null } });
+
+/** Records the conversion (the lead won, linked to its student) if `claim` still holds it, with its timeline entry, atomically. */
+export async function completeConversion(db: TenantPrisma, id: string, claim: string, c: { studentId: string; allocationId: string | null; stageId: string; at: Date; actorId: string | null; body: string }) {
+  return db.$transaction(async (tx) => {
+    const n = await tx.lead.updateMany({
+      where: { id, conversionClaim: claim, convertedAt: null },
+      data: { studentId: c.studentId, allocationId: c.allocationId, stageId: c.stageId, closedAt: c.at, convertedAt: c.at, conversionClaim: null, conversionClaimAt: null, updatedAt: c.at },
+    });
+    if (n.count === 1) await tx.leadEvent.create({ data: { leadId: id, kind: 'CONVERTED', actorId: c.actorId, body: c.body, at: c.at } });
+    return n.count === 1;
+  });
+}

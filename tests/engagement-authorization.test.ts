@@ -1,0 +1,162 @@
+// Every engagement query and mutation × every kind of caller, and the cross-tenant rule for those
+// that take an id: tenant B's owner presenting tenant A's real ids finds nothing and changes nothing.
+// Branch limits: a manager limited to another branch does not see, move or convert this branch's leads.
+import { randomUUID } from 'node:crypto';
+import { engagementSubgraph } from '@studyspot/engagement';
+import { buildSubgraph, rootFieldAccess, type Role } from '@studyspot/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectRoleOutcome } from './support/matrix.ts';
+import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';
+
+let w: SupergraphWorld;
+type Caller = 'anonymous' | 'expired' | Role;
+const CALLERS: Caller[] = ['anonymous', 'expired', 'SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER', 'STAFF', 'STUDENT'];
+const tokens = new Map<Caller, string | undefined>();
+const real = { leadId: '', followUpId: '', stageId: '', staffId: '', otherBranchManager: '' };
+
+beforeAll(async () => {
+  w = await createSupergraphWorld({ trustProxy: true });
+  const staff = await w.world.platform.core.user.create({ data: { name: 'Matrix Desk', email: 'matrix.desk@alpha.test', role: 'STAFF', tenantId: w.a.id } });
+  real.staffId = staff.id;
+  const owner = w.ownerToken(w.a);
+  const e = await gql(w.gateway.url, 'mutation($i: EnquiryInput!) { submitEnquiry(input: $i) { received } }', { variables: { i: { tenantSlug: 'alpha', libraryId: w.a.libraryId, name: 'Matrix Lead', phone: '9812399999', consent: true } } });
+  expect(e.data).toEqual({ submitEnquiry: { received: true } });
+  const lead = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.lead.findFirstOrThrow({ where: { phone: '919812399999' } }));
+  real.leadId = lead.id;
+  real.stageId = lead.stageId;
+  const f = await gql(w.gateway.url, 'mutation($id: ID!, $at: DateTime!) { scheduleFollowUp(leadId: $id, dueAt: $at, note: "Call back") { followUp { id } } }', {
+    token: owner,
+    variables: { id: lead.id, at: new Date(Date.now() + 86_400_000).toISOString() },
+  });
+  real.followUpId = (f.data!.scheduleFollowUp as { followUp: { id: string } }).followUp.id;
+  for (const role of ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: null }));
+  for (const role of ['OWNER', 'MANAGER', 'STAFF'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: w.a.id }));
+  tokens.set('STUDENT', w.tokenFor({ sub: w.a.studentIds[0]!, role: 'STUDENT', tenantId: w.a.id }));
+  tokens.set('expired', w.tokenFor({ sub: randomUUID(), role: 'OWNER', tenantId: w.a.id }, -60));
+  real.otherBranchManager = w.tokenFor({ sub: randomUUID(), role: 'MANAGER', tenantId: w.a.id, libraryIds: [randomUUID()] });
+}, 60_000);
+
+afterAll(async () => {
+  await w?.close();
+});
+
+const READ: Role[] = ['SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER', 'STAFF'];
+const WRITE: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER', 'MANAGER', 'STAFF'];
+const codes = (field: string) => (r: GqlResult) => (r.data![field] as { userErrors: { code: string }[] }).userErrors.map((e) => e.code);
+const notFound = (field: string) => (r: GqlResult) => {
+  expect(r.errors).toBeUndefined();
+  expect(codes(field)(r)).toEqual(['NOT_FOUND']);
+};
+
+interface Op {
+  doc: string;
+  vars?: () => Record<string, unknown>;
+  allowed: Role[] | 'public';
+  crossTenant?: { vars: () => Record<string, unknown>; expect: (r: GqlResult) => void };
+}
+
+const MATRIX: Record<string, Op> = {
+  'Query.leadStages': { doc: '{ leadStages { id key } }', allowed: READ },
+  'Query.lead': { doc: 'query($id: ID!) { lead(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: READ, crossTenant: { vars: () => ({ id: real.leadId }), expect: (r) => expect(r.data).toEqual({ lead: null }) } },
+  'Query.leads': { doc: '{ leads(first: 100) { edges { node { id phone } } } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(real.leadId) } },
+  'Query.leadBoard': { doc: '{ leadBoard { count leads { edges { node { id } } } } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(real.leadId) } },
+  'Query.leadsInStage': {
+    doc: 'query($s: ID!) { leadsInStage(stageId: $s) { edges { node { id } } } }',
+    vars: () => ({ s: randomUUID() }),
+    allowed: READ,
+    crossTenant: { vars: () => ({ s: real.stageId }), expect: (r) => expect(r.data).toEqual({ leadsInStage: { edges: [] } }) },
+  },
+  'Query.openFollowUps': { doc: 'query($a: ID) { openFollowUps(assigneeId: $a) { edges { node { id } } } }', allowed: READ, crossTenant: { vars: () => ({ a: real.staffId }), expect: (r) => expect(r.data).toEqual({ openFollowUps: { edges: [] } }) } },
+  'Mutation.submitEnquiry': {
+    doc: 'mutation($p: String!) { submitEnquiry(input: { tenantSlug: "alpha", libraryId: "00000000-0000-4000-8000-000000000000", name: "Nobody", phone: $p, consent: false }) { received userErrors { code } } }',
+    vars: () => ({ p: `98124${String(Math.floor(Math.random() * 100_000)).padStart(5, '0')}` }),
+    allowed: 'public',
+  },
+  'Mutation.createLead': {
+    doc: 'mutation($l: ID!) { createLead(input: { libraryId: $l, name: "Matrix Walk", phone: "9812399991" }) { lead { id } userErrors { code } } }',
+    vars: () => ({ l: randomUUID() }),
+    allowed: WRITE,
+    crossTenant: { vars: () => ({ l: w.a.libraryId }), expect: notFound('createLead') },
+  },
+  'Mutation.updateLead': { doc: 'mutation($id: ID!) { updateLead(id: $id, input: { name: "Changed" }) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('updateLead') } },
+  'Mutation.moveLead': {
+    doc: 'mutation($id: ID!, $s: ID!) { moveLead(id: $id, stageId: $s) { userErrors { code } } }',
+    vars: () => ({ id: randomUUID(), s: randomUUID() }),
+    allowed: WRITE,
+    crossTenant: { vars: () => ({ id: real.leadId, s: real.stageId }), expect: notFound('moveLead') },
+  },
+  'Mutation.assignLead': {
+    doc: 'mutation($id: ID!, $to: ID!) { assignLead(id: $id, assigneeId: $to) { userErrors { code } } }',
+    vars: () => ({ id: randomUUID(), to: randomUUID() }),
+    allowed: WRITE,
+    crossTenant: { vars: () => ({ id: real.leadId, to: real.staffId }), expect: notFound('assignLead') },
+  },
+  'Mutation.logLeadActivity': { doc: 'mutation($id: ID!) { logLeadActivity(id: $id, kind: NOTE, body: "x") { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('logLeadActivity') } },
+  'Mutation.convertLead': { doc: 'mutation($id: ID!) { convertLead(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('convertLead') } },
+  'Mutation.scheduleFollowUp': {
+    doc: 'mutation($id: ID!) { scheduleFollowUp(leadId: $id, dueAt: "2099-01-01T00:00:00.000Z", note: "x") { userErrors { code } } }',
+    vars: () => ({ id: randomUUID() }),
+    allowed: WRITE,
+    crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('scheduleFollowUp') },
+  },
+  'Mutation.completeFollowUp': { doc: 'mutation($id: ID!) { completeFollowUp(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.followUpId }), expect: notFound('completeFollowUp') } },
+};
+
+const headersFor = (caller: Caller): Record<string, string> => (caller === 'SUPER_ADMIN' || caller === 'ADMIN' || caller === 'SUPPORT' ? { 'x-tenant-id': w.a.id } : {});
+const rowsOfA = () =>
+  w.world.platform.tenants.withTenant(w.a.id, async (db) => ({
+    leads: await db.lead.findMany({ orderBy: { id: 'asc' } }),
+    events: await db.leadEvent.count(),
+    followUps: await db.leadFollowUp.findMany({ orderBy: { id: 'asc' } }),
+    students: await db.student.count(),
+  }));
+
+describe('engagement authorization matrix', () => {
+  it('covers every engagement query and mutation', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(rootFieldAccess(buildSubgraph(engagementSubgraph)).filter((f) => f.type !== 'Subscription').map((f) => `${f.type}.${f.field}`).sort());
+  });
+
+  const cases = Object.entries(MATRIX).flatMap(([name, op]) => CALLERS.map((c) => [name, c, op] as const));
+  it.each(cases)('%s as %s', async (_n, caller, op) => {
+    const r = await gql(w.gateway.url, op.doc, { token: tokens.get(caller), variables: op.vars?.(), headers: headersFor(caller) });
+    if (op.allowed === 'public' && caller === 'expired') {
+      // A token sent must be valid even where none is needed: the client is told to drop it.
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    } else if (op.allowed === 'public') {
+      // Open to anyone: an answer (here NOT_FOUND for the made-up library), never an authorization error.
+      expect(r.errors).toBeUndefined();
+      expect(codes('submitEnquiry')(r)).toEqual(['NOT_FOUND']);
+    } else {
+      expectRoleOutcome(r, caller, op.allowed);
+    }
+  });
+});
+
+describe('cross-tenant rule', () => {
+  const crossCases = Object.entries(MATRIX).filter(([, op]) => op.crossTenant);
+  it.each(crossCases)("%s with tenant A's ids, as tenant B's owner, finds nothing", async (_n, op) => {
+    const before = await rowsOfA();
+    const r = await gql(w.gateway.url, op.doc, { token: w.ownerToken(w.b), variables: op.crossTenant!.vars() });
+    op.crossTenant!.expect(r);
+    expect(await rowsOfA()).toEqual(before);
+  });
+});
+
+describe('branch limits', () => {
+  it("a manager limited to another branch neither sees nor works this branch's leads", async () => {
+    const before = await rowsOfA();
+    const token = real.otherBranchManager;
+    expect((await gql(w.gateway.url, 'query($id: ID!) { lead(id: $id) { id } }', { token, variables: { id: real.leadId } })).data).toEqual({ lead: null });
+    const board = await gql(w.gateway.url, '{ leadBoard { count } }', { token });
+    expect((board.data!.leadBoard as { count: number }[]).every((c) => c.count === 0)).toBe(true);
+    for (const [field, doc] of [
+      ['moveLead', 'mutation($id: ID!, $s: ID!) { moveLead(id: $id, stageId: $s) { userErrors { code } } }'],
+      ['convertLead', 'mutation($id: ID!) { convertLead(id: $id) { userErrors { code } } }'],
+      ['logLeadActivity', 'mutation($id: ID!) { logLeadActivity(id: $id, kind: CALL, body: "x") { userErrors { code } } }'],
+    ] as const) {
+      const r = await gql(w.gateway.url, doc, { token, variables: field === 'moveLead' ? { id: real.leadId, s: real.stageId } : { id: real.leadId } });
+      expect(codes(field)(r)).toEqual(['NOT_FOUND']);
+    }
+    expect(await rowsOfA()).toEqual(before);
+  });
+});
