@@ -153,7 +153,7 @@ describe('admissions journey', () => {
     expect(f.followUp).toMatchObject({ assignee: { id: assignee.id }, missed: false });
     // The work is recorded as due at the follow-up's time: not before.
     const work = await w.world.platform.core.tenantWork.findUnique({ where: { tenantId_kind: { tenantId: w.a.id, kind: 'engagement' } } });
-    expect(work?.dueAt.toISOString()).toBe(dueAt.toISOString());
+    expect(work?.dueAt?.toISOString()).toBe(dueAt.toISOString());
     const inbox = () => w.world.platform.tenants.withTenant(w.a.id, (db) => db.inAppNotification.findMany({ where: { userId: assignee.id, category: 'ADMISSIONS' }, orderBy: { createdAt: 'asc' } }));
     expect((await engagementSweepOnce(w.world.platform, new Date(dueAt.getTime() - 60_000))).followUpsDue).toBe(0);
     expect(await inbox()).toHaveLength(0);
