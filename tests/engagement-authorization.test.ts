@@ -66,6 +66,11 @@ const MATRIX: Record<string, Op> = {
     allowed: READ,
     crossTenant: { vars: () => ({ s: real.stageId }), expect: (r) => expect(r.data).toEqual({ leadsInStage: { edges: [] } }) },
   },
+  'Query.leadFunnel': {
+    doc: 'query($l: ID) { leadFunnel(from: "2026-01-01", to: "2026-12-31", libraryId: $l) { total { leads } } }',
+    allowed: READ,
+    crossTenant: { vars: () => ({ l: w.a.libraryId }), expect: (r) => expect(r.data).toEqual({ leadFunnel: { total: { leads: 0 } } }) },
+  },
   'Query.openFollowUps': { doc: 'query($a: ID) { openFollowUps(assigneeId: $a) { edges { node { id } } } }', allowed: READ, crossTenant: { vars: () => ({ a: real.staffId }), expect: (r) => expect(r.data).toEqual({ openFollowUps: { edges: [] } }) } },
   'Mutation.submitEnquiry': {
     doc: 'mutation($p: String!) { submitEnquiry(input: { tenantSlug: "alpha", libraryId: "00000000-0000-4000-8000-000000000000", name: "Nobody", phone: $p, consent: false }) { received userErrors { code } } }',

@@ -245,6 +245,49 @@ describe('admissions journey', () => {
   });
 });
 
+describe('the funnel', () => {
+  it('adds up per source and branch: leads, first contact within 24 h, visits, conversions, median days, lost reasons, first-3-months fees', async () => {
+    // A lost walk-in, and a cash payment by the converted website lead's student.
+    const ids = await stageIds();
+    const walkIn = (await leadByPhone('919812300003'))[0]!;
+    const lost = await gql(w.gateway.url, 'mutation($id: ID!, $s: ID!) { moveLead(id: $id, stageId: $s, lostReason: "Too far from home") { userErrors { code } } }', { token: owner(), variables: { id: walkIn.id, s: ids.LOST } });
+    expect(data(lost, 'moveLead')).toEqual({ userErrors: [] });
+    const meera = (await leadByPhone('919812300001'))[0]!;
+    const paid = await gql(w.gateway.url, 'mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { userErrors { code } } }', { token: owner(), variables: { i: { studentId: meera.studentId, amountPaise: 150_000, method: 'CASH' } } });
+    expect(data(paid, 'recordPayment')).toEqual({ userErrors: [] });
+
+    const today = new Date(clock.now().getTime() + 330 * 60_000).toISOString().slice(0, 10);
+    const r = data<{ rows: Record<string, unknown>[]; total: Record<string, unknown> }>(
+      await gql(w.gateway.url, 'query($d: Date!) { leadFunnel(from: $d, to: $d) { rows { source library { id } leads contactedWithin24h contactedWithin24hPercent visits conversions conversionRatePercent medianDaysToConvert lost lostReasons { reason count } firstThreeMonthsPaidPaise } total { leads conversions lost firstThreeMonthsPaidPaise contactedWithin24h visits } } }', {
+        token: owner(),
+        variables: { d: today },
+      }),
+      'leadFunnel',
+    );
+    const rows = await leadRows();
+    const website = rows.filter((l) => l.source === 'WEBSITE');
+    const webRow = r.rows.find((x) => x.source === 'WEBSITE')!;
+    expect(webRow).toMatchObject({
+      library: { id: w.a.libraryId },
+      leads: website.length,
+      contactedWithin24h: 1,
+      visits: 1,
+      conversions: 2,
+      conversionRatePercent: Math.round((2 * 1_000) / website.length) / 10,
+      lost: 0,
+      firstThreeMonthsPaidPaise: 150_000,
+    });
+    expect(webRow.medianDaysToConvert).toBeGreaterThanOrEqual(0);
+    expect(webRow.medianDaysToConvert).toBeLessThan(0.1);
+    expect(r.rows.find((x) => x.source === 'WALK_IN')).toMatchObject({ leads: 1, conversions: 0, lost: 1, lostReasons: [{ reason: 'Too far from home', count: 1 }], contactedWithin24hPercent: 0 });
+    // The total is the rows added up, and every lead of the day is in it.
+    const sum = (k: string) => r.rows.reduce((t, x) => t + (x[k] as number), 0);
+    expect(r.total).toEqual({ leads: rows.length, conversions: sum('conversions'), lost: sum('lost'), firstThreeMonthsPaidPaise: sum('firstThreeMonthsPaidPaise'), contactedWithin24h: sum('contactedWithin24h'), visits: sum('visits') });
+    const bad = await gql(w.gateway.url, '{ leadFunnel(from: "2026-12-02", to: "2026-01-01") { total { leads } } }', { token: owner() });
+    expect(bad.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
 describe('races', () => {
   it('20 concurrent enquiries with one phone: one lead, every accepted enquiry counted on it, the rest refused by the per-phone limit', async () => {
     const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => enquire({ name: 'Racing Rahul', phone: '9812300100', message: `try ${i}` })));

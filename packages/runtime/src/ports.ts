@@ -195,6 +195,8 @@ export interface BillingPort {
   openDuesOf(db: TenantPrisma, studentIds: readonly string[]): Promise<OpenDue[]>;
   /** Open dues falling due on a day, or in a range (at most 5,000). */
   openDuesDue(db: TenantPrisma, when: { equals: Date } | { lt: Date; gte: Date }): Promise<(OpenDue & { id: string })[]>;
+  /** Paise captured from each student inside their window [from, to) (admissions' "fees in the first 3 months"). */
+  paidInWindows(db: TenantPrisma, windows: { studentId: string; from: Date; to: Date }[]): Promise<Map<string, number>>;
   /** Payments captured since an instant, with their receipt number (at most 5,000). */
   capturedSince(db: TenantPrisma, since: Date): Promise<{ id: string; studentId: string; amountPaise: number; receipt: { number: string } | null }[]>;
 }

@@ -4,7 +4,7 @@ import { providePorts } from '@studyspot/runtime';
 import { creditsPort } from './credits/port.ts';
 import { openDuesDue, openDuesOf } from './dues/dues.repository.ts';
 import { syncAllocationDues } from './dues/dues.sync.ts';
-import { capturedSince } from './payments/payments.repository.ts';
+import { capturedOfStudentsSince, capturedSince } from './payments/payments.repository.ts';
 import { checkPlanLimit } from './platform/limits.ts';
 
 providePorts({
@@ -15,5 +15,16 @@ providePorts({
     openDuesOf,
     openDuesDue,
     capturedSince,
+    paidInWindows: async (db, windows) => {
+      const out = new Map<string, number>();
+      if (!windows.length) return out;
+      const since = new Date(Math.min(...windows.map((w) => w.from.getTime())));
+      const byStudent = new Map(windows.map((w) => [w.studentId, w]));
+      for (const p of await capturedOfStudentsSince(db, [...byStudent.keys()], since)) {
+        const w = byStudent.get(p.studentId);
+        if (w && p.capturedAt && p.capturedAt >= w.from && p.capturedAt < w.to) out.set(p.studentId, (out.get(p.studentId) ?? 0) + p.amountPaise);
+      }
+      return out;
+    },
   },
 });

@@ -1,15 +1,16 @@
 // The engagement subgraph: admissions — enquiries, leads, the pipeline and board, conversion into
-// students (leads/) — and follow-ups on leads with their due-work notices (followups/, jobs/). Each
+// students (leads/), the funnel (reports/) — and follow-ups on leads with their due-work notices (followups/, jobs/). Each
 // area has its SDL, resolvers, service and repository; this file puts them together.
 import { fileURLToPath } from 'node:url';
 import { DateScalar, DateTimeScalar, mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
 import { parse } from 'graphql';
 import { followUpsResolvers } from './followups/followups.resolvers.ts';
 import { leadsResolvers } from './leads/leads.resolvers.ts';
+import { reportsResolvers } from './reports/reports.resolvers.ts';
 
 export const engagementSubgraph: SubgraphModule = {
   name: 'engagement',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: mergeResolvers({ DateTime: DateTimeScalar, Date: DateScalar }, leadsResolvers, followUpsResolvers),
+  resolvers: mergeResolvers({ DateTime: DateTimeScalar, Date: DateScalar }, leadsResolvers, followUpsResolvers, reportsResolvers),
 };
 export { engagementSweepOnce, startEngagementSweeper } from './jobs/sweeper.ts';

@@ -25,6 +25,10 @@ export const ordersByIds = (db: TenantPrisma, ids: readonly string[]) => db.paym
 export const capturedSince = (db: TenantPrisma, since: Date) =>
   db.payment.findMany({ where: { status: 'CAPTURED', capturedAt: { gte: since } }, include: { receipt: { select: { number: true } } }, take: 5_000 });
 
+/** Captured payments of these students since an instant (what admissions' funnel adds up per converted student). */
+export const capturedOfStudentsSince = (db: TenantPrisma, studentIds: readonly string[], since: Date) =>
+  db.payment.findMany({ where: { status: 'CAPTURED', studentId: { in: [...studentIds] }, capturedAt: { gte: since } }, select: { studentId: true, amountPaise: true, capturedAt: true } });
+
 /** A page of payments in the caller's scope (a keyset and scope `where`), oldest first. */
 export const paymentsPage = (db: TenantPrisma, take: number, where: object) => db.payment.findMany({ where, orderBy: KEYSET_ORDER, take });
 

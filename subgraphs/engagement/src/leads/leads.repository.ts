@@ -87,6 +87,10 @@ export async function moveUnlessConverted(db: TenantPrisma, id: string, fromStag
 
 export const setFirstContact = (db: TenantPrisma, id: string, at: Date) => db.lead.updateMany({ where: { id, firstContactAt: null }, data: { firstContactAt: at } });
 
+/** A visit: the first is recorded, and it is a first contact too when none came before. */
+export const markVisited = (db: TenantPrisma, id: string, at: Date) =>
+  db.$transaction([db.lead.updateMany({ where: { id, visitedAt: null }, data: { visitedAt: at } }), db.lead.updateMany({ where: { id, firstContactAt: null }, data: { firstContactAt: at } })]);
+
 /** Open leads per assignee among these accounts (for assignment by fewest open leads). */
 export async function openLeadCounts(db: TenantPrisma, assigneeIds: string[]): Promise<Map<string, number>> {
   const rows = await db.lead.groupBy({ by: ['assigneeId'], where: { assigneeId: { in: assigneeIds }, closedAt: null }, _count: { _all: true } });

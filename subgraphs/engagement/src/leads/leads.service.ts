@@ -153,7 +153,7 @@ export async function moveLead(s: RequestScope, id: string, stageId: string, los
   }
   const from = all.find((x) => x.id === lead.stageId);
   await repo.addEvent(s.db, { leadId: lead.id, kind: 'STAGE_CHANGED', actorId: actorOf(s), body: `${from?.name ?? '?'} → ${to.name}${to.kind === 'LOST' ? `: ${reason}` : ''}`, at: now });
-  if (to.key === 'VISITED') await repo.setFirstContact(s.db, lead.id, now);
+  if (to.key === 'VISITED') await repo.markVisited(s.db, lead.id, now);
   return { lead: await repo.findLead(s.db, lead.id), userErrors: [] };
 }
 
@@ -177,7 +177,8 @@ export async function logActivity(s: RequestScope, id: string, kind: 'NOTE' | 'C
   const now = clock.now();
   await repo.addEvent(s.db, { leadId: lead.id, kind, actorId: actorOf(s), body: text, at: now });
   // The first call, message or visit is the lead's first contact (the funnel's "within 24 h").
-  if (kind !== 'NOTE') await repo.setFirstContact(s.db, lead.id, now);
+  if (kind === 'VISIT') await repo.markVisited(s.db, lead.id, now);
+  else if (kind !== 'NOTE') await repo.setFirstContact(s.db, lead.id, now);
   return { lead: await repo.updateLead(s.db, lead.id, { updatedAt: now }), userErrors: [] };
 }
 
