@@ -42,6 +42,7 @@ afterAll(async () => {
 
 const READ: Role[] = ['SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER', 'STAFF'];
 const WRITE: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER', 'MANAGER', 'STAFF'];
+const SETTINGS: Role[] = ['SUPER_ADMIN', 'ADMIN', 'OWNER'];
 const codes = (field: string) => (r: GqlResult) => (r.data![field] as { userErrors: { code: string }[] }).userErrors.map((e) => e.code);
 const notFound = (field: string) => (r: GqlResult) => {
   expect(r.errors).toBeUndefined();
@@ -98,6 +99,24 @@ const MATRIX: Record<string, Op> = {
   },
   'Mutation.logLeadActivity': { doc: 'mutation($id: ID!) { logLeadActivity(id: $id, kind: NOTE, body: "x") { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('logLeadActivity') } },
   'Mutation.convertLead': { doc: 'mutation($id: ID!) { convertLead(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('convertLead') } },
+  'Mutation.importLeads': {
+    doc: 'mutation($l: ID!) { importLeads(libraryId: $l, csv: "name,phone\\nMatrix Import,9812399992") { created userErrors { code } } }',
+    vars: () => ({ l: randomUUID() }),
+    allowed: WRITE,
+    crossTenant: { vars: () => ({ l: w.a.libraryId }), expect: notFound('importLeads') },
+  },
+  'Mutation.createLeadStage': {
+    doc: 'mutation($s: ID!) { createLeadStage(name: "Matrix", afterStageId: $s) { userErrors { code } } }',
+    vars: () => ({ s: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ s: real.stageId }), expect: notFound('createLeadStage') },
+  },
+  'Mutation.renameLeadStage': {
+    doc: 'mutation($s: ID!) { renameLeadStage(id: $s, name: "Matrix") { userErrors { code } } }',
+    vars: () => ({ s: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ s: real.stageId }), expect: notFound('renameLeadStage') },
+  },
   'Mutation.scheduleFollowUp': {
     doc: 'mutation($id: ID!) { scheduleFollowUp(leadId: $id, dueAt: "2099-01-01T00:00:00.000Z", note: "x") { userErrors { code } } }',
     vars: () => ({ id: randomUUID() }),
@@ -111,6 +130,7 @@ const headersFor = (caller: Caller): Record<string, string> => (caller === 'SUPE
 const rowsOfA = () =>
   w.world.platform.tenants.withTenant(w.a.id, async (db) => ({
     leads: await db.lead.findMany({ orderBy: { id: 'asc' } }),
+    stages: await db.leadStage.findMany({ orderBy: { id: 'asc' } }),
     events: await db.leadEvent.count(),
     followUps: await db.leadFollowUp.findMany({ orderBy: { id: 'asc' } }),
     students: await db.student.count(),

@@ -245,6 +245,61 @@ describe('admissions journey', () => {
   });
 });
 
+describe('enquiry lists and the board\'s stages', () => {
+  const IMPORT = 'mutation($l: ID!, $csv: String!) { importLeads(libraryId: $l, csv: $csv) { created merged skipped rowErrors { row column message } userErrors { code field } } }';
+
+  it('imports a CSV list: good rows added or merged by phone, bad rows reported by line and column; a second import adds nothing', async () => {
+    const csv = ['name,phone,email,preferredStartDate,consent', 'List One,9812301001,one@x.test,2027-01-05,yes', 'List Two,9812301002,,,no', 'Meera Again,9812300002,,,yes', 'Bad <b>,9812301003,,,yes', 'No Phone,123,,,yes', 'Bad Day,9812301004,,2027-02-30,yes', 'Bad Consent,9812301005,,,maybe'].join('\n');
+    const r = data<{ created: number; merged: number; skipped: number; rowErrors: { row: number; column: string | null }[]; userErrors: unknown[] }>(await gql(w.gateway.url, IMPORT, { token: owner(), variables: { l: w.a.libraryId, csv } }), 'importLeads');
+    expect(r).toMatchObject({ created: 2, merged: 1, skipped: 4, userErrors: [] });
+    expect(r.rowErrors.map((e) => [e.row, e.column])).toEqual([
+      [5, 'name'],
+      [6, 'phone'],
+      [7, 'preferredStartDate'],
+      [8, 'consent'],
+    ]);
+    const [one] = await leadByPhone('919812301001');
+    expect(one).toMatchObject({ source: 'IMPORT', consent: true, email: 'one@x.test' });
+    expect([staffA.id, staffB.id]).toContain(one!.assigneeId);
+    const before = (await leadRows()).length;
+    const again = data<{ created: number; merged: number }>(await gql(w.gateway.url, IMPORT, { token: owner(), variables: { l: w.a.libraryId, csv } }), 'importLeads');
+    expect(again).toMatchObject({ created: 0, merged: 3 });
+    expect((await leadRows()).length).toBe(before);
+    for (const [csvText, message] of [
+      ['nom,telephone\nA,9812301009', 'name'],
+      ['name,phone,colour\nA,9812301009,red', 'Unknown columns'],
+      ['name,phone\n"unclosed,9812301009', 'not valid CSV'],
+    ] as const) {
+      const doc = IMPORT.replace('userErrors { code field }', 'userErrors { code field message }');
+      const bad = data<{ created: number; userErrors: { code: string; field: string[]; message: string }[] }>(await gql(w.gateway.url, doc, { token: owner(), variables: { l: w.a.libraryId, csv: csvText } }), 'importLeads');
+      expect(bad.created).toBe(0);
+      expect(bad.userErrors.map((e) => [e.code, e.field])).toEqual([['INVALID_INPUT', ['csv']]]);
+      expect(bad.userErrors[0]!.message).toContain(message);
+    }
+    expect((await leadRows()).length).toBe(before);
+  });
+
+  it('an owner adds a stage between two open ones and renames one; Won and Lost stay last', async () => {
+    const ids = await stageIds();
+    const made = data<{ stage: { key: string; name: string; position: number; kind: string }; userErrors: unknown[] }>(
+      await gql(w.gateway.url, 'mutation($after: ID!) { createLeadStage(name: "Trial day", afterStageId: $after) { stage { key name position kind } userErrors { code } } }', { token: owner(), variables: { after: ids.VISITED } }),
+      'createLeadStage',
+    );
+    expect(made.userErrors).toEqual([]);
+    expect(made.stage).toMatchObject({ name: 'Trial day', kind: 'OPEN' });
+    const renamed = await gql(w.gateway.url, 'mutation($id: ID!) { renameLeadStage(id: $id, name: "Called back") { stage { name } userErrors { code } } }', { token: owner(), variables: { id: ids.CONTACTED } });
+    expect(data(renamed, 'renameLeadStage')).toEqual({ stage: { name: 'Called back' }, userErrors: [] });
+    const afterWon = await gql(w.gateway.url, 'mutation($after: ID!) { createLeadStage(name: "Alumni", afterStageId: $after) { userErrors { code } } }', { token: owner(), variables: { after: ids.WON } });
+    expect(data(afterWon, 'createLeadStage')).toEqual({ userErrors: [{ code: 'INVALID_STATE' }] });
+    const same = await gql(w.gateway.url, 'mutation($after: ID!) { createLeadStage(name: "trial DAY", afterStageId: $after) { userErrors { code } } }', { token: owner(), variables: { after: ids.NEW } });
+    expect(data(same, 'createLeadStage')).toEqual({ userErrors: [{ code: 'INVALID_INPUT' }] });
+    const names = ((await gql(w.gateway.url, '{ leadStages { name } }', { token: owner() })).data!.leadStages as { name: string }[]).map((x) => x.name);
+    expect(names).toEqual(['New', 'Called back', 'Visit scheduled', 'Visited', 'Trial day', 'Won', 'Lost']);
+    const staffTry = await gql(w.gateway.url, 'mutation($id: ID!) { renameLeadStage(id: $id, name: "x") { userErrors { code } } }', { token: staffA.token, variables: { id: ids.NEW } });
+    expect(staffTry.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+});
+
 describe('the funnel', () => {
   it('adds up per source and branch: leads, first contact within 24 h, visits, conversions, median days, lost reasons, first-3-months fees', async () => {
     // A lost walk-in, and a cash payment by the converted website lead's student.

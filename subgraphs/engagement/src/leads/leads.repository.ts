@@ -181,3 +181,9 @@ export async function completeConversion(db: TenantPrisma, id: string, claim: st
     return n.count === 1;
   });
 }
+
+/** A new OPEN stage at a position; the unique violation when the key exists. */
+export const createStage = (db: TenantPrisma, s: { key: string; name: string; position: number }) => orViolation(db.leadStage.create({ data: { ...s, kind: 'OPEN' } }));
+export const renameStage = (db: TenantPrisma, id: string, name: string) => db.leadStage.update({ where: { id }, data: { name } });
+/** Spreads the stages' positions ten apart, in their order (room for a stage between any two). */
+export const respaceStages = (db: TenantPrisma, ordered: StageRow[]) => db.$transaction(ordered.map((s, i) => db.leadStage.update({ where: { id: s.id }, data: { position: (i + 1) * 10 } })));
