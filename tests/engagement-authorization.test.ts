@@ -99,6 +99,12 @@ const MATRIX: Record<string, Op> = {
   },
   'Mutation.logLeadActivity': { doc: 'mutation($id: ID!) { logLeadActivity(id: $id, kind: NOTE, body: "x") { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('logLeadActivity') } },
   'Mutation.convertLead': { doc: 'mutation($id: ID!) { convertLead(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('convertLead') } },
+  'Mutation.textLead': {
+    doc: 'mutation($id: ID!, $t: ID!) { textLead(id: $id, templateId: $t, vars: ["x"], idempotencyKey: "matrix") { userErrors { code } } }',
+    vars: () => ({ id: randomUUID(), t: randomUUID() }),
+    allowed: WRITE,
+    crossTenant: { vars: () => ({ id: real.leadId, t: randomUUID() }), expect: notFound('textLead') },
+  },
   'Mutation.importLeads': {
     doc: 'mutation($l: ID!) { importLeads(libraryId: $l, csv: "name,phone\\nMatrix Import,9812399992") { created userErrors { code } } }',
     vars: () => ({ l: randomUUID() }),

@@ -7,6 +7,7 @@
 // with codes, nothing written.
 import { randomUUID } from 'node:crypto';
 import { engagementSweepOnce } from '@studyspot/engagement';
+import { startMsg91Simulator } from '@studyspot/simulators';
 import { clock } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';
@@ -17,6 +18,7 @@ let staffB: { id: string; token: string };
 let shiftId: string;
 let seatIds: string[];
 let ip = 0;
+let sim: Awaited<ReturnType<typeof startMsg91Simulator>>;
 
 /** The public form, from a network address of its own unless one is given (the gateway trusts X-Forwarded-For here). */
 const enquire = (input: Record<string, unknown>, from = `10.0.${Math.floor(++ip / 250)}.${ip % 250}`) =>
@@ -55,6 +57,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await sim?.close();
   await w?.close();
 });
 
@@ -300,6 +303,43 @@ describe('enquiry lists and the board\'s stages', () => {
   });
 });
 
+describe('SMS to a lead', () => {
+  it('goes only through an approved DLT template and only with consent; it is on the timeline and a first contact', async () => {
+    sim = await startMsg91Simulator();
+    w.world.platform.config.sms = { apiUrl: sim.baseUrl, authKey: sim.state.register(), otpTemplateId: 'otp-template', reportToken: 'lead-sms', timeoutMs: 1_000 };
+    const admin = w.tokenFor({ sub: randomUUID(), role: 'ADMIN', tenantId: null });
+    await gql(w.gateway.url, 'mutation { purchaseWholesaleCredits(input: { vendor: "MSG91", credits: 1000, costPaise: 15000, idempotencyKey: "lead-stock" }) { userErrors { code } } }', { token: admin });
+    await gql(w.gateway.url, 'mutation($t: ID!) { grantCredits(input: { tenantId: $t, credits: 20, idempotencyKey: "lead-grant" }) { userErrors { code } } }', { token: admin, variables: { t: w.a.id } });
+    const sender = await gql(w.gateway.url, 'mutation { createSmsSender(header: "ADMSNS", entityId: "1101234567890") { sender { id } } }', { token: owner() });
+    const senderId = (sender.data!.createSmsSender as { sender: { id: string } }).sender.id;
+    const t = await gql(w.gateway.url, 'mutation($i: SmsTemplateInput!) { createSmsTemplate(input: $i) { template { id } } }', {
+      token: owner(),
+      variables: { i: { name: 'visit-invite', senderId, dltTemplateId: 'dlt-visit', msg91TemplateId: 'm91-visit', category: 'SERVICE_EXPLICIT', body: 'Hi {#var#}, visit us for a free trial day. -ADMSNS' } },
+    });
+    const templateId = (t.data!.createSmsTemplate as { template: { id: string } }).template.id;
+    const TEXT = 'mutation($id: ID!, $t: ID!, $k: String!) { textLead(id: $id, templateId: $t, vars: ["Arjun"], idempotencyKey: $k) { smsStatus lead { firstContactAt timeline { kind } } userErrors { code field } } }';
+    const withConsent = (await leadByPhone('919812300002'))[0]!;
+    const pending = await gql(w.gateway.url, TEXT, { token: owner(), variables: { id: withConsent.id, t: templateId, k: 'invite-1' } });
+    expect(data(pending, 'textLead')).toMatchObject({ smsStatus: null, userErrors: [{ code: 'TEMPLATE_NOT_APPROVED', field: ['templateId'] }] });
+    await gql(w.gateway.url, 'mutation($id: ID!) { setSmsTemplateApproval(id: $id, approval: APPROVED) { template { approval } } }', { token: owner(), variables: { id: templateId } });
+    const sent = data<{ smsStatus: string; lead: { firstContactAt: string | null; timeline: { kind: string }[] }; userErrors: unknown[] }>(await gql(w.gateway.url, TEXT, { token: owner(), variables: { id: withConsent.id, t: templateId, k: 'invite-1' } }), 'textLead');
+    expect(sent.userErrors).toEqual([]);
+    expect(sent.smsStatus).toMatch(/QUEUED|SENT|ACCEPTED|DELIVERED|SCHEDULED/);
+    expect(sent.lead.firstContactAt).not.toBeNull();
+    expect(sent.lead.timeline.at(-1)!.kind).toBe('MESSAGE');
+    // The same key again sends nothing more.
+    await gql(w.gateway.url, TEXT, { token: owner(), variables: { id: withConsent.id, t: templateId, k: 'invite-1' } });
+    const messages = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.smsMessage.count({ where: { phone: '919812300002' } }));
+    expect(messages).toBe(1);
+    // A lead who did not agree is not texted, and nothing is sent.
+    expect(data(await enquire({ name: 'No Consent', phone: '9812300500', consent: false }), 'submitEnquiry')).toMatchObject({ received: true });
+    const noConsent = (await leadByPhone('919812300500'))[0]!;
+    const refused = await gql(w.gateway.url, TEXT, { token: owner(), variables: { id: noConsent.id, t: templateId, k: 'invite-2' } });
+    expect(data(refused, 'textLead')).toMatchObject({ smsStatus: null, userErrors: [{ code: 'CONSENT_REQUIRED', field: ['id'] }] });
+    expect(await w.world.platform.tenants.withTenant(w.a.id, (db) => db.smsMessage.count({ where: { phone: '919812300500' } }))).toBe(0);
+  });
+});
+
 describe('the funnel', () => {
   it('adds up per source and branch: leads, first contact within 24 h, visits, conversions, median days, lost reasons, first-3-months fees', async () => {
     // A lost walk-in, and a cash payment by the converted website lead's student.
@@ -325,7 +365,7 @@ describe('the funnel', () => {
     expect(webRow).toMatchObject({
       library: { id: w.a.libraryId },
       leads: website.length,
-      contactedWithin24h: 1,
+      contactedWithin24h: 2, // Meera called, Arjun texted
       visits: 1,
       conversions: 2,
       conversionRatePercent: Math.round((2 * 1_000) / website.length) / 10,

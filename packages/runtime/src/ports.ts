@@ -203,6 +203,13 @@ export interface BillingPort {
 
 /** Owned by communications. */
 export interface MessagesPort {
+  /** Records a phone's consent to promotional and service-explicit SMS (true) or its withdrawal (false). */
+  consent(db: TenantPrisma, phone: string, promotional: boolean): Promise<void>;
+  /**
+   * An SMS through an approved DLT template to a phone (credits held, consent and the promotional
+   * window checked, idempotent by key), as the messages the sendSms mutation sends.
+   */
+  sms(ctx: SubgraphContext, tenantId: string, db: TenantPrisma, i: { templateId: string; vars: string[]; phone: string; idempotencyKey: string }): Promise<{ messageId: string; status: string } | { error: { code: 'INVALID_INPUT' | 'NOT_FOUND' | 'TEMPLATE_NOT_APPROVED' | 'CONSENT_REQUIRED' | 'INSUFFICIENT_CREDITS' | 'DUPLICATE'; message: string } }>;
   /** In-app notifications to these accounts of the tenant (each account's preferences decide), published live; returns how many were made. */
   inApp(deps: { db: TenantPrisma; events: EventBus; tenantId: string }, i: { userIds: string[]; category: 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS'; title: string; body: string; urgent?: boolean }): Promise<number>;
 }

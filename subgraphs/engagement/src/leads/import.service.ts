@@ -38,7 +38,7 @@ export async function importLeads(ctx: SubgraphContext, s: RequestScope, csv: st
   if (records.length - 1 > MAX_LEAD_IMPORT_ROWS) return { ...empty, ...fail('INVALID_INPUT', `At most ${MAX_LEAD_IMPORT_ROWS} rows per import`, 'csv') };
 
   const rowErrors: LeadImportResult['rowErrors'] = [];
-  const good: (CleanLead & { consent: boolean })[] = [];
+  const good: (CleanLead & { consent: boolean | null })[] = [];
   for (let i = 1; i < records.length; i++) {
     const cells = records[i]!;
     const get = (c: string) => {
@@ -62,7 +62,7 @@ export async function importLeads(ctx: SubgraphContext, s: RequestScope, csv: st
       rowErrors.push({ row, column: clean.field?.[0] ?? null, message: clean.message });
       continue;
     }
-    good.push({ ...clean, consent: YES.has(consent) });
+    good.push({ ...clean, consent: consent === '' ? null : YES.has(consent) });
   }
 
   const [stage, people] = await Promise.all([stageByKey(s, 'NEW'), ports.accounts.branchStaff(ctx.core, s.tenantId, libraryId)]);
@@ -82,6 +82,7 @@ export async function importLeads(ctx: SubgraphContext, s: RequestScope, csv: st
     const now = clock.now();
     const assignee = next();
     const lead = await repo.upsertOpenLead(s.db, { ...l, libraryId, stageId: stage.id, preferredShiftId: null, source: 'IMPORT', utmSource: null, utmMedium: null, utmCampaign: null, assigneeId: assignee?.id ?? null, createdById: actorId }, now);
+    if (l.consent !== null) await ports.messages.consent(s.db, l.phone, l.consent);
     if (lead.created) created++;
     else {
       merged++;

@@ -45,7 +45,8 @@ export interface NewLead {
   utmSource: string | null;
   utmMedium: string | null;
   utmCampaign: string | null;
-  consent: boolean;
+  /** Null: not asked (a merge keeps what the lead said before). */
+  consent: boolean | null;
   assigneeId: string | null;
   createdById: string | null;
 }
@@ -61,14 +62,14 @@ export async function upsertOpenLead(db: TenantPrisma, l: NewLead, now: Date): P
                        utm_source, utm_medium, utm_campaign, consent, consent_at, assignee_id, created_by_id, created_at, updated_at)
     VALUES (gen_random_uuid(), ${l.libraryId}::uuid, ${l.stageId}::uuid, ${l.name}, ${l.phone}, ${l.email}, ${l.preferredShiftId}::uuid,
             ${l.preferredStartDate}::date, ${l.message}, ${l.source}::"LeadSource", ${l.utmSource}, ${l.utmMedium}, ${l.utmCampaign},
-            ${l.consent}, ${now}, ${l.assigneeId}::uuid, ${l.createdById}::uuid, ${now}, ${now})
+            COALESCE(${l.consent}::boolean, false), ${now}, ${l.assigneeId}::uuid, ${l.createdById}::uuid, ${now}, ${now})
     ON CONFLICT (phone) WHERE closed_at IS NULL DO UPDATE SET
       enquiries = leads.enquiries + 1,
       email = COALESCE(leads.email, EXCLUDED.email),
       preferred_shift_id = COALESCE(EXCLUDED.preferred_shift_id, leads.preferred_shift_id),
       preferred_start_date = COALESCE(EXCLUDED.preferred_start_date, leads.preferred_start_date),
-      consent = EXCLUDED.consent,
-      consent_at = EXCLUDED.consent_at,
+      consent = COALESCE(${l.consent}::boolean, leads.consent),
+      consent_at = CASE WHEN ${l.consent}::boolean IS NULL THEN leads.consent_at ELSE EXCLUDED.consent_at END,
       updated_at = EXCLUDED.updated_at
     RETURNING id, (xmax = 0) AS created`;
   return rows[0]!;

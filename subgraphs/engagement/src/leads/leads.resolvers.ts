@@ -5,6 +5,7 @@ import { convertLead } from './conversion.service.ts';
 import { submitEnquiry } from './enquiry.service.ts';
 import { importLeads } from './import.service.ts';
 import * as leads from './leads.service.ts';
+import { textLead } from './messages.service.ts';
 import { createStage, renameStage } from './stages.service.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
@@ -24,6 +25,7 @@ export const leadsResolvers: Resolvers = {
     assignLead: async (_p, a, ctx) => leads.assignLead(ctx, await ctx.scope(), a.id, a.assigneeId),
     logLeadActivity: async (_p, a, ctx) => leads.logActivity(await ctx.scope(), a.id, a.kind, a.body),
     convertLead: async (_p, a, ctx) => convertLead(ctx, await ctx.scope(), a.id, a.seat),
+    textLead: async (_p, a, ctx) => textLead(ctx, await ctx.scope(), a.id, a),
     importLeads: async (_p, a, ctx) => importLeads(ctx, await ctx.scope(), a.csv, a.libraryId),
     createLeadStage: async (_p, a, ctx) => createStage(await ctx.scope(), a.name, a.afterStageId),
     renameLeadStage: async (_p, a, ctx) => renameStage(await ctx.scope(), a.id, a.name),

@@ -87,7 +87,7 @@ export async function recordLead(
   ctx: SubgraphContext,
   tenantId: string,
   s: Pick<RequestScope, 'db'>,
-  l: CleanLead & { libraryId: string; source: LeadSource; consent: boolean; utmSource?: string | null; utmMedium?: string | null; utmCampaign?: string | null; assignee?: Person | null; actorId: string | null },
+  l: CleanLead & { libraryId: string; source: LeadSource; consent: boolean | null; utmSource?: string | null; utmMedium?: string | null; utmCampaign?: string | null; assignee?: Person | null; actorId: string | null },
 ) {
   const now = clock.now();
   const [stage, assignee] = await Promise.all([stageByKey(s, 'NEW'), l.assignee ?? pickAssignee(ctx, tenantId, s, l.libraryId)]);
@@ -96,6 +96,8 @@ export async function recordLead(
     { ...l, stageId: stage.id, utmSource: l.utmSource ?? null, utmMedium: l.utmMedium ?? null, utmCampaign: l.utmCampaign ?? null, assigneeId: assignee?.id ?? null, createdById: l.actorId },
     now,
   );
+  // The form's consent (or its withdrawal) is the phone's consent to promotional SMS too.
+  if (l.consent !== null) await ports.messages.consent(s.db, l.phone, l.consent);
   const what = l.actorId ? `${l.source.replace('_', ' ').toLowerCase()}` : `enquiry from the ${l.source === 'QR_POSTER' ? 'QR poster' : 'website'}`;
   await repo.addEvent(s.db, { leadId: lead.id, kind: lead.created ? (l.actorId ? 'CREATED' : 'ENQUIRY') : 'ENQUIRY', actorId: l.actorId, body: lead.created ? (l.message ?? what) : `Asked again (${what})${l.message ? `: ${l.message}` : ''}`, at: now });
   if (lead.created && assignee) await repo.addEvent(s.db, { leadId: lead.id, kind: 'ASSIGNED', actorId: l.actorId, body: `Assigned to ${assignee.name}`, at: now });
@@ -117,7 +119,7 @@ export async function createLead(ctx: SubgraphContext, s: RequestScope, i: LeadI
   if (shiftError) return { lead: null, userErrors: [shiftError] };
   const assignee = i.assigneeId ? await assignable(ctx, s.tenantId, i.libraryId, i.assigneeId) : null;
   if (i.assigneeId && !assignee) return { lead: null, ...fail('NOT_ASSIGNABLE', 'Not a staff member of this branch', 'input', 'assigneeId') };
-  const made = await recordLead(ctx, s.tenantId, s, { ...clean, libraryId: i.libraryId, source: i.source ?? 'WALK_IN', consent: Boolean(i.consent), assignee, actorId: actorOf(s) });
+  const made = await recordLead(ctx, s.tenantId, s, { ...clean, libraryId: i.libraryId, source: i.source ?? 'WALK_IN', consent: i.consent ?? null, assignee, actorId: actorOf(s) });
   return { lead: await repo.findLead(s.db, made.id), userErrors: [] };
 }
 
@@ -129,9 +131,12 @@ export async function updateLead(s: RequestScope, id: string, i: { name?: string
   const shiftError = await checkShift(s, lead.libraryId, clean.preferredShiftId, ['input']);
   if (shiftError) return { lead: null, userErrors: [shiftError] };
   const now = clock.now();
-  const consent = i.consent != null && i.consent !== lead.consent ? { consent: i.consent, consentAt: now } : {};
-  const updated = await repo.updateLead(s.db, lead.id, { name: clean.name, email: clean.email, preferredShiftId: clean.preferredShiftId, preferredStartDate: clean.preferredStartDate, ...consent, updatedAt: now });
-  if ('consent' in consent) await repo.addEvent(s.db, { leadId: lead.id, kind: 'NOTE', actorId: actorOf(s), body: consent.consent ? 'Consent to be contacted given' : 'Consent to be contacted withdrawn', at: now });
+  const changed = i.consent != null && i.consent !== lead.consent ? i.consent : null;
+  const updated = await repo.updateLead(s.db, lead.id, { name: clean.name, email: clean.email, preferredShiftId: clean.preferredShiftId, preferredStartDate: clean.preferredStartDate, ...(changed === null ? {} : { consent: changed, consentAt: now }), updatedAt: now });
+  if (changed !== null) {
+    await ports.messages.consent(s.db, lead.phone, changed);
+    await repo.addEvent(s.db, { leadId: lead.id, kind: 'NOTE', actorId: actorOf(s), body: changed ? 'Consent to be contacted given' : 'Consent to be contacted withdrawn', at: now });
+  }
   return { lead: updated, userErrors: [] };
 }
 
