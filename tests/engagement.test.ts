@@ -10,6 +10,7 @@ import { engagementSweepOnce } from '@studyspot/engagement';
 import { startMsg91Simulator } from '@studyspot/simulators';
 import { clock } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveClient, type LiveClient } from './support/live.ts';
 import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';
 
 let w: SupergraphWorld;
@@ -337,6 +338,40 @@ describe('SMS to a lead', () => {
     const refused = await gql(w.gateway.url, TEXT, { token: owner(), variables: { id: noConsent.id, t: templateId, k: 'invite-2' } });
     expect(data(refused, 'textLead')).toMatchObject({ smsStatus: null, userErrors: [{ code: 'CONSENT_REQUIRED', field: ['id'] }] });
     expect(await w.world.platform.tenants.withTenant(w.a.id, (db) => db.smsMessage.count({ where: { phone: '919812300500' } }))).toBe(0);
+  });
+});
+
+describe('the live board', () => {
+  it('two people at the desk see the same board: a new enquiry and a move reach both, with the changed lead', async () => {
+    const clients: LiveClient[] = [];
+    try {
+      const doc = 'subscription { leadBoard(first: 50) { sequence snapshot changedLeadIds columns { stage { key } count leads { edges { node { id } } } } } }';
+      type Board = { leadBoard: { snapshot: boolean; changedLeadIds: string[]; columns: { stage: { key: string }; count: number; leads: { edges: { node: { id: string } }[] } }[] } };
+      const recs = [staffA, staffB].map((p) => {
+        const c = liveClient(w.gateway.url, { authorization: `Bearer ${p.token}` });
+        clients.push(c);
+        return c.subscribe<Board>(doc);
+      });
+      const firsts = await Promise.all(recs.map((r) => r.next(undefined, 5_000)));
+      const count = (m: (typeof firsts)[number], key: string) => m.data!.leadBoard.columns.find((c) => c.stage.key === key)!.count;
+      const newBefore = count(firsts[0]!, 'NEW');
+      expect(firsts.map((m) => m.data!.leadBoard.snapshot)).toEqual([true, true]);
+      expect(count(firsts[1]!, 'NEW')).toBe(newBefore);
+
+      expect(data(await enquire({ name: 'Live Lakshmi', phone: '9812300600' }), 'submitEnquiry')).toMatchObject({ received: true });
+      const [lead] = await leadByPhone('919812300600');
+      const added = await Promise.all(recs.map((r) => r.next((m) => m.data?.leadBoard.changedLeadIds.includes(lead!.id) ?? false, 5_000, 1)));
+      for (const m of added) {
+        expect(count(m, 'NEW')).toBe(newBefore + 1);
+        expect(m.data!.leadBoard.columns[0]!.leads.edges.map((e) => e.node.id)).toContain(lead!.id);
+      }
+      const ids = await stageIds();
+      await gql(w.gateway.url, 'mutation($id: ID!, $s: ID!) { moveLead(id: $id, stageId: $s) { userErrors { code } } }', { token: staffA.token, variables: { id: lead!.id, s: ids.VISIT_SCHEDULED } });
+      const moved = await Promise.all(recs.map((r) => r.next((m) => (m.data ? count(m, 'NEW') === newBefore : false), 5_000, 2)));
+      for (const m of moved) expect(m.data!.leadBoard.columns.find((c) => c.stage.key === 'VISIT_SCHEDULED')!.leads.edges.map((e) => e.node.id)).toContain(lead!.id);
+    } finally {
+      await Promise.all(clients.map((c) => c.dispose()));
+    }
   });
 });
 

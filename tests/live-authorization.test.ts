@@ -63,6 +63,8 @@ const MATRIX: Record<string, LiveOp> = {
   'Subscription.libraryOccupancy': { doc: 'subscription($l: ID!) { libraryOccupancy(libraryId: $l) { sequence } }', vars: () => ({ l: real.libraryId }), allowed: TENANT_READERS, hidden: 'NOT_FOUND' },
   'Subscription.seatMap': { doc: 'subscription($l: ID!, $d: Date!, $s: ID!) { seatMap(libraryId: $l, date: $d, shiftId: $s) { sequence } }', vars: () => ({ l: real.libraryId, d: today(), s: real.shiftId }), allowed: TENANT_READERS, hidden: 'NOT_FOUND' },
   'Subscription.paymentStatus': { doc: 'subscription($o: ID!) { paymentStatus(orderId: $o) { order { status } } }', vars: () => ({ o: real.orderId }), allowed: [...TENANT_READERS, 'STUDENT'], hidden: 'NOT_FOUND', hiddenFrom: ['STUDENT'] },
+  // The admissions board: a tenant's staff; another tenant's owner gets their own (empty) board.
+  'Subscription.leadBoard': { doc: 'subscription { leadBoard { sequence columns { count } } }', vars: () => ({}), allowed: TENANT_READERS },
   // Everyone signed in has a notification stream of their own tenant (or, for a student, their own).
   'Subscription.notifications': { doc: 'subscription { notifications { sequence } }', vars: () => ({}), allowed: [...TENANT_READERS, 'STUDENT'] },
 };

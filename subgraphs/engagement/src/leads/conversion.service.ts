@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { clock, isUuid, istDay, monthEnd, ports, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import * as repo from './leads.repository.ts';
-import { actorOf, stageByKey, visibleLead } from './leads.service.ts';
+import { actorOf, publishLeadChange, stageByKey, visibleLead } from './leads.service.ts';
 
 export const CLAIM_LAPSE_MS = 60_000;
 const WAIT_MS = 15_000;
@@ -69,6 +69,7 @@ export async function convertLead(ctx: SubgraphContext, s: RequestScope, id: str
     const at = clock.now();
     const body = `${admitted.createdStudent ? 'Registered as a student' : 'Linked to the student with this phone'}${admitted.allocationId ? ', with a seat' : ''}`;
     await repo.completeConversion(s.db, lead.id, claim, { studentId: admitted.studentId, allocationId: admitted.allocationId, stageId: won.id, at, actorId: actorOf(s), body });
+    await publishLeadChange(ctx, s.tenantId, lead);
     await ctx.audit({ action: 'lead.convert', targetType: 'Lead', targetId: lead.id, tenantId: s.tenantId, details: { studentId: admitted.studentId, allocationId: admitted.allocationId } });
     return converted((await repo.findLead(s.db, lead.id))!, admitted.createdStudent);
   } finally {

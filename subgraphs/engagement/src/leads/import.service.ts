@@ -6,7 +6,7 @@ import { clock, isUuid, parseDate, ports, type RequestScope, type SubgraphContex
 import { parse } from 'csv-parse/sync';
 import { fail } from '../errors.ts';
 import * as repo from './leads.repository.ts';
-import { actorOf, cleanLead, stageByKey, type CleanLead } from './leads.service.ts';
+import { actorOf, cleanLead, publishLeadChange, stageByKey, type CleanLead } from './leads.service.ts';
 
 export const MAX_LEAD_IMPORT_ROWS = 2_000;
 const COLUMNS = ['name', 'phone', 'email', 'preferredStartDate', 'message', 'consent'] as const;
@@ -92,6 +92,7 @@ export async function importLeads(ctx: SubgraphContext, s: RequestScope, csv: st
     await repo.addEvent(s.db, { leadId: lead.id, kind: lead.created ? 'CREATED' : 'ENQUIRY', actorId, body: lead.created ? (l.message ?? 'Imported from a list') : 'On an imported list again', at: now });
     if (lead.created && assignee) await repo.addEvent(s.db, { leadId: lead.id, kind: 'ASSIGNED', actorId, body: `Assigned to ${assignee.name}`, at: now });
   }
+  if (created || merged) await publishLeadChange(ctx, s.tenantId, { id: null, libraryId });
   await ctx.audit({ action: 'lead.import', targetType: 'Library', targetId: libraryId, tenantId: s.tenantId, details: { created, merged, skipped: rowErrors.length } });
   return { created, merged, skipped: rowErrors.length, rowErrors: rowErrors.slice(0, 200), userErrors: [] };
 }

@@ -20,8 +20,8 @@ export const leadsResolvers: Resolvers = {
   Mutation: {
     submitEnquiry: (_p, a, ctx) => submitEnquiry(ctx, a.input),
     createLead: async (_p, a, ctx) => leads.createLead(ctx, await ctx.scope(), a.input),
-    updateLead: async (_p, a, ctx) => leads.updateLead(await ctx.scope(), a.id, a.input),
-    moveLead: async (_p, a, ctx) => leads.moveLead(await ctx.scope(), a.id, a.stageId, a.lostReason),
+    updateLead: async (_p, a, ctx) => leads.updateLead(ctx, await ctx.scope(), a.id, a.input),
+    moveLead: async (_p, a, ctx) => leads.moveLead(ctx, await ctx.scope(), a.id, a.stageId, a.lostReason),
     assignLead: async (_p, a, ctx) => leads.assignLead(ctx, await ctx.scope(), a.id, a.assigneeId),
     logLeadActivity: async (_p, a, ctx) => leads.logActivity(await ctx.scope(), a.id, a.kind, a.body),
     convertLead: async (_p, a, ctx) => convertLead(ctx, await ctx.scope(), a.id, a.seat),

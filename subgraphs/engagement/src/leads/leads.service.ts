@@ -1,6 +1,6 @@
 // Leads: validation shared by the public form and the desk, adding (merged by phone), editing,
 // moving through the pipeline, assignment, the timeline, lists and the board.
-import { clock, encodeCursor as cursorOf, isEmail, isUuid, normalizeIndianMobile, paginate, ports, type ConnectionArgs, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
+import { clock, encodeCursor as cursorOf, topics, isEmail, isUuid, normalizeIndianMobile, paginate, ports, type ConnectionArgs, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { engagementError, fail, type EngagementUserError } from '../errors.ts';
 import * as repo from './leads.repository.ts';
 import type { LeadRow, LeadSource, StageRow } from './leads.repository.ts';
@@ -82,6 +82,10 @@ export async function visibleLead(s: RequestScope, id: string) {
 
 const notFound = () => fail('NOT_FOUND', 'No such lead', 'id');
 
+/** Tells the live board (Subscription.leadBoard) that a lead of a branch changed. */
+export const publishLeadChange = (ctx: Pick<SubgraphContext, 'events'>, tenantId: string, lead: { id: string | null; libraryId: string }) =>
+  ctx.events.publish(topics.tenant(tenantId), { type: 'LEAD_CHANGED', leadId: lead.id, libraryId: lead.libraryId });
+
 /** Adds or merges an open lead of the phone (the desk and the public form) and records the enquiry on its timeline. */
 export async function recordLead(
   ctx: SubgraphContext,
@@ -101,6 +105,7 @@ export async function recordLead(
   const what = l.actorId ? `${l.source.replace('_', ' ').toLowerCase()}` : `enquiry from the ${l.source === 'QR_POSTER' ? 'QR poster' : 'website'}`;
   await repo.addEvent(s.db, { leadId: lead.id, kind: lead.created ? (l.actorId ? 'CREATED' : 'ENQUIRY') : 'ENQUIRY', actorId: l.actorId, body: lead.created ? (l.message ?? what) : `Asked again (${what})${l.message ? `: ${l.message}` : ''}`, at: now });
   if (lead.created && assignee) await repo.addEvent(s.db, { leadId: lead.id, kind: 'ASSIGNED', actorId: l.actorId, body: `Assigned to ${assignee.name}`, at: now });
+  await publishLeadChange(ctx, tenantId, { id: lead.id, libraryId: l.libraryId });
   return lead;
 }
 
@@ -123,7 +128,7 @@ export async function createLead(ctx: SubgraphContext, s: RequestScope, i: LeadI
   return { lead: await repo.findLead(s.db, made.id), userErrors: [] };
 }
 
-export async function updateLead(s: RequestScope, id: string, i: { name?: string | null; email?: string | null; preferredShiftId?: string | null; preferredStartDate?: Date | null; consent?: boolean | null }) {
+export async function updateLead(ctx: SubgraphContext, s: RequestScope, id: string, i: { name?: string | null; email?: string | null; preferredShiftId?: string | null; preferredStartDate?: Date | null; consent?: boolean | null }) {
   const lead = await visibleLead(s, id);
   if (!lead) return { lead: null, ...notFound() };
   const clean = cleanLead({ ...lead, ...Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined)) }, ['input']);
@@ -137,10 +142,11 @@ export async function updateLead(s: RequestScope, id: string, i: { name?: string
     await ports.messages.consent(s.db, lead.phone, changed);
     await repo.addEvent(s.db, { leadId: lead.id, kind: 'NOTE', actorId: actorOf(s), body: changed ? 'Consent to be contacted given' : 'Consent to be contacted withdrawn', at: now });
   }
+  await publishLeadChange(ctx, s.tenantId, lead);
   return { lead: updated, userErrors: [] };
 }
 
-export async function moveLead(s: RequestScope, id: string, stageId: string, lostReason: string | null | undefined) {
+export async function moveLead(ctx: SubgraphContext, s: RequestScope, id: string, stageId: string, lostReason: string | null | undefined) {
   const lead = await visibleLead(s, id);
   if (!lead) return { lead: null, ...notFound() };
   const all = await repo.stages(s.db);
@@ -159,6 +165,7 @@ export async function moveLead(s: RequestScope, id: string, stageId: string, los
   const from = all.find((x) => x.id === lead.stageId);
   await repo.addEvent(s.db, { leadId: lead.id, kind: 'STAGE_CHANGED', actorId: actorOf(s), body: `${from?.name ?? '?'} → ${to.name}${to.kind === 'LOST' ? `: ${reason}` : ''}`, at: now });
   if (to.key === 'VISITED') await repo.markVisited(s.db, lead.id, now);
+  await publishLeadChange(ctx, s.tenantId, lead);
   return { lead: await repo.findLead(s.db, lead.id), userErrors: [] };
 }
 
@@ -171,6 +178,7 @@ export async function assignLead(ctx: SubgraphContext, s: RequestScope, id: stri
   const now = clock.now();
   const updated = await repo.updateLead(s.db, lead.id, { assigneeId, updatedAt: now });
   await repo.addEvent(s.db, { leadId: lead.id, kind: 'ASSIGNED', actorId: actorOf(s), body: `Assigned to ${person.name}`, at: now });
+  await publishLeadChange(ctx, s.tenantId, lead);
   return { lead: updated, userErrors: [] };
 }
 
