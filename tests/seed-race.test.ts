@@ -38,3 +38,22 @@ it('lets one of two replicas seed the demo tenant; the other starts without seed
     await replica.close();
   }
 });
+
+it('gives the demo tenant admissions in every stage of the board: a converted lead with its seat and first dues, a lost one with its reason, a follow-up due', async () => {
+  const demo = await w.platform.core.tenant.findFirstOrThrow({ where: { slug: DEMO_SLUG } });
+  const rows = await w.platform.tenants.withTenant(demo.id, async (db) => ({
+    stages: await db.leadStage.findMany({ orderBy: { position: 'asc' }, include: { _count: { select: { leads: true } } } }),
+    won: await db.lead.findFirstOrThrow({ where: { convertedAt: { not: null } } }),
+    lost: await db.lead.findFirstOrThrow({ where: { closedAt: { not: null }, convertedAt: null } }),
+    followUps: await db.leadFollowUp.count({ where: { doneAt: null } }),
+  }));
+  expect(rows.stages.map((s) => [s.key, s._count.leads > 0])).toEqual(['NEW', 'CONTACTED', 'VISIT_SCHEDULED', 'VISITED', 'WON', 'LOST'].map((k) => [k, true]));
+  expect(rows.lost.lostReason).toMatch(/night shift/);
+  expect(rows.followUps).toBe(1);
+  const student = await w.platform.tenants.withTenant(demo.id, async (db) => ({
+    student: await db.student.findUniqueOrThrow({ where: { id: rows.won.studentId! } }),
+    dues: await db.due.count({ where: { allocationId: rows.won.allocationId! } }),
+  }));
+  expect(student.student.phone).toBe(rows.won.phone);
+  expect(student.dues).toBeGreaterThan(0);
+});

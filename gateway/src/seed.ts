@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
+import { seedDemoAdmissions } from '@studyspot/engagement';
 import { addDays, ConfigError, istDay, istToday, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
 import { generatePassword, hashPassword } from '@studyspot/runtime/security';
 import type { PaymentSimulators } from '@studyspot/simulators';
@@ -125,6 +126,13 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
     for (const [i, m] of methods.entries()) await recordPayment(scope, { studentId: allocations[i]!.studentId, amountPaise: 150_000, ...m });
     await seedPlatformBilling(ctx, tenant.id);
     await seedSmsTemplates(ctx, tenant.id);
+    // Admissions: leads in every stage of the board, one converted onto seat A21's morning shift.
+    const place = await platform.tenants.withTenant(tenant.id, async (db) => ({
+      library: await db.library.findFirstOrThrow(),
+      morning: await db.shift.findFirstOrThrow({ where: { name: 'Morning' } }),
+      seat: await db.seat.findFirstOrThrow({ where: { label: 'A21' } }),
+    }));
+    await seedDemoAdmissions(ctx, await ctx.scope(tenant.id), { libraryId: place.library.id, shiftId: place.morning.id, seatId: place.seat.id });
   } finally {
     await ctx.dispose();
   }

@@ -16,3 +16,4 @@ export const engagementSubgraph: SubgraphModule = {
   live: engagementLive,
 };
 export { engagementSweepOnce, startEngagementSweeper } from './jobs/sweeper.ts';
+export { seedDemoAdmissions } from './leads/demo.service.ts';
