@@ -136,16 +136,17 @@ export async function countByStage(db: TenantPrisma, scopeIds: string[] | null, 
 }
 
 /**
- * The first `take` leads of every stage, oldest first, in one statement (a window over the stages),
- * so the board costs the same few statements however many leads and stages there are.
+ * The first `take` leads of every stage, oldest first, in one statement: per stage an index scan of
+ * (stage_id, created_at, id) that stops at `take`, so the board costs the same few statements, and
+ * reads the same few rows, however many leads there are.
  */
 export async function boardHeads(db: TenantPrisma, scopeIds: string[] | null, libraryId: string | null, take: number): Promise<LeadRow[]> {
   const ids = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM (
-      SELECT id, row_number() OVER (PARTITION BY stage_id ORDER BY created_at, id) AS n
-      FROM leads
-      WHERE (${scopeIds}::uuid[] IS NULL OR library_id = ANY(${scopeIds}::uuid[])) AND (${libraryId}::uuid IS NULL OR library_id = ${libraryId}::uuid)
-    ) ranked WHERE n <= ${take}`;
+    SELECT l.id FROM lead_stages s CROSS JOIN LATERAL (
+      SELECT id FROM leads
+      WHERE stage_id = s.id AND (${scopeIds}::uuid[] IS NULL OR library_id = ANY(${scopeIds}::uuid[])) AND (${libraryId}::uuid IS NULL OR library_id = ${libraryId}::uuid)
+      ORDER BY created_at, id LIMIT ${take}
+    ) l`;
   return ids.length ? db.lead.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: KEYSET_ORDER }) : [];
 }
 
