@@ -19,14 +19,8 @@ export interface LeadFields {
   message?: string | null;
 }
 
-export interface CleanLead {
-  name: string;
-  phone: string;
-  email: string | null;
-  preferredShiftId: string | null;
-  preferredStartDate: Date | null;
-  message: string | null;
-}
+/** A lead's details as stored (the repository's row fields), checked. */
+export type CleanLead = Pick<repo.NewLead, 'name' | 'phone' | 'email' | 'preferredShiftId' | 'preferredStartDate' | 'message'>;
 
 /** Checks and normalizes a lead's details; `at` is the input's path (['input']). Writes nothing. */
 export function cleanLead(i: LeadFields, at: string[]): CleanLead | EngagementUserError {
