@@ -456,6 +456,31 @@ describe('races', () => {
   });
 });
 
+describe('a conversion that fails half-way', () => {
+  it('leaves the lead open and unclaimed; the retry links the student the first attempt made, and makes nothing twice', async () => {
+    expect(data(await enquire({ name: 'Half Way', phone: '9812300700' }), 'submitEnquiry')).toMatchObject({ received: true });
+    const [lead] = await leadByPhone('919812300700');
+    const CONVERT = 'mutation($id: ID!, $seat: ConvertSeatInput) { convertLead(id: $id, seat: $seat) { student { id } allocation { id } createdStudent userErrors { code field } } }';
+    // Seat 1 is taken for this month's morning shift (the availability test allocated it): the student
+    // is made, the allocation refused.
+    const failed = data<{ student: unknown; userErrors: { code: string; field: string[] }[] }>(await gql(w.gateway.url, CONVERT, { token: owner(), variables: { id: lead!.id, seat: { seatId: seatIds[0], shiftId } } }), 'convertLead');
+    expect(failed).toMatchObject({ student: null, userErrors: [{ code: 'SEAT_UNAVAILABLE', field: ['seat', 'seatId'] }] });
+    const after = await w.world.platform.tenants.withTenant(w.a.id, async (db) => ({
+      lead: await db.lead.findUniqueOrThrow({ where: { id: lead!.id } }),
+      students: await db.student.findMany({ where: { phone: '919812300700' } }),
+    }));
+    expect(after.lead).toMatchObject({ convertedAt: null, studentId: null, conversionClaim: null, closedAt: null });
+    expect(after.students).toHaveLength(1);
+    const ok = data<{ student: { id: string }; allocation: { id: string }; createdStudent: boolean; userErrors: unknown[] }>(await gql(w.gateway.url, CONVERT, { token: owner(), variables: { id: lead!.id, seat: { seatId: seatIds[3], shiftId } } }), 'convertLead');
+    expect(ok).toMatchObject({ student: { id: after.students[0]!.id }, createdStudent: false, userErrors: [] });
+    const rows = await w.world.platform.tenants.withTenant(w.a.id, async (db) => ({
+      students: await db.student.count({ where: { phone: '919812300700' } }),
+      allocations: await db.seatAllocation.count({ where: { studentId: after.students[0]!.id } }),
+    }));
+    expect(rows).toEqual({ students: 1, allocations: 1 });
+  });
+});
+
 describe('the public form under abuse', () => {
   const refusals: [string, Record<string, unknown>, string, string[]][] = [
     ['script in the name', { name: '<script>alert(1)</script>', phone: '9812300300' }, 'INVALID_INPUT', ['input', 'name']],

@@ -340,6 +340,26 @@ describe('test clocks across each subgraph', () => {
     expect(t.id).toBeTruthy();
   });
 
+  it('engagement: a follow-up reaches its assignee when the clock passes its due time, and as missed an hour later', async () => {
+    const { t, clockId, owner } = await clocked('followup', at(0, '10:00'));
+    const staff = await w.world.platform.core.user.create({ data: { name: 'Clock Desk', email: `desk-${t.id}@clock.test`, role: 'STAFF', tenantId: t.id } });
+    const lead = await gql(w.gateway.url, 'mutation($i: LeadInput!) { createLead(input: $i) { lead { id assignee { id } } userErrors { code } } }', { token: owner, variables: { i: { libraryId: t.libraryId, name: 'Clock Lead', phone: '9812355555' } } });
+    const l = (lead.data!.createLead as { lead: { id: string; assignee: { id: string } } }).lead;
+    expect(l.assignee.id).toBe(staff.id);
+    const f = await gql(w.gateway.url, 'mutation($id: ID!, $at: DateTime!) { scheduleFollowUp(leadId: $id, dueAt: $at, note: "Call back after lunch") { userErrors { code } } }', { token: owner, variables: { id: l.id, at: at(0, '14:00').toISOString() } });
+    expect(f.data).toEqual({ scheduleFollowUp: { userErrors: [] } });
+    const titles = () => w.world.platform.tenants.withTenant(t.id, async (db) => (await db.inAppNotification.findMany({ where: { userId: staff.id }, orderBy: { createdAt: 'asc' } })).map((n) => [n.title, n.urgent, n.createdAt.toISOString()]));
+    await advance(clockId, at(0, '13:59'));
+    expect(await titles()).toEqual([]);
+    await advance(clockId, at(0, '14:30'));
+    expect(await titles()).toEqual([['Follow-up due: Clock Lead', false, at(0, '14:00').toISOString()]]);
+    await advance(clockId, at(0, '16:00'));
+    expect(await titles()).toEqual([
+      ['Follow-up due: Clock Lead', false, at(0, '14:00').toISOString()],
+      ['Missed follow-up: Clock Lead', true, at(0, '15:00').toISOString()],
+    ]);
+  });
+
   it('communications: a campaign scheduled two days ahead runs when the clock passes its time, not before', async () => {
     const { t, clockId, owner } = await clocked('campaign', at(0, '11:00'));
     await gql(w.gateway.url, 'mutation($t: ID!, $k: String!) { grantCredits(input: { tenantId: $t, credits: 50, idempotencyKey: $k }) { userErrors { code } } }', { token: admin, variables: { t: t.id, k: `campaign-${t.id}` } });
