@@ -130,3 +130,12 @@ BEGIN
   RAISE EXCEPTION 'lead_events is append-only';
 END $$;
 CREATE TRIGGER lead_events_no_update BEFORE UPDATE ON "lead_events" FOR EACH ROW EXECUTE FUNCTION lead_events_append_only();
+
+-- Every tenant's board starts with these stages (a tenant renames them and adds open ones between).
+INSERT INTO "lead_stages" ("id", "key", "name", "position", "kind") VALUES
+  (gen_random_uuid(), 'NEW', 'New', 10, 'OPEN'),
+  (gen_random_uuid(), 'CONTACTED', 'Contacted', 20, 'OPEN'),
+  (gen_random_uuid(), 'VISIT_SCHEDULED', 'Visit scheduled', 30, 'OPEN'),
+  (gen_random_uuid(), 'VISITED', 'Visited', 40, 'OPEN'),
+  (gen_random_uuid(), 'WON', 'Won', 90, 'WON'),
+  (gen_random_uuid(), 'LOST', 'Lost', 100, 'LOST');

@@ -8,26 +8,11 @@ export type EventRow = Awaited<ReturnType<typeof eventsOfLeads>>[number];
 export type LeadSource = LeadRow['source'];
 export type EventKind = EventRow['kind'];
 
-/** The board every tenant starts with. */
-const DEFAULT_STAGES = [
-  { key: 'NEW', name: 'New', position: 10, kind: 'OPEN' },
-  { key: 'CONTACTED', name: 'Contacted', position: 20, kind: 'OPEN' },
-  { key: 'VISIT_SCHEDULED', name: 'Visit scheduled', position: 30, kind: 'OPEN' },
-  { key: 'VISITED', name: 'Visited', position: 40, kind: 'OPEN' },
-  { key: 'WON', name: 'Won', position: 90, kind: 'WON' },
-  { key: 'LOST', name: 'Lost', position: 100, kind: 'LOST' },
-] as const;
-
 export const findStage = (db: TenantPrisma, id: string) => db.leadStage.findUnique({ where: { id } });
 export const stagesByIds = (db: TenantPrisma, ids: readonly string[]) => db.leadStage.findMany({ where: { id: { in: [...ids] } } });
 
-/** The tenant's stages, left to right; the defaults are made on first use (concurrent first uses make them once). */
-export async function stages(db: TenantPrisma): Promise<StageRow[]> {
-  const rows = await db.leadStage.findMany({ orderBy: { position: 'asc' } });
-  if (rows.length) return rows;
-  await db.leadStage.createMany({ data: DEFAULT_STAGES.map((s) => ({ ...s })), skipDuplicates: true });
-  return db.leadStage.findMany({ orderBy: { position: 'asc' } });
-}
+/** The tenant's stages, left to right (the migration that made the table made the six defaults). */
+export const stages = (db: TenantPrisma): Promise<StageRow[]> => db.leadStage.findMany({ orderBy: { position: 'asc' } });
 
 export const findLead = (db: TenantPrisma, id: string) => db.lead.findUnique({ where: { id } });
 export const leadsByIds = (db: TenantPrisma, ids: readonly string[]) => db.lead.findMany({ where: { id: { in: [...ids] } } });
