@@ -298,6 +298,9 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
     const [have, want] = await Promise.all([migrationNames(side), withClient(opts.target, migrationNames)]);
     if (have.join() !== want.join()) throw new MoveError('prepare', `the source has migrations ${have.length ? have.at(-1) : 'none'}, this code ${want.at(-1)}: run the migration job first`);
     const list = await tables(side);
+    // Migrations may write rows (the default admissions stages): the target starts empty, so the
+    // copy brings the source's rows, not a second set.
+    if (list.length) await withClient(opts.target, (c) => c.query(`truncate ${list.map(quote).join(', ')}`));
 
     if (plan.method === 'LOGICAL') {
       at('copy');
