@@ -3,7 +3,7 @@
 // phone and per network address, and its answer says nothing about earlier enquiries or leads.
 import { isUuid, ports, type SubgraphContext } from '@studyspot/runtime';
 import { engagementError, fail } from '../errors.ts';
-import { cleanLead, recordLead, type LeadFields } from './leads.service.ts';
+import { checkShift, cleanLead, recordLead, type LeadFields } from './leads.service.ts';
 
 /** Per phone: 5 enquiries in 10 minutes; per network address: 30 in 10 minutes. */
 export const ENQUIRY_LIMITS = { perPhone: 5, perIp: 30, windowSeconds: 600 };
@@ -43,10 +43,8 @@ export async function submitEnquiry(ctx: SubgraphContext, i: EnquiryInput) {
   }
   const db = await ctx.tenantDb(tenant.id);
   if (!isUuid(i.libraryId) || !(await ports.campus.librariesExist(db, [i.libraryId]))) return refused('NOT_FOUND', 'No such library', 'libraryId');
-  if (clean.preferredShiftId) {
-    const [shift] = await ports.campus.shifts(db, [clean.preferredShiftId]);
-    if (shift?.libraryId !== i.libraryId) return refused('INVALID_INPUT', 'The shift is not one of the library’s', 'preferredShiftId');
-  }
+  const shiftError = await checkShift({ db }, i.libraryId, clean.preferredShiftId, ['input']);
+  if (shiftError) return { received: false, userErrors: [shiftError] };
   await recordLead(ctx, tenant.id, { db }, { ...clean, libraryId: i.libraryId, source, consent: i.consent, utmSource: i.utmSource?.trim() || null, utmMedium: i.utmMedium?.trim() || null, utmCampaign: i.utmCampaign?.trim() || null, actorId: null });
   return { received: true, userErrors: [] };
 }

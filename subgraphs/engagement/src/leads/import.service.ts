@@ -6,7 +6,7 @@ import { clock, isUuid, parseDate, ports, type RequestScope, type SubgraphContex
 import { parse } from 'csv-parse/sync';
 import { fail } from '../errors.ts';
 import * as repo from './leads.repository.ts';
-import { actorOf, cleanLead, publishLeadChange, stageByKey, type CleanLead } from './leads.service.ts';
+import { actorOf, assigner, cleanLead, publishLeadChange, stageByKey, type CleanLead } from './leads.service.ts';
 
 export const MAX_LEAD_IMPORT_ROWS = 2_000;
 const COLUMNS = ['name', 'phone', 'email', 'preferredStartDate', 'message', 'consent'] as const;
@@ -65,16 +65,7 @@ export async function importLeads(ctx: SubgraphContext, s: RequestScope, csv: st
     good.push({ ...clean, consent: consent === '' ? null : YES.has(consent) });
   }
 
-  const [stage, people] = await Promise.all([stageByKey(s, 'NEW'), ports.accounts.branchStaff(ctx.core, s.tenantId, libraryId)]);
-  const staff = people.filter((p) => p.role !== 'OWNER');
-  const pool = staff.length ? staff : people;
-  const open = await repo.openLeadCounts(s.db, pool.map((p) => p.id));
-  const next = () => {
-    if (!pool.length) return null;
-    const p = pool.reduce((best, x) => ((open.get(x.id) ?? 0) < (open.get(best.id) ?? 0) ? x : best));
-    open.set(p.id, (open.get(p.id) ?? 0) + 1);
-    return p;
-  };
+  const [stage, next] = await Promise.all([stageByKey(s, 'NEW'), assigner(ctx, s.tenantId, s, libraryId)]);
   const actorId = actorOf(s);
   let created = 0;
   let merged = 0;
@@ -87,7 +78,7 @@ export async function importLeads(ctx: SubgraphContext, s: RequestScope, csv: st
     else {
       merged++;
       // A merged row did not take a new lead: give the place back.
-      if (assignee) open.set(assignee.id, (open.get(assignee.id) ?? 1) - 1);
+      if (assignee) next.giveBack(assignee);
     }
     await repo.addEvent(s.db, { leadId: lead.id, kind: lead.created ? 'CREATED' : 'ENQUIRY', actorId, body: lead.created ? (l.message ?? 'Imported from a list') : 'On an imported list again', at: now });
     if (lead.created && assignee) await repo.addEvent(s.db, { leadId: lead.id, kind: 'ASSIGNED', actorId, body: `Assigned to ${assignee.name}`, at: now });

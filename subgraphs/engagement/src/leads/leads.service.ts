@@ -40,7 +40,7 @@ export function cleanLead(i: LeadFields, at: string[]): CleanLead | EngagementUs
 }
 
 /** A preferred shift must be one of the lead's library. */
-async function checkShift(s: Pick<RequestScope, 'db'>, libraryId: string, shiftId: string | null, at: string[]): Promise<EngagementUserError | null> {
+export async function checkShift(s: Pick<RequestScope, 'db'>, libraryId: string, shiftId: string | null, at: string[]): Promise<EngagementUserError | null> {
   if (!shiftId) return null;
   const [shift] = await ports.campus.shifts(s.db, [shiftId]);
   return shift?.libraryId === libraryId ? null : engagementError('INVALID_INPUT', 'The shift is not one of the library’s', ...at, 'preferredShiftId');
@@ -50,12 +50,26 @@ export const stageByKey = async (s: Pick<RequestScope, 'db'>, key: string) => (a
 
 /** The branch's staff member with the fewest open leads (the oldest account on a tie); owners only when the branch has no staff. */
 export async function pickAssignee(ctx: SubgraphContext, tenantId: string, s: Pick<RequestScope, 'db'>, libraryId: string): Promise<Person | null> {
+  return (await assigner(ctx, tenantId, s, libraryId))();
+}
+
+/**
+ * Who takes the branch's next new leads, one call per lead: the staff member with the fewest open
+ * leads (the oldest account on a tie; owners only when the branch has no staff), counting the leads
+ * handed out by earlier calls. `giveBack` undoes a call whose lead was merged, not made.
+ */
+export async function assigner(ctx: SubgraphContext, tenantId: string, s: Pick<RequestScope, 'db'>, libraryId: string) {
   const people = await ports.accounts.branchStaff(ctx.core, tenantId, libraryId);
   const staff = people.filter((p) => p.role !== 'OWNER');
   const pool = staff.length ? staff : people;
-  if (!pool.length) return null;
-  const counts = await repo.openLeadCounts(s.db, pool.map((p) => p.id));
-  return pool.reduce((best, p) => ((counts.get(p.id) ?? 0) < (counts.get(best.id) ?? 0) ? p : best));
+  const open = pool.length ? await repo.openLeadCounts(s.db, pool.map((p) => p.id)) : new Map<string, number>();
+  const next = (): Person | null => {
+    if (!pool.length) return null;
+    const p = pool.reduce((best, x) => ((open.get(x.id) ?? 0) < (open.get(best.id) ?? 0) ? x : best));
+    open.set(p.id, (open.get(p.id) ?? 0) + 1);
+    return p;
+  };
+  return Object.assign(next, { giveBack: (p: Person) => open.set(p.id, (open.get(p.id) ?? 1) - 1) });
 }
 
 type Person = { id: string; name: string };
