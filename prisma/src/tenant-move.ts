@@ -1,7 +1,10 @@
 // Moving one tenant database between PostgreSQL servers while it is in use (the mechanics; the
 // placement map's side is tenant-moves.ts). Two ways to copy, chosen by size:
-//  - DUMP: the target gets the schema from our migrations, then, under the fence, the data by
-//    `pg_dump --data-only | psql` (Debian's PostgreSQL client). The pause is the copy: small tenants.
+//  - DUMP: the target gets the schema from our migrations, then, under the fence, the data: each
+//    table streamed by COPY … TO STDOUT on the source into COPY … FROM STDIN on the target (binary,
+//    referenced tables first, one transaction; pg-copy-streams). What `pg_dump --data-only | psql`
+//    does, without starting two programs and reading the catalogue inside the pause (that cost
+//    0.9–1.3 s of pause under load). The pause is the copy: small tenants.
 //  - LOGICAL: PostgreSQL's logical replication (publication on the source, subscription on the
 //    target) copies the data while the tenant keeps writing; under the fence only the tail is
 //    waited for. The pause does not grow with size. Needs wal_level=logical on the source.
@@ -12,9 +15,10 @@
 // connections, the waiting writers' connections are ended (their transactions never committed, so
 // a retry writes once — they get a retryable error) and the fence is released. A failure before the
 // flip rolls everything back: the fence is released and the tenant stays on the source, serving.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { closeThroughPooler, reopenThroughPooler, type PoolerDatabase } from './pooler.ts';
 import { applyMigrations, type SchemaLocation } from './migrations.ts';
 import { assertDatabaseName, createDatabase, dropDatabase, siblingDatabaseUrl, withServerConnection } from './targets.ts';
@@ -218,32 +222,34 @@ async function dropReplication(source: string, target: string | null, sourceAliv
   }
 }
 
-/** Runs a shell pipeline of PostgreSQL's client programs; rejects with their stderr. */
-function pipeline(dump: string[], restore: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const d = spawn('pg_dump', dump, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const r = spawn('psql', restore, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    d.stderr.on('data', (b) => (err += b));
-    r.stderr.on('data', (b) => (err += b));
-    d.stdout.pipe(r.stdin);
-    let pending = 2;
-    let failed = false;
-    const done = (code: number | null, what: string) => {
-      if (failed) return;
-      if (code !== 0) {
-        failed = true;
-        d.kill();
-        r.kill();
-        return reject(new Error(`${what} exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
-      }
-      if (--pending === 0) resolve();
-    };
-    d.on('error', (e) => ((failed = true), reject(new Error(`pg_dump: ${e.message}`))));
-    r.on('error', (e) => ((failed = true), reject(new Error(`psql: ${e.message}`))));
-    d.on('close', (code) => done(code, 'pg_dump'));
-    r.on('close', (code) => done(code, 'psql'));
-  });
+/** Each table's columns a copy carries (generated ones are computed by the target), read before the fence. */
+async function copyColumns(c: pg.Client, list: string[]): Promise<Map<string, string[]>> {
+  const r = await c.query<{ t: string; cols: string[] }>(
+    `select c.relname as t, array_agg(a.attname::text order by a.attnum) as cols from pg_attribute a join pg_class c on c.oid = a.attrelid
+     join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relname = any($1) and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+     group by c.relname`,
+    [list],
+  );
+  return new Map(r.rows.map((x) => [x.t, x.cols]));
+}
+
+/**
+ * Every row of `order`'s tables from source to target in one target transaction (referenced tables
+ * first, so foreign keys hold row by row, as a data-only restore needs). Binary COPY: both sides have
+ * the same migrations, so the same column types.
+ */
+async function copyRows(source: pg.Client, target: pg.Client, order: string[], columns: Map<string, string[]>): Promise<void> {
+  await target.query('begin');
+  try {
+    for (const t of order) {
+      const cols = (columns.get(t) ?? []).map(quote).join(', ');
+      await pipeline(source.query(copyTo(`copy ${quote(t)} (${cols}) to stdout (format binary)`)), target.query(copyFrom(`copy ${quote(t)} (${cols}) from stdin (format binary)`)));
+    }
+    await target.query('commit');
+  } catch (err) {
+    await target.query('rollback').catch(() => {});
+    throw err;
+  }
 }
 
 /**
@@ -331,6 +337,7 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
     target = await connect(opts.target);
     fence = await connect(opts.source, 'studyspot-move-fence');
     const lockOrder = await referencingFirst(side, list);
+    const columns = plan.method === 'DUMP' ? await copyColumns(side, list) : new Map<string, string[]>();
     pauseStart = performance.now();
     for (let attempt = 1; ; attempt++) {
       await fence.query('begin');
@@ -358,12 +365,8 @@ export async function moveTenantDatabase(opts: MoveOptions): Promise<MoveReport>
         await new Promise((res) => setTimeout(res, 5));
       }
     } else {
-      const exclude = [...NOT_COPIED].flatMap((t) => ['--exclude-table', t]);
-      await pipeline(
-        ['--data-only', '--no-owner', '--no-privileges', ...exclude, '--dbname', opts.source],
-        ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname', opts.target],
-      ).catch((err: Error) => {
-        throw new MoveError('catch-up', err.message);
+      await copyRows(side, target, [...lockOrder].reverse(), columns).catch((err: Error) => {
+        throw new MoveError('catch-up', `copy: ${err.message}`);
       });
     }
     // Sequences are not replicated: carry their values over (none in today's schema; cheap when none).
