@@ -3,9 +3,11 @@
 // own processes (and its private Redis).
 //   load: 8 loops over 20 sample tenants on both clusters — a query (libraries), a mutation
 //   (createStudent), one live subscription (libraryOccupancy) per tenant through HAProxy;
-//   (a) a rolling restart of every process (each subgraph replica, each gateway, the worker), one at
-//       a time, each SIGTERM'd, started again and ready before the next → failed requests (goal 0) and
-//       every live subscriber back with a fresh snapshot;
+//   (a) a rolling restart of every process (each subgraph replica, each gateway, the worker) as
+//       Kubernetes rolls its Deployments side by side: one replica of every kind at a time (all
+//       the "-1"s and the worker, then all the "-2"s), each SIGTERM'd, started again and ready
+//       before the next wave → failed requests (goal 0) and every live subscriber back with a fresh
+//       snapshot;
 //   (b) kill -9 of one process of every kind (a replica of each subgraph, a gateway, the worker),
 //       one at a time → failed requests (goal: no more than were in flight, 8 loops → ≤ 8) and the
 //       time until it was started again and back in HAProxy;
@@ -122,14 +124,20 @@ phase = 'rolling restart';
 const before = subs.map((s) => s.snapshots);
 const rollStart = performance.now();
 const exitTimes: number[] = [];
-for (const p of [...state.procs]) {
-  const t = performance.now();
-  process.kill(p.pid, 'SIGTERM');
-  if (!(await exited(p.pid))) throw new Error(`${p.name} did not exit within 20 s of SIGTERM`);
-  exitTimes.push(performance.now() - t);
-  const fresh = replace(p);
-  await waitReady(fresh);
-  // HAProxy takes it back after two passing checks a second apart.
+const waves = new Map<string, Proc[]>();
+for (const p of state.procs) {
+  const replica = /-(\d+)$/.exec(p.name)?.[1] ?? '1';
+  waves.set(replica, [...(waves.get(replica) ?? []), p]);
+}
+for (const wave of waves.values()) {
+  await Promise.all(wave.map(async (p) => {
+    const t = performance.now();
+    process.kill(p.pid, 'SIGTERM');
+    if (!(await exited(p.pid))) throw new Error(`${p.name} did not exit within 20 s of SIGTERM`);
+    exitTimes.push(performance.now() - t);
+    await waitReady(replace(p));
+  }));
+  // HAProxy takes them back after two passing checks a second apart.
   await new Promise((r) => setTimeout(r, 2_500));
 }
 const rollMs = performance.now() - rollStart;
@@ -215,7 +223,7 @@ await Promise.all(subs.map((s) => s.client.dispose()));
 
 const rows = [...tally].map(([p, t]) => ({ phase: p, requests: t.requests, failed: t.failed, codes: [...t.codes].map(([k, n]) => `${k}×${n}`).join(' ') || '-' }));
 console.table(rows);
-console.log(`rolling restart of ${state.procs.length} processes in ${(rollMs / 1000).toFixed(0)} s; SIGTERM to exit ${Math.round(Math.min(...exitTimes))}–${Math.round(Math.max(...exitTimes))} ms; live subscribers back with a fresh snapshot: ${resubscribed} of ${subs.length}`);
+console.log(`rolling restart of ${state.procs.length} processes in ${waves.size} waves in ${(rollMs / 1000).toFixed(0)} s; SIGTERM to exit ${Math.round(Math.min(...exitTimes))}–${Math.round(Math.max(...exitTimes))} ms; live subscribers back with a fresh snapshot: ${resubscribed} of ${subs.length}`);
 for (const k of kills) console.log(`kill -9 ${k.what}: started again and in HAProxy ${k.recoveredMs} ms after the kill`);
 for (const m of moves) {
   console.log(
