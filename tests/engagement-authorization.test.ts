@@ -1,4 +1,4 @@
-// Every engagement query and mutation × every kind of caller, and the cross-tenant rule for those
+// Every engagement query and mutation (admissions and referrals) × every kind of caller, and the cross-tenant rule for those
 // that take an id: tenant B's owner presenting tenant A's real ids finds nothing and changes nothing.
 // Branch limits: a manager limited to another branch does not see, move or convert this branch's leads.
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,7 @@ let w: SupergraphWorld;
 type Caller = 'anonymous' | 'expired' | Role;
 const CALLERS: Caller[] = ['anonymous', 'expired', 'SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER', 'STAFF', 'STUDENT'];
 const tokens = new Map<Caller, string | undefined>();
-const real = { leadId: '', followUpId: '', stageId: '', staffId: '', otherBranchManager: '' };
+const real = { leadId: '', followUpId: '', stageId: '', staffId: '', otherBranchManager: '', code: '' };
 
 beforeAll(async () => {
   w = await createSupergraphWorld({ trustProxy: true });
@@ -29,6 +29,8 @@ beforeAll(async () => {
     variables: { id: lead.id, at: new Date(Date.now() + 86_400_000).toISOString() },
   });
   real.followUpId = (f.data!.scheduleFollowUp as { followUp: { id: string } }).followUp.id;
+  const st = await gql(w.gateway.url, 'query($s: ID!) { student(id: $s) { referralCode } }', { token: owner, variables: { s: w.a.studentIds[0] } });
+  real.code = (st.data!.student as { referralCode: string }).referralCode;
   for (const role of ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: null }));
   for (const role of ['OWNER', 'MANAGER', 'STAFF'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: w.a.id }));
   tokens.set('STUDENT', w.tokenFor({ sub: w.a.studentIds[0]!, role: 'STUDENT', tenantId: w.a.id }));
@@ -129,6 +131,25 @@ const MATRIX: Record<string, Op> = {
     allowed: WRITE,
     crossTenant: { vars: () => ({ id: real.leadId }), expect: notFound('scheduleFollowUp') },
   },
+  'Query.myReferrals': { doc: '{ myReferrals { code earnedPaise referrals { edges { node { id } } } } }', allowed: ['STUDENT'] },
+  'Query.referrals': {
+    doc: 'query($r: ID) { referrals(first: 100, referrerId: $r) { edges { node { id referrer { id } } } } }',
+    allowed: READ,
+    crossTenant: { vars: () => ({ r: w.a.studentIds[0] }), expect: (r) => expect(r.data).toEqual({ referrals: { edges: [] } }) },
+  },
+  'Query.referralSettings': { doc: '{ referralSettings { rewardKind rewardPaise monthlyCapPaise } }', allowed: READ },
+  'Mutation.recordReferral': {
+    doc: 'mutation($s: ID!, $c: String!) { recordReferral(input: { studentId: $s, referralCode: $c }) { referral { id } userErrors { code } } }',
+    vars: () => ({ s: randomUUID(), c: '00000-00001' }),
+    allowed: WRITE,
+    crossTenant: { vars: () => ({ s: w.a.studentIds[1], c: real.code }), expect: notFound('recordReferral') },
+  },
+  'Mutation.updateReferralSettings': {
+    doc: 'mutation { updateReferralSettings(input: { rewardKind: FIXED, rewardPaise: 5000, monthlyCapPaise: 10000, clawbackDays: 3 }) { settings { rewardPaise } userErrors { code } } }',
+    allowed: SETTINGS,
+    // Tenant B's owner sets B's rule; A's stays as it was (the rows compared below).
+    crossTenant: { vars: () => ({}), expect: (r) => expect(r.data).toEqual({ updateReferralSettings: { settings: { rewardPaise: 5000 }, userErrors: [] } }) },
+  },
   'Mutation.completeFollowUp': { doc: 'mutation($id: ID!) { completeFollowUp(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.followUpId }), expect: notFound('completeFollowUp') } },
 };
 
@@ -140,6 +161,8 @@ const rowsOfA = () =>
     events: await db.leadEvent.count(),
     followUps: await db.leadFollowUp.findMany({ orderBy: { id: 'asc' } }),
     students: await db.student.count(),
+    referrals: await db.referral.findMany({ orderBy: { id: 'asc' } }),
+    referralSettings: await db.referralSettings.findMany(),
   }));
 
 describe('engagement authorization matrix', () => {

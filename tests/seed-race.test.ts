@@ -57,3 +57,18 @@ it('gives the demo tenant admissions in every stage of the board: a converted le
   expect(student.student.phone).toBe(rows.won.phone);
   expect(student.dues).toBeGreaterThan(0);
 });
+
+it('gives the demo tenant referrals: one earned, its ₹200 off the referrer\'s next due, and one pending from the converted lead', async () => {
+  const demo = await w.platform.core.tenant.findFirstOrThrow({ where: { slug: DEMO_SLUG } });
+  const rows = await w.platform.tenants.withTenant(demo.id, async (db) => ({
+    referrals: await db.referral.findMany({ orderBy: { createdAt: 'asc' }, include: { rewards: true } }),
+    won: await db.lead.findFirstOrThrow({ where: { convertedAt: { not: null } } }),
+    discounts: await db.dueAdjustment.findMany({ where: { kind: 'DISCOUNT', reason: 'Referral reward' } }),
+  }));
+  expect(rows.referrals.map((r) => [r.status, r.rewardPaise, r.rewards.map((x) => x.amountPaise)])).toEqual([
+    ['EARNED', 20_000, [20_000]],
+    ['PENDING', 0, []],
+  ]);
+  expect(rows.referrals[1]!.referredStudentId).toBe(rows.won.studentId);
+  expect(rows.discounts.map((d) => [d.dueId, d.amountPaise])).toEqual([[rows.referrals[0]!.rewards[0]!.dueId, -20_000]]);
+});

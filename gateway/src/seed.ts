@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
-import { seedDemoAdmissions } from '@studyspot/engagement';
+import { demoReferral, seedDemoAdmissions } from '@studyspot/engagement';
 import { addDays, ConfigError, istDay, istToday, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
 import { generatePassword, hashPassword } from '@studyspot/runtime/security';
 import type { PaymentSimulators } from '@studyspot/simulators';
@@ -122,6 +122,9 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
   try {
     for (const a of allocations) await ports.billing.syncAllocationDues(ctx, tenant.id, a.allocationId);
     const scope = await billingScope(ctx);
+    // Referrals: the third student came through the first's code (recorded before their first fee).
+    const engagement = await ctx.scope(tenant.id);
+    await demoReferral.record(ctx, engagement, { referrerId: allocations[0]!.studentId, referredId: allocations[2]!.studentId });
     const methods = [{ method: 'CASH' as const }, { method: 'UPI_QR' as const, reference: 'UPI-DEMO-0001' }, { method: 'BANK_TRANSFER' as const, reference: 'NEFT-DEMO-0001' }];
     for (const [i, m] of methods.entries()) await recordPayment(scope, { studentId: allocations[i]!.studentId, amountPaise: 150_000, ...m });
     await seedPlatformBilling(ctx, tenant.id);
@@ -132,7 +135,10 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
       morning: await db.shift.findFirstOrThrow({ where: { name: 'Morning' } }),
       seat: await db.seat.findFirstOrThrow({ where: { label: 'A21' } }),
     }));
-    await seedDemoAdmissions(ctx, await ctx.scope(tenant.id), { libraryId: place.library.id, shiftId: place.morning.id, seatId: place.seat.id });
+    // Its conversion came through the second student's code; the third's first fee (above) earns the
+    // first student ₹200 off their next due.
+    await seedDemoAdmissions(ctx, engagement, { libraryId: place.library.id, shiftId: place.morning.id, seatId: place.seat.id, referrerId: allocations[1]!.studentId });
+    await demoReferral.reward(ctx, engagement);
   } finally {
     await ctx.dispose();
   }

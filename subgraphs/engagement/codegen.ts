@@ -7,4 +7,9 @@ export default resolverTypes({
   LeadStage: '../leads/leads.repository.ts#StageRow',
   LeadEvent: '../leads/leads.repository.ts#EventRow',
   LeadFollowUp: '../followups/followups.repository.ts#FollowUpRow',
+  Referral: '../referrals/referrals.repository.ts#ReferralRow',
+  ReferralReward: '../referrals/referrals.repository.ts#RewardRow',
+  ReferralSettings: '../referrals/referrals.service.ts#ReferralRule',
+  MyReferrals: '../referrals/referrals.service.ts#MyReferralsRow',
+  Student: '{ id: string }',
 });

@@ -83,6 +83,8 @@ export interface AllocationForDues {
 /** Owned by campus: reads on the tenant database the caller holds, and admissions' one write (`admit`). */
 export interface CampusPort {
   studentByPhone(db: TenantPrisma, phone: string): Promise<{ id: string; name: string; status: string } | null>;
+  /** The students whose id begins with these 12 lower-case hex digits (a referral code names one): at most 2. */
+  studentsByIdPrefix(db: TenantPrisma, hex12: string): Promise<{ id: string; name: string; phone: string; status: string }[]>;
   /** Whether every id names a library of the tenant. */
   librariesExist(db: TenantPrisma, ids: string[]): Promise<boolean>;
   /** Name, email, phone, status and branch of these students. */
@@ -197,6 +199,14 @@ export interface BillingPort {
   openDuesDue(db: TenantPrisma, when: { equals: Date } | { lt: Date; gte: Date }): Promise<(OpenDue & { id: string })[]>;
   /** Paise captured from each student inside their window [from, to) (admissions' "fees in the first 3 months"). */
   paidInWindows(db: TenantPrisma, windows: { studentId: string; from: Date; to: Date }[]): Promise<Map<string, number>>;
+  /** Each of these students' first captured payment (refunded since or not). */
+  firstPayments(db: TenantPrisma, studentIds: readonly string[]): Promise<Map<string, { paymentId: string; amountPaise: number; capturedAt: Date }>>;
+  /** Processed refunds of these payments. */
+  refundsOf(db: TenantPrisma, paymentIds: readonly string[]): Promise<{ paymentId: string; amountPaise: number; processedAt: Date | null }[]>;
+  /** Up to `amountPaise` off the student's next open due (a DISCOUNT adjustment); null when no due owes anything now. The same key again answers what that call gave. */
+  discountNextDue(db: TenantPrisma, a: { studentId: string; amountPaise: number; reason: string; idempotencyKey: string }): Promise<{ dueId: string; amountPaise: number } | null>;
+  /** Takes back the discount given under the key (a paid due opens again for it); the paise taken back (0: none given, or its due is void). Repeats take nothing more. */
+  reverseDiscount(db: TenantPrisma, a: { idempotencyKey: string; reason: string }): Promise<number>;
   /** Payments captured since an instant, with their receipt number (at most 5,000). */
   capturedSince(db: TenantPrisma, since: Date): Promise<{ id: string; studentId: string; amountPaise: number; receipt: { number: string } | null }[]>;
 }

@@ -4,7 +4,9 @@ import { providePorts } from '@studyspot/runtime';
 import { creditsPort } from './credits/port.ts';
 import { openDuesDue, openDuesOf } from './dues/dues.repository.ts';
 import { syncAllocationDues } from './dues/dues.sync.ts';
-import { capturedOfStudentsSince, capturedSince } from './payments/payments.repository.ts';
+import { discountNextDue, reverseDiscount } from './dues/rewards.service.ts';
+import { capturedOfStudentsSince, capturedSince, firstCapturedOf } from './payments/payments.repository.ts';
+import { processedRefundsOf } from './refunds/refunds.repository.ts';
 import { checkPlanLimit } from './platform/limits.ts';
 
 providePorts({
@@ -15,6 +17,11 @@ providePorts({
     openDuesOf,
     openDuesDue,
     capturedSince,
+    firstPayments: async (db, studentIds) =>
+      new Map(studentIds.length ? (await firstCapturedOf(db, studentIds)).map((p) => [p.studentId, { paymentId: p.id, amountPaise: p.amountPaise, capturedAt: p.capturedAt! }]) : []),
+    refundsOf: (db, paymentIds) => (paymentIds.length ? processedRefundsOf(db, paymentIds) : Promise.resolve([])),
+    discountNextDue,
+    reverseDiscount,
     paidInWindows: async (db, windows) => {
       const out = new Map<string, number>();
       if (!windows.length) return out;

@@ -5,7 +5,7 @@ import { activatedSince, activeSince, changedSince, heldOffers, idsInShift, lock
 import { lastCheckIns } from './attendance/attendance.repository.ts';
 import { countAllLibraries, countLibraries, libraryAddresses } from './libraries/libraries.repository.ts';
 import { countAllSeats } from './seats/seats.repository.ts';
-import { countCountedStudents, findStudentByPhone, studentContacts, studentsInAudience } from './students/students.repository.ts';
+import { countCountedStudents, findStudentByPhone, studentContacts, studentsByIdPrefix, studentsInAudience } from './students/students.repository.ts';
 import { studentOfAccount } from './students/students.service.ts';
 import { admit } from './allocations/admission.service.ts';
 import { shiftsByIds } from './seats/seats.repository.ts';
@@ -15,6 +15,7 @@ import { scope } from './shared/scope.ts';
 providePorts({
   campus: {
     studentByPhone: (db, phone) => findStudentByPhone(db, phone),
+    studentsByIdPrefix: (db, hex12) => (/^[0-9a-f]{12}$/.test(hex12) ? studentsByIdPrefix(db, hex12) : Promise.resolve([])),
     librariesExist: async (db, ids) => (await countLibraries(db, [...new Set(ids)])) === new Set(ids).size,
     students: (db, ids) => studentContacts(db, ids),
     audience: (db, a, today) => studentsInAudience(db, a, today),

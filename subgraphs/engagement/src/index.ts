@@ -1,5 +1,6 @@
 // The engagement subgraph: admissions — enquiries, leads, the pipeline and board, conversion into
-// students (leads/), the funnel (reports/), the live board (live/) — and follow-ups on leads with their due-work notices (followups/, jobs/). Each
+// students (leads/), the funnel (reports/), the live board (live/) — follow-ups on leads with their due-work notices (followups/, jobs/),
+// and referrals with their rewards (referrals/). Each
 // area has its SDL, resolvers, service and repository; this file puts them together.
 import { fileURLToPath } from 'node:url';
 import { DateScalar, DateTimeScalar, mergeResolvers, readSubgraphSdl, type SubgraphModule } from '@studyspot/runtime';
@@ -7,13 +8,15 @@ import { parse } from 'graphql';
 import { followUpsResolvers } from './followups/followups.resolvers.ts';
 import { leadsResolvers } from './leads/leads.resolvers.ts';
 import { engagementLive, liveResolvers } from './live/live.resolvers.ts';
+import { referralsResolvers } from './referrals/referrals.resolvers.ts';
 import { reportsResolvers } from './reports/reports.resolvers.ts';
 
 export const engagementSubgraph: SubgraphModule = {
   name: 'engagement',
   typeDefs: parse(readSubgraphSdl(fileURLToPath(new URL('.', import.meta.url)))),
-  resolvers: mergeResolvers({ DateTime: DateTimeScalar, Date: DateScalar }, leadsResolvers, followUpsResolvers, reportsResolvers, liveResolvers),
+  resolvers: mergeResolvers({ DateTime: DateTimeScalar, Date: DateScalar }, leadsResolvers, followUpsResolvers, referralsResolvers, reportsResolvers, liveResolvers),
   live: engagementLive,
 };
 export { engagementSweepOnce, startEngagementSweeper } from './jobs/sweeper.ts';
 export { seedDemoAdmissions } from './leads/demo.service.ts';
+export { demoReferral } from './referrals/rewards.service.ts';

@@ -109,7 +109,7 @@ export const lockDue = async (tx: Tx, id: string) =>
   (await tx.$queryRaw<{ balance: number; status: string }[]>`SELECT (amount_paise + adjustment_paise - paid_paise)::int AS balance, status::text AS status FROM dues WHERE id = ${id}::uuid FOR UPDATE`)[0] ?? null;
 
 /** A discount or waiver on a due: the adjustment row and the due's adjusted amount (PAID when settled by it). */
-export async function adjust(tx: Tx, a: { dueId: string; kind: 'DISCOUNT' | 'WAIVER'; amountPaise: number; reason: string; actorId: string; idempotencyKey: string | null; settles: boolean }) {
+export async function adjust(tx: Tx, a: { dueId: string; kind: 'DISCOUNT' | 'WAIVER'; amountPaise: number; reason: string; actorId: string | null; idempotencyKey: string | null; settles: boolean }) {
   await tx.dueAdjustment.create({ data: { dueId: a.dueId, kind: a.kind, amountPaise: -a.amountPaise, reason: a.reason, actorId: a.actorId, idempotencyKey: a.idempotencyKey } });
   return tx.due.update({ where: { id: a.dueId }, data: { adjustmentPaise: { decrement: a.amountPaise }, status: a.settles ? 'PAID' : 'OPEN' } });
 }
@@ -132,3 +132,16 @@ export const markOverdueNotified = async (db: TenantPrisma, id: string, at: Date
 export const settingsRow = (db: TenantPrisma) => db.billingSettings.findUnique({ where: { id: 1 } });
 export const saveSettings = (db: TenantPrisma, data: { lateFeeKind: 'NONE' | 'FLAT' | 'PER_DAY'; lateFeePaise: number; lateFeeGraceDays: number; lateFeeCapPaise: number | null }) =>
   db.billingSettings.upsert({ where: { id: 1 }, create: data, update: data });
+
+/** A student's earliest open due with something owed, locked until the transaction ends. */
+export const lockNextOpenDue = async (tx: Tx, studentId: string) =>
+  (await tx.$queryRaw<{ id: string; balance: number }[]>`
+    SELECT id, (amount_paise + adjustment_paise - paid_paise)::int AS balance FROM dues
+    WHERE student_id = ${studentId}::uuid AND status = 'OPEN' AND amount_paise + adjustment_paise - paid_paise > 0
+    ORDER BY due_date, created_at, id LIMIT 1 FOR UPDATE`)[0] ?? null;
+
+/** Takes a discount back: a positive DISCOUNT_REVERSED adjustment; a paid due is open again for it. */
+export async function reverseAdjustment(tx: Tx, a: { dueId: string; amountPaise: number; reason: string; idempotencyKey: string }) {
+  await tx.dueAdjustment.create({ data: { dueId: a.dueId, kind: 'DISCOUNT_REVERSED', amountPaise: a.amountPaise, reason: a.reason, idempotencyKey: a.idempotencyKey } });
+  return tx.due.update({ where: { id: a.dueId }, data: { adjustmentPaise: { increment: a.amountPaise }, status: 'OPEN' } });
+}

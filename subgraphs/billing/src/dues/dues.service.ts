@@ -9,7 +9,7 @@ import * as repo from './dues.repository.ts';
 import { daysOverdue, overdueDues } from './dues.repository.ts';
 import { istDay } from './dates.ts';
 
-export async function adjustDue(s: BillingScope, input: { dueId: string; kind: 'DISCOUNT' | 'WAIVER' | 'LATE_FEE'; amountPaise?: number | null; reason: string; idempotencyKey?: string | null }) {
+export async function adjustDue(s: BillingScope, input: { dueId: string; kind: 'DISCOUNT' | 'WAIVER' | 'LATE_FEE' | 'DISCOUNT_REVERSED'; amountPaise?: number | null; reason: string; idempotencyKey?: string | null }) {
   const reason = input.reason.trim();
   if (!reason) return fail('INVALID_INPUT', 'Say why', 'input', 'reason');
   const key = input.idempotencyKey?.trim() || null;
@@ -22,6 +22,7 @@ export async function adjustDue(s: BillingScope, input: { dueId: string; kind: '
     return { due: await repo.findDueOrThrow(s.db, prior.dueId), userErrors: [] };
   };
   if (input.kind === 'LATE_FEE') return fail('INVALID_INPUT', 'Late fees come from the late-fee rule; give a DISCOUNT or a WAIVER', 'input', 'kind');
+  if (input.kind === 'DISCOUNT_REVERSED') return fail('INVALID_INPUT', 'A discount is taken back only when its referral reward is (a refunded first payment); give a DISCOUNT or a WAIVER', 'input', 'kind');
   const due = isUuid(input.dueId) ? await repo.findDue(s.db, input.dueId) : null;
   if (!due || !canSee(s, due)) return fail('NOT_FOUND', 'No such due', 'input', 'dueId');
   const again = await replay();

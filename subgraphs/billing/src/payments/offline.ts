@@ -87,8 +87,8 @@ export async function recordPayment(s: BillingScope, input: RecordPaymentInput):
   }
   const { payment, receipt } = recorded;
   await s.ctx.audit({ action: 'payment.record', targetType: 'Payment', targetId: payment.id, tenantId: s.tenantId, details: { amountPaise: payment.amountPaise, method: input.method, receipt: receipt.number } });
-  // A receipt may be an automatic SMS.
-  await s.ctx.platform.work.due(s.tenantId, 'messages');
+  // A receipt may be an automatic SMS; a first payment may earn a referral reward.
+  await Promise.all([s.ctx.platform.work.due(s.tenantId, 'messages'), s.ctx.platform.work.due(s.tenantId, 'engagement')]);
   await s.ctx.events.publish(topics.tenant(s.tenantId), { type: 'PAYMENT_CAPTURED', paymentId: payment.id, studentId: student.id, libraryId, amountPaise: payment.amountPaise, provider: 'offline' });
   return { payment, userErrors: [] };
 }

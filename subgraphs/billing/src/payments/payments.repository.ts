@@ -87,3 +87,12 @@ export const earmarksOf = (tx: Tx, orderId: string) => tx.orderDue.findMany({ wh
 /** A waiting order (CREATED) becomes FAILED; false when it was not waiting. */
 export const failWaitingOrder = async (db: TenantPrisma, provider: string, providerOrderId: string, reason: string) =>
   (await db.paymentOrder.updateMany({ where: { provider, providerOrderId, status: 'CREATED' }, data: { status: 'FAILED', reviewReason: reason } })).count === 1;
+
+/** Each of these students' first captured payment (refunded since or not), if any. */
+export const firstCapturedOf = (db: TenantPrisma, studentIds: readonly string[]) =>
+  db.payment.findMany({
+    where: { studentId: { in: [...studentIds] }, capturedAt: { not: null }, status: { in: ['CAPTURED', 'REFUNDED'] } },
+    orderBy: [{ studentId: 'asc' }, { capturedAt: 'asc' }, { id: 'asc' }],
+    distinct: ['studentId'],
+    select: { id: true, studentId: true, amountPaise: true, capturedAt: true },
+  });

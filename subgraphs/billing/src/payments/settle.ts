@@ -70,8 +70,8 @@ export async function settleOrder(platform: Platform, tenantId: string, db: Tena
     return { outcome: 'settled', paymentId: payment.id };
   });
   if (result.outcome === 'settled') {
-    // A receipt may be an automatic SMS.
-    await platform.work.due(tenantId, 'messages');
+    // A receipt may be an automatic SMS; a first payment may earn a referral reward.
+    await Promise.all([platform.work.due(tenantId, 'messages'), platform.work.due(tenantId, 'engagement')]);
     await platform.events.publish(topics.tenant(tenantId), { type: 'PAYMENT_CAPTURED', paymentId: result.paymentId, orderId: order.id, studentId: order.studentId, libraryId: order.libraryId, amountPaise: order.amountPaise, provider: order.provider });
   }
   if (result.outcome === 'review') {

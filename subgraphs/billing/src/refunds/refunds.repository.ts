@@ -44,3 +44,7 @@ export async function addRefunded(tx: Tx, paymentId: string, amountPaise: number
   if (payment.refundedPaise === payment.amountPaise) await tx.payment.update({ where: { id: payment.id }, data: { status: 'REFUNDED' } });
   return payment;
 }
+
+/** Processed refunds of these payments. */
+export const processedRefundsOf = (db: TenantPrisma, paymentIds: readonly string[]) =>
+  db.refund.findMany({ where: { paymentId: { in: [...paymentIds] }, status: 'PROCESSED' }, select: { paymentId: true, amountPaise: true, processedAt: true } });

@@ -118,6 +118,8 @@ export async function applyRefundOutcome(platform: Platform, tenantId: string, d
     return refund;
   });
   if (moved) {
+    // A refunded first payment takes its referral reward back.
+    if (moved.status === 'PROCESSED') await platform.work.due(tenantId, 'engagement');
     await platform.events.publish(topics.tenant(tenantId), { type: moved.status === 'PROCESSED' ? 'REFUND_PROCESSED' : 'REFUND_FAILED', refundId, paymentId: moved.paymentId, amountPaise: moved.amountPaise });
   }
   return moved !== null;

@@ -9,6 +9,12 @@ export const studentsByIds = (db: TenantPrisma, ids: readonly string[]) => db.st
 
 export const findStudentByPhone = (db: TenantPrisma, phone: string) => db.student.findUnique({ where: { phone } });
 
+/** Students whose id starts with these 12 hex digits (a range of the primary key; at most 2). */
+export function studentsByIdPrefix(db: TenantPrisma, hex12: string) {
+  const p = `${hex12.slice(0, 8)}-${hex12.slice(8, 12)}`;
+  return db.student.findMany({ where: { id: { gte: `${p}-0000-0000-000000000000`, lte: `${p}-ffff-ffff-ffffffffffff` } }, select: { id: true, name: true, phone: true, status: true }, take: 2 });
+}
+
 /** Students who count against the plan: everyone but those who left. */
 export const countCountedStudents = (db: TenantPrisma) => db.student.count({ where: { status: { not: 'LEFT' } } });
 export const countStudentsWithPhones = (db: TenantPrisma, phones: string[]) => db.student.count({ where: { phone: { in: phones } } });

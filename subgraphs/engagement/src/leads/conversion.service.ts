@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { clock, isUuid, istDay, monthEnd, ports, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
+import { referConvertedLead } from '../referrals/referrals.service.ts';
 import * as repo from './leads.repository.ts';
 import { actorOf, publishLeadChange, stageByKey, visibleLead } from './leads.service.ts';
 
@@ -39,7 +40,11 @@ const converted = (lead: repo.LeadRow, createdStudent: boolean) => ({
 export async function convertLead(ctx: SubgraphContext, s: RequestScope, id: string, seat: ConvertSeat | null | undefined) {
   let lead = await visibleLead(s, id);
   if (!lead) return { ...none, ...fail('NOT_FOUND', 'No such lead', 'id') };
-  if (lead.convertedAt) return converted(lead, false);
+  if (lead.convertedAt) {
+    // A retry after a conversion that stopped before its referral was recorded records it (once).
+    await referConvertedLead(s, lead);
+    return converted(lead, false);
+  }
   if (lead.closedAt) return { ...none, ...fail('INVALID_STATE', 'The lead was lost; move it back to an open stage first', 'id') };
   if (seat && (!isUuid(seat.seatId) || !isUuid(seat.shiftId))) return { ...none, ...fail('NOT_FOUND', 'No such seat or shift', 'seat') };
   const startDate = seat?.startDate ?? lead.preferredStartDate ?? istDay();
@@ -69,6 +74,9 @@ export async function convertLead(ctx: SubgraphContext, s: RequestScope, id: str
     const at = clock.now();
     const body = `${admitted.createdStudent ? 'Registered as a student' : 'Linked to the student with this phone'}${admitted.allocationId ? ', with a seat' : ''}`;
     await repo.completeConversion(s.db, lead.id, claim, { studentId: admitted.studentId, allocationId: admitted.allocationId, stageId: won.id, at, actorId: actorOf(s), body });
+    if (await referConvertedLead(s, { ...lead, studentId: admitted.studentId })) {
+      await repo.addEvent(s.db, { leadId: lead.id, kind: 'NOTE', actorId: actorOf(s), body: 'Referral recorded: the referrer earns their reward when the first fee is paid', at });
+    }
     await publishLeadChange(ctx, s.tenantId, lead);
     await ctx.audit({ action: 'lead.convert', targetType: 'Lead', targetId: lead.id, tenantId: s.tenantId, details: { studentId: admitted.studentId, allocationId: admitted.allocationId } });
     return converted((await repo.findLead(s.db, lead.id))!, admitted.createdStudent);

@@ -1,15 +1,17 @@
 // The demo tenant's admissions (gateway/src/seed.ts calls this on first start): leads in every
 // stage of the board, made through the same services the API uses, so a newcomer sees a working
 // pipeline — enquiries from the website and the QR poster, a call, a follow-up due tomorrow, a visit,
-// a conversion with a seat (and its first dues) and a lost lead with its reason.
+// a conversion with a seat (and its first dues) that came through a student's referral code, and a
+// lost lead with its reason.
 import { addDays, clock, istDay, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { scheduleFollowUp } from '../followups/followups.service.ts';
+import { referralCodeOf } from '../referrals/referral-code.ts';
 import { convertLead } from './conversion.service.ts';
 import { createLead, logActivity, moveLead, stageByKey } from './leads.service.ts';
 
-export async function seedDemoAdmissions(ctx: SubgraphContext, s: RequestScope, a: { libraryId: string; shiftId: string; seatId: string }) {
-  const add = async (name: string, phone: string, source: 'WEBSITE' | 'QR_POSTER' | 'WALK_IN' | 'PHONE_CALL' | 'WHATSAPP', message: string) => {
-    const r = await createLead(ctx, s, { libraryId: a.libraryId, name, phone, source, message, consent: true, preferredShiftId: a.shiftId, preferredStartDate: addDays(istDay(), 3) });
+export async function seedDemoAdmissions(ctx: SubgraphContext, s: RequestScope, a: { libraryId: string; shiftId: string; seatId: string; referrerId: string }) {
+  const add = async (name: string, phone: string, source: 'WEBSITE' | 'QR_POSTER' | 'WALK_IN' | 'PHONE_CALL' | 'WHATSAPP', message: string, referralCode?: string) => {
+    const r = await createLead(ctx, s, { libraryId: a.libraryId, name, phone, source, message, consent: true, preferredShiftId: a.shiftId, preferredStartDate: addDays(istDay(), 3), referralCode });
     if (!r.lead) throw new Error(`demo lead ${name}: ${JSON.stringify(r.userErrors)}`);
     return r.lead.id;
   };
@@ -31,7 +33,7 @@ export async function seedDemoAdmissions(ctx: SubgraphContext, s: RequestScope, 
   const visited = await add('Sana Khan', '9198700006', 'WALK_IN', 'Walked in with a friend');
   await logActivity(s, visited, 'VISIT', 'Saw the AC hall; liked seat A21');
   await to(visited, 'VISITED');
-  const won = await add('Omkar Bhosale', '9198700007', 'WEBSITE', 'Joining next week');
+  const won = await add('Omkar Bhosale', '9198700007', 'WEBSITE', 'Joining next week', referralCodeOf(a.referrerId));
   await logActivity(s, won, 'VISIT', 'Visited and paid the deposit at the desk');
   const converted = await convertLead(ctx, s, won, { seatId: a.seatId, shiftId: a.shiftId });
   if (converted.userErrors.length) throw new Error(`demo conversion: ${JSON.stringify(converted.userErrors)}`);

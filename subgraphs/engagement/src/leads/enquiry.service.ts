@@ -3,6 +3,7 @@
 // phone and per network address, and its answer says nothing about earlier enquiries or leads.
 import { isUuid, ports, type SubgraphContext } from '@studyspot/runtime';
 import { engagementError, fail } from '../errors.ts';
+import { parseReferralCode, referrerOf } from '../referrals/referrals.service.ts';
 import { checkShift, cleanLead, recordLead, type LeadFields } from './leads.service.ts';
 
 /** Per phone: 5 enquiries in 10 minutes; per network address: 30 in 10 minutes. */
@@ -16,6 +17,7 @@ export interface EnquiryInput extends LeadFields {
   utmMedium?: string | null;
   utmCampaign?: string | null;
   consent: boolean;
+  referralCode?: string | null;
 }
 
 const refused = (code: 'INVALID_INPUT' | 'NOT_FOUND', message: string, ...field: string[]) => ({ received: false, ...fail(code, message, 'input', ...field) });
@@ -30,6 +32,7 @@ export async function submitEnquiry(ctx: SubgraphContext, i: EnquiryInput) {
   for (const k of ['utmSource', 'utmMedium', 'utmCampaign'] as const) {
     if (i[k] && !UTM.test(i[k])) return refused('INVALID_INPUT', `${k} may hold letters, digits, spaces and . : / + - _ only`, k);
   }
+  if (i.referralCode?.trim() && !parseReferralCode(i.referralCode)) return refused('INVALID_INPUT', 'A referral code is 10 letters and digits, e.g. 3KX9P-QM2TA', 'referralCode');
   const tenant = await ports.tenants.bySlug(ctx.core, i.tenantSlug);
   if (!tenant || tenant.status !== 'ACTIVE') return refused('NOT_FOUND', 'No such study centre', 'tenantSlug');
   const limiter = ctx.platform.rateLimiter;
@@ -45,6 +48,11 @@ export async function submitEnquiry(ctx: SubgraphContext, i: EnquiryInput) {
   if (!isUuid(i.libraryId) || !(await ports.campus.librariesExist(db, [i.libraryId]))) return refused('NOT_FOUND', 'No such library', 'libraryId');
   const shiftError = await checkShift({ db }, i.libraryId, clean.preferredShiftId, ['input']);
   if (shiftError) return { received: false, userErrors: [shiftError] };
-  await recordLead(ctx, tenant.id, { db }, { ...clean, libraryId: i.libraryId, source, consent: i.consent, utmSource: i.utmSource?.trim() || null, utmMedium: i.utmMedium?.trim() || null, utmCampaign: i.utmCampaign?.trim() || null, actorId: null });
+  // A student's own code on their own phone is not an error here (the form tells nobody whose phone
+  // it is): the lead just carries no referrer.
+  const referrer = await referrerOf({ db }, i.referralCode, clean.phone, ['input']);
+  if (referrer && 'code' in referrer && referrer.code !== 'SELF_REFERRAL') return { received: false, userErrors: [referrer] };
+  const referrerStudentId = referrer && !('code' in referrer) ? referrer.id : null;
+  await recordLead(ctx, tenant.id, { db }, { ...clean, libraryId: i.libraryId, source, consent: i.consent, utmSource: i.utmSource?.trim() || null, utmMedium: i.utmMedium?.trim() || null, utmCampaign: i.utmCampaign?.trim() || null, actorId: null, referrerStudentId });
   return { received: true, userErrors: [] };
 }

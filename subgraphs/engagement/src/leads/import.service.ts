@@ -72,7 +72,7 @@ export async function importLeads(ctx: SubgraphContext, s: RequestScope, csv: st
   for (const l of good) {
     const now = clock.now();
     const assignee = next();
-    const lead = await repo.upsertOpenLead(s.db, { ...l, libraryId, stageId: stage.id, preferredShiftId: null, source: 'IMPORT', utmSource: null, utmMedium: null, utmCampaign: null, assigneeId: assignee?.id ?? null, createdById: actorId }, now);
+    const lead = await repo.upsertOpenLead(s.db, { ...l, libraryId, stageId: stage.id, preferredShiftId: null, source: 'IMPORT', utmSource: null, utmMedium: null, utmCampaign: null, assigneeId: assignee?.id ?? null, createdById: actorId, referrerStudentId: null }, now);
     if (l.consent !== null) await ports.messages.consent(s.db, l.phone, l.consent);
     if (lead.created) created++;
     else {

@@ -34,6 +34,8 @@ export interface NewLead {
   consent: boolean | null;
   assigneeId: string | null;
   createdById: string | null;
+  /** The student whose referral code the lead gave (a merge keeps the first). */
+  referrerStudentId: string | null;
 }
 
 /**
@@ -44,13 +46,14 @@ export interface NewLead {
 export async function upsertOpenLead(db: TenantPrisma, l: NewLead, now: Date): Promise<{ id: string; created: boolean }> {
   const rows = await db.$queryRaw<{ id: string; created: boolean }[]>`
     INSERT INTO leads (id, library_id, stage_id, name, phone, email, preferred_shift_id, preferred_start_date, message, source,
-                       utm_source, utm_medium, utm_campaign, consent, consent_at, assignee_id, created_by_id, created_at, updated_at)
+                       utm_source, utm_medium, utm_campaign, consent, consent_at, assignee_id, created_by_id, referrer_student_id, created_at, updated_at)
     VALUES (gen_random_uuid(), ${l.libraryId}::uuid, ${l.stageId}::uuid, ${l.name}, ${l.phone}, ${l.email}, ${l.preferredShiftId}::uuid,
             ${l.preferredStartDate}::date, ${l.message}, ${l.source}::"LeadSource", ${l.utmSource}, ${l.utmMedium}, ${l.utmCampaign},
-            COALESCE(${l.consent}::boolean, false), ${now}, ${l.assigneeId}::uuid, ${l.createdById}::uuid, ${now}, ${now})
+            COALESCE(${l.consent}::boolean, false), ${now}, ${l.assigneeId}::uuid, ${l.createdById}::uuid, ${l.referrerStudentId}::uuid, ${now}, ${now})
     ON CONFLICT (phone) WHERE closed_at IS NULL DO UPDATE SET
       enquiries = leads.enquiries + 1,
       email = COALESCE(leads.email, EXCLUDED.email),
+      referrer_student_id = COALESCE(leads.referrer_student_id, EXCLUDED.referrer_student_id),
       preferred_shift_id = COALESCE(EXCLUDED.preferred_shift_id, leads.preferred_shift_id),
       preferred_start_date = COALESCE(EXCLUDED.preferred_start_date, leads.preferred_start_date),
       consent = COALESCE(${l.consent}::boolean, leads.consent),

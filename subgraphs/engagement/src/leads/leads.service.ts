@@ -2,6 +2,7 @@
 // moving through the pipeline, assignment, the timeline, lists and the board.
 import { clock, encodeCursor as cursorOf, topics, isEmail, isUuid, normalizeIndianMobile, paginate, ports, type ConnectionArgs, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { engagementError, fail, type EngagementUserError } from '../errors.ts';
+import { referrerOf } from '../referrals/referrals.service.ts';
 import * as repo from './leads.repository.ts';
 import type { LeadRow, LeadSource, StageRow } from './leads.repository.ts';
 
@@ -99,13 +100,13 @@ export async function recordLead(
   ctx: SubgraphContext,
   tenantId: string,
   s: Pick<RequestScope, 'db'>,
-  l: CleanLead & { libraryId: string; source: LeadSource; consent: boolean | null; utmSource?: string | null; utmMedium?: string | null; utmCampaign?: string | null; assignee?: Person | null; actorId: string | null },
+  l: CleanLead & { libraryId: string; source: LeadSource; consent: boolean | null; utmSource?: string | null; utmMedium?: string | null; utmCampaign?: string | null; assignee?: Person | null; actorId: string | null; referrerStudentId?: string | null },
 ) {
   const now = clock.now();
   const [stage, assignee] = await Promise.all([stageByKey(s, 'NEW'), l.assignee ?? pickAssignee(ctx, tenantId, s, l.libraryId)]);
   const lead = await repo.upsertOpenLead(
     s.db,
-    { ...l, stageId: stage.id, utmSource: l.utmSource ?? null, utmMedium: l.utmMedium ?? null, utmCampaign: l.utmCampaign ?? null, assigneeId: assignee?.id ?? null, createdById: l.actorId },
+    { ...l, stageId: stage.id, utmSource: l.utmSource ?? null, utmMedium: l.utmMedium ?? null, utmCampaign: l.utmCampaign ?? null, assigneeId: assignee?.id ?? null, createdById: l.actorId, referrerStudentId: l.referrerStudentId ?? null },
     now,
   );
   // The form's consent (or its withdrawal) is the phone's consent to promotional SMS too.
@@ -122,6 +123,7 @@ export interface LeadInput extends LeadFields {
   source?: LeadSource | null;
   consent?: boolean | null;
   assigneeId?: string | null;
+  referralCode?: string | null;
 }
 
 export async function createLead(ctx: SubgraphContext, s: RequestScope, i: LeadInput) {
@@ -132,7 +134,9 @@ export async function createLead(ctx: SubgraphContext, s: RequestScope, i: LeadI
   if (shiftError) return { lead: null, userErrors: [shiftError] };
   const assignee = i.assigneeId ? await assignable(ctx, s.tenantId, i.libraryId, i.assigneeId) : null;
   if (i.assigneeId && !assignee) return { lead: null, ...fail('NOT_ASSIGNABLE', 'Not a staff member of this branch', 'input', 'assigneeId') };
-  const made = await recordLead(ctx, s.tenantId, s, { ...clean, libraryId: i.libraryId, source: i.source ?? 'WALK_IN', consent: i.consent ?? null, assignee, actorId: actorOf(s) });
+  const referrer = await referrerOf(s, i.referralCode, clean.phone, ['input']);
+  if (referrer && 'code' in referrer) return { lead: null, userErrors: [referrer] };
+  const made = await recordLead(ctx, s.tenantId, s, { ...clean, libraryId: i.libraryId, source: i.source ?? 'WALK_IN', consent: i.consent ?? null, assignee, actorId: actorOf(s), referrerStudentId: referrer?.id ?? null });
   return { lead: await repo.findLead(s.db, made.id), userErrors: [] };
 }
 

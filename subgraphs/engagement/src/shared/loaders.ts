@@ -3,6 +3,7 @@
 import { byIds, groupBy, type SubgraphContext } from '@studyspot/runtime';
 import { followUpsOfLeads } from '../followups/followups.repository.ts';
 import { eventsOfLeads, leadsByIds, stagesByIds } from '../leads/leads.repository.ts';
+import { rewardsOf } from '../referrals/referrals.repository.ts';
 
 export function loaders(ctx: SubgraphContext, tenantId: string) {
   const db = () => ctx.tenantDb(tenantId);
@@ -16,5 +17,6 @@ export function loaders(ctx: SubgraphContext, tenantId: string) {
     stage: ctx.loader(`leadStage:${tenantId}`, async (ids: readonly string[]) => byIds(ids, await stagesByIds(await db(), ids))),
     timeline: many('leadTimeline', eventsOfLeads, (e) => e.leadId),
     followUps: many('leadFollowUps', followUpsOfLeads, (f) => f.leadId),
+    referralRewards: many('referralRewards', rewardsOf, (r) => r.referralId),
   };
 }
