@@ -1,6 +1,6 @@
 // The only code that reads or writes engagement's referrals, their rewards and the reward rule.
 import type { TenantPrisma, TenantPrismaNs } from '@studyspot/db';
-import { decodeCursor } from '@studyspot/runtime';
+import { KEYSET_ORDER_DESC } from '@studyspot/runtime';
 
 type Tx = TenantPrismaNs.TransactionClient;
 export type ReferralRow = NonNullable<Awaited<ReturnType<typeof findReferral>>>;
@@ -24,18 +24,17 @@ export async function insertReferral(db: TenantPrisma | Tx, r: { referrerStudent
 }
 
 /** A page of referrals, newest first; optionally one referrer's, in one status, or of some branches. */
-export function referralsPage(db: TenantPrisma, take: number, after: string | null | undefined, f: { referrerStudentId?: string; status?: ReferralStatus | null; libraryIds?: string[] | null }) {
-  const c = after ? decodeCursor(after) : null;
+export function referralsPage(db: TenantPrisma, take: number, cursor: object, f: { referrerStudentId?: string; status?: ReferralStatus | null; libraryIds?: string[] | null }) {
   return db.referral.findMany({
     where: {
       AND: [
         f.referrerStudentId ? { referrerStudentId: f.referrerStudentId } : {},
         f.status ? { status: f.status } : {},
         f.libraryIds ? { libraryId: { in: f.libraryIds } } : {},
-        c ? { OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] } : {},
+        cursor,
       ],
     },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    orderBy: KEYSET_ORDER_DESC,
     take,
   });
 }

@@ -2,7 +2,7 @@
 // student, the referral it becomes, the tenant's reward rule, and what students and staff see. The
 // rewards themselves — earned at the first payment, put on dues, taken back after a refund — are the
 // sweep's (rewards.service.ts).
-import { clock, encodeCursor, isUuid, pageSize, ports, type Connection, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
+import { clock, isUuid, paginate, ports, type Connection, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { engagementError, fail, type EngagementUserError } from '../errors.ts';
 import { referralCodeOf, referralCodePrefix } from './referral-code.ts';
 import * as repo from './referrals.repository.ts';
@@ -82,18 +82,12 @@ export async function updateReferralRule(ctx: SubgraphContext, s: RequestScope, 
   return { settings, userErrors: [] };
 }
 
-function page(rows: ReferralRow[], size: number, after: string | null | undefined): Connection<ReferralRow> {
-  const edges = rows.slice(0, size).map((node) => ({ node, cursor: encodeCursor(node) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > size, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
-}
-
 const EMPTY: Connection<ReferralRow> = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
 
 /** Staff: the tenant's referrals, newest first (branch-limited callers: their branches' referred students). */
 export async function listReferrals(s: RequestScope, a: { first?: number | null; after?: string | null; status?: ReferralStatus | null; referrerId?: string | null }) {
   if (a.referrerId && !isUuid(a.referrerId)) return EMPTY;
-  const size = pageSize(a.first);
-  return page(await repo.referralsPage(s.db, size + 1, a.after, { referrerStudentId: a.referrerId ?? undefined, status: a.status, libraryIds: s.libraryIds }), size, a.after);
+  return paginate(a, (take, cursor) => repo.referralsPage(s.db, take, cursor, { referrerStudentId: a.referrerId ?? undefined, status: a.status, libraryIds: s.libraryIds }), 'desc');
 }
 
 export type MyReferralsRow = { studentId: string; code: string; rule: ReferralRule; earnedPaise: number; appliedPaise: number; rewarded: number };
@@ -106,7 +100,5 @@ export async function myReferrals(s: RequestScope): Promise<MyReferralsRow | nul
   return { studentId: me, code: referralCodeOf(me), rule, ...totals };
 }
 
-export async function myReferralsPage(s: RequestScope, studentId: string, first: number | null | undefined, after: string | null | undefined) {
-  const size = pageSize(first);
-  return page(await repo.referralsPage(s.db, size + 1, after, { referrerStudentId: studentId }), size, after);
-}
+export const myReferralsPage = (s: RequestScope, studentId: string, first: number | null | undefined, after: string | null | undefined) =>
+  paginate({ first, after }, (take, cursor) => repo.referralsPage(s.db, take, cursor, { referrerStudentId: studentId }), 'desc');
