@@ -1,4 +1,4 @@
-// Every engagement query and mutation (admissions and referrals) × every kind of caller, and the cross-tenant rule for those
+// Every engagement query and mutation (admissions, referrals, the help desk) × every kind of caller, and the cross-tenant rule for those
 // that take an id: tenant B's owner presenting tenant A's real ids finds nothing and changes nothing.
 // Branch limits: a manager limited to another branch does not see, move or convert this branch's leads.
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,8 @@ let w: SupergraphWorld;
 type Caller = 'anonymous' | 'expired' | Role;
 const CALLERS: Caller[] = ['anonymous', 'expired', 'SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER', 'STAFF', 'STUDENT'];
 const tokens = new Map<Caller, string | undefined>();
-const real = { leadId: '', followUpId: '', stageId: '', staffId: '', otherBranchManager: '', code: '' };
+const real = { leadId: '', followUpId: '', stageId: '', staffId: '', otherBranchManager: '', code: '', ticketId: '', ruleId: '', savedReplyId: '' };
+const STUDENT_ONLY: Role[] = ['STUDENT'];
 
 beforeAll(async () => {
   w = await createSupergraphWorld({ trustProxy: true });
@@ -31,6 +32,12 @@ beforeAll(async () => {
   real.followUpId = (f.data!.scheduleFollowUp as { followUp: { id: string } }).followUp.id;
   const st = await gql(w.gateway.url, 'query($s: ID!) { student(id: $s) { referralCode } }', { token: owner, variables: { s: w.a.studentIds[0] } });
   real.code = (st.data!.student as { referralCode: string }).referralCode;
+  const tk = await gql(w.gateway.url, 'mutation($i: RaiseTicketInput!) { raiseTicket(input: $i) { ticket { id } } }', { token: owner, variables: { i: { studentId: w.a.studentIds[1], subject: 'Matrix ticket', body: 'The fan rattles', category: 'FACILITIES' } } });
+  real.ticketId = (tk.data!.raiseTicket as { ticket: { id: string } }).ticket.id;
+  const rule = await gql(w.gateway.url, 'mutation { saveTicketRule(input: { category: SAFETY, role: MANAGER }) { rule { id } } }', { token: owner });
+  real.ruleId = (rule.data!.saveTicketRule as { rule: { id: string } }).rule.id;
+  const sr = await gql(w.gateway.url, 'mutation { createSavedReply(title: "Matrix", body: "Hi {{student}}") { savedReply { id } } }', { token: owner });
+  real.savedReplyId = (sr.data!.createSavedReply as { savedReply: { id: string } }).savedReply.id;
   for (const role of ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: null }));
   for (const role of ['OWNER', 'MANAGER', 'STAFF'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: w.a.id }));
   tokens.set('STUDENT', w.tokenFor({ sub: w.a.studentIds[0]!, role: 'STUDENT', tenantId: w.a.id }));
@@ -150,6 +157,57 @@ const MATRIX: Record<string, Op> = {
     // Tenant B's owner sets B's rule; A's stays as it was (the rows compared below).
     crossTenant: { vars: () => ({}), expect: (r) => expect(r.data).toEqual({ updateReferralSettings: { settings: { rewardPaise: 5000 }, userErrors: [] } }) },
   },
+  'Query.ticket': { doc: 'query($id: ID!) { ticket(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: READ, crossTenant: { vars: () => ({ id: real.ticketId }), expect: (r) => expect(r.data).toEqual({ ticket: null }) } },
+  'Query.tickets': {
+    doc: 'query($s: ID) { tickets(first: 100, filter: { studentId: $s }) { edges { node { id } } } }',
+    allowed: READ,
+    crossTenant: { vars: () => ({ s: w.a.studentIds[1] }), expect: (r) => expect(r.data).toEqual({ tickets: { edges: [] } }) },
+  },
+  'Query.ticketReport': {
+    doc: 'query($l: ID) { ticketReport(from: "2026-01-01", to: "2027-12-31", libraryId: $l) { rows { raised } total { raised } } }',
+    allowed: READ,
+    crossTenant: { vars: () => ({ l: w.a.libraryId }), expect: (r) => expect(r.data).toEqual({ ticketReport: { rows: [], total: expect.objectContaining({ raised: 0 }) } }) },
+  },
+  'Query.ticketRules': { doc: '{ ticketRules { id } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(real.ruleId) } },
+  'Query.ticketSlas': { doc: '{ ticketSlas { priority firstResponseMinutes } }', allowed: READ },
+  'Query.savedReplies': { doc: '{ savedReplies { id } }', allowed: READ, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(real.savedReplyId) } },
+  'Query.myTickets': { doc: '{ myTickets { edges { node { id } } } }', allowed: STUDENT_ONLY },
+  'Query.myTicket': { doc: 'query($id: ID!) { myTicket(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: STUDENT_ONLY },
+  'Mutation.raiseTicket': {
+    doc: 'mutation($s: ID!) { raiseTicket(input: { studentId: $s, subject: "Matrix", body: "x", category: OTHER, allowDuplicate: true }) { ticket { id } userErrors { code } } }',
+    vars: () => ({ s: randomUUID() }),
+    allowed: WRITE,
+    crossTenant: { vars: () => ({ s: w.a.studentIds[1] }), expect: notFound('raiseTicket') },
+  },
+  'Mutation.replyToTicket': { doc: 'mutation($id: ID!) { replyToTicket(id: $id, input: { body: "x", internal: true }) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.ticketId }), expect: notFound('replyToTicket') } },
+  'Mutation.setTicketStatus': { doc: 'mutation($id: ID!) { setTicketStatus(id: $id, status: RESOLVED) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.ticketId }), expect: notFound('setTicketStatus') } },
+  'Mutation.assignTicket': { doc: 'mutation($id: ID!) { assignTicket(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.ticketId }), expect: notFound('assignTicket') } },
+  'Mutation.claimTicket': { doc: 'mutation($id: ID!) { claimTicket(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.ticketId }), expect: notFound('claimTicket') } },
+  'Mutation.escalateTicket': { doc: 'mutation($id: ID!) { escalateTicket(id: $id, reason: "x") { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.ticketId }), expect: notFound('escalateTicket') } },
+  'Mutation.createSavedReply': { doc: 'mutation { createSavedReply(title: "Matrix reply", body: "Hello") { userErrors { code } } }', allowed: WRITE },
+  'Mutation.deleteSavedReply': {
+    doc: 'mutation($id: ID!) { deleteSavedReply(id: $id) { deleted userErrors { code } } }',
+    vars: () => ({ id: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ id: real.savedReplyId }), expect: notFound('deleteSavedReply') },
+  },
+  'Mutation.saveTicketRule': {
+    doc: 'mutation($l: ID) { saveTicketRule(input: { category: NOISE, libraryId: $l, role: STAFF }) { userErrors { code } } }',
+    vars: () => ({ l: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ l: w.a.libraryId }), expect: notFound('saveTicketRule') },
+  },
+  'Mutation.deleteTicketRule': {
+    doc: 'mutation($id: ID!) { deleteTicketRule(id: $id) { deleted userErrors { code } } }',
+    vars: () => ({ id: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ id: real.ruleId }), expect: notFound('deleteTicketRule') },
+  },
+  'Mutation.updateTicketSla': { doc: 'mutation { updateTicketSla(input: { priority: LOW, firstResponseMinutes: 600, resolutionMinutes: 3000 }) { userErrors { code } } }', allowed: SETTINGS },
+  'Mutation.raiseMyTicket': { doc: 'mutation { raiseMyTicket(input: { subject: "Matrix", body: "The fan rattles", category: OTHER, allowDuplicate: true }) { ticket { id } userErrors { code } } }', allowed: STUDENT_ONLY },
+  'Mutation.replyToMyTicket': { doc: 'mutation($id: ID!) { replyToMyTicket(id: $id, body: "x") { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: STUDENT_ONLY },
+  'Mutation.reopenMyTicket': { doc: 'mutation($id: ID!) { reopenMyTicket(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: STUDENT_ONLY },
+  'Mutation.rateMyTicket': { doc: 'mutation($id: ID!) { rateMyTicket(id: $id, score: 4) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: STUDENT_ONLY },
   'Mutation.completeFollowUp': { doc: 'mutation($id: ID!) { completeFollowUp(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.followUpId }), expect: notFound('completeFollowUp') } },
 };
 
@@ -162,6 +220,10 @@ const rowsOfA = () =>
     followUps: await db.leadFollowUp.findMany({ orderBy: { id: 'asc' } }),
     students: await db.student.count(),
     referrals: await db.referral.findMany({ orderBy: { id: 'asc' } }),
+    tickets: await db.ticket.findMany({ orderBy: { id: 'asc' } }),
+    ticketMessages: await db.ticketMessage.count(),
+    ticketRules: await db.ticketRule.findMany({ orderBy: { id: 'asc' } }),
+    savedReplies: await db.savedReply.findMany({ orderBy: { id: 'asc' } }),
     referralSettings: await db.referralSettings.findMany(),
   }));
 

@@ -123,7 +123,7 @@ describe('in-app notifications', () => {
     const fees = await notify([w.a.studentIds[1]!], 'Fee reminder', owner, 'FEES');
     expect(fees.data).toEqual({ notifyUsers: { delivered: 1, userErrors: [] } });
     const prefs = (await gql(w.gateway.url, '{ myNotificationPreferences { category channel enabled } }', { token: other })).data!.myNotificationPreferences as { category: string; channel: string; enabled: boolean }[];
-    expect(prefs).toHaveLength(18); // six categories (ADMISSIONS since the engagement subgraph) × three channels
+    expect(prefs).toHaveLength(21); // seven categories (ADMISSIONS and SUPPORT since the engagement subgraph) × three channels
     expect(prefs.filter((p) => !p.enabled)).toEqual([{ category: 'ANNOUNCEMENTS', channel: 'IN_APP', enabled: false }]);
   });
 

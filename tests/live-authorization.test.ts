@@ -8,13 +8,13 @@ import { buildSubgraph, rootFieldAccess, type Role } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setUpLibrary, today } from './support/campus.ts';
 import { liveClient, type LiveClient } from './support/live.ts';
-import { createSupergraphWorld, type SupergraphWorld } from './support/supergraph.ts';
+import { createSupergraphWorld, gql, type SupergraphWorld } from './support/supergraph.ts';
 
 let w: SupergraphWorld;
 type Caller = 'anonymous' | 'expired' | 'tampered' | Role | 'PLATFORM_WITHOUT_TENANT' | 'OWNER_OF_OTHER_TENANT';
 const CALLERS: Caller[] = ['anonymous', 'expired', 'tampered', 'SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'PLATFORM_WITHOUT_TENANT', 'OWNER', 'MANAGER', 'STAFF', 'STUDENT', 'OWNER_OF_OTHER_TENANT'];
 const tokens = new Map<Caller, string | undefined>();
-const real = { libraryId: '', shiftId: '', orderId: '' };
+const real = { libraryId: '', shiftId: '', orderId: '', ticketId: '' };
 const clients: LiveClient[] = [];
 
 beforeAll(async () => {
@@ -26,6 +26,12 @@ beforeAll(async () => {
     const o = await db.paymentOrder.create({ data: { studentId: w.a.studentIds[1]!, provider: 'razorpay', providerOrderId: 'order_livematrix01', amountPaise: 1_000, createdById: w.a.ownerId, expiresAt: new Date(Date.now() + 3_600_000) } });
     return o.id;
   });
+  // A ticket of the matrix's student (the STUDENT caller's own).
+  const raised = await gql(w.gateway.url, 'mutation($i: RaiseTicketInput!) { raiseTicket(input: $i) { ticket { id } userErrors { code } } }', {
+    token: w.ownerToken(w.a),
+    variables: { i: { studentId: w.a.studentIds[0], subject: 'Fan noise', body: 'The fan above my seat rattles', category: 'FACILITIES' } },
+  });
+  real.ticketId = (raised.data!.raiseTicket as { ticket: { id: string } }).ticket.id;
   for (const role of ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: null }));
   tokens.set('PLATFORM_WITHOUT_TENANT', w.tokenFor({ sub: randomUUID(), role: 'SUPER_ADMIN', tenantId: null }));
   for (const role of ['MANAGER', 'STAFF'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: w.a.id }));
@@ -65,6 +71,9 @@ const MATRIX: Record<string, LiveOp> = {
   'Subscription.paymentStatus': { doc: 'subscription($o: ID!) { paymentStatus(orderId: $o) { order { status } } }', vars: () => ({ o: real.orderId }), allowed: [...TENANT_READERS, 'STUDENT'], hidden: 'NOT_FOUND', hiddenFrom: ['STUDENT'] },
   // The admissions board: a tenant's staff; another tenant's owner gets their own (empty) board.
   'Subscription.leadBoard': { doc: 'subscription { leadBoard { sequence columns { count } } }', vars: () => ({}), allowed: TENANT_READERS },
+  // A ticket, live: the desk of its tenant; its student through their own field; another tenant's owner finds nothing.
+  'Subscription.ticketUpdates': { doc: 'subscription($id: ID!) { ticketUpdates(id: $id) { sequence ticket { status } } }', vars: () => ({ id: real.ticketId }), allowed: TENANT_READERS, hidden: 'NOT_FOUND' },
+  'Subscription.myTicketUpdates': { doc: 'subscription($id: ID!) { myTicketUpdates(id: $id) { sequence ticket { status } } }', vars: () => ({ id: real.ticketId }), allowed: ['STUDENT'] },
   // Everyone signed in has a notification stream of their own tenant (or, for a student, their own).
   'Subscription.notifications': { doc: 'subscription { notifications { sequence } }', vars: () => ({}), allowed: [...TENANT_READERS, 'STUDENT'] },
 };

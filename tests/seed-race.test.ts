@@ -72,3 +72,15 @@ it('gives the demo tenant referrals: one earned, its ₹200 off the referrer\'s 
   expect(rows.referrals[1]!.referredStudentId).toBe(rows.won.studentId);
   expect(rows.discounts.map((d) => [d.dueId, d.amountPaise])).toEqual([[rows.referrals[0]!.rewards[0]!.dueId, -20_000]]);
 });
+
+it('gives the demo tenant a help desk: a resolved ticket with an internal note, one waiting on its student, a new one, each triaged', async () => {
+  const demo = await w.platform.core.tenant.findFirstOrThrow({ where: { slug: DEMO_SLUG } });
+  const tickets = await w.platform.tenants.withTenant(demo.id, (db) => db.ticket.findMany({ orderBy: { number: 'asc' }, include: { messages: true } }));
+  expect(tickets.map((t) => [t.subject, t.status, t.category])).toEqual([
+    ['AC not cooling', 'RESOLVED', 'FACILITIES'],
+    ['Washroom dirty', 'WAITING_ON_STUDENT', 'CLEANLINESS'],
+    ['Fee shows due', 'NEW', 'FEES'],
+  ]);
+  expect(tickets[0]!.messages.map((m) => m.kind).sort()).toEqual(['EVENT', 'EVENT', 'INTERNAL', 'PUBLIC', 'PUBLIC']);
+  for (const t of tickets) expect(t.suggestionConfidence).toBeGreaterThan(0);
+});

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
-import { demoReferral, seedDemoAdmissions } from '@studyspot/engagement';
+import { demoReferral, seedDemoAdmissions, seedDemoTickets } from '@studyspot/engagement';
 import { addDays, ConfigError, istDay, istToday, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
 import { generatePassword, hashPassword } from '@studyspot/runtime/security';
 import type { PaymentSimulators } from '@studyspot/simulators';
@@ -139,6 +139,8 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
     // first student ₹200 off their next due.
     await seedDemoAdmissions(ctx, engagement, { libraryId: place.library.id, shiftId: place.morning.id, seatId: place.seat.id, referrerId: allocations[1]!.studentId });
     await demoReferral.reward(ctx, engagement);
+    // The help desk: a resolved ticket (with an internal note), one waiting on its student, a new one.
+    await seedDemoTickets(ctx, engagement, allocations.map((a) => a.studentId));
   } finally {
     await ctx.dispose();
   }

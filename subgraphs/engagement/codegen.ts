@@ -12,4 +12,9 @@ export default resolverTypes({
   ReferralSettings: '../referrals/referrals.service.ts#ReferralRule',
   MyReferrals: '../referrals/referrals.service.ts#MyReferralsRow',
   Student: '{ id: string }',
+  Ticket: '../tickets/tickets.repository.ts#TicketRow',
+  TicketMessage: '../tickets/tickets.repository.ts#TicketMessageRow',
+  TicketRule: '../tickets/tickets.repository.ts#TicketRuleRow',
+  SavedReply: '../tickets/tickets.repository.ts#SavedReplyRow',
+  TicketReportRow: '../tickets/report.service.ts#ReportRow',
 });

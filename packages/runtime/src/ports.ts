@@ -52,6 +52,8 @@ export interface AccountsPort {
   staffOf(core: CorePrisma, tenantId: string, ids: string[]): Promise<{ id: string; email: string | null }[]>;
   /** Active accounts who may work a branch: the owners, and managers and staff limited to it or to none; oldest first. */
   branchStaff(core: CorePrisma, tenantId: string, libraryId: string): Promise<{ id: string; name: string; role: 'OWNER' | 'MANAGER' | 'STAFF' }[]>;
+  /** A student's own account (the one with their id, else the tenant's student account with their phone), to tell them things in-app. */
+  studentAccount(core: CorePrisma, tenantId: string, studentId: string, phone: string): Promise<string | null>;
   /** Managers and staff of a tenant (what the plan's staff limit counts). */
   countStaff(core: CorePrisma, tenantId: string): Promise<number>;
   /** How many audit entries of an action were written in [from, to), optionally with details.from = `detailsFrom`. */
@@ -111,6 +113,8 @@ export interface CampusPort {
   activeSince(db: TenantPrisma, startedBy: Date, today: Date): Promise<{ studentId: string; startDate: Date; library: Named; student: Named }[]>;
   /** Each of these students' latest check-in. */
   lastCheckIns(db: TenantPrisma, studentIds: readonly string[]): Promise<Map<string, Date>>;
+  /** The instant `minutes` of the library's opening hours after `from` (a help-desk SLA deadline). */
+  openDeadline(db: TenantPrisma, libraryId: string, from: Date, minutes: number): Promise<Date>;
   /** Shift and library names, for a lead's preferences (missing ids are left out). */
   shifts(db: TenantPrisma, ids: readonly string[]): Promise<{ id: string; name: string; libraryId: string }[]>;
   /** Seats of a library free in a shift for every day of [from, to] (not under maintenance); null: the shift is not one of the library's. */
@@ -221,7 +225,7 @@ export interface MessagesPort {
    */
   sms(ctx: SubgraphContext, tenantId: string, db: TenantPrisma, i: { templateId: string; vars: string[]; phone: string; idempotencyKey: string }): Promise<{ messageId: string; status: string } | { error: { code: 'INVALID_INPUT' | 'NOT_FOUND' | 'TEMPLATE_NOT_APPROVED' | 'CONSENT_REQUIRED' | 'INSUFFICIENT_CREDITS' | 'DUPLICATE'; message: string } }>;
   /** In-app notifications to these accounts of the tenant (each account's preferences decide), published live; returns how many were made. */
-  inApp(deps: { db: TenantPrisma; events: EventBus; tenantId: string }, i: { userIds: string[]; category: 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS'; title: string; body: string; urgent?: boolean }): Promise<number>;
+  inApp(deps: { db: TenantPrisma; events: EventBus; tenantId: string }, i: { userIds: string[]; category: 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS' | 'SUPPORT'; title: string; body: string; urgent?: boolean }): Promise<number>;
 }
 
 export interface Ports {

@@ -70,6 +70,10 @@ export const PERMISSIONS = [
   'tenant:leads:read',
   /** Work leads: add, move, assign, note, schedule follow-ups, convert to students. */
   'tenant:leads:write',
+  /** The help desk: tickets, their conversation and internal notes, rules, SLAs, the report. */
+  'tenant:tickets:read',
+  /** Work tickets: raise for a student, reply, note, assign, claim, escalate, resolve. */
+  'tenant:tickets:write',
   /** Read and act on one's own account and session. */
   'self:read',
   'self:write',
@@ -92,9 +96,10 @@ const TENANT_READ: Permission[] = [
   'tenant:attendance:read',
   'tenant:analytics:read',
   'tenant:leads:read',
+  'tenant:tickets:read',
 ];
 // The front desk also takes fees (records payments, opens payment orders) and sees dues and payments.
-const FRONT_DESK: Permission[] = ['tenant:students:write', 'tenant:allocations:write', 'tenant:attendance:write', 'tenant:payments:write', 'tenant:leads:write'];
+const FRONT_DESK: Permission[] = ['tenant:students:write', 'tenant:allocations:write', 'tenant:attendance:write', 'tenant:payments:write', 'tenant:leads:write', 'tenant:tickets:write'];
 // Money decisions: refunds, discounts and waivers.
 const MONEY: Permission[] = ['tenant:payments:refund', 'tenant:dues:write'];
 
@@ -104,7 +109,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   SUPPORT: ['platform:tenants:read', 'platform:billing:read', 'users:read', ...TENANT_READ, ...SELF],
   OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
   MANAGER: ['users:read', ...TENANT_READ, 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, ...SELF],
-  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', 'tenant:dues:read', 'tenant:payments:read', 'tenant:leads:read', ...FRONT_DESK, ...SELF],
+  STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', 'tenant:dues:read', 'tenant:payments:read', 'tenant:leads:read', 'tenant:tickets:read', ...FRONT_DESK, ...SELF],
   STUDENT: ['tenant:libraries:read', 'student:self', ...SELF],
 };
 

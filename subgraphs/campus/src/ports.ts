@@ -3,8 +3,9 @@
 import { providePorts } from '@studyspot/runtime';
 import { activatedSince, activeSince, changedSince, heldOffers, idsInShift, lockForDues } from './allocations/allocations.repository.ts';
 import { lastCheckIns } from './attendance/attendance.repository.ts';
-import { countAllLibraries, countLibraries, libraryAddresses } from './libraries/libraries.repository.ts';
+import { countAllLibraries, countLibraries, findLibrary, libraryAddresses } from './libraries/libraries.repository.ts';
 import { countAllSeats } from './seats/seats.repository.ts';
+import { addOpenMinutes, type WeekdayHours } from './libraries/opening-hours.ts';
 import { countCountedStudents, findStudentByPhone, studentContacts, studentsByIdPrefix, studentsInAudience } from './students/students.repository.ts';
 import { studentOfAccount } from './students/students.service.ts';
 import { admit } from './allocations/admission.service.ts';
@@ -15,6 +16,7 @@ import { scope } from './shared/scope.ts';
 providePorts({
   campus: {
     studentByPhone: (db, phone) => findStudentByPhone(db, phone),
+    openDeadline: async (db, libraryId, from, minutes) => addOpenMinutes(((await findLibrary(db, libraryId))?.openingHours as WeekdayHours[] | null) ?? [], from, minutes),
     studentsByIdPrefix: (db, hex12) => (/^[0-9a-f]{12}$/.test(hex12) ? studentsByIdPrefix(db, hex12) : Promise.resolve([])),
     librariesExist: async (db, ids) => (await countLibraries(db, [...new Set(ids)])) === new Set(ids).size,
     students: (db, ids) => studentContacts(db, ids),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closingFor, hoursProblem, nextOpening, sessionAt, type WeekdayHours } from './opening-hours.ts';
+import { addOpenMinutes, closingFor, hoursProblem, nextOpening, sessionAt, type WeekdayHours } from './opening-hours.ts';
 
 // Instants in IST (UTC+05:30).
 const ist = (s: string) => new Date(`${s}:00+05:30`);
@@ -42,5 +42,17 @@ describe('opening hours', () => {
     // Begun while closed (a staff correction at 03:00): the end of that day's session.
     expect(closingFor(late, ist('2026-12-01T03:00'), day('2026-12-01'), 15)).toEqual(ist('2026-12-02T02:00'));
     expect(closingFor(every('06:00', '23:00'), ist('2026-12-01T23:40'), day('2026-12-01'), 15)).toEqual(ist('2026-12-01T23:59'));
+  });
+
+  it('counts SLA minutes in opening hours only: overnight and a closed Sunday do not count', () => {
+    const hours = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' }));
+    // Monday 19:00 + 2 h: one hour on Monday, one on Tuesday from 08:00.
+    expect(addOpenMinutes(hours, ist('2026-11-30T19:00'), 120)).toEqual(ist('2026-12-01T09:00'));
+    // Saturday 19:30 + 1 h: Sunday is closed, so Monday 08:30.
+    expect(addOpenMinutes(hours, ist('2026-12-05T19:30'), 60)).toEqual(ist('2026-12-07T08:30'));
+    // Raised at night: the clock starts at opening.
+    expect(addOpenMinutes(hours, ist('2026-12-01T23:00'), 30)).toEqual(ist('2026-12-02T08:30'));
+    // No hours: always open.
+    expect(addOpenMinutes([], ist('2026-12-01T23:00'), 30)).toEqual(ist('2026-12-01T23:30'));
   });
 });

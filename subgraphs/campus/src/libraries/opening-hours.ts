@@ -67,3 +67,30 @@ export function closingFor(hours: readonly WeekdayHours[], checkedInAt: Date, da
   const sameDay = sessionOn(hours, day)?.closesAt;
   return sameDay && sameDay > checkedInAt ? sameDay : istInstant(day, 1439);
 }
+
+/**
+ * The instant `minutes` of opening time after `from` (a help-desk SLA counted in the library's
+ * hours): time while the library is closed does not count. A library with no hours is always open;
+ * one with hours but never open counts plain time.
+ */
+export function addOpenMinutes(hours: readonly WeekdayHours[], from: Date, minutes: number): Date {
+  const plain = new Date(from.getTime() + minutes * 60_000);
+  if (!hours.length) return plain;
+  let left = minutes * 60_000;
+  let at = from;
+  // A week of sessions per pass; an SLA of weeks walks at most a few hundred.
+  for (let guard = 0; guard < 1_000; guard++) {
+    const s = sessionAt(hours, at);
+    if (s) {
+      const room = s.closesAt.getTime() - at.getTime();
+      if (left <= room) return new Date(at.getTime() + left);
+      left -= room;
+      at = s.closesAt;
+      continue;
+    }
+    const next = nextOpening(hours, at);
+    if (!next) return plain;
+    at = next;
+  }
+  return new Date(at.getTime() + left);
+}

@@ -3,7 +3,7 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { clock, KEYSET_ORDER_DESC } from '@studyspot/runtime';
 
-type Category = 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS';
+type Category = 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS' | 'SUPPORT';
 type Channel = 'IN_APP' | 'EMAIL' | 'SMS';
 
 export const inAppByIds = (db: TenantPrisma, ids: readonly string[]) => db.inAppNotification.findMany({ where: { id: { in: [...ids] } } });

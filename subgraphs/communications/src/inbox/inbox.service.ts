@@ -5,7 +5,7 @@ import type { TenantPrisma } from '@studyspot/db';
 import { badInput, byIds, clock, istMinuteOfDay, isUuid, paginate, topics, type ConnectionArgs, type EventBus, type SubgraphContext } from '@studyspot/runtime';
 import * as repo from './inbox.repository.ts';
 
-export type Category = 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS';
+export type Category = 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS' | 'SUPPORT';
 export type Channel = 'IN_APP' | 'EMAIL' | 'SMS';
 
 /** Which of these accounts want this category on this channel (no row: yes). */
@@ -50,7 +50,7 @@ export function fillTemplate(text: string, vars: Record<string, string>): { text
 
 // The signed-in account's inbox, preferences, and the tenant's templates and quiet hours.
 
-const CATEGORIES: Category[] = ['FEES', 'ATTENDANCE', 'SEATS', 'ANNOUNCEMENTS', 'ACCOUNT', 'ADMISSIONS'];
+const CATEGORIES: Category[] = ['FEES', 'ATTENDANCE', 'SEATS', 'ANNOUNCEMENTS', 'ACCOUNT', 'ADMISSIONS', 'SUPPORT'];
 const CHANNELS: Channel[] = ['IN_APP', 'EMAIL', 'SMS'];
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 

@@ -4,6 +4,7 @@ import { byIds, groupBy, type SubgraphContext } from '@studyspot/runtime';
 import { followUpsOfLeads } from '../followups/followups.repository.ts';
 import { eventsOfLeads, leadsByIds, stagesByIds } from '../leads/leads.repository.ts';
 import { rewardsOf } from '../referrals/referrals.repository.ts';
+import { messagesOf, ticketsByIds } from '../tickets/tickets.repository.ts';
 
 export function loaders(ctx: SubgraphContext, tenantId: string) {
   const db = () => ctx.tenantDb(tenantId);
@@ -18,5 +19,7 @@ export function loaders(ctx: SubgraphContext, tenantId: string) {
     timeline: many('leadTimeline', eventsOfLeads, (e) => e.leadId),
     followUps: many('leadFollowUps', followUpsOfLeads, (f) => f.leadId),
     referralRewards: many('referralRewards', rewardsOf, (r) => r.referralId),
+    ticket: ctx.loader(`ticket:${tenantId}`, async (ids: readonly string[]) => byIds(ids, await ticketsByIds(await db(), ids))),
+    ticketMessages: many('ticketMessages', (d, ids) => messagesOf(d, ids), (m) => m.ticketId),
   };
 }

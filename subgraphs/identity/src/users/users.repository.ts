@@ -132,6 +132,10 @@ export const countStaff = (core: CorePrisma, tenantId: string) => core.user.coun
 
 export const phoneOf = async (core: CorePrisma, userId: string) => (await core.user.findUnique({ where: { id: userId }, select: { phone: true } }))?.phone ?? null;
 
+/** The student's own account: the one whose id is the student's, else the tenant's student account with their phone. */
+export const studentAccount = async (core: CorePrisma, tenantId: string, studentId: string, phone: string) =>
+  (await core.user.findFirst({ where: { tenantId, role: 'STUDENT', active: true, OR: [{ id: studentId }, { phone }] }, orderBy: { createdAt: 'asc' }, select: { id: true } }))?.id ?? null;
+
 /** Active accounts who may work a branch: its owners, and managers and staff limited to it or to no branch; oldest first. */
 export const branchStaff = (core: CorePrisma, tenantId: string, libraryId: string) =>
   core.user.findMany({
