@@ -12,8 +12,9 @@ let w: SupergraphWorld;
 type Caller = 'anonymous' | 'expired' | Role;
 const CALLERS: Caller[] = ['anonymous', 'expired', 'SUPER_ADMIN', 'ADMIN', 'SUPPORT', 'OWNER', 'MANAGER', 'STAFF', 'STUDENT'];
 const tokens = new Map<Caller, string | undefined>();
-const real = { leadId: '', followUpId: '', stageId: '', staffId: '', otherBranchManager: '', code: '', ticketId: '', ruleId: '', savedReplyId: '' };
+const real = { leadId: '', followUpId: '', stageId: '', staffId: '', otherBranchManager: '', code: '', ticketId: '', ruleId: '', savedReplyId: '', supportId: '' };
 const STUDENT_ONLY: Role[] = ['STUDENT'];
+const PLATFORM_SUPPORT: Role[] = ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'];
 
 beforeAll(async () => {
   w = await createSupergraphWorld({ trustProxy: true });
@@ -38,6 +39,8 @@ beforeAll(async () => {
   real.ruleId = (rule.data!.saveTicketRule as { rule: { id: string } }).rule.id;
   const sr = await gql(w.gateway.url, 'mutation { createSavedReply(title: "Matrix", body: "Hi {{student}}") { savedReply { id } } }', { token: owner });
   real.savedReplyId = (sr.data!.createSavedReply as { savedReply: { id: string } }).savedReply.id;
+  const sp = await gql(w.gateway.url, 'mutation { raisePlatformTicket(input: { subject: "Matrix", body: "Invoice wrong", topic: BILLING }) { ticket { id } } }', { token: owner });
+  real.supportId = (sp.data!.raisePlatformTicket as { ticket: { id: string } }).ticket.id;
   for (const role of ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: null }));
   for (const role of ['OWNER', 'MANAGER', 'STAFF'] as const) tokens.set(role, w.tokenFor({ sub: randomUUID(), role, tenantId: w.a.id }));
   tokens.set('STUDENT', w.tokenFor({ sub: w.a.studentIds[0]!, role: 'STUDENT', tenantId: w.a.id }));
@@ -208,6 +211,20 @@ const MATRIX: Record<string, Op> = {
   'Mutation.replyToMyTicket': { doc: 'mutation($id: ID!) { replyToMyTicket(id: $id, body: "x") { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: STUDENT_ONLY },
   'Mutation.reopenMyTicket': { doc: 'mutation($id: ID!) { reopenMyTicket(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: STUDENT_ONLY },
   'Mutation.rateMyTicket': { doc: 'mutation($id: ID!) { rateMyTicket(id: $id, score: 4) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: STUDENT_ONLY },
+  'Query.myPlatformTickets': { doc: '{ myPlatformTickets(first: 100) { edges { node { id } } } }', allowed: SETTINGS, crossTenant: { vars: () => ({}), expect: (r) => expect(JSON.stringify(r.data)).not.toContain(real.supportId) } },
+  'Query.myPlatformTicket': { doc: 'query($id: ID!) { myPlatformTicket(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: SETTINGS, crossTenant: { vars: () => ({ id: real.supportId }), expect: (r) => expect(r.data).toEqual({ myPlatformTicket: null }) } },
+  'Query.supportQueue': { doc: '{ supportQueue { edges { node { id } } } }', allowed: PLATFORM_SUPPORT },
+  'Query.platformTicket': { doc: 'query($id: ID!) { platformTicket(id: $id) { id } }', vars: () => ({ id: randomUUID() }), allowed: PLATFORM_SUPPORT },
+  'Mutation.raisePlatformTicket': { doc: 'mutation { raisePlatformTicket(input: { subject: "Matrix", body: "x", topic: QUESTION }) { ticket { id } userErrors { code } } }', allowed: SETTINGS },
+  'Mutation.replyToMyPlatformTicket': {
+    doc: 'mutation($id: ID!) { replyToMyPlatformTicket(id: $id, body: "x") { userErrors { code } } }',
+    vars: () => ({ id: randomUUID() }),
+    allowed: SETTINGS,
+    crossTenant: { vars: () => ({ id: real.supportId }), expect: notFound('replyToMyPlatformTicket') },
+  },
+  'Mutation.claimPlatformTicket': { doc: 'mutation($id: ID!) { claimPlatformTicket(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: PLATFORM_SUPPORT },
+  'Mutation.replyToPlatformTicket': { doc: 'mutation($id: ID!) { replyToPlatformTicket(id: $id, input: { body: "x" }) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: PLATFORM_SUPPORT },
+  'Mutation.setPlatformTicketStatus': { doc: 'mutation($id: ID!) { setPlatformTicketStatus(id: $id, status: RESOLVED) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: PLATFORM_SUPPORT },
   'Mutation.completeFollowUp': { doc: 'mutation($id: ID!) { completeFollowUp(id: $id) { userErrors { code } } }', vars: () => ({ id: randomUUID() }), allowed: WRITE, crossTenant: { vars: () => ({ id: real.followUpId }), expect: notFound('completeFollowUp') } },
 };
 
@@ -251,10 +268,11 @@ describe('engagement authorization matrix', () => {
 describe('cross-tenant rule', () => {
   const crossCases = Object.entries(MATRIX).filter(([, op]) => op.crossTenant);
   it.each(crossCases)("%s with tenant A's ids, as tenant B's owner, finds nothing", async (_n, op) => {
-    const before = await rowsOfA();
+    const support = () => w.world.platform.core.platformTicket.findMany({ where: { tenantId: w.a.id }, orderBy: { id: 'asc' }, include: { messages: true } });
+    const before = [await rowsOfA(), await support()];
     const r = await gql(w.gateway.url, op.doc, { token: w.ownerToken(w.b), variables: op.crossTenant!.vars() });
     op.crossTenant!.expect(r);
-    expect(await rowsOfA()).toEqual(before);
+    expect([await rowsOfA(), await support()]).toEqual(before);
   });
 });
 

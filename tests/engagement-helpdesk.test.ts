@@ -258,3 +258,37 @@ describe('races', () => {
     expect((await staffTicket(d.owner, t.id)).assignee).toEqual(winners[0]!.ticket!.assignee);
   });
 });
+
+describe('platform support queue', () => {
+  const SUPPORT_TICKET = 'id number subject topic status urgent assignee { id } messages { kind body fromTenant }';
+  it('an owner raises a ticket to the platform; only platform roles work it; their internal notes stay theirs; the owner is told of the reply', async () => {
+    const d = await desk('support');
+    const raised = await gql(w.gateway.url, `mutation { raisePlatformTicket(input: { subject: "Invoice shows GST twice", body: "Our November invoice adds GST on GST", topic: BILLING, urgent: true }) { ticket { ${SUPPORT_TICKET} } userErrors { code } } }`, { token: d.owner });
+    const t = data<{ ticket: { id: string; number: string; status: string } }>(raised, 'raisePlatformTicket').ticket;
+    expect(t).toMatchObject({ number: expect.stringMatching(/^S-\d{4}$/), status: 'NEW' });
+    // The queue is the platform's: an owner is refused it, and another tenant's owner does not find the ticket.
+    expect((await gql(w.gateway.url, '{ supportQueue { edges { node { id } } } }', { token: d.owner })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const other = await desk('support-other');
+    expect(data(await gql(w.gateway.url, 'query($id: ID!) { myPlatformTicket(id: $id) { id } }', { token: other.owner, variables: { id: t.id } }), 'myPlatformTicket')).toBeNull();
+
+    const agents = [randomUUID(), randomUUID()].map((sub) => ({ sub, token: w.tokenFor({ sub, role: 'SUPPORT', tenantId: null }) }));
+    const queue = await gql(w.gateway.url, '{ supportQueue(unassigned: true, first: 100) { edges { node { id urgent } } } }', { token: agents[0]!.token });
+    expect(data<{ edges: { node: { id: string } }[] }>(queue, 'supportQueue').edges.map((e) => e.node.id)).toContain(t.id);
+    const claims = await Promise.all(agents.map((a) => gql(w.gateway.url, 'mutation($id: ID!) { claimPlatformTicket(id: $id) { ticket { assignee { id } } userErrors { code } } }', { token: a.token, variables: { id: t.id } })));
+    const outcomes = claims.map((c) => data<{ ticket: unknown; userErrors: { code: string }[] }>(c, 'claimPlatformTicket')).map((p) => (p.ticket ? 'won' : p.userErrors[0]!.code));
+    expect(outcomes.sort()).toEqual(['ALREADY_ASSIGNED', 'won']);
+
+    const agent = agents[outcomes.indexOf('won')]!;
+    const replyAs = (input: Record<string, unknown>) => gql(w.gateway.url, 'mutation($id: ID!, $i: PlatformReplyInput!) { replyToPlatformTicket(id: $id, input: $i) { ticket { status } userErrors { code } } }', { token: agent.token, variables: { id: t.id, i: input } });
+    await replyAs({ body: 'NOTE: known bug in the GST split, fix in 2.3', internal: true });
+    expect(data(await replyAs({ body: 'Sorry — a corrected invoice is on its way. Can you confirm your GSTIN?', waitForTenant: true }), 'replyToPlatformTicket')).toEqual({ ticket: { status: 'WAITING_ON_TENANT' }, userErrors: [] });
+    expect(await inbox(d, d.t.ownerId)).toEqual([[`StudySpot support replied on ${t.number}`, false]]);
+    const seen = data<{ messages: { kind: string; body: string }[] }>(await gql(w.gateway.url, `query($id: ID!) { myPlatformTicket(id: $id) { ${SUPPORT_TICKET} } }`, { token: d.owner, variables: { id: t.id } }), 'myPlatformTicket');
+    expect(seen.messages.map((m) => m.kind)).toEqual(['PUBLIC', 'PUBLIC']);
+    expect(JSON.stringify(seen)).not.toContain('NOTE:');
+    const answered = await gql(w.gateway.url, 'mutation($id: ID!) { replyToMyPlatformTicket(id: $id, body: "GSTIN 27AAPFU0939F1ZV") { ticket { status } userErrors { code } } }', { token: d.owner, variables: { id: t.id } });
+    expect(data(answered, 'replyToMyPlatformTicket')).toEqual({ ticket: { status: 'OPEN' }, userErrors: [] });
+    const full = data<{ messages: { kind: string }[] }>(await gql(w.gateway.url, `query($id: ID!) { platformTicket(id: $id) { ${SUPPORT_TICKET} } }`, { token: agent.token, variables: { id: t.id } }), 'platformTicket');
+    expect(full.messages.map((m) => m.kind)).toEqual(['PUBLIC', 'EVENT', 'INTERNAL', 'PUBLIC', 'PUBLIC']);
+  });
+});

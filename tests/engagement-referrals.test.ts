@@ -1,5 +1,5 @@
 // Referrals through the gateway (issue 20, second part): a student's code on a website enquiry, the
-// lead converted with a seat, the new student's first due paid online at the Razorpay/Cashfree
+// lead called, followed up, visiting and converted with a seat, the new student's first due paid online at the Razorpay/Cashfree
 // simulator, and the referrer's reward as a discount on their next due (due work, by the sweep);
 // the monthly cap, the clawback after a refund inside the window (and none after it), self-referral
 // and a student referred twice refused, the student's own view, branch limits, and the races:
@@ -94,7 +94,13 @@ describe('referrals', () => {
     expect(data(view, 'lead')).toEqual({ referrer: { id: referrer.studentId, referralCode: code } });
   });
 
-  it('the lead converted with a seat becomes a pending referral; its first due paid online earns the referrer a discount on their next due', async () => {
+  it('the lead is called, followed up and visits; converted with a seat it becomes a pending referral; its first due paid online earns the referrer a discount on their next due', async () => {
+    const call = await gql(w.url(), 'mutation($id: ID!) { logLeadActivity(id: $id, kind: CALL, body: "Called; will visit tomorrow") { userErrors { code } } }', { token: w.owner, variables: { id: leadId } });
+    expect(data(call, 'logLeadActivity')).toEqual({ userErrors: [] });
+    const f = await gql(w.url(), 'mutation($id: ID!, $at: DateTime!) { scheduleFollowUp(leadId: $id, dueAt: $at, note: "Confirm the visit") { followUp { id } userErrors { code } } }', { token: w.owner, variables: { id: leadId, at: new Date(Date.now() + 3_600_000).toISOString() } });
+    const followUpId = data<{ followUp: { id: string } }>(f, 'scheduleFollowUp').followUp.id;
+    expect(data(await gql(w.url(), 'mutation($id: ID!) { completeFollowUp(id: $id, outcome: "Coming at 5") { userErrors { code } } }', { token: w.owner, variables: { id: followUpId } }), 'completeFollowUp')).toEqual({ userErrors: [] });
+    expect(data(await gql(w.url(), 'mutation($id: ID!) { logLeadActivity(id: $id, kind: VISIT, body: "Saw the AC hall") { userErrors { code } } }', { token: w.owner, variables: { id: leadId } }), 'logLeadActivity')).toEqual({ userErrors: [] });
     const converted = await gql(w.url(), 'mutation($id: ID!, $seat: ConvertSeatInput) { convertLead(id: $id, seat: $seat) { student { id } allocation { id } userErrors { code message } } }', {
       token: w.owner,
       variables: { id: leadId, seat: { seatId: w.lib.seatIds[20], shiftId: w.lib.shifts.fullDay, pricePaise: 120_000 } },

@@ -17,4 +17,6 @@ export default resolverTypes({
   TicketRule: '../tickets/tickets.repository.ts#TicketRuleRow',
   SavedReply: '../tickets/tickets.repository.ts#SavedReplyRow',
   TicketReportRow: '../tickets/report.service.ts#ReportRow',
+  PlatformTicket: '../support/support.repository.ts#PlatformTicketRow',
+  PlatformTicketMessage: '../support/support.repository.ts#PlatformMessageRow',
 });

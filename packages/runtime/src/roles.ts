@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   'platform:billing:read',
   /** Manage plans, buy credits wholesale, grant credits, change tenants' subscriptions. */
   'platform:billing:write',
+  /** Work the platform's support queue (tenants' tickets to StudySpot). */
+  'platform:support',
   /** Read accounts (platform roles: all; tenant roles: their tenant's). */
   'users:read',
   /** Create and manage accounts, within the limits of `canManageRole`. */
@@ -105,8 +107,8 @@ const MONEY: Permission[] = ['tenant:payments:refund', 'tenant:dues:write'];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS.filter((p) => p !== 'student:self'),
-  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'platform:billing:read', 'platform:billing:write', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
-  SUPPORT: ['platform:tenants:read', 'platform:billing:read', 'users:read', ...TENANT_READ, ...SELF],
+  ADMIN: ['platform:tenants:read', 'platform:tenants:write', 'platform:billing:read', 'platform:billing:write', 'platform:support', 'users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
+  SUPPORT: ['platform:tenants:read', 'platform:billing:read', 'platform:support', 'users:read', ...TENANT_READ, ...SELF],
   OWNER: ['users:read', 'users:write', 'audit:read', ...TENANT_READ, 'tenant:settings:write', 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, 'tenant:billing:settings', ...SELF],
   MANAGER: ['users:read', ...TENANT_READ, 'tenant:libraries:write', ...FRONT_DESK, ...MONEY, ...SELF],
   STAFF: ['tenant:read', 'tenant:libraries:read', 'tenant:students:read', 'tenant:allocations:read', 'tenant:attendance:read', 'tenant:dues:read', 'tenant:payments:read', 'tenant:leads:read', 'tenant:tickets:read', ...FRONT_DESK, ...SELF],

@@ -17,8 +17,9 @@ export const DEFAULT_SLAS: Record<TicketPriority, { firstResponseMinutes: number
   LOW: { firstResponseMinutes: 480, resolutionMinutes: 2_880 },
 };
 const PRIORITIES: TicketPriority[] = ['URGENT', 'HIGH', 'NORMAL', 'LOW'];
-/** A deadline this close is "at risk". */
+/** A deadline this close is "at risk" (or a quarter of the time it gave, when that is less: a 30-minute SLA is not at risk from its start). */
 export const AT_RISK_MS = 30 * 60_000;
+export const atRiskFrom = (deadline: Date, from: Date) => new Date(deadline.getTime() - Math.min(AT_RISK_MS, (deadline.getTime() - from.getTime()) / 4));
 /** A resolved ticket may be reopened by its student for this long; then the sweep closes it. */
 export const REOPEN_WINDOW_MS = 7 * 86_400_000;
 
@@ -72,7 +73,7 @@ export async function watchSlas(ctx: SubgraphContext, s: RequestScope, now: Date
         await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: null, byStudent: false, body: `SLA breached: the ${due.what} was due ${due.at.toISOString()}`, at: now });
         await escalate(t, `SLA breached (${due.what})`);
       }
-    } else if (!t.atRiskAt && due.at.getTime() - AT_RISK_MS <= now.getTime()) {
+    } else if (!t.atRiskAt && atRiskFrom(due.at, t.createdAt) <= now) {
       if (await repo.updateIf(s.db, t.id, { status: ['NEW', 'OPEN'] }, { atRiskAt: now })) {
         report.atRisk++;
         const to = t.assigneeId ? [t.assigneeId] : (await ports.accounts.branchStaff(ctx.core, s.tenantId, t.libraryId)).filter((p) => p.role !== 'STAFF').map((p) => p.id);
@@ -80,7 +81,7 @@ export async function watchSlas(ctx: SubgraphContext, s: RequestScope, now: Date
       }
       later(due.at);
     } else {
-      later(t.atRiskAt ? due.at : new Date(due.at.getTime() - AT_RISK_MS));
+      later(t.atRiskAt ? due.at : atRiskFrom(due.at, t.createdAt));
     }
   }
   report.closed = await repo.closeResolvedBefore(s.db, new Date(now.getTime() - REOPEN_WINDOW_MS), now);

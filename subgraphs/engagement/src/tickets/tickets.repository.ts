@@ -99,7 +99,7 @@ export const deleteSavedReply = async (db: TenantPrisma, id: string) => (await d
 export const slaWatch = (db: TenantPrisma) =>
   db.ticket.findMany({
     where: { status: { in: ['NEW', 'OPEN'] }, breachedAt: null },
-    select: { id: true, number: true, subject: true, libraryId: true, assigneeId: true, escalationLevel: true, firstResponseDueAt: true, resolutionDueAt: true, firstRespondedAt: true, atRiskAt: true },
+    select: { id: true, number: true, subject: true, libraryId: true, assigneeId: true, escalationLevel: true, firstResponseDueAt: true, resolutionDueAt: true, firstRespondedAt: true, atRiskAt: true, createdAt: true },
     take: 5_000,
   });
 

@@ -5,29 +5,20 @@
 // student within the reopen window; satisfaction 1–5 once resolved; a duplicate warning when the
 // student has an open ticket of the same category.
 import { clock, isUuid, paginate, ports, type Connection, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
-import { engagementError, fail } from '../errors.ts';
+import { fail } from '../errors.ts';
+import { CONTROL, checkedText } from '../shared/text.ts';
 import { modelFor } from '../triage/classifier.ts';
 import { pickAssignee } from './assignment.service.ts';
 import { fillSavedReply } from './replies.service.ts';
-import { deadlines, REOPEN_WINDOW_MS } from './sla.service.ts';
+import { atRiskFrom, deadlines, REOPEN_WINDOW_MS } from './sla.service.ts';
 import * as repo from './tickets.repository.ts';
 import type { TicketCategory, TicketPriority, TicketRow, TicketStatus } from './tickets.repository.ts';
 import { notifyStaff, notifyStudent, publishTicket, studentCaller, ticketLabel, visibleTicket } from './tickets.shared.ts';
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const none = { ticket: null, duplicates: [] as TicketRow[] };
 const refuse = (code: Parameters<typeof fail>[0], message: string, ...field: string[]) => ({ ...none, ...fail(code, message, ...field) });
 const actorId = (s: RequestScope) => (s.actor.kind === 'user' ? s.actor.id : null);
 
-/** Checked text: trimmed, not empty, no control characters. */
-function text(value: string, field: string[], max: number) {
-  const v = value.trim();
-  if (!v) return engagementError('INVALID_INPUT', `${field.at(-1)} is required`, ...field);
-  if (v.length > max) return engagementError('INVALID_INPUT', `${field.at(-1)} is at most ${max} characters`, ...field);
-  if (CONTROL.test(v)) return engagementError('INVALID_INPUT', `${field.at(-1)} holds control characters`, ...field);
-  return v;
-}
 
 /** The triage suggestion for a ticket's text, from the tenant's model. */
 export async function triage(s: Pick<RequestScope, 'db' | 'tenantId'>, subject: string, body: string) {
@@ -49,9 +40,9 @@ export interface RaiseInput {
 }
 
 export async function raiseTicket(ctx: SubgraphContext, s: RequestScope, i: RaiseInput) {
-  const subject = text(i.subject, ['input', 'subject'], 200);
+  const subject = checkedText(i.subject, ['input', 'subject'], 200);
   if (typeof subject !== 'string') return { ...none, userErrors: [subject] };
-  const body = text(i.body, ['input', 'body'], 5_000);
+  const body = checkedText(i.body, ['input', 'body'], 5_000);
   if (typeof body !== 'string') return { ...none, userErrors: [body] };
   const own = await studentCaller(s);
   if (own === 'none') return refuse('NOT_FOUND', 'Your account has no student record here', 'input');
@@ -94,8 +85,8 @@ export async function raiseTicket(ctx: SubgraphContext, s: RequestScope, i: Rais
   const how = `Triage suggested ${suggestion.category} / ${suggestion.priority} (confidence ${suggestion.confidence}, ${suggestion.source === 'TENANT' ? 'this centre’s tickets' : 'the example tickets'})`;
   await repo.addMessage(s.db, { ticketId: ticket.id, kind: 'EVENT', authorId: null, byStudent: false, body: `${how}${assignee ? `; assigned to ${assignee.person.name} (${assignee.why})` : '; waiting in the queue'}`, at: now });
   if (assignee && assignee.person.id !== actorId(s)) await notifyStaff(ctx, s, [assignee.person.id], `New ticket ${ticketLabel(ticket)}`, `${subject} (${category.toLowerCase()}, ${priority.toLowerCase()})`, priority === 'URGENT');
-  // The SLA sweep looks at it before its first deadline comes near.
-  await ctx.platform.work.due(s.tenantId, 'engagement', new Date(due.firstResponseDueAt.getTime() - 30 * 60_000));
+  // The SLA sweep looks at it when its first deadline comes near.
+  await ctx.platform.work.due(s.tenantId, 'engagement', atRiskFrom(due.firstResponseDueAt, now));
   await publishTicket(ctx, s.tenantId, ticket);
   await ctx.audit({ action: 'ticket.raise', targetType: 'Ticket', targetId: ticket.id, tenantId: s.tenantId, details: { category, priority, studentId } });
   return { ticket, duplicates: [], userErrors: [] };
@@ -123,11 +114,11 @@ export async function replyToTicket(ctx: SubgraphContext, s: RequestScope, id: s
   if (i.savedReplyId) {
     const [who] = await ports.campus.students(s.db, [t.studentId]);
     const [library] = await ports.campus.libraries(s.db, [t.libraryId]);
-    const [agent] = actorId(s) ? await ports.accounts.staffOf(ctx.core, s.tenantId, [actorId(s)!]) : [];
-    body = await fillSavedReply(s, i.savedReplyId, { student: who?.name.split(' ')[0] ?? '', ticket: ticketLabel(t), library: library?.name ?? '', agent: agent?.email?.split('@')[0] ?? 'the desk' });
+    const agent = (await ports.accounts.branchStaff(ctx.core, s.tenantId, t.libraryId)).find((p) => p.id === actorId(s));
+    body = await fillSavedReply(s, i.savedReplyId, { student: who?.name.split(' ')[0] ?? '', ticket: ticketLabel(t), library: library?.name ?? '', agent: agent?.name ?? 'the desk' });
     if (body === null) return refuse('NOT_FOUND', 'No such saved reply', 'input', 'savedReplyId');
   } else {
-    const checked = text(i.body ?? '', ['input', 'body'], 5_000);
+    const checked = checkedText(i.body ?? '', ['input', 'body'], 5_000);
     if (typeof checked !== 'string') return { ...none, userErrors: [checked] };
     body = checked;
   }

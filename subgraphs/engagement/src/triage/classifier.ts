@@ -6,7 +6,7 @@
 // words removed) and their character 3-grams — Hinglish is spelt many ways (garmi/garmee, nahi/nhi),
 // and 3-grams carry a word's sound across spellings where whole words would not match. Trained on the tenant's own resolved tickets once it has
 // MIN_OWN of them, else on the examples the project ships (examples.ts). Models are cached per tenant
-// for CACHE_MS.
+// for CACHE_MS, at most CACHE_TENANTS of them per process.
 import classifier from 'wink-naive-bayes-text-classifier';
 import nlp from 'wink-nlp-utils';
 import { EXAMPLES, type Category, type Example, type Priority } from './examples.ts';
@@ -29,6 +29,8 @@ export interface TriageModel {
 /** A tenant's own model once it has this many resolved tickets across at least three categories. */
 export const MIN_OWN = 40;
 const CACHE_MS = 10 * 60_000;
+/** Tenants' models kept per process (the least recently trained go first). */
+const CACHE_TENANTS = 200;
 
 /** Hinglish function words, as common in tickets as "the" and "is" (English ones are wink's list). */
 const HINGLISH_STOP = new Set(
@@ -98,6 +100,8 @@ export async function modelFor(tenantId: string, nowMs: number, own: () => Promi
   if (hit && hit.until > nowMs) return hit.model;
   const rows = await own();
   const model = rows.length >= MIN_OWN && new Set(rows.map((r) => r.category)).size >= 3 ? train(rows, 'TENANT') : examplesModel();
+  cache.delete(tenantId);
   cache.set(tenantId, { model, until: nowMs + CACHE_MS });
+  if (cache.size > CACHE_TENANTS) cache.delete(cache.keys().next().value!);
   return model;
 }
