@@ -5,6 +5,7 @@
 // and a student referred twice refused, the student's own view, branch limits, and the races:
 // 10 concurrent recordings of one referral → one; two sweeps at once → one discount.
 import { engagementSweepOnce } from '@studyspot/engagement';
+import { clock } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingWorld, createOrder, duesOf, enrol, orderStatus, payAtCheckout, settled, type BillingWorld } from './support/billing.ts';
 import { gql, type GqlResult } from './support/supergraph.ts';
@@ -97,7 +98,7 @@ describe('referrals', () => {
   it('the lead is called, followed up and visits; converted with a seat it becomes a pending referral; its first due paid online earns the referrer a discount on their next due', async () => {
     const call = await gql(w.url(), 'mutation($id: ID!) { logLeadActivity(id: $id, kind: CALL, body: "Called; will visit tomorrow") { userErrors { code } } }', { token: w.owner, variables: { id: leadId } });
     expect(data(call, 'logLeadActivity')).toEqual({ userErrors: [] });
-    const f = await gql(w.url(), 'mutation($id: ID!, $at: DateTime!) { scheduleFollowUp(leadId: $id, dueAt: $at, note: "Confirm the visit") { followUp { id } userErrors { code } } }', { token: w.owner, variables: { id: leadId, at: new Date(Date.now() + 3_600_000).toISOString() } });
+    const f = await gql(w.url(), 'mutation($id: ID!, $at: DateTime!) { scheduleFollowUp(leadId: $id, dueAt: $at, note: "Confirm the visit") { followUp { id } userErrors { code } } }', { token: w.owner, variables: { id: leadId, at: new Date(clock.now().getTime() + 3_600_000).toISOString() } });
     const followUpId = data<{ followUp: { id: string } }>(f, 'scheduleFollowUp').followUp.id;
     expect(data(await gql(w.url(), 'mutation($id: ID!) { completeFollowUp(id: $id, outcome: "Coming at 5") { userErrors { code } } }', { token: w.owner, variables: { id: followUpId } }), 'completeFollowUp')).toEqual({ userErrors: [] });
     expect(data(await gql(w.url(), 'mutation($id: ID!) { logLeadActivity(id: $id, kind: VISIT, body: "Saw the AC hall") { userErrors { code } } }', { token: w.owner, variables: { id: leadId } }), 'logLeadActivity')).toEqual({ userErrors: [] });
