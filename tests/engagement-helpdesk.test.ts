@@ -146,6 +146,25 @@ describe('help desk journey (test clock)', () => {
   });
 });
 
+describe('SLA pause', () => {
+  it('the clocks stand still while a ticket waits on the student: their reply three hours later moves the deadline three hours on', async () => {
+    const d = await desk('pause');
+    const advance = await clockFor(d.t, at(0, '10:00'));
+    const t = data<Payload>(await raiseMine(d.student.token, { subject: 'Seat change', body: 'I want to move to the AC hall', category: 'SEAT' }), 'raiseMyTicket').ticket!;
+    const due = Date.parse(t.resolutionDueAt as string);
+    await advance(at(0, '10:10'));
+    expect(data<Payload>(await reply(d.staff[0]!.token, t.id, { body: 'Which shift do you want?', waitForStudent: true }), 'replyToTicket').ticket!.status).toBe('WAITING_ON_STUDENT');
+    await advance(at(0, '13:10'));
+    // Waiting, it is not flagged even as its old deadline nears.
+    expect((await staffTicket(d.owner, t.id)).breachedAt).toBeNull();
+    await gql(w.gateway.url, 'mutation($id: ID!) { replyToMyTicket(id: $id, body: "Morning, please") { userErrors { code } } }', { token: d.student.token, variables: { id: t.id } });
+    const resumed = await staffTicket(d.owner, t.id);
+    expect(resumed.status).toBe('OPEN');
+    // The library keeps no hours (always open): three hours of waiting, three hours later.
+    expect(Date.parse(resumed.resolutionDueAt as string) - due).toBe(3 * 3_600_000);
+  });
+});
+
 describe('internal notes', () => {
   it('never reach the student: not in their ticket, their list, nor their live updates; the staff query is closed to them', async () => {
     const d = await desk('notes');

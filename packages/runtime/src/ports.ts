@@ -115,6 +115,8 @@ export interface CampusPort {
   lastCheckIns(db: TenantPrisma, studentIds: readonly string[]): Promise<Map<string, Date>>;
   /** The instant `minutes` of the library's opening hours after `from` (a help-desk SLA deadline). */
   openDeadline(db: TenantPrisma, libraryId: string, from: Date, minutes: number): Promise<Date>;
+  /** Minutes of the library's opening hours in [from, to) (a help-desk SLA's pause). */
+  openMinutesBetween(db: TenantPrisma, libraryId: string, from: Date, to: Date): Promise<number>;
   /** Shift and library names, for a lead's preferences (missing ids are left out). */
   shifts(db: TenantPrisma, ids: readonly string[]): Promise<{ id: string; name: string; libraryId: string }[]>;
   /** Seats of a library free in a shift for every day of [from, to] (not under maintenance); null: the shift is not one of the library's. */

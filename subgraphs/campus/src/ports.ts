@@ -5,7 +5,7 @@ import { activatedSince, activeSince, changedSince, heldOffers, idsInShift, lock
 import { lastCheckIns } from './attendance/attendance.repository.ts';
 import { countAllLibraries, countLibraries, findLibrary, libraryAddresses } from './libraries/libraries.repository.ts';
 import { countAllSeats } from './seats/seats.repository.ts';
-import { addOpenMinutes, type WeekdayHours } from './libraries/opening-hours.ts';
+import { addOpenMinutes, openMinutesBetween, type WeekdayHours } from './libraries/opening-hours.ts';
 import { countCountedStudents, findStudentByPhone, studentContacts, studentsByIdPrefix, studentsInAudience } from './students/students.repository.ts';
 import { studentOfAccount } from './students/students.service.ts';
 import { admit } from './allocations/admission.service.ts';
@@ -17,6 +17,7 @@ providePorts({
   campus: {
     studentByPhone: (db, phone) => findStudentByPhone(db, phone),
     openDeadline: async (db, libraryId, from, minutes) => addOpenMinutes(((await findLibrary(db, libraryId))?.openingHours as WeekdayHours[] | null) ?? [], from, minutes),
+    openMinutesBetween: async (db, libraryId, from, to) => openMinutesBetween(((await findLibrary(db, libraryId))?.openingHours as WeekdayHours[] | null) ?? [], from, to),
     studentsByIdPrefix: (db, hex12) => (/^[0-9a-f]{12}$/.test(hex12) ? studentsByIdPrefix(db, hex12) : Promise.resolve([])),
     librariesExist: async (db, ids) => (await countLibraries(db, [...new Set(ids)])) === new Set(ids).size,
     students: (db, ids) => studentContacts(db, ids),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addOpenMinutes, closingFor, hoursProblem, nextOpening, sessionAt, type WeekdayHours } from './opening-hours.ts';
+import { addOpenMinutes, closingFor, openMinutesBetween, hoursProblem, nextOpening, sessionAt, type WeekdayHours } from './opening-hours.ts';
 
 // Instants in IST (UTC+05:30).
 const ist = (s: string) => new Date(`${s}:00+05:30`);
@@ -54,5 +54,9 @@ describe('opening hours', () => {
     expect(addOpenMinutes(hours, ist('2026-12-01T23:00'), 30)).toEqual(ist('2026-12-02T08:30'));
     // No hours: always open.
     expect(addOpenMinutes([], ist('2026-12-01T23:00'), 30)).toEqual(ist('2026-12-01T23:30'));
+    // And back: Saturday 19:30 to Monday 08:30 holds 60 open minutes; the same instant none.
+    expect(openMinutesBetween(hours, ist('2026-12-05T19:30'), ist('2026-12-07T08:30'))).toBe(60);
+    expect(openMinutesBetween(hours, ist('2026-11-30T19:00'), ist('2026-12-01T09:00'))).toBe(120);
+    expect(openMinutesBetween(hours, ist('2026-12-01T09:00'), ist('2026-12-01T09:00'))).toBe(0);
   });
 });

@@ -94,3 +94,24 @@ export function addOpenMinutes(hours: readonly WeekdayHours[], from: Date, minut
   }
   return new Date(at.getTime() + left);
 }
+
+/** Minutes of opening time in [from, to) (a help-desk SLA's pause); a library with no hours is always open. */
+export function openMinutesBetween(hours: readonly WeekdayHours[], from: Date, to: Date): number {
+  if (to <= from) return 0;
+  if (!hours.length) return (to.getTime() - from.getTime()) / 60_000;
+  let total = 0;
+  let at = from;
+  for (let guard = 0; guard < 1_000 && at < to; guard++) {
+    const s = sessionAt(hours, at);
+    if (s) {
+      const end = s.closesAt < to ? s.closesAt : to;
+      total += end.getTime() - at.getTime();
+      at = end;
+      continue;
+    }
+    const next = nextOpening(hours, at);
+    if (!next || next >= to) break;
+    at = next;
+  }
+  return total / 60_000;
+}

@@ -2,8 +2,9 @@
 // library's opening hours (campus's `openDeadline`). The sweep (jobs/sweeper.ts, due work) finds
 // tickets whose deadline is within AT_RISK_MS (at risk: the assignee is told) or past (breached: the
 // ticket is escalated to the branch's manager and they are told), closes resolved tickets whose
-// reopen window has passed, and records when it next has something to do. The clocks run while a
-// ticket waits on the student, but a waiting ticket is not flagged until it is open again.
+// reopen window has passed, and records when it next has something to do. The clocks stand still
+// while a ticket waits on the student: when it leaves that status its deadlines move on by the
+// opening time it waited (`resumeClocks`).
 import { clock, ports, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import * as repo from './tickets.repository.ts';
@@ -45,6 +46,17 @@ export async function deadlines(db: RequestScope['db'], libraryId: string, prior
     ports.campus.openDeadline(db, libraryId, from, sla.resolutionMinutes),
   ]);
   return { firstResponseDueAt, resolutionDueAt };
+}
+
+/**
+ * A ticket leaving WAITING_ON_STUDENT: the update that moves its deadlines on by the opening time it
+ * waited (and watches them afresh); nothing when it was not waiting.
+ */
+export async function resumeClocks(db: RequestScope['db'], t: Pick<repo.TicketRow, 'libraryId' | 'waitingSince' | 'resolutionDueAt' | 'firstResponseDueAt' | 'firstRespondedAt'>, now: Date) {
+  if (!t.waitingSince) return {};
+  const paused = await ports.campus.openMinutesBetween(db, t.libraryId, t.waitingSince, now);
+  const later = (d: Date) => ports.campus.openDeadline(db, t.libraryId, d, paused);
+  return { waitingSince: null, atRiskAt: null, resolutionDueAt: await later(t.resolutionDueAt), ...(t.firstRespondedAt ? {} : { firstResponseDueAt: await later(t.firstResponseDueAt) }) };
 }
 
 type Watched = Awaited<ReturnType<typeof repo.slaWatch>>[number];

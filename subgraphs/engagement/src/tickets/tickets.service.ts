@@ -10,7 +10,7 @@ import { CONTROL, checkedText } from '../shared/text.ts';
 import { modelFor } from '../triage/classifier.ts';
 import { pickAssignee } from './assignment.service.ts';
 import { fillSavedReply } from './replies.service.ts';
-import { atRiskFrom, deadlines, REOPEN_WINDOW_MS } from './sla.service.ts';
+import { activeDeadline, atRiskFrom, deadlines, REOPEN_WINDOW_MS, resumeClocks } from './sla.service.ts';
 import * as repo from './tickets.repository.ts';
 import type { TicketCategory, TicketPriority, TicketRow, TicketStatus } from './tickets.repository.ts';
 import { notifyStaff, notifyStudent, publishTicket, studentCaller, ticketLabel, visibleTicket } from './tickets.shared.ts';
@@ -128,15 +128,23 @@ export async function replyToTicket(ctx: SubgraphContext, s: RequestScope, id: s
   if (student) {
     // The student answers, or comes back to a resolved ticket within the window: open again.
     if (t.status === 'RESOLVED') updated = await reopen(s, t, now);
-    else if (t.status === 'WAITING_ON_STUDENT') updated = await repo.updateIf(s.db, t.id, { status: ['WAITING_ON_STUDENT'] }, { status: 'OPEN', updatedAt: now });
+    else if (t.status === 'WAITING_ON_STUDENT') updated = await repo.updateIf(s.db, t.id, { status: ['WAITING_ON_STUDENT'] }, { status: 'OPEN', updatedAt: now, ...(await resumeClocks(s.db, t, now)) });
     if (t.assigneeId) await notifyStaff(ctx, s, [t.assigneeId], `${ticketLabel(t)}: the student replied`, body);
   } else if (kind === 'PUBLIC') {
     const status: TicketStatus = i.waitForStudent ? 'WAITING_ON_STUDENT' : t.status === 'RESOLVED' ? 'RESOLVED' : 'OPEN';
-    updated = await repo.updateIf(s.db, t.id, {}, { status, firstRespondedAt: t.firstRespondedAt ?? now, updatedAt: now });
+    const clocks = status === 'WAITING_ON_STUDENT' ? { waitingSince: t.waitingSince ?? now } : await resumeClocks(s.db, t, now);
+    updated = await repo.updateIf(s.db, t.id, {}, { status, firstRespondedAt: t.firstRespondedAt ?? now, updatedAt: now, ...clocks });
     await notifyStudent(ctx, s, t, `Reply on ${ticketLabel(t)}`, body);
   }
+  await watchAgain(ctx, s, t, updated, now);
   await publishTicket(ctx, s.tenantId, t);
   return { ticket: updated ?? (await repo.findTicket(s.db, t.id)), duplicates: [], userErrors: [] };
+}
+
+/** After a ticket's clocks resumed, the SLA sweep looks at it when its deadline next comes near. */
+async function watchAgain(ctx: SubgraphContext, s: RequestScope, before: TicketRow, after: TicketRow | null, now: Date) {
+  if (!before.waitingSince || !after || after.waitingSince || !repo.OPEN_STATUSES.includes(after.status)) return;
+  await ctx.platform.work.due(s.tenantId, 'engagement', atRiskFrom(activeDeadline(after).at, now));
 }
 
 /** Open again with a fresh resolution deadline (and a fresh SLA watch). */
@@ -161,11 +169,18 @@ export async function setTicketStatus(ctx: SubgraphContext, s: RequestScope, id:
   const updated =
     status === 'OPEN' && t.status === 'RESOLVED'
       ? await reopen(s, t, now)
-      : await repo.updateIf(s.db, t.id, { status: from[status] }, { status, updatedAt: now, ...(status === 'RESOLVED' ? { resolvedAt: now } : {}), ...(status === 'CLOSED' ? { closedAt: now } : {}) });
+      : await repo.updateIf(s.db, t.id, { status: from[status] }, {
+          status,
+          updatedAt: now,
+          ...(status === 'WAITING_ON_STUDENT' ? { waitingSince: now } : await resumeClocks(s.db, t, now)),
+          ...(status === 'RESOLVED' ? { resolvedAt: now } : {}),
+          ...(status === 'CLOSED' ? { closedAt: now } : {}),
+        });
   if (!updated) return refuse('INVALID_STATE', 'The ticket changed meanwhile; look again', 'id');
   await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorId(s), byStudent: false, body: `Status: ${status.toLowerCase().replace(/_/g, ' ')}`, at: now });
   if (status === 'RESOLVED') await notifyStudent(ctx, s, t, `${ticketLabel(t)} resolved`, `${t.subject} — tell us how we did (1 to 5), or reply within 7 days to reopen it`);
   if (status === 'RESOLVED' || status === 'CLOSED') await ctx.platform.work.due(s.tenantId, 'engagement', new Date(now.getTime() + REOPEN_WINDOW_MS));
+  await watchAgain(ctx, s, t, updated, now);
   await publishTicket(ctx, s.tenantId, t);
   return { ticket: updated, duplicates: [], userErrors: [] };
 }
