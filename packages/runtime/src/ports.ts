@@ -113,8 +113,8 @@ export interface CampusPort {
   activeSince(db: TenantPrisma, startedBy: Date, today: Date): Promise<{ studentId: string; startDate: Date; library: Named; student: Named }[]>;
   /** Each of these students' latest check-in. */
   lastCheckIns(db: TenantPrisma, studentIds: readonly string[]): Promise<Map<string, Date>>;
-  /** The instant `minutes` of the library's opening hours after `from` (a help-desk SLA deadline). */
-  openDeadline(db: TenantPrisma, libraryId: string, from: Date, minutes: number): Promise<Date>;
+  /** For each span, the instant `minutes` of the library's opening hours after `from` (help-desk SLA deadlines; the library read once). */
+  openDeadlines(db: TenantPrisma, libraryId: string, spans: readonly { from: Date; minutes: number }[]): Promise<Date[]>;
   /** Minutes of the library's opening hours in [from, to) (a help-desk SLA's pause). */
   openMinutesBetween(db: TenantPrisma, libraryId: string, from: Date, to: Date): Promise<number>;
   /** Shift and library names, for a lead's preferences (missing ids are left out). */

@@ -13,11 +13,17 @@ import { shiftsByIds } from './seats/seats.repository.ts';
 import { freeSeats } from './seats/seats.service.ts';
 import { scope } from './shared/scope.ts';
 
+/** A library's opening hours (none: always open). */
+const hoursOf = async (db: Parameters<typeof findLibrary>[0], libraryId: string) => ((await findLibrary(db, libraryId))?.openingHours as WeekdayHours[] | null) ?? [];
+
 providePorts({
   campus: {
     studentByPhone: (db, phone) => findStudentByPhone(db, phone),
-    openDeadline: async (db, libraryId, from, minutes) => addOpenMinutes(((await findLibrary(db, libraryId))?.openingHours as WeekdayHours[] | null) ?? [], from, minutes),
-    openMinutesBetween: async (db, libraryId, from, to) => openMinutesBetween(((await findLibrary(db, libraryId))?.openingHours as WeekdayHours[] | null) ?? [], from, to),
+    openDeadlines: async (db, libraryId, spans) => {
+      const hours = await hoursOf(db, libraryId);
+      return spans.map((x) => addOpenMinutes(hours, x.from, x.minutes));
+    },
+    openMinutesBetween: async (db, libraryId, from, to) => openMinutesBetween(await hoursOf(db, libraryId), from, to),
     studentsByIdPrefix: (db, hex12) => (/^[0-9a-f]{12}$/.test(hex12) ? studentsByIdPrefix(db, hex12) : Promise.resolve([])),
     librariesExist: async (db, ids) => (await countLibraries(db, [...new Set(ids)])) === new Set(ids).size,
     students: (db, ids) => studentContacts(db, ids),

@@ -69,6 +69,25 @@ export function closingFor(hours: readonly WeekdayHours[], checkedInAt: Date, da
 }
 
 /**
+ * The library's open stretches from `from` on, in order: [start, end), the first starting at `from`
+ * when the library is open then. At most 1,000 (years of sessions); none when it never opens.
+ */
+function* openStretches(hours: readonly WeekdayHours[], from: Date): Generator<Session> {
+  let at = from;
+  for (let guard = 0; guard < 1_000; guard++) {
+    const s = sessionAt(hours, at);
+    if (s) {
+      yield { opensAt: at, closesAt: s.closesAt };
+      at = s.closesAt;
+      continue;
+    }
+    const next = nextOpening(hours, at);
+    if (!next) return;
+    at = next;
+  }
+}
+
+/**
  * The instant `minutes` of opening time after `from` (a help-desk SLA counted in the library's
  * hours): time while the library is closed does not count. A library with no hours is always open;
  * one with hours but never open counts plain time.
@@ -77,22 +96,12 @@ export function addOpenMinutes(hours: readonly WeekdayHours[], from: Date, minut
   const plain = new Date(from.getTime() + minutes * 60_000);
   if (!hours.length) return plain;
   let left = minutes * 60_000;
-  let at = from;
-  // A week of sessions per pass; an SLA of weeks walks at most a few hundred.
-  for (let guard = 0; guard < 1_000; guard++) {
-    const s = sessionAt(hours, at);
-    if (s) {
-      const room = s.closesAt.getTime() - at.getTime();
-      if (left <= room) return new Date(at.getTime() + left);
-      left -= room;
-      at = s.closesAt;
-      continue;
-    }
-    const next = nextOpening(hours, at);
-    if (!next) return plain;
-    at = next;
+  for (const s of openStretches(hours, from)) {
+    const room = s.closesAt.getTime() - s.opensAt.getTime();
+    if (left <= room) return new Date(s.opensAt.getTime() + left);
+    left -= room;
   }
-  return new Date(at.getTime() + left);
+  return plain;
 }
 
 /** Minutes of opening time in [from, to) (a help-desk SLA's pause); a library with no hours is always open. */
@@ -100,18 +109,9 @@ export function openMinutesBetween(hours: readonly WeekdayHours[], from: Date, t
   if (to <= from) return 0;
   if (!hours.length) return (to.getTime() - from.getTime()) / 60_000;
   let total = 0;
-  let at = from;
-  for (let guard = 0; guard < 1_000 && at < to; guard++) {
-    const s = sessionAt(hours, at);
-    if (s) {
-      const end = s.closesAt < to ? s.closesAt : to;
-      total += end.getTime() - at.getTime();
-      at = end;
-      continue;
-    }
-    const next = nextOpening(hours, at);
-    if (!next || next >= to) break;
-    at = next;
+  for (const s of openStretches(hours, from)) {
+    if (s.opensAt >= to) break;
+    total += (s.closesAt < to ? s.closesAt : to).getTime() - s.opensAt.getTime();
   }
   return total / 60_000;
 }

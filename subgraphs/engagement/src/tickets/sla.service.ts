@@ -1,5 +1,5 @@
 // Help-desk SLAs: per priority, minutes to the first public reply and to resolution, counted in the
-// library's opening hours (campus's `openDeadline`). The sweep (jobs/sweeper.ts, due work) finds
+// library's opening hours (campus's `openDeadlines`). The sweep (jobs/sweeper.ts, due work) finds
 // tickets whose deadline is within AT_RISK_MS (at risk: the assignee is told) or past (breached: the
 // ticket is escalated to the branch's manager and they are told), closes resolved tickets whose
 // reopen window has passed, and records when it next has something to do. The clocks stand still
@@ -41,11 +41,11 @@ export async function updateTicketSla(ctx: SubgraphContext, s: RequestScope, i: 
 /** A ticket's two deadlines from `from` under its priority's SLA. */
 export async function deadlines(db: RequestScope['db'], libraryId: string, priority: TicketPriority, from: Date) {
   const sla = (await ticketSlas(db)).find((x) => x.priority === priority)!;
-  const [firstResponseDueAt, resolutionDueAt] = await Promise.all([
-    ports.campus.openDeadline(db, libraryId, from, sla.firstResponseMinutes),
-    ports.campus.openDeadline(db, libraryId, from, sla.resolutionMinutes),
+  const [firstResponseDueAt, resolutionDueAt] = await ports.campus.openDeadlines(db, libraryId, [
+    { from, minutes: sla.firstResponseMinutes },
+    { from, minutes: sla.resolutionMinutes },
   ]);
-  return { firstResponseDueAt, resolutionDueAt };
+  return { firstResponseDueAt: firstResponseDueAt!, resolutionDueAt: resolutionDueAt! };
 }
 
 /**
@@ -55,8 +55,11 @@ export async function deadlines(db: RequestScope['db'], libraryId: string, prior
 export async function resumeClocks(db: RequestScope['db'], t: Pick<repo.TicketRow, 'libraryId' | 'waitingSince' | 'resolutionDueAt' | 'firstResponseDueAt' | 'firstRespondedAt'>, now: Date) {
   if (!t.waitingSince) return {};
   const paused = await ports.campus.openMinutesBetween(db, t.libraryId, t.waitingSince, now);
-  const later = (d: Date) => ports.campus.openDeadline(db, t.libraryId, d, paused);
-  return { waitingSince: null, atRiskAt: null, resolutionDueAt: await later(t.resolutionDueAt), ...(t.firstRespondedAt ? {} : { firstResponseDueAt: await later(t.firstResponseDueAt) }) };
+  const [resolutionDueAt, firstResponseDueAt] = await ports.campus.openDeadlines(db, t.libraryId, [
+    { from: t.resolutionDueAt, minutes: paused },
+    ...(t.firstRespondedAt ? [] : [{ from: t.firstResponseDueAt, minutes: paused }]),
+  ]);
+  return { waitingSince: null, atRiskAt: null, resolutionDueAt: resolutionDueAt!, ...(firstResponseDueAt ? { firstResponseDueAt } : {}) };
 }
 
 type Watched = Awaited<ReturnType<typeof repo.slaWatch>>[number];
