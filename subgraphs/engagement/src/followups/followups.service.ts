@@ -4,7 +4,8 @@
 import { clock, isUuid, ports, type Connection, type RequestScope, type SubgraphContext, encodeCursor, pageSize } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import { addEvent } from '../leads/leads.repository.ts';
-import { actorOf, assignable, visibleLead } from '../leads/leads.service.ts';
+import { actorOf } from '../shared/scope.ts';
+import { assignable, visibleLead } from '../leads/leads.service.ts';
 import * as repo from './followups.repository.ts';
 import type { FollowUpRow } from './followups.repository.ts';
 
@@ -47,7 +48,7 @@ export async function completeFollowUp(s: RequestScope, id: string, outcome: str
 const seesOthers = (s: RequestScope) => s.role !== 'STAFF' && s.libraryIds === null;
 
 export async function openFollowUps(s: RequestScope, assigneeId: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<FollowUpRow>> {
-  const me = s.actor.kind === 'user' ? s.actor.id : null;
+  const me = actorOf(s);
   const who = assigneeId && seesOthers(s) ? assigneeId : (assigneeId ?? me);
   if (who && !isUuid(who)) return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: Boolean(after), startCursor: null, endCursor: null } };
   // Staff asking for someone else's see only their own (the filter is theirs).

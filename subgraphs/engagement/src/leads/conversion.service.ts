@@ -11,7 +11,8 @@ import { clock, isUuid, istDay, monthEnd, ports, type RequestScope, type Subgrap
 import { fail } from '../errors.ts';
 import { referConvertedLead } from '../referrals/referrals.service.ts';
 import * as repo from './leads.repository.ts';
-import { actorOf, publishLeadChange, stageByKey, visibleLead } from './leads.service.ts';
+import { actorOf } from '../shared/scope.ts';
+import { publishLeadChange, stageByKey, visibleLead } from './leads.service.ts';
 
 export const CLAIM_LAPSE_MS = 60_000;
 const WAIT_MS = 15_000;

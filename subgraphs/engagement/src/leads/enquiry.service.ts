@@ -3,7 +3,7 @@
 // phone and per network address, and its answer says nothing about earlier enquiries or leads.
 import { isUuid, ports, type SubgraphContext } from '@studyspot/runtime';
 import { engagementError, fail } from '../errors.ts';
-import { parseReferralCode, referrerOf } from '../referrals/referrals.service.ts';
+import { referralCodePrefix, referrerOf } from '../referrals/referrals.service.ts';
 import { checkShift, cleanLead, recordLead, type LeadFields } from './leads.service.ts';
 
 /** Per phone: 5 enquiries in 10 minutes; per network address: 30 in 10 minutes. */
@@ -32,7 +32,7 @@ export async function submitEnquiry(ctx: SubgraphContext, i: EnquiryInput) {
   for (const k of ['utmSource', 'utmMedium', 'utmCampaign'] as const) {
     if (i[k] && !UTM.test(i[k])) return refused('INVALID_INPUT', `${k} may hold letters, digits, spaces and . : / + - _ only`, k);
   }
-  if (i.referralCode?.trim() && !parseReferralCode(i.referralCode)) return refused('INVALID_INPUT', 'A referral code is 10 letters and digits, e.g. 3KX9P-QM2TA', 'referralCode');
+  if (i.referralCode?.trim() && !referralCodePrefix(i.referralCode)) return refused('INVALID_INPUT', 'A referral code is 10 letters and digits, e.g. 3KX9P-QM2TA', 'referralCode');
   const tenant = await ports.tenants.bySlug(ctx.core, i.tenantSlug);
   if (!tenant || tenant.status !== 'ACTIVE') return refused('NOT_FOUND', 'No such study centre', 'tenantSlug');
   const limiter = ctx.platform.rateLimiter;

@@ -6,7 +6,8 @@ import { clock, isUuid, parseDate, ports, type RequestScope, type SubgraphContex
 import { parse } from 'csv-parse/sync';
 import { fail } from '../errors.ts';
 import * as repo from './leads.repository.ts';
-import { actorOf, assigner, cleanLead, publishLeadChange, stageByKey, type CleanLead } from './leads.service.ts';
+import { actorOf } from '../shared/scope.ts';
+import { assigner, cleanLead, publishLeadChange, stageByKey, type CleanLead } from './leads.service.ts';
 
 export const MAX_LEAD_IMPORT_ROWS = 2_000;
 const COLUMNS = ['name', 'phone', 'email', 'preferredStartDate', 'message', 'consent'] as const;

@@ -1,5 +1,6 @@
 import { isUuid, present } from '@studyspot/runtime';
 import { loaders } from '../shared/loaders.ts';
+import { inBranches } from '../shared/scope.ts';
 import { availability } from './availability.service.ts';
 import { convertLead } from './conversion.service.ts';
 import { submitEnquiry } from './enquiry.service.ts';
@@ -34,7 +35,7 @@ export const leadsResolvers: Resolvers = {
     __resolveReference: async (ref, ctx) => {
       const s = await ctx.scope();
       const lead = isUuid(ref.id) ? await loaders(ctx, s.tenantId).lead.load(ref.id) : null;
-      return lead && (s.libraryIds === null || s.libraryIds.includes(lead.libraryId)) ? lead : null;
+      return lead && inBranches(s, lead.libraryId) ? lead : null;
     },
     library: (l) => ({ id: l.libraryId }),
     stage: async (l, _a, ctx) => present(await loaders(ctx, ctx.requireTenant()).stage.load(l.stageId), 'LeadStage'),

@@ -1,8 +1,9 @@
 // Leads: validation shared by the public form and the desk, adding (merged by phone), editing,
 // moving through the pipeline, assignment, the timeline, lists and the board.
-import { clock, encodeCursor as cursorOf, topics, isEmail, isUuid, normalizeIndianMobile, paginate, ports, type ConnectionArgs, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
+import { clock, emptyConnection, encodeCursor as cursorOf, topics, isEmail, isUuid, normalizeIndianMobile, paginate, ports, type ConnectionArgs, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { engagementError, fail, type EngagementUserError } from '../errors.ts';
 import { referrerOf } from '../referrals/referrals.service.ts';
+import { actorOf, inBranches } from '../shared/scope.ts';
 import * as repo from './leads.repository.ts';
 import type { LeadRow, LeadSource, StageRow } from './leads.repository.ts';
 
@@ -80,13 +81,11 @@ export async function assignable(ctx: SubgraphContext, tenantId: string, library
   return isUuid(userId) ? ((await ports.accounts.branchStaff(ctx.core, tenantId, libraryId)).find((p) => p.id === userId) ?? null) : null;
 }
 
-export const actorOf = (s: RequestScope) => (s.actor.kind === 'user' ? s.actor.id : null);
-const canSee = (s: RequestScope, lead: { libraryId: string }) => s.libraryIds === null || s.libraryIds.includes(lead.libraryId);
 
 /** The lead, if it exists and is in the caller's branches. */
 export async function visibleLead(s: RequestScope, id: string) {
   const lead = isUuid(id) ? await repo.findLead(s.db, id) : null;
-  return lead && canSee(s, lead) ? lead : null;
+  return lead && inBranches(s, lead.libraryId) ? lead : null;
 }
 
 const notFound = () => fail('NOT_FOUND', 'No such lead', 'id');
@@ -129,7 +128,7 @@ export interface LeadInput extends LeadFields {
 export async function createLead(ctx: SubgraphContext, s: RequestScope, i: LeadInput) {
   const clean = cleanLead(i, ['input']);
   if ('code' in clean) return { lead: null, userErrors: [clean] };
-  if (!isUuid(i.libraryId) || !canSee(s, i) || !(await ports.campus.librariesExist(s.db, [i.libraryId]))) return { lead: null, ...fail('NOT_FOUND', 'No such library', 'input', 'libraryId') };
+  if (!isUuid(i.libraryId) || !inBranches(s, i.libraryId) || !(await ports.campus.librariesExist(s.db, [i.libraryId]))) return { lead: null, ...fail('NOT_FOUND', 'No such library', 'input', 'libraryId') };
   const shiftError = await checkShift(s, i.libraryId, clean.preferredShiftId, ['input']);
   if (shiftError) return { lead: null, userErrors: [shiftError] };
   const assignee = i.assigneeId ? await assignable(ctx, s.tenantId, i.libraryId, i.assigneeId) : null;
@@ -225,7 +224,7 @@ const BOARD_MAX = 50;
 export async function board(s: RequestScope, libraryId: string | null | undefined, first: number | null | undefined) {
   const take = Math.max(0, Math.min(first ?? 10, BOARD_MAX));
   const lib = libraryId && isUuid(libraryId) ? libraryId : null;
-  if (libraryId && !lib) return (await repo.stages(s.db)).map((stage) => ({ stage, count: 0, leads: emptyPage() }));
+  if (libraryId && !lib) return (await repo.stages(s.db)).map((stage) => ({ stage, count: 0, leads: emptyConnection<LeadRow>() }));
   const [stageRows, counts, heads] = await Promise.all([repo.stages(s.db), repo.countByStage(s.db, s.libraryIds, lib), repo.boardHeads(s.db, s.libraryIds, lib, take + 1)]);
   return stageRows.map((stage: StageRow) => {
     const rows = heads.filter((l) => l.stageId === stage.id);
@@ -239,4 +238,3 @@ export async function board(s: RequestScope, libraryId: string | null | undefine
   });
 }
 
-const emptyPage = () => ({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });

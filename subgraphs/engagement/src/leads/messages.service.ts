@@ -4,7 +4,8 @@
 import { clock, ports, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
 import * as repo from './leads.repository.ts';
-import { actorOf, visibleLead } from './leads.service.ts';
+import { actorOf } from '../shared/scope.ts';
+import { visibleLead } from './leads.service.ts';
 
 export async function textLead(ctx: SubgraphContext, s: RequestScope, id: string, i: { templateId: string; vars: string[]; idempotencyKey: string }) {
   const none = { lead: null, smsStatus: null };

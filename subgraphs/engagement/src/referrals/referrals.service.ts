@@ -2,18 +2,24 @@
 // student, the referral it becomes, the tenant's reward rule, and what students and staff see. The
 // rewards themselves — earned at the first payment, put on dues, taken back after a refund — are the
 // sweep's (rewards.service.ts).
-import { clock, isUuid, paginate, ports, type Connection, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
+import { clock, emptyConnection, isUuid, paginate, ports, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { engagementError, fail, type EngagementUserError } from '../errors.ts';
 import { referralCodeOf, referralCodePrefix } from './referral-code.ts';
+import { actorOf, inBranches } from '../shared/scope.ts';
 import * as repo from './referrals.repository.ts';
 import type { ReferralRow, ReferralStatus } from './referrals.repository.ts';
 
-export { referralCodeOf };
-export const parseReferralCode = referralCodePrefix;
+export { referralCodeOf, referralCodePrefix };
 
 /** The rule until an owner saves one: ₹200 per referral, at most ₹1,000 a month per referrer, taken back after a refund within 7 days. */
-export const DEFAULT_RULE = { rewardKind: 'FIXED' as const, rewardPaise: 20_000, rewardBasisPoints: 0, monthlyCapPaise: 100_000, clawbackDays: 7 };
-export type ReferralRule = typeof DEFAULT_RULE | { rewardKind: 'FIXED' | 'PERCENT'; rewardPaise: number; rewardBasisPoints: number; monthlyCapPaise: number; clawbackDays: number };
+export interface ReferralRule {
+  rewardKind: 'FIXED' | 'PERCENT';
+  rewardPaise: number;
+  rewardBasisPoints: number;
+  monthlyCapPaise: number;
+  clawbackDays: number;
+}
+export const DEFAULT_RULE: ReferralRule = { rewardKind: 'FIXED', rewardPaise: 20_000, rewardBasisPoints: 0, monthlyCapPaise: 100_000, clawbackDays: 7 };
 
 export async function referralRule(db: RequestScope['db']): Promise<ReferralRule> {
   return (await repo.settingsRow(db)) ?? DEFAULT_RULE;
@@ -36,7 +42,7 @@ export async function referrerOf(s: Pick<RequestScope, 'db'>, code: string | nul
 async function visibleStudent(s: RequestScope, id: string) {
   if (!isUuid(id)) return null;
   const [student] = await ports.campus.students(s.db, [id]);
-  return student && (s.libraryIds === null || (student.libraryId !== null && s.libraryIds.includes(student.libraryId))) ? student : null;
+  return student && (s.libraryIds === null || (student.libraryId !== null && inBranches(s, student.libraryId))) ? student : null;
 }
 
 const refuse = (code: Parameters<typeof fail>[0], message: string, ...field: string[]) => ({ referral: null, ...fail(code, message, 'input', ...field) });
@@ -47,10 +53,10 @@ export async function recordReferral(ctx: SubgraphContext, s: RequestScope, inpu
   if (!student) return refuse('NOT_FOUND', 'No such student', 'studentId');
   const referrer = await referrerOf(s, input.referralCode, student.phone, ['input']);
   if (!referrer) return refuse('INVALID_INPUT', 'Give the referral code', 'referralCode');
+  // Their own code is SELF_REFERRAL there: the code's student has the same phone.
   if ('code' in referrer) return { referral: null, userErrors: [referrer] };
-  if (referrer.id === student.id) return refuse('SELF_REFERRAL', 'A student cannot refer themselves', 'referralCode');
   if ((await ports.billing.firstPayments(s.db, [student.id])).size) return refuse('NOT_ELIGIBLE', 'The student has paid a fee already: a referral counts for new students', 'studentId');
-  const id = await repo.insertReferral(s.db, { referrerStudentId: referrer.id, referredStudentId: student.id, libraryId: student.libraryId, leadId: null, createdById: s.actor.kind === 'user' ? s.actor.id : null, at: clock.now() });
+  const id = await repo.insertReferral(s.db, { referrerStudentId: referrer.id, referredStudentId: student.id, libraryId: student.libraryId, leadId: null, createdById: actorOf(s), at: clock.now() });
   if (!id) return refuse('ALREADY_REFERRED', 'The student was referred already', 'studentId');
   await ctx.audit({ action: 'referral.record', targetType: 'Referral', targetId: id, tenantId: s.tenantId, details: { referrerStudentId: referrer.id, referredStudentId: student.id } });
   return { referral: await repo.findReferral(s.db, id), userErrors: [] };
@@ -82,11 +88,9 @@ export async function updateReferralRule(ctx: SubgraphContext, s: RequestScope, 
   return { settings, userErrors: [] };
 }
 
-const EMPTY: Connection<ReferralRow> = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
-
 /** Staff: the tenant's referrals, newest first (branch-limited callers: their branches' referred students). */
 export async function listReferrals(s: RequestScope, a: { first?: number | null; after?: string | null; status?: ReferralStatus | null; referrerId?: string | null }) {
-  if (a.referrerId && !isUuid(a.referrerId)) return EMPTY;
+  if (a.referrerId && !isUuid(a.referrerId)) return emptyConnection<ReferralRow>();
   return paginate(a, (take, cursor) => repo.referralsPage(s.db, take, cursor, { referrerStudentId: a.referrerId ?? undefined, status: a.status, libraryIds: s.libraryIds }), 'desc');
 }
 

@@ -5,6 +5,7 @@
 // escalation to the branch's manager, each on the ticket's timeline and told in-app.
 import { clock, isUuid, ports, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
+import { actorOf, inBranches } from '../shared/scope.ts';
 import * as repo from './tickets.repository.ts';
 import type { TicketCategory, TicketRow } from './tickets.repository.ts';
 import { notifyStaff, publishTicket, ticketLabel, visibleTicket } from './tickets.shared.ts';
@@ -35,11 +36,10 @@ export async function pickAssignee(ctx: SubgraphContext, s: Pick<RequestScope, '
 }
 
 const refuse = (code: Parameters<typeof fail>[0], message: string, ...field: string[]) => ({ ticket: null, duplicates: [], ...fail(code, message, ...field) });
-const actorId = (s: RequestScope) => (s.actor.kind === 'user' ? s.actor.id : null);
 
 async function assigned(ctx: SubgraphContext, s: RequestScope, t: TicketRow, person: Person, body: string) {
-  await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorId(s), byStudent: false, body, at: clock.now() });
-  if (person.id !== actorId(s)) await notifyStaff(ctx, s, [person.id], `${ticketLabel(t)} is yours`, t.subject);
+  await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorOf(s), byStudent: false, body, at: clock.now() });
+  if (person.id !== actorOf(s)) await notifyStaff(ctx, s, [person.id], `${ticketLabel(t)} is yours`, t.subject);
   await publishTicket(ctx, s.tenantId, t);
 }
 
@@ -50,7 +50,7 @@ export async function assignTicket(ctx: SubgraphContext, s: RequestScope, id: st
   if (t.status === 'CLOSED') return refuse('INVALID_STATE', 'The ticket is closed', 'id');
   if (!assigneeId) {
     const left = await repo.updateIf(s.db, t.id, {}, { assigneeId: null, updatedAt: clock.now() });
-    await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorId(s), byStudent: false, body: 'Back in the queue', at: clock.now() });
+    await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorOf(s), byStudent: false, body: 'Back in the queue', at: clock.now() });
     await publishTicket(ctx, s.tenantId, t);
     return { ticket: left, duplicates: [], userErrors: [] };
   }
@@ -65,7 +65,7 @@ export async function assignTicket(ctx: SubgraphContext, s: RequestScope, id: st
 export async function claimTicket(ctx: SubgraphContext, s: RequestScope, id: string) {
   const t = await visibleTicket(s, id);
   if (!t) return refuse('NOT_FOUND', 'No such ticket', 'id');
-  const me = actorId(s);
+  const me = actorOf(s);
   const person = me ? (await ports.accounts.branchStaff(ctx.core, s.tenantId, t.libraryId)).find((p) => p.id === me) : null;
   if (!person) return refuse('NOT_ASSIGNABLE', 'Only staff of the ticket’s branch claim its tickets', 'id');
   if (t.assigneeId === person.id) return { ticket: t, duplicates: [], userErrors: [] };
@@ -87,7 +87,7 @@ export async function escalate(ctx: SubgraphContext, s: RequestScope, t: Pick<Ti
   const manager = await fewestOpen(s, managers);
   const now = clock.now();
   const updated = await repo.updateIf(s.db, t.id, {}, { escalationLevel: 1, escalatedAt: now, updatedAt: now, ...(manager ? { assigneeId: manager.id } : {}) });
-  await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorId(s), byStudent: false, body: `Escalated${manager ? ` to ${manager.name}` : ' to the owners'}: ${reason}`, at: now });
+  await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorOf(s), byStudent: false, body: `Escalated${manager ? ` to ${manager.name}` : ' to the owners'}: ${reason}`, at: now });
   await notifyStaff(ctx, s, [...new Set([...to.map((p) => p.id), ...(t.assigneeId ? [t.assigneeId] : [])])], `${ticketLabel(t)} escalated`, `${t.subject} — ${reason}`, true);
   await publishTicket(ctx, s.tenantId, t);
   return updated;
@@ -109,7 +109,7 @@ export async function saveTicketRule(ctx: SubgraphContext, s: RequestScope, i: {
   if (!i.assigneeId === !i.role) return bad('INVALID_INPUT', 'Name a person (assigneeId) or a role, one of them', 'assigneeId');
   const min = i.minConfidence ?? 0;
   if (!(min >= 0 && min <= 1)) return bad('INVALID_INPUT', 'minConfidence is 0 to 1', 'minConfidence');
-  if (i.libraryId && (!isUuid(i.libraryId) || (s.libraryIds !== null && !s.libraryIds.includes(i.libraryId)) || !(await ports.campus.librariesExist(s.db, [i.libraryId])))) return bad('NOT_FOUND', 'No such library', 'libraryId');
+  if (i.libraryId && (!isUuid(i.libraryId) || !inBranches(s, i.libraryId) || !(await ports.campus.librariesExist(s.db, [i.libraryId])))) return bad('NOT_FOUND', 'No such library', 'libraryId');
   if (i.assigneeId) {
     const staff = i.libraryId ? await ports.accounts.branchStaff(ctx.core, s.tenantId, i.libraryId) : await ports.accounts.staffOf(ctx.core, s.tenantId, isUuid(i.assigneeId) ? [i.assigneeId] : []);
     if (!staff.some((p) => p.id === i.assigneeId)) return bad('NOT_ASSIGNABLE', 'Not a staff member of the branch', 'assigneeId');

@@ -2,6 +2,7 @@
 // {{library}}, {{agent}} (the replying staff member) — filled in when a reply uses one.
 import { clock, isUuid, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
+import { actorOf } from '../shared/scope.ts';
 import * as repo from './tickets.repository.ts';
 
 export const REPLY_VARIABLES = ['student', 'ticket', 'library', 'agent'] as const;
@@ -18,7 +19,7 @@ export async function createSavedReply(ctx: SubgraphContext, s: RequestScope, ti
   const unknown = [...b.matchAll(VAR)].map((m) => m[1]!).filter((v) => !(REPLY_VARIABLES as readonly string[]).includes(v));
   if (unknown.length) return bad('INVALID_INPUT', `Unknown variable ${unknown.map((v) => `{{${v}}}`).join(', ')}: use ${REPLY_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`, 'body');
   if ((await repo.savedReplies(s.db)).some((r) => r.title.toLowerCase() === t.toLowerCase())) return bad('DUPLICATE', 'A saved reply has this title', 'title');
-  const savedReply = await repo.createSavedReply(s.db, { title: t, body: b, createdById: s.actor.kind === 'user' ? s.actor.id : null, createdAt: clock.now() });
+  const savedReply = await repo.createSavedReply(s.db, { title: t, body: b, createdById: actorOf(s), createdAt: clock.now() });
   await ctx.audit({ action: 'ticket.saved_reply.create', targetType: 'SavedReply', targetId: savedReply.id, tenantId: s.tenantId, details: { title: t } });
   return { savedReply, userErrors: [] };
 }

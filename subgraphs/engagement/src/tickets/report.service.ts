@@ -3,6 +3,7 @@
 // reply, and the average satisfaction — one aggregate statement.
 import { addDays, clock, istDayStart, isUuid, ports, type RequestScope } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
+import { branchesAsked } from '../shared/scope.ts';
 import * as repo from './tickets.repository.ts';
 
 export type ReportRow = { libraryId: string | null; libraryName: string | null; raised: number; openNow: number; overdueNow: number; resolved: number; slaMet: number; slaMetPercent: number | null; medianFirstResponseMinutes: number | null; satisfactionAverage: number | null; rated: number };
@@ -10,7 +11,7 @@ export type ReportRow = { libraryId: string | null; libraryName: string | null; 
 export async function ticketReport(s: RequestScope, from: Date, to: Date, libraryId: string | null | undefined) {
   if (to < from) return { rows: [], total: null, ...fail('INVALID_INPUT', 'to is before from', 'to') };
   if (libraryId && !isUuid(libraryId)) return { rows: [], total: null, userErrors: [] };
-  const scope = libraryId ? (s.libraryIds === null || s.libraryIds.includes(libraryId) ? [libraryId] : []) : s.libraryIds;
+  const scope = branchesAsked(s, libraryId);
   const rows = await repo.report(s.db, istDayStart(from), istDayStart(addDays(to, 1)), clock.now(), scope);
   const names = new Map((await ports.campus.libraries(s.db, rows.map((r) => r.library_id))).map((l) => [l.id, l.name]));
   const shape = (r: repo.TicketReportRow): ReportRow => ({

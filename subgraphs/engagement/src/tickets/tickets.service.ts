@@ -4,8 +4,9 @@
 // `visibleKinds`); statuses NEW → OPEN ⇄ WAITING_ON_STUDENT → RESOLVED → CLOSED, reopened by the
 // student within the reopen window; satisfaction 1–5 once resolved; a duplicate warning when the
 // student has an open ticket of the same category.
-import { clock, isUuid, paginate, ports, type Connection, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
+import { clock, emptyConnection, isUuid, paginate, ports, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { fail } from '../errors.ts';
+import { actorOf, branchesAsked, inBranches } from '../shared/scope.ts';
 import { CONTROL, checkedText } from '../shared/text.ts';
 import { modelFor } from '../triage/classifier.ts';
 import { pickAssignee } from './assignment.service.ts';
@@ -17,7 +18,6 @@ import { notifyStaff, notifyStudent, publishTicket, studentCaller, ticketLabel, 
 
 const none = { ticket: null, duplicates: [] as TicketRow[] };
 const refuse = (code: Parameters<typeof fail>[0], message: string, ...field: string[]) => ({ ...none, ...fail(code, message, ...field) });
-const actorId = (s: RequestScope) => (s.actor.kind === 'user' ? s.actor.id : null);
 
 
 /** The triage suggestion for a ticket's text, from the tenant's model. */
@@ -50,7 +50,7 @@ export async function raiseTicket(ctx: SubgraphContext, s: RequestScope, i: Rais
   if (!studentId || !isUuid(studentId)) return refuse(own ? 'NOT_FOUND' : 'INVALID_INPUT', 'Name the student the ticket is for', 'input', 'studentId');
   const [student] = await ports.campus.students(s.db, [studentId]);
   const libraryId = i.libraryId ?? student?.libraryId ?? null;
-  if (!student || (s.libraryIds !== null && !(libraryId && s.libraryIds.includes(libraryId)))) return refuse('NOT_FOUND', 'No such student', 'input', 'studentId');
+  if (!student || (s.libraryIds !== null && !(libraryId && inBranches(s, libraryId)))) return refuse('NOT_FOUND', 'No such student', 'input', 'studentId');
   if (!libraryId || !isUuid(libraryId) || !(await ports.campus.librariesExist(s.db, [libraryId]))) return refuse('NOT_FOUND', 'No such library', 'input', 'libraryId');
   if (i.seatId && !isUuid(i.seatId)) return refuse('NOT_FOUND', 'No such seat', 'input', 'seatId');
   // Students describe; the desk (or triage) decides how urgent it is.
@@ -69,7 +69,7 @@ export async function raiseTicket(ctx: SubgraphContext, s: RequestScope, i: Rais
     libraryId,
     seatId: i.seatId ?? null,
     studentId,
-    raisedById: actorId(s),
+    raisedById: actorOf(s),
     subject,
     category,
     priority,
@@ -81,10 +81,10 @@ export async function raiseTicket(ctx: SubgraphContext, s: RequestScope, i: Rais
     createdAt: now,
     updatedAt: now,
   });
-  await repo.addMessage(s.db, { ticketId: ticket.id, kind: 'PUBLIC', authorId: actorId(s), byStudent: own !== null, body, at: now });
+  await repo.addMessage(s.db, { ticketId: ticket.id, kind: 'PUBLIC', authorId: actorOf(s), byStudent: own !== null, body, at: now });
   const how = `Triage suggested ${suggestion.category} / ${suggestion.priority} (confidence ${suggestion.confidence}, ${suggestion.source === 'TENANT' ? 'this centre’s tickets' : 'the example tickets'})`;
   await repo.addMessage(s.db, { ticketId: ticket.id, kind: 'EVENT', authorId: null, byStudent: false, body: `${how}${assignee ? `; assigned to ${assignee.person.name} (${assignee.why})` : '; waiting in the queue'}`, at: now });
-  if (assignee && assignee.person.id !== actorId(s)) await notifyStaff(ctx, s, [assignee.person.id], `New ticket ${ticketLabel(ticket)}`, `${subject} (${category.toLowerCase()}, ${priority.toLowerCase()})`, priority === 'URGENT');
+  if (assignee && assignee.person.id !== actorOf(s)) await notifyStaff(ctx, s, [assignee.person.id], `New ticket ${ticketLabel(ticket)}`, `${subject} (${category.toLowerCase()}, ${priority.toLowerCase()})`, priority === 'URGENT');
   // The SLA sweep looks at it when its first deadline comes near.
   await ctx.platform.work.due(s.tenantId, 'engagement', atRiskFrom(due.firstResponseDueAt, now));
   await publishTicket(ctx, s.tenantId, ticket);
@@ -114,7 +114,7 @@ export async function replyToTicket(ctx: SubgraphContext, s: RequestScope, id: s
   if (i.savedReplyId) {
     const [who] = await ports.campus.students(s.db, [t.studentId]);
     const [library] = await ports.campus.libraries(s.db, [t.libraryId]);
-    const agent = (await ports.accounts.branchStaff(ctx.core, s.tenantId, t.libraryId)).find((p) => p.id === actorId(s));
+    const agent = (await ports.accounts.branchStaff(ctx.core, s.tenantId, t.libraryId)).find((p) => p.id === actorOf(s));
     body = await fillSavedReply(s, i.savedReplyId, { student: who?.name.split(' ')[0] ?? '', ticket: ticketLabel(t), library: library?.name ?? '', agent: agent?.name ?? 'the desk' });
     if (body === null) return refuse('NOT_FOUND', 'No such saved reply', 'input', 'savedReplyId');
   } else {
@@ -123,7 +123,7 @@ export async function replyToTicket(ctx: SubgraphContext, s: RequestScope, id: s
     body = checked;
   }
   const kind = i.internal ? 'INTERNAL' : 'PUBLIC';
-  await repo.addMessage(s.db, { ticketId: t.id, kind, authorId: actorId(s), byStudent: student, body, at: now });
+  await repo.addMessage(s.db, { ticketId: t.id, kind, authorId: actorOf(s), byStudent: student, body, at: now });
   let updated: TicketRow | null = t;
   if (student) {
     // The student answers, or comes back to a resolved ticket within the window: open again.
@@ -177,7 +177,7 @@ export async function setTicketStatus(ctx: SubgraphContext, s: RequestScope, id:
           ...(status === 'CLOSED' ? { closedAt: now } : {}),
         });
   if (!updated) return refuse('INVALID_STATE', 'The ticket changed meanwhile; look again', 'id');
-  await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorId(s), byStudent: false, body: `Status: ${status.toLowerCase().replace(/_/g, ' ')}`, at: now });
+  await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorOf(s), byStudent: false, body: `Status: ${status.toLowerCase().replace(/_/g, ' ')}`, at: now });
   if (status === 'RESOLVED') await notifyStudent(ctx, s, t, `${ticketLabel(t)} resolved`, `${t.subject} — tell us how we did (1 to 5), or reply within 7 days to reopen it`);
   if (status === 'RESOLVED' || status === 'CLOSED') await ctx.platform.work.due(s.tenantId, 'engagement', new Date(now.getTime() + REOPEN_WINDOW_MS));
   await watchAgain(ctx, s, t, updated, now);
@@ -193,7 +193,7 @@ export async function reopenMyTicket(ctx: SubgraphContext, s: RequestScope, id: 
   if (t.status !== 'RESOLVED' || !t.resolvedAt || now.getTime() - t.resolvedAt.getTime() > REOPEN_WINDOW_MS) return refuse('INVALID_STATE', 'Only a ticket resolved in the last 7 days is reopened', 'id');
   const updated = await reopen(s, t, now);
   if (!updated) return refuse('INVALID_STATE', 'The ticket changed meanwhile; look again', 'id');
-  await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorId(s), byStudent: true, body: 'Reopened by the student', at: now });
+  await repo.addMessage(s.db, { ticketId: t.id, kind: 'EVENT', authorId: actorOf(s), byStudent: true, body: 'Reopened by the student', at: now });
   if (t.assigneeId) await notifyStaff(ctx, s, [t.assigneeId], `${ticketLabel(t)} reopened`, t.subject);
   await publishTicket(ctx, s.tenantId, t);
   return { ticket: updated, duplicates: [], userErrors: [] };
@@ -215,8 +215,6 @@ export async function rateMyTicket(ctx: SubgraphContext, s: RequestScope, id: st
   return { ticket: updated, duplicates: [], userErrors: [] };
 }
 
-const EMPTY: Connection<TicketRow> = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
-
 /** Staff: tickets of their branches, newest first; `mine` = assigned to the caller. */
 export interface ListFilter {
   status?: TicketStatus[] | null;
@@ -230,14 +228,14 @@ export interface ListFilter {
 
 export async function listTickets(s: RequestScope, a: { first?: number | null; after?: string | null; filter?: ListFilter | null }) {
   const f = a.filter ?? {};
-  if ((f.assigneeId && !isUuid(f.assigneeId)) || (f.studentId && !isUuid(f.studentId)) || (f.libraryId && !isUuid(f.libraryId))) return EMPTY;
-  const libraryIds = f.libraryId ? (s.libraryIds === null || s.libraryIds.includes(f.libraryId) ? [f.libraryId] : []) : s.libraryIds;
-  return paginate(a, (take, cursor) => repo.ticketsPage(s.db, take, cursor, { ...f, assigneeId: f.mine ? actorId(s) : f.assigneeId, libraryIds }), 'desc');
+  if ((f.assigneeId && !isUuid(f.assigneeId)) || (f.studentId && !isUuid(f.studentId)) || (f.libraryId && !isUuid(f.libraryId))) return emptyConnection<TicketRow>();
+  const libraryIds = branchesAsked(s, f.libraryId);
+  return paginate(a, (take, cursor) => repo.ticketsPage(s.db, take, cursor, { ...f, assigneeId: f.mine ? actorOf(s) : f.assigneeId, libraryIds }), 'desc');
 }
 
 /** A student's own tickets, newest first. */
 export async function myTickets(s: RequestScope, a: { first?: number | null; after?: string | null; status?: TicketStatus[] | null }) {
   const me = await studentCaller(s);
-  if (!me || me === 'none') return EMPTY;
+  if (!me || me === 'none') return emptyConnection<TicketRow>();
   return paginate(a, (take, cursor) => repo.ticketsPage(s.db, take, cursor, { studentId: me, status: a.status }), 'desc');
 }

@@ -1,6 +1,7 @@
 // What the help desk's services share: who may see a ticket, its label, telling people in-app, and
 // the live event (ids only — never a message body, so nothing of an internal note travels).
 import { isUuid, ports, topics, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
+import { inBranches } from '../shared/scope.ts';
 import * as repo from './tickets.repository.ts';
 import type { MessageKind, TicketRow } from './tickets.repository.ts';
 
@@ -15,7 +16,7 @@ export async function studentCaller(s: RequestScope): Promise<string | 'none' | 
 export async function maySee(s: RequestScope, t: TicketRow): Promise<boolean> {
   const student = await studentCaller(s);
   if (student !== null) return t.studentId === student;
-  return s.libraryIds === null || s.libraryIds.includes(t.libraryId);
+  return inBranches(s, t.libraryId);
 }
 
 /** A ticket the caller may see (read fresh: services act on it). */
