@@ -77,7 +77,7 @@ function closedNow(ctx: SubgraphContext, hours: WeekdayHours[]) {
   const now = clock.now();
   if (sessionAt(hours, now, ctx.platform.config.checkInGraceMinutes)) return null;
   const next = nextOpening(hours, now);
-  const when = next ? ` It opens ${next.toLocaleString('en-IN', { timeZone: 'Asia/Kolkata', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false })} IST.` : '';
+  const when = next ? ` It opens ${next.toLocaleString('en-IN', { timeZone: 'Asia/Kolkata', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })} IST.` : '';
   return fail('LIBRARY_CLOSED', `The library is closed now.${when}`);
 }
 
