@@ -31,4 +31,5 @@ export * from './days.ts';
 export * from './live.ts';
 export * from './clock.ts';
 export * from './ports.ts';
+export * from './insight-facts.ts';
 export * from './redis.ts';

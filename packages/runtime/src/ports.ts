@@ -8,6 +8,7 @@ import type { CorePrisma, TenantPrisma, TenantPrismaNs } from '@studyspot/db';
 import type { Platform } from './platform.ts';
 import type { SubgraphContext } from './context.ts';
 import type { EventBus } from './events.ts';
+import type { BillingDayFact, BillingFigure, CampusDayFact, CampusFigure, DayRange, FactRow, MessagesDayFact } from './insight-facts.ts';
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED' | 'DELETED' | 'FAILED';
 
@@ -128,6 +129,12 @@ export interface CampusPort {
    * request's caller (their branch limits and the plan's limits apply); the allocation raises its dues.
    */
   admit(ctx: SubgraphContext, tenantId: string, a: Admission): Promise<Admitted | { error: AdmissionError }>;
+  /** Each library's days in the range (insights' rollups; insight-facts.ts). */
+  dayFacts(db: TenantPrisma, range: DayRange, libraryIds: readonly string[] | null): Promise<CampusDayFact[]>;
+  /** The rows behind one campus figure of a library's day (a drill-down), at most `take`. */
+  dayRows(db: TenantPrisma, a: { libraryId: string; day: Date; figure: CampusFigure; now: Date; take: number }): Promise<FactRow[]>;
+  /** The first day campus has anything on (a visit or an allocation); null: nothing yet. */
+  firstDay(db: TenantPrisma): Promise<Date | null>;
 }
 
 export interface FreeSeat {
@@ -215,6 +222,12 @@ export interface BillingPort {
   reverseDiscount(db: TenantPrisma, a: { idempotencyKey: string; reason: string }): Promise<number>;
   /** Payments captured since an instant, with their receipt number (at most 5,000). */
   capturedSince(db: TenantPrisma, since: Date): Promise<{ id: string; studentId: string; amountPaise: number; receipt: { number: string } | null }[]>;
+  /** Each library's money per day in the range (insights' rollups; insight-facts.ts). */
+  dayFacts(db: TenantPrisma, range: DayRange, libraryIds: readonly string[] | null): Promise<BillingDayFact[]>;
+  /** The rows behind one billing figure of a library's day (a drill-down), at most `take`. */
+  dayRows(db: TenantPrisma, a: { libraryId: string; day: Date; figure: BillingFigure; take: number }): Promise<FactRow[]>;
+  /** The first day billing has anything on (a due or a payment); null: nothing yet. */
+  firstDay(db: TenantPrisma): Promise<Date | null>;
 }
 
 /** Owned by communications. */
@@ -228,6 +241,8 @@ export interface MessagesPort {
   sms(ctx: SubgraphContext, tenantId: string, db: TenantPrisma, i: { templateId: string; vars: string[]; phone: string; idempotencyKey: string }): Promise<{ messageId: string; status: string } | { error: { code: 'INVALID_INPUT' | 'NOT_FOUND' | 'TEMPLATE_NOT_APPROVED' | 'CONSENT_REQUIRED' | 'INSUFFICIENT_CREDITS' | 'DUPLICATE'; message: string } }>;
   /** In-app notifications to these accounts of the tenant (each account's preferences decide), published live; returns how many were made. */
   inApp(deps: { db: TenantPrisma; events: EventBus; tenantId: string }, i: { userIds: string[]; category: 'FEES' | 'ATTENDANCE' | 'SEATS' | 'ANNOUNCEMENTS' | 'ACCOUNT' | 'ADMISSIONS' | 'SUPPORT'; title: string; body: string; urgent?: boolean }): Promise<number>;
+  /** The tenant's SMS per day in the range (insights' rollups). */
+  dayFacts(db: TenantPrisma, range: DayRange): Promise<MessagesDayFact[]>;
 }
 
 export interface Ports {

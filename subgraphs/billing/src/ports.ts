@@ -1,6 +1,7 @@
 // The billing port (runtime ports.ts): SMS credits, an allocation's dues, plan limits and read-only
 // money facts, for the other subgraphs. Provided when this module loads.
 import { providePorts } from '@studyspot/runtime';
+import { billingDayFacts, billingDayRows, billingFirstDay } from './reports/dayfacts.repository.ts';
 import { creditsPort } from './credits/port.ts';
 import { openDuesDue, openDuesOf } from './dues/dues.repository.ts';
 import { syncAllocationDues } from './dues/dues.sync.ts';
@@ -11,6 +12,9 @@ import { checkPlanLimit } from './platform/limits.ts';
 
 providePorts({
   billing: {
+    dayFacts: (db, range, libraryIds) => billingDayFacts(db, range, libraryIds),
+    dayRows: (db, a) => billingDayRows(db, a),
+    firstDay: (db) => billingFirstDay(db),
     credits: (platform) => creditsPort(platform),
     syncAllocationDues,
     checkPlanLimit,

@@ -1,6 +1,7 @@
 // The campus port (runtime ports.ts): what other subgraphs may read of campus, on the tenant database
 // they hold. Provided when this module loads.
 import { providePorts } from '@studyspot/runtime';
+import { campusDayFacts, campusDayRows, campusFirstDay } from './analytics/dayfacts.repository.ts';
 import { activatedSince, activeSince, changedSince, heldOffers, idsInShift, lockForDues } from './allocations/allocations.repository.ts';
 import { lastCheckIns } from './attendance/attendance.repository.ts';
 import { countAllLibraries, countLibraries, findLibrary, libraryAddresses } from './libraries/libraries.repository.ts';
@@ -18,6 +19,9 @@ const hoursOf = async (db: Parameters<typeof findLibrary>[0], libraryId: string)
 
 providePorts({
   campus: {
+    dayFacts: (db, range, libraryIds) => campusDayFacts(db, range, libraryIds),
+    dayRows: (db, a) => campusDayRows(db, a),
+    firstDay: (db) => campusFirstDay(db),
     studentByPhone: (db, phone) => findStudentByPhone(db, phone),
     openDeadlines: async (db, libraryId, spans) => {
       const hours = await hoursOf(db, libraryId);

@@ -4,6 +4,7 @@
 // this module loads.
 import { providePorts } from '@studyspot/runtime';
 import { notifyInApp } from './inbox/inbox.service.ts';
+import { smsDayFacts } from './sms/dayfacts.repository.ts';
 import { setConsent } from './sms/sms.repository.ts';
 import { sendSms } from './sms/sms.service.ts';
 
@@ -20,5 +21,6 @@ providePorts({
       return { error: { code, message: e.message } };
     },
     inApp: async (deps, i) => (await notifyInApp(deps, i)).length,
+    dayFacts: (db, range) => smsDayFacts(db, range),
   },
 });

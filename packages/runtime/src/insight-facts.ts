@@ -1,0 +1,72 @@
+// What the owners of the data answer for insights' daily rollups (subgraphs/insights): one row per
+// library and IST day (campus, billing) or per day (messages), computed from their own tables over a
+// range of days, and the rows behind one figure for a drill-down. Days are IST dates at 00:00 UTC.
+
+/** A day range, both ends included; `now` bounds what is still open (a visit without a check-out). */
+export interface DayRange {
+  from: Date;
+  to: Date;
+  now: Date;
+}
+
+/** One library's day as campus sees it. */
+export interface CampusDayFact {
+  libraryId: string;
+  day: Date;
+  /** Visits begun that day. */
+  checkIns: number;
+  /** Distinct students who checked in. */
+  uniqueStudents: number;
+  /** Student-minutes inside in each IST hour 0–23 (24 entries). */
+  occupancyMinutes: number[];
+  /** Seats of the library (today's count: seats are not versioned). */
+  seats: number;
+  /** Allocations holding a seat that day (active, paused or later cancelled, between start and end). */
+  allocated: number;
+  /** Of them, paused that day. */
+  paused: number;
+  /** Students whose first allocation began that day. */
+  newStudents: number;
+  /** Students whose last allocation ended that day (counted once the day is over). */
+  leavingStudents: number;
+}
+
+/** One library's day as billing sees it (paise). */
+export interface BillingDayFact {
+  libraryId: string;
+  day: Date;
+  /** Dues falling due that day (charge after discounts and late fees; void dues left out). */
+  duesRaisedPaise: number;
+  /** Payments captured that day. */
+  collectedPaise: number;
+  /**
+   * The same money by how late it was for the dues it paid: [on or before the due date, 1–7 days
+   * late, 8–30, over 30, not applied to a due (ahead of any due)]; sums to collectedPaise.
+   */
+  collectedByAgePaise: number[];
+  /** Refunds processed that day. */
+  refundedPaise: number;
+  /** Owed at the end of the day on dues whose due date had come (what was paid, adjusted and due by then). */
+  overduePaise: number;
+}
+
+/** The tenant's SMS on a day. */
+export interface MessagesDayFact {
+  day: Date;
+  sent: number;
+  delivered: number;
+  credits: number;
+}
+
+export type CampusFigure = 'CHECK_INS' | 'ALLOCATED' | 'NEW_STUDENTS' | 'LEAVING_STUDENTS';
+export type BillingFigure = 'DUES_RAISED' | 'COLLECTED' | 'REFUNDED' | 'OVERDUE';
+
+/** One row behind a figure: what it is, whose, when and how much it added. */
+export interface FactRow {
+  id: string;
+  studentId: string | null;
+  at: Date | null;
+  /** What the figure counted of it: 1 for counts, paise for money, minutes for occupancy. */
+  amount: number;
+  detail: string;
+}
