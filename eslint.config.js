@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import dataBoundary from './tools/eslint/data-boundary.js';
 
-const SUBGRAPHS = ['billing', 'campus', 'communications', 'engagement', 'identity', 'tenancy'];
+const SUBGRAPHS = ['billing', 'campus', 'communications', 'engagement', 'identity', 'insights', 'tenancy'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/generated/**', '**/dist/**', '.data/**', '**/.turbo/**'] },

@@ -40,6 +40,7 @@ const KEYS: Record<SubgraphName, string[]> = {
   billing: ['Payment', 'Student', 'Due', 'Refund', 'Receipt', 'PaymentOrder', 'Library', 'SeatAllocation', 'Tenant', 'Plan', 'TenantSubscription', 'PlatformInvoice', 'LedgerEntry'],
   communications: ['Notification', 'Student'],
   engagement: ['Lead'],
+  insights: ['Library', 'Student'],
 };
 
 describe('subgraph contracts', () => {

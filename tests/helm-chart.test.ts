@@ -66,7 +66,7 @@ function render(set: string[] = [], supergraph: string | null = SUPERGRAPH): K8s
   return docs;
 }
 const named = (docs: K8s[], kind: string) => docs.filter((d) => d.kind === kind).map((d) => d.metadata.name).sort();
-const COMPONENTS = ['billing', 'campus', 'communications', 'engagement', 'gateway', 'identity', 'tenancy', 'worker'].map((c) => `ss-studyspot-${c}`);
+const COMPONENTS = ['billing', 'campus', 'communications', 'engagement', 'gateway', 'identity', 'insights', 'tenancy', 'worker'].map((c) => `ss-studyspot-${c}`);
 
 describe.skipIf(!haveHelm)('the Helm chart', () => {
   it('lints, and renders with defaults into objects that are valid against the Kubernetes schemas', () => {

@@ -124,7 +124,7 @@ describe('subgraphs over HTTP', () => {
     const body = (await ready.json()) as { checks: Record<string, string> };
     expect(ready.status).toBe(200);
     expect(Object.keys(body.checks).filter((k) => k.startsWith('subgraph:')).sort()).toEqual(
-      ['billing', 'campus', 'communications', 'engagement', 'identity', 'tenancy'].map((n) => `subgraph:${n}`),
+      ['billing', 'campus', 'communications', 'engagement', 'identity', 'insights', 'tenancy'].map((n) => `subgraph:${n}`),
     );
     await subgraphs.get('communications')!.close();
     // One subgraph down does not take the gateway out of the balancer: it still serves the rest.

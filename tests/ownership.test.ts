@@ -20,7 +20,7 @@ describe('table ownership', () => {
   });
 
   it('gives each model an owner that exists', () => {
-    const owners = new Set(['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'runtime']);
+    const owners = new Set(['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'insights', 'runtime']);
     for (const [model, row] of table) expect(owners.has(row.owner), `${model}: ${row.owner}`).toBe(true);
   });
 

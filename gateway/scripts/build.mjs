@@ -16,7 +16,7 @@ import { build } from 'esbuild';
 const GATEWAY = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = resolve(GATEWAY, '..');
 const OUT = join(GATEWAY, 'dist');
-const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement'];
+const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'insights'];
 
 const entryPoints = [
   { in: join(GATEWAY, 'src/main.ts'), out: 'gateway' },

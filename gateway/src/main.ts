@@ -9,6 +9,7 @@ import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
 import { startEngagementSweeper } from '@studyspot/engagement';
+import { startInsightsSweeper } from '@studyspot/insights';
 import { startGateway } from './gateway.ts';
 import { connectDemoGateways, DEMO_SLUG, readDemoLogins, seedDemo } from './seed.ts';
 
@@ -34,7 +35,7 @@ await runMain('studyspot', async () => {
     if (seeded) await connectDemoGateways(platform, server.simulators);
     // In the one-process layout the gateway process also runs the subgraphs' background sweeps.
     // BACKGROUND_WORK=0: a worker process (processes/worker.ts) runs it instead.
-    const sweepers = config.subgraphMode === 'local' && process.env.BACKGROUND_WORK !== '0' ? [startCampusSweeper(platform), startBillingSweeper(platform), startSmsSweeper(platform), startCampaignWorker(platform), startEngagementSweeper(platform)] : [];
+    const sweepers = config.subgraphMode === 'local' && process.env.BACKGROUND_WORK !== '0' ? [startCampusSweeper(platform), startBillingSweeper(platform), startSmsSweeper(platform), startCampaignWorker(platform), startEngagementSweeper(platform), startInsightsSweeper(platform)] : [];
     const stopSweeper = async () => void (await Promise.all(sweepers.map((stop) => stop())));
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);

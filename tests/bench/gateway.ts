@@ -44,8 +44,8 @@ const tag = `bench_gw_${randomBytes(3).toString('hex')}`;
 const dataDir = `/tmp/${tag}`;
 const SECRET = randomBytes(24).toString('base64url');
 const JWT_SECRET = randomBytes(32).toString('base64url');
-const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement'] as const;
-const PORTS = { oneProc: 4701, services: 4702, stock: 4703, identity: 4711, tenancy: 4712, campus: 4713, billing: 4714, communications: 4715, engagement: 4716 };
+const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'insights'] as const;
+const PORTS = { oneProc: 4701, services: 4702, stock: 4703, identity: 4711, tenancy: 4712, campus: 4713, billing: 4714, communications: 4715, engagement: 4716, insights: 4717 };
 const subgraphUrl = (name: string) => `http://127.0.0.1:${PORTS[name as keyof typeof PORTS]}/graphql`;
 
 const QUERIES = {

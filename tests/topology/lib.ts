@@ -15,7 +15,7 @@ export const API_PORT = 8080;
 export const REDIS_PORT = 6390;
 export const WORKER_PORT = 4010;
 export const GATEWAY_PORTS = [4011, 4012];
-export const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement'] as const;
+export const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'insights'] as const;
 /** HAProxy's front for each subgraph (what the gateways call). */
 export const SUBGRAPH_FRONT = (i: number) => 4001 + i;
 /** The replicas' own ports: 4101…4106 and 4201…4206. */

@@ -6,6 +6,7 @@ import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
 import { startEngagementSweeper } from '@studyspot/engagement';
+import { startInsightsSweeper } from '@studyspot/insights';
 import { SUBGRAPHS } from '../subgraphs.ts';
 
 /** What runs beside each subgraph's server in its own process; returns its stop function. */
@@ -17,6 +18,7 @@ const BACKGROUND: Partial<Record<SubgraphName, (platform: Platform) => () => Pro
     return async () => void (await Promise.all(stops.map((stop) => stop())));
   },
   engagement: (platform) => startEngagementSweeper(platform),
+  insights: (platform) => startInsightsSweeper(platform),
 };
 
 /** All background work in one process (the worker, worker.ts); returns its stop function. */

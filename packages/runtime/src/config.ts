@@ -13,7 +13,7 @@ import { parseRedisUrl, RedisUrlError } from './redis.ts';
 
 export { ConfigError };
 
-export const SUBGRAPH_NAMES = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement'] as const;
+export const SUBGRAPH_NAMES = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'insights'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   identity: 4001,
@@ -22,6 +22,7 @@ export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   billing: 4004,
   communications: 4005,
   engagement: 4006,
+  insights: 4007,
 };
 
 export interface Config {

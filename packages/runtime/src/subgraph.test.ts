@@ -8,7 +8,7 @@ describe('subgraph processes', () => {
     expect(c.port).toBe(9000);
     expect(subgraphPort(c.subgraphUrls.campus, 'campus')).toBe(7003);
     expect(subgraphPort(c.subgraphUrls.identity, 'identity')).toBe(4001);
-    expect(new Set((['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement'] as const).map((n) => subgraphPort(c.subgraphUrls[n], n))).size).toBe(6);
+    expect(new Set((['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'insights'] as const).map((n) => subgraphPort(c.subgraphUrls[n], n))).size).toBe(7);
   });
 
   it('report ready, degraded without an optional dependency, unavailable without a required one', () => {

@@ -56,7 +56,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     keyRing,
     gatewaySecret: randomBytes(24).toString('base64url'),
     subgraphMode: 'local',
-    subgraphUrls: { identity: '', tenancy: '', campus: '', billing: '', communications: '', engagement: '' },
+    subgraphUrls: { identity: '', tenancy: '', campus: '', billing: '', communications: '', engagement: '', insights: '' },
     tenantClients: { max: 20, idleMs: 60_000, poolMax: 2 },
     seedDemo: false,
     otpSecret: randomBytes(24).toString('base64url'),

@@ -13,7 +13,7 @@ import type { CorePrisma } from '@studyspot/db';
 import type { Logger } from '../observability/logger.ts';
 import { metrics } from '../observability/metrics.ts';
 
-export type WorkKind = 'campus' | 'billing' | 'messages' | 'engagement';
+export type WorkKind = 'campus' | 'billing' | 'messages' | 'engagement' | 'insights';
 
 export interface WorkSchedule {
   /** Work of `kind` for the tenant falls due at `at` (an earlier time already recorded is kept). */

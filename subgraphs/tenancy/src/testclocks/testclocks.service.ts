@@ -13,7 +13,7 @@ const refuse = (code: TenancyErrorCode, message: string, ...field: string[]) => 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 366 * DAY_MS;
 /** The order work of one moment runs in: seats and visits, then money, then messages about both, then admissions' follow-ups. */
-const KINDS: WorkKind[] = ['campus', 'billing', 'messages', 'engagement'];
+const KINDS: WorkKind[] = ['campus', 'billing', 'messages', 'engagement', 'insights'];
 /** A bound on the moments one advance stops at (2 years of daily work for a few tenants is ~3,000). */
 const MAX_STEPS = 50_000;
 

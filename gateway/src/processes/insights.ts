@@ -1,0 +1,4 @@
+// The insights subgraph as its own process (run.ts).
+import { runSubgraphProcess } from './run.ts';
+
+await runSubgraphProcess('insights');

@@ -1,0 +1,14 @@
+import { collectionEfficiency, insightRows, insightTrend, occupancyHeatmap } from './owner.service.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
+
+export const ownerResolvers: Resolvers = {
+  Query: {
+    occupancyHeatmap: async (_p, a, ctx) => occupancyHeatmap(ctx, await ctx.scope(), a.libraryId, a.from, a.to),
+    insightTrend: async (_p, a, ctx) => insightTrend(ctx, await ctx.scope(), a),
+    collectionEfficiency: async (_p, a, ctx) => collectionEfficiency(ctx, await ctx.scope(), a),
+    insightRows: async (_p, a, ctx) => insightRows(ctx, await ctx.scope(), a),
+  },
+  InsightRow: {
+    student: (r) => (r.studentId ? { id: r.studentId } : null),
+  },
+};
