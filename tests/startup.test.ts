@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addDays, clock, formatDate, istDay } from '@studyspot/runtime';
 import { dropDatabasesWithPrefix } from '@studyspot/testkit';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,17 +94,26 @@ describe('pnpm start', () => {
     expect(listeningOn(Number(new URL(url).port))).toEqual(['127.0.0.1']);
     // Its simulators hand out no tenant's secrets.
     for (const provider of ['razorpay', 'cashfree']) expect((await fetch(`${url.replace(/\/graphql$/, '')}/_simulators/${provider}/__sim/credentials/${randomUUID()}`)).status).toBe(404);
-    const q = '{ currentTenant { name libraries { edges { node { name seatCount students(first: 1) { edges { node { name payments { edges { node { amountPaise } } } } } } } } } } }';
+    const q = '{ currentTenant { name libraries { edges { node { name seatCount } } } } students(first: 1, search: "Rohan Patil") { edges { node { name payments { edges { node { amountPaise } } } } } } }';
     const r = await gql(url, q, { token });
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({
       currentTenant: {
         name: 'Sunrise Study Centre',
         libraries: {
-          edges: [{ node: { name: 'Sunrise Reading Room', seatCount: 40, students: { edges: [{ node: { name: 'Rohan Patil', payments: { edges: [{ node: { amountPaise: 150000 } }] } } }] } } }],
+          edges: [{ node: { name: 'Sunrise Reading Room', seatCount: 40 } }],
         },
       },
+      students: { edges: [{ node: { name: 'Rohan Patil', payments: { edges: [{ node: { amountPaise: 150000 } }] } } }] },
     });
+    // Six months of history: insights have months to show on the first start.
+    const trend = await gql(url, 'query($f: Date!, $t: Date!) { insightTrend(from: $f, to: $t, grain: MONTH) { points { checkIns collectedPaise } } }', {
+      token,
+      variables: { f: formatDate(addDays(istDay(clock.now()), -182)), t: formatDate(istDay(clock.now())) },
+    });
+    const points = (trend.data?.insightTrend as { points: { checkIns: number; collectedPaise: number }[] } | undefined)?.points ?? [];
+    expect(points.length, trend.raw).toBeGreaterThanOrEqual(6);
+    expect(points.filter((p) => p.checkIns > 0 && p.collectedPaise > 0).length).toBeGreaterThanOrEqual(5);
     // A second start on the same data directory is refused in one line naming the first process
     // (two writers would corrupt PGlite), and the first goes on serving.
     await failsWith({ STUDYSPOT_DATA_DIR: dataDir, PORT: '0' }, new RegExp(`^studyspot: STUDYSPOT_DATA_DIR: .* is in use by process ${first.child.pid} \\(`));

@@ -10,6 +10,7 @@ import { addDays, ConfigError, istDay, istToday, ports, subgraphContext, systemC
 import { generatePassword, hashPassword } from '@studyspot/runtime/security';
 import type { PaymentSimulators } from '@studyspot/simulators';
 import { provisionTenant } from '@studyspot/tenancy';
+import { generateHistory } from './history.ts';
 
 export const DEMO_SLUG = 'demo';
 
@@ -103,6 +104,11 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
       ],
     });
     const today = istDay();
+    // Six months of history (insights' heatmaps, trends and models have something to show), on the
+    // seats the named students and the converted lead below do not take.
+    const historySeats = seats.filter((x, i) => i >= 5 && x.label !== 'A21').map((x) => x.id);
+    const history = await generateHistory(db, { libraryId: library.id, from: addDays(today, -182), to: addDays(today, -1), students: 90, seed: 2026, phonePrefix: '919700000', seatIds: historySeats });
+    platform.logger.info(history, 'demo history generated');
     // Two full billing months.
     const twoMonths = addDays(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 2, today.getUTCDate())), -1);
     const out: { allocationId: string; studentId: string }[] = [];
@@ -141,6 +147,8 @@ export async function seedDemo(platform: Platform): Promise<boolean> {
     await demoReferral.reward(ctx, engagement);
     // The help desk: a resolved ticket (with an internal note), one waiting on its student, a new one.
     await seedDemoTickets(ctx, engagement, allocations.map((a) => a.studentId));
+    // Insights roll the history up in the background (the next sweep), or on the first read.
+    await platform.work.due(tenant.id, 'insights');
   } finally {
     await ctx.dispose();
   }
