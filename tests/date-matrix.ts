@@ -17,6 +17,8 @@ const FILES = [
   'tests/test-clocks.test.ts',
   // A referral reward counts against the IST month of the payment (the monthly cap).
   'tests/engagement-referrals.test.ts',
+  // Insights roll up by IST day and month; at 23:50 IST the IST and UTC days differ.
+  'tests/insights.test.ts',
 ];
 
 /** The next instant after now that is month/day at hh:mm UTC (a leap day only in leap years). */
