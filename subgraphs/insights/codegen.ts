@@ -4,4 +4,5 @@ import { resolverTypes } from '../../tools/codegen/resolvers.ts';
 
 export default resolverTypes({
   InsightRow: '@studyspot/runtime#FactRow',
+  StudentRisk: '{ studentId: string; libraryId: string; leaveProbability: number; lateProbability: number; reasons: string[] }',
 });

@@ -70,3 +70,24 @@ export interface FactRow {
   amount: number;
   detail: string;
 }
+
+/** A student who held a seat in a range, with what insights' risk scores read (campus's side). */
+export interface StudentActivity {
+  studentId: string;
+  /** The library of their latest allocation. */
+  libraryId: string;
+  /** The first day of their first allocation, and the last day of their last (cancellations end on their day). */
+  firstStart: Date;
+  lastEnd: Date;
+  /** Days they checked in, from 56 days before the range to its end, in order. */
+  visitDays: Date[];
+}
+
+/** A due as insights' risk scores read it (billing's side). */
+export interface DueRecord {
+  studentId: string;
+  dueDate: Date;
+  chargePaise: number;
+  /** The IST day it was paid in full (null: not paid, or paid and later re-opened). */
+  paidOn: Date | null;
+}

@@ -8,7 +8,7 @@ import type { CorePrisma, TenantPrisma, TenantPrismaNs } from '@studyspot/db';
 import type { Platform } from './platform.ts';
 import type { SubgraphContext } from './context.ts';
 import type { EventBus } from './events.ts';
-import type { BillingDayFact, BillingFigure, CampusDayFact, CampusFigure, DayRange, FactRow, MessagesDayFact } from './insight-facts.ts';
+import type { BillingDayFact, BillingFigure, CampusDayFact, CampusFigure, DayRange, DueRecord, FactRow, MessagesDayFact, StudentActivity } from './insight-facts.ts';
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED' | 'DELETED' | 'FAILED';
 
@@ -135,6 +135,8 @@ export interface CampusPort {
   dayRows(db: TenantPrisma, a: { libraryId: string; day: Date; figure: CampusFigure; now: Date; take: number }): Promise<FactRow[]>;
   /** The first day campus has anything on (a visit or an allocation); null: nothing yet. */
   firstDay(db: TenantPrisma): Promise<Date | null>;
+  /** Students who held a seat at some time in [from, to], with their visit days (insights' risk scores). */
+  studentActivity(db: TenantPrisma, from: Date, to: Date, libraryIds: readonly string[] | null): Promise<StudentActivity[]>;
 }
 
 export interface FreeSeat {
@@ -228,6 +230,8 @@ export interface BillingPort {
   dayRows(db: TenantPrisma, a: { libraryId: string; day: Date; figure: BillingFigure; take: number }): Promise<FactRow[]>;
   /** The first day billing has anything on (a due or a payment); null: nothing yet. */
   firstDay(db: TenantPrisma): Promise<Date | null>;
+  /** The dues of these students (void ones left out), with the day each was paid in full. */
+  dueRecords(db: TenantPrisma, studentIds: readonly string[]): Promise<DueRecord[]>;
 }
 
 /** Owned by communications. */
@@ -245,12 +249,19 @@ export interface MessagesPort {
   dayFacts(db: TenantPrisma, range: DayRange): Promise<MessagesDayFact[]>;
 }
 
+/** Owned by insights. */
+export interface InsightsPort {
+  /** Students holding a seat today whose chance of leaving in the next 30 days is at least `threshold` (0–1). */
+  atRisk(db: TenantPrisma, now: Date, threshold: number): Promise<string[]>;
+}
+
 export interface Ports {
   tenants: TenantsPort;
   accounts: AccountsPort;
   campus: CampusPort;
   billing: BillingPort;
   messages: MessagesPort;
+  insights: InsightsPort;
 }
 
 const provided: Partial<Ports> = {};

@@ -1,7 +1,7 @@
 // The billing port (runtime ports.ts): SMS credits, an allocation's dues, plan limits and read-only
 // money facts, for the other subgraphs. Provided when this module loads.
 import { providePorts } from '@studyspot/runtime';
-import { billingDayFacts, billingDayRows, billingFirstDay } from './reports/dayfacts.repository.ts';
+import { billingDayFacts, billingDayRows, billingFirstDay, dueRecords } from './reports/dayfacts.repository.ts';
 import { creditsPort } from './credits/port.ts';
 import { openDuesDue, openDuesOf } from './dues/dues.repository.ts';
 import { syncAllocationDues } from './dues/dues.sync.ts';
@@ -15,6 +15,7 @@ providePorts({
     dayFacts: (db, range, libraryIds) => billingDayFacts(db, range, libraryIds),
     dayRows: (db, a) => billingDayRows(db, a),
     firstDay: (db) => billingFirstDay(db),
+    dueRecords: (db, ids) => dueRecords(db, ids),
     credits: (platform) => creditsPort(platform),
     syncAllocationDues,
     checkPlanLimit,

@@ -1,7 +1,7 @@
 // The campus port (runtime ports.ts): what other subgraphs may read of campus, on the tenant database
 // they hold. Provided when this module loads.
 import { providePorts } from '@studyspot/runtime';
-import { campusDayFacts, campusDayRows, campusFirstDay } from './analytics/dayfacts.repository.ts';
+import { campusDayFacts, campusDayRows, campusFirstDay, studentActivity } from './analytics/dayfacts.repository.ts';
 import { activatedSince, activeSince, changedSince, heldOffers, idsInShift, lockForDues } from './allocations/allocations.repository.ts';
 import { lastCheckIns } from './attendance/attendance.repository.ts';
 import { countAllLibraries, countLibraries, findLibrary, libraryAddresses } from './libraries/libraries.repository.ts';
@@ -22,6 +22,7 @@ providePorts({
     dayFacts: (db, range, libraryIds) => campusDayFacts(db, range, libraryIds),
     dayRows: (db, a) => campusDayRows(db, a),
     firstDay: (db) => campusFirstDay(db),
+    studentActivity: (db, from, to, libraryIds) => studentActivity(db, from, to, libraryIds),
     studentByPhone: (db, phone) => findStudentByPhone(db, phone),
     openDeadlines: async (db, libraryId, spans) => {
       const hours = await hoursOf(db, libraryId);

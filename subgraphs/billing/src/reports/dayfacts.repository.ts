@@ -4,7 +4,7 @@
 // days — and the rows behind one figure (a drill-down). Only constant SQL text is spliced; every value
 // is a bound parameter.
 import type { TenantPrisma } from '@studyspot/db';
-import { dayOf, formatDate, type BillingDayFact, type BillingFigure, type DayRange, type FactRow } from '@studyspot/runtime';
+import { dayOf, formatDate, type BillingDayFact, type BillingFigure, type DayRange, type DueRecord, type FactRow } from '@studyspot/runtime';
 
 const IST = `interval '330 minutes'`;
 const IST_DAY = (col: string) => `((${col} AT TIME ZONE 'UTC') + ${IST})::date`;
@@ -108,4 +108,16 @@ export async function billingFirstDay(db: TenantPrisma): Promise<Date | null> {
     `SELECT LEAST((SELECT min(due_date) FROM dues WHERE status <> 'VOID'), (SELECT ${IST_DAY('min(captured_at)')} FROM payments WHERE status IN ('CAPTURED', 'REFUNDED')))::text AS day`,
   );
   return row?.day ? dayOf(row.day) : null;
+}
+
+/** The dues of these students (void ones left out), with the IST day each was paid in full (insights' risk scores). */
+export async function dueRecords(db: TenantPrisma, studentIds: readonly string[]): Promise<DueRecord[]> {
+  if (!studentIds.length) return [];
+  const rows = await db.$queryRawUnsafe<{ student_id: string; due_date: string; charge: number; paid_on: string | null }[]>(
+    `SELECT d.student_id, d.due_date::text AS due_date, (d.amount_paise + d.adjustment_paise)::int AS charge,
+       CASE WHEN d.status = 'PAID' THEN (SELECT ${IST_DAY('max(pa.created_at)')} FROM payment_allocations pa WHERE pa.due_id = d.id AND pa.amount_paise > 0)::text END AS paid_on
+     FROM dues d WHERE d.status <> 'VOID' AND d.student_id = ANY($1::uuid[]) ORDER BY d.student_id, d.due_date`,
+    [...studentIds],
+  );
+  return rows.map((r) => ({ studentId: r.student_id, dueDate: dayOf(r.due_date), chargePaise: r.charge, paidOn: r.paid_on ? dayOf(r.paid_on) : null }));
 }

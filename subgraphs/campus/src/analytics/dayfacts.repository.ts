@@ -5,7 +5,7 @@
 // cancelled (its last change). A student is new on the start of their first such allocation and leaves
 // on the end of their last, counted once that day is over.
 import type { TenantPrisma } from '@studyspot/db';
-import { dayOf, formatDate, istDay, type CampusDayFact, type CampusFigure, type DayRange, type FactRow } from '@studyspot/runtime';
+import { dayOf, formatDate, istDay, type CampusDayFact, type CampusFigure, type DayRange, type FactRow, type StudentActivity } from '@studyspot/runtime';
 
 const IST = `interval '330 minutes'`;
 
@@ -165,4 +165,21 @@ export async function campusDayRows(db: TenantPrisma, a: { libraryId: string; da
 export async function campusFirstDay(db: TenantPrisma): Promise<Date | null> {
   const [row] = await db.$queryRawUnsafe<{ day: string | null }[]>(`SELECT LEAST((SELECT min(day) FROM visits), (SELECT min(start_date) FROM (${LIVE_HELD}) x))::text AS day`);
   return row?.day ? dayOf(row.day) : null;
+}
+
+/** Students who held a seat at some time in [from, to], their first start, last end and visit days (insights' risk scores). */
+export async function studentActivity(db: TenantPrisma, from: Date, to: Date, libraryIds: readonly string[] | null): Promise<StudentActivity[]> {
+  const rows = await db.$queryRawUnsafe<{ student_id: string; library_id: string; first_start: string; last_end: string; days: string[] | null }[]>(
+    `WITH s AS (
+       SELECT student_id, min(start_date) AS first_start, max(end_day) AS last_end, (array_agg(library_id ORDER BY end_day DESC, id))[1] AS library_id
+       FROM (${LIVE_HELD}) x GROUP BY student_id
+       HAVING max(end_day) >= $1::date AND min(start_date) <= $2::date)
+     SELECT s.student_id, s.library_id, s.first_start::text, s.last_end::text,
+       (SELECT array_agg(DISTINCT v.day::text) FROM visits v WHERE v.student_id = s.student_id AND v.day BETWEEN $1::date - 56 AND $2::date) AS days
+     FROM s WHERE ($3::uuid[] IS NULL OR s.library_id = ANY($3::uuid[]))`,
+    formatDate(from),
+    formatDate(to),
+    libraryIds ? [...libraryIds] : null,
+  );
+  return rows.map((r) => ({ studentId: r.student_id, libraryId: r.library_id, firstStart: dayOf(r.first_start), lastEnd: dayOf(r.last_end), visitDays: (r.days ?? []).sort().map(dayOf) }));
 }

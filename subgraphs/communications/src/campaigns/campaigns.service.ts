@@ -1,5 +1,5 @@
-// Campaigns: an SMS to an audience of students (by library, shift, status or overdue dues), now or
-// later, throttled, with progress, cancellable. A run writes the recipients once (the audience as it
+// Campaigns: an SMS to an audience of students (by library, shift, status, overdue dues or at risk of
+// leaving), now or later, throttled, with progress, cancellable. A run writes the recipients once (the audience as it
 // is when the campaign starts), then sends to those still PENDING; every message's idempotency key is
 // the campaign and the student, so a run resumed after a crash never sends twice.
 import type { TenantPrisma } from '@studyspot/db';
@@ -17,7 +17,12 @@ export interface Audience {
   shiftId?: string | null;
   status?: 'ACTIVE' | 'SUSPENDED' | 'LEFT' | null;
   overdue?: boolean | null;
+  /** Only students insights scores as likely to leave (ports.insights.atRisk). */
+  atRisk?: boolean | null;
 }
+
+/** The chance of leaving within 30 days from which a student is in an "at risk" audience. */
+const AT_RISK = 0.5;
 
 const rupees = (paise: number) => (paise / 100).toFixed(2);
 
@@ -34,8 +39,10 @@ export async function audienceOf(db: TenantPrisma, a: Audience, now = clock.now(
     if (!o.dueDate || d.dueDate < o.dueDate) o.dueDate = d.dueDate;
     owed.set(d.studentId, o);
   }
+  const risky = a.atRisk ? new Set(await ports.insights.atRisk(db, now, AT_RISK)) : null;
   return students
     .filter((s) => !a.overdue || owed.get(s.id)?.overdue)
+    .filter((s) => !risky || risky.has(s.id))
     .map((s) => ({ ...s, balancePaise: owed.get(s.id)?.balance ?? 0, dueDate: owed.get(s.id)?.dueDate ?? null }));
 }
 
@@ -71,7 +78,7 @@ export async function runCampaign(platform: Platform, tenantId: string, db: Tena
   const gap = 60_000 / c.ratePerMinute;
   let last = 0;
   // The audience's names and balances, read once per run (not per batch).
-  const people = new Map((await audienceOf(db, { ...(c.audience as Audience), overdue: false }, now())).map((s) => [s.id, s]));
+  const people = new Map((await audienceOf(db, { ...(c.audience as Audience), overdue: false, atRisk: false }, now())).map((s) => [s.id, s]));
   for (;;) {
     const batch = await repo.pendingRecipients(db, campaignId);
     if (!batch.length) break;
@@ -119,7 +126,7 @@ export interface CampaignInput {
   name: string;
   templateId: string;
   vars: string[];
-  audience: { libraryId?: string | null; shiftId?: string | null; studentStatus?: string | null; overdue?: boolean | null };
+  audience: { libraryId?: string | null; shiftId?: string | null; studentStatus?: string | null; overdue?: boolean | null; atRisk?: boolean | null };
   scheduledAt?: Date | null;
   ratePerMinute?: number | null;
 }
@@ -135,7 +142,7 @@ export async function createCampaign(ctx: SubgraphContext, i: CampaignInput) {
   if (!Number.isInteger(rate) || rate < 1 || rate > 6_000) return refuse('INVALID_INPUT', 'ratePerMinute is 1 to 6000', 'input', 'ratePerMinute');
   if (i.audience.studentStatus && !STATUSES.has(i.audience.studentStatus)) return refuse('INVALID_INPUT', 'studentStatus is ACTIVE, SUSPENDED or LEFT', 'input', 'audience', 'studentStatus');
   for (const k of ['libraryId', 'shiftId'] as const) if (i.audience[k] && !isUuid(i.audience[k]!)) return refuse('NOT_FOUND', `No such ${k === 'libraryId' ? 'library' : 'shift'}`, 'input', 'audience', k);
-  const audience: Audience = { libraryId: i.audience.libraryId ?? null, shiftId: i.audience.shiftId ?? null, status: (i.audience.studentStatus as Audience['status']) ?? null, overdue: i.audience.overdue ?? null };
+  const audience: Audience = { libraryId: i.audience.libraryId ?? null, shiftId: i.audience.shiftId ?? null, status: (i.audience.studentStatus as Audience['status']) ?? null, overdue: i.audience.overdue ?? null, atRisk: i.audience.atRisk ?? null };
   const scheduledAt = i.scheduledAt && i.scheduledAt > clock.now() ? i.scheduledAt : clock.now();
   const campaign = await repo.createCampaign(db, { name: i.name.trim(), templateId: template.id, vars: i.vars, audience: { ...audience }, scheduledAt, ratePerMinute: rate, createdById: ctx.claims!.sub });
   // On a test clock no timer fires at a later time: the messages work runs it when the clock passes it.
