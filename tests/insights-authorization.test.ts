@@ -47,6 +47,7 @@ const MATRIX: Record<string, Op> = {
   'Query.insightRows': { doc: 'query($l: ID!, $d: Date!) { insightRows(libraryId: $l, day: $d, figure: COLLECTED) { value } }', vars: () => ({ l: w.a.libraryId, d: range().t }), allowed: READ, crossTenant: noLibrary },
   'Query.occupancyForecast': { doc: 'query($l: ID!) { occupancyForecast(libraryId: $l) { madeOn } }', vars: () => ({ l: w.a.libraryId }), allowed: READ, crossTenant: noLibrary },
   'Query.collectionsForecast': { doc: 'query($l: ID) { collectionsForecast(libraryId: $l) { totalPaise } }', vars: () => ({ l: w.a.libraryId }), allowed: READ, crossTenant: noLibrary },
+  'Query.studentsAtRisk': { doc: 'query($l: ID) { studentsAtRisk(libraryId: $l) { students { leaveProbability } } }', vars: () => ({ l: w.a.libraryId }), allowed: READ, crossTenant: noLibrary },
   'Mutation.rebuildInsights': { doc: 'mutation($f: Date!, $t: Date!) { rebuildInsights(from: $f, to: $t) { days userErrors { code } } }', vars: () => range(), allowed: SETTINGS },
 };
 

@@ -8,6 +8,7 @@ import { generateHistory } from '@studyspot/gateway';
 import { insightsSweepOnce } from '@studyspot/insights';
 import { addDays, clock, formatDate, istDay } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audienceOf } from '../subgraphs/communications/src/campaigns/campaigns.service.ts';
 import { figuresOf, readRaw } from './support/insights-oracle.ts';
 import { createSupergraphWorld, gql, type GqlResult, type SupergraphWorld } from './support/supergraph.ts';
 
@@ -296,6 +297,33 @@ describe('owner insights', () => {
     const one = data<{ library: { id: string }; totalPaise: number }>(await gql(w.gateway.url, q, { token: owner, variables: { l: libs[1] } }), 'collectionsForecast');
     expect(one.library).toEqual({ id: libs[1] });
     expect(one.totalPaise).toBeLessThan(all.totalPaise);
+  });
+
+  it('students at risk: everyone holding a seat, most likely to leave first, with reasons; a campaign can target them', async () => {
+    const q = 'query($l: ID, $first: Int!, $min: Float) { studentsAtRisk(libraryId: $l, first: $first, minProbability: $min) { leaveModel { trainedOn samples positives } lateModel { trainedOn samples } students { student { id } library { id } leaveProbability lateProbability reasons } } }';
+    type Risk = { leaveModel: { trainedOn: string; samples: number; positives: number }; lateModel: { trainedOn: string }; students: { student: { id: string }; library: { id: string }; leaveProbability: number; lateProbability: number; reasons: string[] }[] };
+    const r = data<Risk>(await gql(w.gateway.url, q, { token: owner, variables: { l: w.a.libraryId, first: 500 } }), 'studentsAtRisk');
+    expect(['TENANT', 'PRIOR']).toContain(r.leaveModel.trainedOn);
+    expect(r.leaveModel.samples).toBeGreaterThan(0);
+    // Exactly the students holding a seat in this library today, once each.
+    const today = istDay(clock.now());
+    const raw = await rawOfA();
+    const held = raw.allocations.filter((a) => ['ACTIVE', 'PAUSED', 'CANCELLED'].includes(a.status) && a.startDate <= today && (a.status === 'CANCELLED' ? istDay(a.updatedAt) : a.endDate) >= today && a.libraryId === w.a.libraryId);
+    expect(r.students.map((x) => x.student.id).sort()).toEqual([...new Set(held.map((a) => a.studentId))].sort());
+    expect(r.students.every((x) => x.library.id === w.a.libraryId && x.leaveProbability >= 0 && x.leaveProbability <= 1 && x.lateProbability >= 0 && x.lateProbability <= 1)).toBe(true);
+    const ps = r.students.map((x) => x.leaveProbability);
+    expect(ps).toEqual([...ps].sort((a, b) => b - a));
+    expect(r.students[0]!.reasons.length).toBeGreaterThan(0);
+    // Only those at or above a chance, and at most `first`.
+    const some = data<Risk>(await gql(w.gateway.url, q, { token: owner, variables: { first: 3, min: 0.3 } }), 'studentsAtRisk');
+    expect(some.students.length).toBeLessThanOrEqual(3);
+    expect(some.students.every((x) => x.leaveProbability >= 0.3 || x.lateProbability >= 0.3)).toBe(true);
+    // A campaign's "at risk" audience is the students scored at least 0.5 to leave.
+    const all = data<Risk>(await gql(w.gateway.url, q, { token: owner, variables: { first: 500 } }), 'studentsAtRisk');
+    const audience = await w.world.platform.tenants.withTenant(w.a.id, (db) => audienceOf(db, { atRisk: true }, clock.now()));
+    expect(audience.map((x) => x.id).sort()).toEqual(all.students.filter((x) => x.leaveProbability >= 0.5).map((x) => x.student.id).sort());
+    const bad = await gql(w.gateway.url, q, { token: owner, variables: { first: 0 } });
+    expect(errorCodes(bad)).toEqual([['BAD_USER_INPUT', 'first']]);
   });
 
   it('bad input: a coded error naming the field, never an internal one', async () => {

@@ -1,7 +1,7 @@
 // Demo history: months of a library's past, deterministic for a seed, so insights have something to
 // show on a first start and their benchmarks and tests have data — students joining (more before exam
 // seasons), their monthly dues paid on time, a little late, very late or not at all, refunds, pauses,
-// cancellations, leavers whose visits thin out before they go, and visits with weekday and hour
+// cancellations, leavers whose visits thin out in their last four weeks, and visits with weekday and hour
 // patterns. Rows are written as they would stand had it happened (timestamps in the past), straight
 // into the tenant database like the rest of the seed: the composition root may, no subgraph does.
 import type { TenantPrisma, TenantPrismaNs } from '@studyspot/db';
@@ -162,14 +162,14 @@ export async function generateHistory(db: TenantPrisma, o: HistoryOptions): Prom
     }
 
     // Visits: keen students come most days, fewer on Sundays, more in exam seasons; those about to
-    // leave come less in their last fortnight.
+    // leave drift away first (fewer days in their last four weeks, fewer still in the last two).
     const seat = seats[seatIndex]!.id;
     const visitEnd = lastDay < o.to ? lastDay : o.to;
     for (let day = join; day <= visitEnd; day = addDays(day, 1)) {
       if (pause && day >= pause && day <= pausedUntil!) continue;
       const weekday = day.getUTCDay();
       let p = keen * (weekday === 0 ? 0.45 : weekday === 6 ? 0.85 : 1) * (EXAM_SEASON.has(day.getUTCMonth()) ? 1.12 : 0.95);
-      if (daysBetween(day, lastDay) < 14 && lastDay < o.to) p *= 0.45;
+      if (lastDay < o.to && daysBetween(day, lastDay) < 28) p *= daysBetween(day, lastDay) < 14 ? 0.4 : 0.7;
       if (rnd() >= Math.min(p, 0.97)) continue;
       const from = shift.startMinute;
       const length = shift.endMinute - shift.startMinute;
