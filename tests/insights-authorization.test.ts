@@ -48,6 +48,8 @@ const MATRIX: Record<string, Op> = {
   'Query.occupancyForecast': { doc: 'query($l: ID!) { occupancyForecast(libraryId: $l) { madeOn } }', vars: () => ({ l: w.a.libraryId }), allowed: READ, crossTenant: noLibrary },
   'Query.collectionsForecast': { doc: 'query($l: ID) { collectionsForecast(libraryId: $l) { totalPaise } }', vars: () => ({ l: w.a.libraryId }), allowed: READ, crossTenant: noLibrary },
   'Query.studentsAtRisk': { doc: 'query($l: ID) { studentsAtRisk(libraryId: $l) { students { leaveProbability } } }', vars: () => ({ l: w.a.libraryId }), allowed: READ, crossTenant: noLibrary },
+  'Query.renewals': { doc: 'query($l: ID, $f: Date!, $t: Date!) { renewals(from: $f, to: $t, libraryId: $l) { month } }', vars: () => ({ l: w.a.libraryId, ...range() }), allowed: READ, crossTenant: noLibrary },
+  'Query.retentionCohorts': { doc: 'query($l: ID, $f: Date!, $t: Date!) { retentionCohorts(from: $f, to: $t, libraryId: $l) { month } }', vars: () => ({ l: w.a.libraryId, ...range() }), allowed: READ, crossTenant: noLibrary },
   'Mutation.rebuildInsights': { doc: 'mutation($f: Date!, $t: Date!) { rebuildInsights(from: $f, to: $t) { days userErrors { code } } }', vars: () => range(), allowed: SETTINGS },
 };
 

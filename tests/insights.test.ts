@@ -326,6 +326,36 @@ describe('owner insights', () => {
     expect(errorCodes(bad)).toEqual([['BAD_USER_INPUT', 'first']]);
   });
 
+  it('renewals and retention by admission month agree with the monthly dues behind them', async () => {
+    const today = istDay(clock.now());
+    const { f, t } = range();
+    const q = 'query($f: Date!, $t: Date!, $l: ID) { renewals(from: $f, to: $t, libraryId: $l) { month dueToRenew renewed renewalPercent } retentionCohorts(from: $f, to: $t, libraryId: $l) { month students retainedPercent } }';
+    const r = await gql(w.gateway.url, q, { token: owner, variables: { f, t, l: w.a.libraryId } });
+    expect(r.errors).toBeUndefined();
+    const got = r.data as { renewals: { month: string; dueToRenew: number; renewed: number; renewalPercent: number | null }[]; retentionCohorts: { month: string; students: number; retainedPercent: (number | null)[] }[] };
+    // The same from the raw dues: monthly, not void, of this library's students.
+    const raw = await rawOfA();
+    const mine = new Set(raw.allocations.filter((a) => a.libraryId === w.a.libraryId).map((a) => a.studentId));
+    const monthly = raw.dues.filter((d) => d.kind === 'MONTHLY' && d.status !== 'VOID' && mine.has(d.studentId));
+    const from = new Date(`${f}T00:00:00Z`);
+    const ended = monthly.filter((d) => d.periodEnd >= from && d.periodEnd.getTime() + 86_400_000 <= today.getTime());
+    const renewedOf = (d: (typeof monthly)[number]) => monthly.some((n) => n.studentId === d.studentId && n.periodStart > d.periodEnd && n.periodStart.getTime() - d.periodEnd.getTime() <= 7 * 86_400_000);
+    expect(got.renewals.reduce((n, m) => n + m.dueToRenew, 0)).toBe(ended.length);
+    expect(got.renewals.reduce((n, m) => n + m.renewed, 0)).toBe(ended.filter(renewedOf).length);
+    expect(got.renewals.length).toBeGreaterThanOrEqual(2);
+    for (const m of got.renewals) expect(m.renewalPercent).toBe(Math.round((m.renewed * 1000) / m.dueToRenew) / 10);
+    const firsts = new Map<string, Date>();
+    for (const d of monthly) if (!firsts.has(d.studentId) || d.periodStart < firsts.get(d.studentId)!) firsts.set(d.studentId, d.periodStart);
+    const admitted = [...firsts.values()].filter((d) => d >= from);
+    expect(got.retentionCohorts.reduce((n, c) => n + c.students, 0)).toBe(admitted.length);
+    for (const c of got.retentionCohorts) {
+      expect(c.retainedPercent).toHaveLength(6);
+      for (const p of c.retainedPercent) if (p !== null) expect(p >= 0 && p <= 100).toBe(true);
+    }
+    // The oldest cohort has been with us over a month: its first figure is known.
+    expect(got.retentionCohorts[0]!.retainedPercent[0]).not.toBeNull();
+  });
+
   it('bad input: a coded error naming the field, never an internal one', async () => {
     const { f, t } = range();
     const cases: [string, Record<string, unknown>, [string, string | null]][] = [

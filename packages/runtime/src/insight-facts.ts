@@ -87,6 +87,10 @@ export interface StudentActivity {
 export interface DueRecord {
   studentId: string;
   dueDate: Date;
+  /** The period it charges (a day pass: its day); MONTHLY dues are the months a student renews. */
+  kind: 'MONTHLY' | 'DAY_PASS' | 'TOP_UP';
+  periodStart: Date;
+  periodEnd: Date;
   chargePaise: number;
   /** The IST day it was paid in full (null: not paid, or paid and later re-opened). */
   paidOn: Date | null;

@@ -113,11 +113,11 @@ export async function billingFirstDay(db: TenantPrisma): Promise<Date | null> {
 /** The dues of these students (void ones left out), with the IST day each was paid in full (insights' risk scores). */
 export async function dueRecords(db: TenantPrisma, studentIds: readonly string[]): Promise<DueRecord[]> {
   if (!studentIds.length) return [];
-  const rows = await db.$queryRawUnsafe<{ student_id: string; due_date: string; charge: number; paid_on: string | null }[]>(
-    `SELECT d.student_id, d.due_date::text AS due_date, (d.amount_paise + d.adjustment_paise)::int AS charge,
+  const rows = await db.$queryRawUnsafe<{ student_id: string; due_date: string; kind: DueRecord['kind']; period_start: string; period_end: string; charge: number; paid_on: string | null }[]>(
+    `SELECT d.student_id, d.due_date::text AS due_date, d.kind::text AS kind, d.period_start::text AS period_start, d.period_end::text AS period_end, (d.amount_paise + d.adjustment_paise)::int AS charge,
        CASE WHEN d.status = 'PAID' THEN (SELECT ${IST_DAY('max(pa.created_at)')} FROM payment_allocations pa WHERE pa.due_id = d.id AND pa.amount_paise > 0)::text END AS paid_on
      FROM dues d WHERE d.status <> 'VOID' AND d.student_id = ANY($1::uuid[]) ORDER BY d.student_id, d.due_date`,
     [...studentIds],
   );
-  return rows.map((r) => ({ studentId: r.student_id, dueDate: dayOf(r.due_date), chargePaise: r.charge, paidOn: r.paid_on ? dayOf(r.paid_on) : null }));
+  return rows.map((r) => ({ studentId: r.student_id, dueDate: dayOf(r.due_date), kind: r.kind, periodStart: dayOf(r.period_start), periodEnd: dayOf(r.period_end), chargePaise: r.charge, paidOn: r.paid_on ? dayOf(r.paid_on) : null }));
 }
