@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateHistory } from '@studyspot/gateway';
 import { insightsSweepOnce } from '@studyspot/insights';
-import { addDays, clock, formatDate, istDay } from '@studyspot/runtime';
+import { addDays, clock, formatDate, istDay, istDayStart } from '@studyspot/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audienceOf } from '../subgraphs/communications/src/campaigns/campaigns.service.ts';
 import { figuresOf, readRaw } from './support/insights-oracle.ts';
@@ -52,13 +52,15 @@ beforeAll(async () => {
     await db.seat.createMany({ data: Array.from({ length: 8 }, (_, i) => ({ libraryId: second.id, label: `B${i + 1}` })) });
     await db.shift.create({ data: { libraryId: second.id, name: 'Full day', startMinute: 420, endMinute: 1260, monthlyPricePaise: 150_000 } });
     libs.push(second.id);
-    (await generateHistory(db, { libraryId: w.a.libraryId, from, to: addDays(today, -1), students: 40, seed: 21, phonePrefix: '919700000' }));
+    await generateHistory(db, { libraryId: w.a.libraryId, from, to: addDays(today, -1), students: 40, seed: 21, phonePrefix: '919700000' });
     await generateHistory(db, { libraryId: second.id, from, to: addDays(today, -1), students: 20, seed: 22, phonePrefix: '919700001' });
-    // Today: one student inside since an hour ago (no check-out yet), one came and went.
+    // Today: one student inside since an hour ago (no check-out yet), one came and went — both
+    // within today's IST day (soon after midnight, from its start).
     const [a, b] = await db.seatAllocation.findMany({ where: { libraryId: w.a.libraryId, status: 'ACTIVE', endDate: { gte: today } }, take: 2 });
     const now = clock.now();
-    if (a) await db.visit.create({ data: { libraryId: w.a.libraryId, studentId: a.studentId, seatId: a.seatId, checkedInAt: new Date(now.getTime() - 3_600_000), inSource: 'KIOSK_QR', day: today } });
-    if (b) await db.visit.create({ data: { libraryId: w.a.libraryId, studentId: b.studentId, seatId: b.seatId, checkedInAt: new Date(now.getTime() - 7_200_000), checkedOutAt: new Date(now.getTime() - 5_400_000), inSource: 'STAFF', outSource: 'STAFF', day: istDay(new Date(now.getTime() - 7_200_000)) } });
+    const since = (ms: number) => new Date(Math.max(now.getTime() - ms, istDayStart(today).getTime()));
+    if (a) await db.visit.create({ data: { libraryId: w.a.libraryId, studentId: a.studentId, seatId: a.seatId, checkedInAt: since(3_600_000), inSource: 'KIOSK_QR', day: today } });
+    if (b) await db.visit.create({ data: { libraryId: w.a.libraryId, studentId: b.studentId, seatId: b.seatId, checkedInAt: since(7_200_000), checkedOutAt: since(5_400_000), inSource: 'STAFF', outSource: 'STAFF', day: today } });
   });
   // Refunds through billing's own service today: one in full, one in part re-opening the due it paid.
   const paid = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.payment.findMany({ where: { libraryId: w.a.libraryId, provider: 'offline', status: 'CAPTURED' }, orderBy: { capturedAt: 'desc' }, take: 2 }));
