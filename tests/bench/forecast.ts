@@ -12,6 +12,7 @@ import { forecastWithInterval, mase, seasonalNaive, seasonalSmoothing, wape, typ
 import { addDays, clock, daysBetween, formatDate, istDay } from '@studyspot/runtime';
 import { createTestWorld } from '@studyspot/testkit';
 import { seedTenant } from '../support/supergraph.ts';
+import { demoLibrary } from './demo-library.ts';
 
 const HOLDOUT_DAYS = 28;
 const world = await createTestWorld();
@@ -34,16 +35,8 @@ try {
   for (const seed of [2026, 1, 2, 3, 4, 5]) {
     const t = await seedTenant(world, `forecast-${seed}`, []);
     const series = await world.platform.tenants.withTenant(t.id, async (db) => {
-      await db.seat.createMany({ data: Array.from({ length: 28 }, (_, i) => ({ libraryId: t.libraryId, label: `X${i + 1}` })) });
-      await db.shift.createMany({
-        data: [
-          { libraryId: t.libraryId, name: 'Full day', startMinute: 360, endMinute: 1320, monthlyPricePaise: 150_000 },
-          { libraryId: t.libraryId, name: 'Morning', startMinute: 360, endMinute: 840, monthlyPricePaise: 90_000 },
-          { libraryId: t.libraryId, name: 'Evening', startMinute: 840, endMinute: 1320, monthlyPricePaise: 90_000 },
-        ],
-      });
       // The demo's history: 182 days, 90 students on 34 of the 40 seats.
-      const seats = (await db.seat.findMany({ where: { libraryId: t.libraryId }, orderBy: { label: 'asc' } })).slice(6).map((s) => s.id);
+      const seats = await demoLibrary(db, t.libraryId);
       await generateHistory(db, { libraryId: t.libraryId, from: addDays(today, -182), to: addDays(today, -1), students: 90, seed, phonePrefix: `9195${String(seed).padStart(5, '0')}`, seatIds: seats });
       await buildRange(db, addDays(today, -182), addDays(today, -1), clock.now());
       const days = await db.insightLibraryDay.findMany({ where: { libraryId: t.libraryId, day: { lt: today } }, orderBy: { day: 'asc' } });

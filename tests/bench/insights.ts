@@ -15,6 +15,7 @@ import { addDays, clock, formatDate, istDay, ports } from '@studyspot/runtime';
 import { createTestWorld } from '@studyspot/testkit';
 import { percentile } from '../support/clusters.ts';
 import { gql, seedTenant } from '../support/supergraph.ts';
+import { demoLibrary } from './demo-library.ts';
 
 const world = await createTestWorld({}, { logQueries: true });
 const gateway = await startGateway(world.platform, 0);
@@ -30,14 +31,7 @@ let statements = 0;
 async function tenantWith(slug: string, students: number, seed: number, seats: number) {
   const t = await seedTenant(world, slug, []);
   const events = await world.platform.tenants.withTenant(t.id, async (db) => {
-    await db.seat.createMany({ data: Array.from({ length: seats - 12 }, (_, i) => ({ libraryId: t.libraryId, label: `X${i + 1}` })) });
-    await db.shift.createMany({
-      data: [
-        { libraryId: t.libraryId, name: 'Full day', startMinute: 360, endMinute: 1320, monthlyPricePaise: 150_000 },
-        { libraryId: t.libraryId, name: 'Morning', startMinute: 360, endMinute: 840, monthlyPricePaise: 90_000 },
-        { libraryId: t.libraryId, name: 'Evening', startMinute: 840, endMinute: 1320, monthlyPricePaise: 90_000 },
-      ],
-    });
+    await demoLibrary(db, t.libraryId, seats);
     return generateHistory(db, { libraryId: t.libraryId, from: addDays(today, -730), to: addDays(today, -1), students, seed, phonePrefix: `9196${String(seed).padStart(5, '0')}` });
   });
   const lease = await world.platform.tenants.lease(t.id);

@@ -7,12 +7,13 @@
 // over seeds 1–6 (subgraphs/insights/src/risk/prior.ts). Exits 1 when a model does not beat its
 // baseline on the demo history. Uses TEST_DATABASE_URL when set, else PGlite.
 import { generateHistory } from '@studyspot/gateway';
-import { addDays, clock, istDay, ports, type DueRecord } from '@studyspot/runtime';
+import { addDays, clock, istDay } from '@studyspot/runtime';
 import { createTestWorld } from '@studyspot/testkit';
 import { samplesBetween, type Sample } from '../../subgraphs/insights/src/risk/features.ts';
 import { auc, fitLogistic, score, type Logistic } from '../../subgraphs/insights/src/risk/model.ts';
-import { trainOrPrior } from '../../subgraphs/insights/src/risk/risk.service.ts';
+import { activityAndDues, trainOrPrior } from '../../subgraphs/insights/src/risk/risk.service.ts';
 import { seedTenant } from '../support/supergraph.ts';
+import { demoLibrary } from './demo-library.ts';
 
 const world = await createTestWorld();
 const today = istDay(clock.now());
@@ -20,19 +21,9 @@ const today = istDay(clock.now());
 async function samplesOf(seed: number): Promise<Sample[]> {
   const t = await seedTenant(world, `risk-${seed}`, []);
   return world.platform.tenants.withTenant(t.id, async (db) => {
-    await db.seat.createMany({ data: Array.from({ length: 28 }, (_, i) => ({ libraryId: t.libraryId, label: `X${i + 1}` })) });
-    await db.shift.createMany({
-      data: [
-        { libraryId: t.libraryId, name: 'Full day', startMinute: 360, endMinute: 1320, monthlyPricePaise: 150_000 },
-        { libraryId: t.libraryId, name: 'Morning', startMinute: 360, endMinute: 840, monthlyPricePaise: 90_000 },
-        { libraryId: t.libraryId, name: 'Evening', startMinute: 840, endMinute: 1320, monthlyPricePaise: 90_000 },
-      ],
-    });
-    const seats = (await db.seat.findMany({ where: { libraryId: t.libraryId }, orderBy: { label: 'asc' } })).slice(6).map((s) => s.id);
+    const seats = await demoLibrary(db, t.libraryId);
     await generateHistory(db, { libraryId: t.libraryId, from: addDays(today, -182), to: addDays(today, -1), students: 90, seed, phonePrefix: `9193${String(seed).padStart(5, '0')}`, seatIds: seats });
-    const activity = await ports.campus.studentActivity(db, addDays(today, -182), today, null);
-    const dues = new Map<string, DueRecord[]>();
-    for (const d of await ports.billing.dueRecords(db, activity.map((a) => a.studentId))) dues.set(d.studentId, [...(dues.get(d.studentId) ?? []), d]);
+    const { activity, dues } = await activityAndDues(db, addDays(today, -182), today);
     return samplesBetween(activity, dues, addDays(today, -154), addDays(today, -31), today);
   });
 }

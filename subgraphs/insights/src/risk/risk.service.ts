@@ -4,7 +4,7 @@
 // history begins to 31 days ago, so every label is known) when it has at least 150 samples and 15 of
 // each outcome; else the pooled prior (prior.ts: the same model fitted on generated histories of
 // several libraries, refitted by `pnpm bench:risk`). Computed on each read from two port reads.
-import { addDays, badInput, clock, istDay, ports, type RequestScope } from '@studyspot/runtime';
+import { addDays, badInput, clock, istDay, ports, type DueRecord, type RequestScope } from '@studyspot/runtime';
 import type { TenantPrisma } from '@studyspot/db';
 import { librariesOf } from '../shared/branches.ts';
 import { reason, sampleOf, samplesBetween, type Feature, type Sample } from './features.ts';
@@ -33,13 +33,19 @@ export function trainOrPrior(samples: Sample[], label: 'leaves' | 'late', prior:
   return { model: prior, trainedOn: 'PRIOR', samples: known.length, positives };
 }
 
+/** Who held a seat in [from, to] (campus) and each one's dues (billing): what risk samples are made of. */
+export async function activityAndDues(db: TenantPrisma, from: Date, to: Date) {
+  const activity = await ports.campus.studentActivity(db, from, to, null);
+  const dues = new Map<string, DueRecord[]>();
+  for (const d of await ports.billing.dueRecords(db, activity.map((a) => a.studentId))) dues.set(d.studentId, [...(dues.get(d.studentId) ?? []), d]);
+  return { activity, dues };
+}
+
 /** Every student holding a seat today, scored, with the models used. */
 export async function riskOf(db: TenantPrisma, now: Date, libraryIds: string[] | null) {
   const today = istDay(now);
   const first = (await ports.campus.firstDay(db)) ?? today;
-  const activity = await ports.campus.studentActivity(db, first, today, null);
-  const dues = new Map<string, Awaited<ReturnType<typeof ports.billing.dueRecords>>>();
-  for (const d of await ports.billing.dueRecords(db, activity.map((a) => a.studentId))) dues.set(d.studentId, [...(dues.get(d.studentId) ?? []), d]);
+  const { activity, dues } = await activityAndDues(db, first, today);
   const history = samplesBetween(activity, dues, addDays(first, 28), addDays(today, -31), today);
   const leave = trainOrPrior(history, 'leaves', PRIOR.leaves);
   const late = trainOrPrior(history, 'late', PRIOR.late);
