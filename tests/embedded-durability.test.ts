@@ -87,7 +87,8 @@ describe('embedded data durability', () => {
         // The first kill lands while the directory is being created and migrated.
         await new Promise((r) => setTimeout(r, 1_500));
       } else {
-        expect(await waitFor(() => w.acks.length > 0, 60_000)).toBe(true);
+        // At least two writes acknowledged before the kill lands among the next ones (however slow the machine).
+        expect(await waitFor(() => w.acks.length > 1, 60_000)).toBe(true);
         await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 600)));
       }
       w.child.kill('SIGKILL');
