@@ -50,6 +50,8 @@ const MATRIX: Record<string, Op> = {
   'Query.studentsAtRisk': { doc: 'query($l: ID) { studentsAtRisk(libraryId: $l) { students { leaveProbability } } }', vars: () => ({ l: w.a.libraryId }), allowed: READ, crossTenant: noLibrary },
   'Query.renewals': { doc: 'query($l: ID, $f: Date!, $t: Date!) { renewals(from: $f, to: $t, libraryId: $l) { month } }', vars: () => ({ l: w.a.libraryId, ...range() }), allowed: READ, crossTenant: noLibrary },
   'Query.retentionCohorts': { doc: 'query($l: ID, $f: Date!, $t: Date!) { retentionCohorts(from: $f, to: $t, libraryId: $l) { month } }', vars: () => ({ l: w.a.libraryId, ...range() }), allowed: READ, crossTenant: noLibrary },
+  'Query.insightsExport': { doc: 'query($i: InsightExportInput!) { insightsExport(input: $i) { filename } }', vars: () => ({ i: { report: 'HEATMAP', libraryId: w.a.libraryId, from: range().f, to: range().t } }), allowed: READ, crossTenant: noLibrary },
+  'Query.platformInsights': { doc: 'query($f: Date!, $t: Date!) { platformInsights(from: $f, to: $t) { points { mrrPaise } } }', vars: () => range(), allowed: ['SUPER_ADMIN', 'ADMIN', 'SUPPORT'] },
   'Mutation.rebuildInsights': { doc: 'mutation($f: Date!, $t: Date!) { rebuildInsights(from: $f, to: $t) { days userErrors { code } } }', vars: () => range(), allowed: SETTINGS },
 };
 

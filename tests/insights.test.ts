@@ -2,11 +2,13 @@
 // history in two libraries (refunds, late fees, pauses, cancellations, leavers) plus today's events;
 // rollups compared with the raw rows on random days (a property test with a seeded generator), a
 // re-run and two concurrent rebuilds changing nothing, the due work backfilling history, the heatmap,
-// trends, collection efficiency and drill-downs agreeing with the rollups, and who may read them.
+// trends, collection efficiency and drill-downs agreeing with the rollups, who may read them, and
+// every report as CSV from a signed link.
 import { randomUUID } from 'node:crypto';
 import { generateHistory } from '@studyspot/gateway';
 import { insightsSweepOnce } from '@studyspot/insights';
-import { addDays, clock, formatDate, istDay, istDayStart } from '@studyspot/runtime';
+import { addDays, clock, formatDate, istDay, istDayStart, signedToken } from '@studyspot/runtime';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audienceOf } from '../subgraphs/communications/src/campaigns/campaigns.service.ts';
 import { figuresOf, readRaw } from './support/insights-oracle.ts';
@@ -391,5 +393,201 @@ describe('owner insights', () => {
       const token = w.tokenFor({ sub: randomUUID(), role, tenantId: w.a.id });
       expect(errorCodes(await gql(w.gateway.url, doc, { token, variables: vars }))).toEqual([['FORBIDDEN', null]]);
     }
+  });
+});
+
+describe('CSV exports', () => {
+  const today = () => istDay(clock.now());
+  const EXPORT = 'query($i: InsightExportInput!) { insightsExport(input: $i) { url expiresAt filename } }';
+  const link = async (input: Record<string, unknown>, token = owner) => data<{ url: string; expiresAt: string; filename: string }>(await gql(w.gateway.url, EXPORT, { token, variables: { i: input } }), 'insightsExport');
+  const download = async (url: string) => {
+    const res = await fetch(url);
+    const body = await res.text();
+    return { res, body, rows: res.ok ? (parse(body, { columns: true }) as Record<string, string>[]) : [] };
+  };
+  const num = (s: string) => (s === '' ? null : Number(s));
+
+  it('a trend by day over two pages says what the API says, the change carried across the page boundary', async () => {
+    const f = formatDate(addDays(today(), -HISTORY_DAYS));
+    const t = formatDate(today());
+    const l = await link({ report: 'TREND', from: f, to: t, grain: 'DAY' });
+    expect(l.filename).toBe(`trend-${f}-to-${t}.csv`);
+    expect(new Date(l.expiresAt).getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+    const { res, rows, body } = await download(l.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${l.filename}"`);
+    // Streamed, not buffered: no length known up front.
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    expect(body.split('\n')[0]).toBe('period,days,checkIns,averageDailyStudents,averageAllocated,utilisationPercent,newStudents,leavingStudents,duesRaisedPaise,collectedPaise,collectedChangePercent,refundedPaise,overduePaise,smsSent');
+    const api = data<{ points: Record<string, number | string | null>[] }>(
+      await gql(w.gateway.url, 'query($f: Date!, $t: Date!) { insightTrend(from: $f, to: $t, grain: DAY) { points { period checkIns collectedPaise collectedChangePercent refundedPaise overduePaise smsSent } } }', { token: owner, variables: { f, t } }),
+      'insightTrend',
+    ).points;
+    expect(rows.length).toBe(api.length);
+    expect(rows.length).toBeGreaterThan(62); // more than one page of 62 days
+    expect(rows.map((r) => ({ period: r.period, checkIns: num(r.checkIns!), collectedPaise: num(r.collectedPaise!), collectedChangePercent: num(r.collectedChangePercent!), refundedPaise: num(r.refundedPaise!), overduePaise: num(r.overduePaise!), smsSent: num(r.smsSent!) }))).toEqual(api);
+  });
+
+  it('the at-risk list carries names and phones, and a name that is a spreadsheet formula stays text', async () => {
+    const api = data<{ students: { student: { id: string }; leaveProbability: number; reasons: string[] }[] }>(
+      await gql(w.gateway.url, '{ studentsAtRisk(first: 500) { students { student { id } leaveProbability reasons } } }', { token: owner }),
+      'studentsAtRisk',
+    ).students;
+    const first = api[0]!.student.id;
+    const name = await w.world.platform.tenants.withTenant(w.a.id, async (db) => {
+      const s = await db.student.findUniqueOrThrow({ where: { id: first } });
+      await db.student.update({ where: { id: first }, data: { name: '=HYPERLINK("http://evil.example","Click")' } });
+      return s.name;
+    });
+    try {
+      const { rows } = await download((await link({ report: 'STUDENTS_AT_RISK' })).url);
+      expect(rows.map((r) => r.studentId)).toEqual(api.map((s) => s.student.id));
+      expect(rows.map((r) => Number(r.leaveProbability))).toEqual(api.map((s) => s.leaveProbability));
+      expect(rows[0]!.name).toBe(`'=HYPERLINK("http://evil.example","Click")`);
+      expect(rows[0]!.reasons).toBe(api[0]!.reasons.join('; '));
+      expect(rows.every((r) => /^\d{10,13}$/.test(r.phone!.replace(/^\+/, '')))).toBe(true);
+    } finally {
+      await w.world.platform.tenants.withTenant(w.a.id, (db) => db.student.update({ where: { id: first }, data: { name } }));
+    }
+  });
+
+  it('every report downloads with its header and rows', async () => {
+    const f = formatDate(addDays(today(), -HISTORY_DAYS));
+    const t = formatDate(today());
+    const yesterday = formatDate(addDays(today(), -1));
+    const cases: [Record<string, unknown>, string, (n: number) => boolean][] = [
+      [{ report: 'HEATMAP', libraryId: w.a.libraryId, from: f, to: t }, 'weekday,hour,averageInside,utilisationPercent,seats', (n) => n === 168],
+      [{ report: 'TREND', from: f, to: t, grain: 'MONTH' }, 'period,', (n) => n >= 3 && n <= 4],
+      [{ report: 'TREND', from: f, to: t, grain: 'WEEK' }, 'period,', (n) => n >= 11 && n <= 12],
+      [{ report: 'COLLECTION_EFFICIENCY', from: f, to: t }, 'month,raisedPaise,collectedPaise,onTimePaise', (n) => n >= 3],
+      [{ report: 'RENEWALS', from: f, to: t }, 'month,dueToRenew,renewed,renewalPercent', (n) => n >= 1],
+      [{ report: 'RETENTION', from: f, to: t }, 'month,students,month1Percent,month2Percent', (n) => n >= 2],
+      [{ report: 'OCCUPANCY_FORECAST', libraryId: w.a.libraryId }, 'at,value,low,high', (n) => n === 14 * 24],
+      [{ report: 'COLLECTIONS_FORECAST' }, 'day,valuePaise,lowPaise,highPaise', (n) => n === 30],
+      [{ report: 'ROWS', libraryId: w.a.libraryId, from: yesterday, figure: 'CHECK_INS' }, 'id,studentId,at,amount,detail', (n) => n >= 1],
+    ];
+    for (const [input, header, count] of cases) {
+      const { res, body, rows } = await download((await link(input)).url);
+      expect(res.status, JSON.stringify(input)).toBe(200);
+      expect(body.startsWith(header), JSON.stringify(input)).toBe(true);
+      expect(count(rows.length), `${JSON.stringify(input)}: ${rows.length} rows`).toBe(true);
+    }
+  });
+
+  it("a branch manager's link covers their branch; another branch, bad input, a forged or expired link are refused with a code", async () => {
+    const manager = w.tokenFor({ sub: randomUUID(), role: 'MANAGER', tenantId: w.a.id, libraryIds: [libs[1]!] });
+    const { rows } = await download((await link({ report: 'STUDENTS_AT_RISK' }, manager)).url);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.libraryId))).toEqual(new Set([libs[1]]));
+    const refused = async (input: Record<string, unknown>, token = owner) => errorCodes(await gql(w.gateway.url, EXPORT, { token, variables: { i: input } }));
+    expect(await refused({ report: 'HEATMAP', libraryId: w.a.libraryId, from: formatDate(today()), to: formatDate(today()) }, manager)).toEqual([['NOT_FOUND', null]]);
+    expect(await refused({ report: 'TREND', from: formatDate(today()) })).toEqual([['BAD_USER_INPUT', 'to']]);
+    expect(await refused({ report: 'HEATMAP', from: formatDate(today()), to: formatDate(today()) })).toEqual([['BAD_USER_INPUT', 'libraryId']]);
+    expect(await refused({ report: 'TREND', from: formatDate(today()), to: formatDate(addDays(today(), -1)) })).toEqual([['BAD_USER_INPUT', 'to']]);
+    expect(await refused({ report: 'ROWS', libraryId: w.a.libraryId, from: formatDate(today()) })).toEqual([['BAD_USER_INPUT', 'figure']]);
+
+    const good = (await link({ report: 'COLLECTIONS_FORECAST' })).url;
+    const [base, token] = [good.slice(0, good.lastIndexOf('/') + 1), good.slice(good.lastIndexOf('/') + 1, -'.csv'.length)];
+    const [body, sig] = token.split('.') as [string, string];
+    // A claim changed (another report; all branches on a branch manager's link) breaks the signature.
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, r: 'STUDENTS_AT_RISK' })).toString('base64url');
+    const managers = (await link({ report: 'STUDENTS_AT_RISK' }, manager)).url;
+    const [mBody, mSig] = managers.slice(managers.lastIndexOf('/') + 1, -'.csv'.length).split('.') as [string, string];
+    const widened = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(mBody, 'base64url').toString()), s: '*' })).toString('base64url');
+    expect((await download(`${base}${widened}.${mSig}.csv`)).res.status).toBe(404);
+    for (const bad of [`${forged}.${sig}`, `${body}.${sig.slice(0, -2)}xx`, 'nonsense']) {
+      const r = await download(`${base}${bad}.csv`);
+      expect(r.res.status).toBe(404);
+      expect(JSON.parse(r.body).errors[0].extensions.code).toBe('NOT_FOUND');
+    }
+    // A receipt's token never opens an export (each purpose signs with its own key).
+    const receipt = signedToken(w.world.platform, 'receipt', { t: w.a.id, r: randomUUID() }).token;
+    expect((await download(`${base}${receipt}.csv`)).res.status).toBe(404);
+    const expired = signedToken(w.world.platform, 'insights-export', { ...claims, e: undefined }, Date.now() - 16 * 60_000).token;
+    const old = await download(`${base}${expired}.csv`);
+    expect(old.res.status).toBe(410);
+    expect(JSON.parse(old.body).errors[0].extensions.code).toBe('LINK_EXPIRED');
+  });
+});
+
+describe('platform executive view', () => {
+  const DOC = `query($f: Date!, $t: Date!, $g: InsightGrain!) {
+    platformInsights(from: $f, to: $t, grain: $g) {
+      points { period days tenantsByState { state count } tenantsByPlan { plan count } subscriptionsByStatus { status count } mrrPaise netRevenueRetentionPercent trialConversionPercent smsCreditsUsed smsCreditsSold smsMarginPaise payments { provider count paise } }
+      fastestGrowing { tenant { id name } growthPercent recentPaise previousPaise }
+      atRiskTenants { tenant { id name } state reasons }
+    }
+    saasAnalytics { mrrPaise byStatus { status count } }
+  }`;
+  type Point = { period: string; days: number; tenantsByState: { state: string; count: number }[]; subscriptionsByStatus: { status: string; count: number }[]; mrrPaise: number; payments: { provider: string; count: number; paise: number }[] };
+  type View = { points: Point[]; fastestGrowing: { tenant: { id: string; name: string } }[]; atRiskTenants: { tenant: { id: string; name: string }; state: string; reasons: string[] }[] };
+  const admin = () => w.tokenFor({ sub: randomUUID(), role: 'SUPER_ADMIN', tenantId: null });
+  const platformRows = () => w.world.platform.core.insightPlatformTenantDay.findMany({ orderBy: [{ day: 'asc' }, { tenantId: 'asc' }] }).then((rs) => rs.map(({ builtAt: _b, ...r }) => r));
+
+  beforeAll(async () => {
+    // The tenants joined the platform before the history the tests generated for them.
+    const since = istDayStart(addDays(istDay(clock.now()), -HISTORY_DAYS - 5));
+    await w.world.platform.core.tenant.updateMany({ where: { id: { in: [w.a.id, w.b.id] } }, data: { createdAt: since } });
+  });
+
+  it("one federated query: payments by provider equal every tenant's raw payments; MRR and states agree with the SaaS figures", async () => {
+    const today = istDay(clock.now());
+    const vars = { f: formatDate(addDays(today, -HISTORY_DAYS)), t: formatDate(today), g: 'MONTH' };
+    const r = await gql(w.gateway.url, DOC, { token: admin(), variables: vars });
+    expect(r.errors).toBeUndefined();
+    const view = r.data!.platformInsights as View;
+    const saas = r.data!.saasAnalytics as { mrrPaise: number; byStatus: { status: string; count: number }[] };
+    // Fee payments by provider: the sum over every tenant's database, from the raw payments.
+    const raw = new Map<string, { count: number; paise: number }>();
+    for (const t of [w.a, w.b]) {
+      const rows = await w.world.platform.tenants.withTenant(t.id, (db) =>
+        db.payment.findMany({ where: { status: { in: ['CAPTURED', 'REFUNDED'] }, capturedAt: { gte: istDayStart(addDays(today, -HISTORY_DAYS)), lt: istDayStart(addDays(today, 1)) } } }),
+      );
+      for (const p of rows) raw.set(p.provider, { count: (raw.get(p.provider)?.count ?? 0) + 1, paise: (raw.get(p.provider)?.paise ?? 0) + p.amountPaise });
+    }
+    const summed = new Map<string, { count: number; paise: number }>();
+    for (const p of view.points.flatMap((x) => x.payments)) summed.set(p.provider, { count: (summed.get(p.provider)?.count ?? 0) + p.count, paise: (summed.get(p.provider)?.paise ?? 0) + p.paise });
+    expect(raw.size).toBeGreaterThan(1);
+    expect(Object.fromEntries(summed)).toEqual(Object.fromEntries(raw));
+    // Today's end: the MRR and the subscriptions as billing's SaaS analytics count them now; the tenants as tenancy holds them.
+    const last = view.points.at(-1)!;
+    expect(last.mrrPaise).toBe(saas.mrrPaise);
+    expect(last.subscriptionsByStatus).toEqual(saas.byStatus.filter((s) => s.count > 0).sort((a, b) => a.status.localeCompare(b.status)));
+    const states = await w.world.platform.core.tenant.groupBy({ by: ['status'], _count: true, where: { createdAt: { lt: clock.now() } } });
+    expect(last.tenantsByState).toEqual(states.map((s) => ({ state: s.status, count: s._count })).sort((a, b) => a.state.localeCompare(b.state)));
+    expect(view.points.reduce((n, p) => n + p.days, 0)).toBe(HISTORY_DAYS + 1);
+  });
+
+  it('a rebuild changes nothing; a suspended tenant is at risk, named by tenancy in the same answer; tenants may not read it', async () => {
+    const { buildPlatformRange } = await import('../subgraphs/insights/src/platform/build.service.ts');
+    const today = istDay(clock.now());
+    const before = await platformRows();
+    expect(before.length).toBeGreaterThan(0);
+    await Promise.all([buildPlatformRange(w.world.platform, addDays(today, -HISTORY_DAYS), today, clock.now()), buildPlatformRange(w.world.platform, addDays(today, -10), today, clock.now())]);
+    expect(await platformRows()).toEqual(before);
+
+    const core = w.world.platform.core;
+    await core.tenant.update({ where: { id: w.b.id }, data: { status: 'SUSPENDED', suspendedAt: clock.now(), suspensionReason: 'test' } });
+    try {
+      await buildPlatformRange(w.world.platform, today, today, clock.now());
+      const r = await gql(w.gateway.url, DOC, { token: admin(), variables: { f: formatDate(addDays(today, -30)), t: formatDate(today), g: 'WEEK' } });
+      expect(r.errors).toBeUndefined();
+      const view = r.data!.platformInsights as View;
+      const b = view.atRiskTenants.find((x) => x.tenant.id === w.b.id);
+      expect(b).toMatchObject({ state: 'SUSPENDED', reasons: expect.arrayContaining(['suspended']) });
+      expect(b!.tenant.name).toBe((await core.tenant.findUniqueOrThrow({ where: { id: w.b.id } })).name);
+      // Yesterday was closed before the suspension: it stays as it was.
+      const yesterday = await core.insightPlatformTenantDay.findUniqueOrThrow({ where: { day_tenantId: { day: addDays(today, -1), tenantId: w.b.id } } });
+      expect(yesterday).toMatchObject({ state: 'ACTIVE', final: true });
+    } finally {
+      await core.tenant.update({ where: { id: w.b.id }, data: { status: 'ACTIVE', suspendedAt: null, suspensionReason: null } });
+      await buildPlatformRange(w.world.platform, today, today, clock.now());
+    }
+    const forbidden = await gql(w.gateway.url, DOC.replace(/saasAnalytics[^}]*}[^}]*}/, ''), { token: owner, variables: { f: formatDate(today), t: formatDate(today), g: 'DAY' } });
+    expect(forbidden.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    const bad = await gql(w.gateway.url, 'query($f: Date!, $t: Date!) { platformInsights(from: $f, to: $t, grain: DAY) { grain } }', { token: admin(), variables: { f: formatDate(addDays(today, -200)), t: formatDate(today) } });
+    expect(errorCodes(bad)).toEqual([['BAD_USER_INPUT', 'to']]);
   });
 });

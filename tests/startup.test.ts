@@ -82,7 +82,9 @@ async function failsWith(env: Record<string, string>, line: RegExp) {
   expect(p.err()).not.toMatch(/\n\s+at /);
 }
 
-describe('pnpm start', () => {
+// Each start spawns the supergraph on PGlite (a first start migrates and seeds the demo): minutes, not
+// seconds, when the machine is busy with other test files.
+describe('pnpm start', { timeout: 180_000 }, () => {
   it('starts on embedded PGlite with a demo tenant, answers a cross-subgraph query, and keeps its data across restarts', async () => {
     const dataDir = tempDir();
     const first = start({ STUDYSPOT_DATA_DIR: dataDir, PORT: '0' });
@@ -114,6 +116,14 @@ describe('pnpm start', () => {
     const points = (trend.data?.insightTrend as { points: { checkIns: number; collectedPaise: number }[] } | undefined)?.points ?? [];
     expect(points.length, trend.raw).toBeGreaterThanOrEqual(6);
     expect(points.filter((p) => p.checkIns > 0 && p.collectedPaise > 0).length).toBeGreaterThanOrEqual(5);
+    // The insights page is served with its charts bundled (no CDN), and the demo's students at risk carry reasons.
+    const base = url.replace(/\/graphql$/, '');
+    expect(await (await fetch(`${base}/dashboard/insights`)).text()).toContain('<script type="module" src="/dashboard/insights.js">');
+    const js = await fetch(`${base}/dashboard/insights.js`);
+    expect([js.status, js.headers.get('content-type')]).toEqual([200, 'application/javascript; charset=utf-8']);
+    expect((await js.text()).length).toBeGreaterThan(100_000);
+    const risk = await gql(url, '{ studentsAtRisk(first: 5) { students { reasons } } }', { token });
+    expect((risk.data?.studentsAtRisk as { students: { reasons: string[] }[] } | undefined)?.students.some((s) => s.reasons.length > 0), risk.raw).toBe(true);
     // A second start on the same data directory is refused in one line naming the first process
     // (two writers would corrupt PGlite), and the first goes on serving.
     await failsWith({ STUDYSPOT_DATA_DIR: dataDir, PORT: '0' }, new RegExp(`^studyspot: STUDYSPOT_DATA_DIR: .* is in use by process ${first.child.pid} \\(`));

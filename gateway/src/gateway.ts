@@ -11,6 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
+import { exportRouter } from '@studyspot/insights';
 import { ConfigError, errorLoggingPlugin, HEADER, listen, maskError, readyHandler, requestIdFrom, type Platform } from '@studyspot/runtime';
 import { gaugeFrom, metricsHandler, metricsPlugin, recordOperation, traceRequests } from '@studyspot/runtime/observability';
 import { msg91Simulator, paymentSimulators, type PaymentSimulators } from '@studyspot/simulators';
@@ -179,11 +180,12 @@ export async function startGateway(platform: Platform, port = platform.config.po
   };
   app.use('/graphql', boundedJson(config), bodyErrors, expressMiddleware(apollo, { context }));
   // Providers call back here: MSG91's delivery reports (secret path token), payment webhooks (raw
-  // bodies, signatures checked); receipts open from signed links.
+  // bodies, signatures checked); receipts and insights' CSV exports open from signed links.
   app.use('/webhooks/msg91', msg91ReportRouter(platform));
   app.use('/webhooks', webhookRouter(platform));
   app.use('/receipts', receiptRouter(platform));
   app.use('/platform-invoices', platformInvoiceRouter(platform));
+  app.use('/insights-exports', exportRouter(platform));
   app.use('/dashboard', dashboardRouter(platform.logger));
   const simulators = mountSimulators(app, platform);
   const msg91 = mountMsg91Simulator(app, platform);

@@ -29,6 +29,7 @@ export interface HistoryReport {
   dues: number;
   payments: number;
   refunds: number;
+  tickets: number;
 }
 
 /** mulberry32: a small deterministic generator in [0, 1). */
@@ -45,6 +46,15 @@ function random(seed: number) {
 
 const FIRST = ['Aarav', 'Diya', 'Kabir', 'Meera', 'Arjun', 'Ananya', 'Rohit', 'Pooja', 'Siddharth', 'Neha', 'Yash', 'Sakshi', 'Omkar', 'Tanvi', 'Nikhil', 'Shruti', 'Pranav', 'Kavya', 'Aditya', 'Ishita'];
 const LAST = ['Patil', 'Joshi', 'Kulkarni', 'Shinde', 'Deshpande', 'Pawar', 'Jadhav', 'Gaikwad', 'More', 'Chavan', 'Kale', 'Bhosale'];
+const COMPLAINTS: [string, 'FACILITIES' | 'NOISE' | 'CLEANLINESS' | 'SEAT' | 'FEES'][] = [
+  ['AC not cooling in the evening', 'FACILITIES'],
+  ['Group talking near my seat', 'NOISE'],
+  ['Washroom not cleaned', 'CLEANLINESS'],
+  ['My seat is given to someone else', 'SEAT'],
+  ['Charged twice for this month', 'FEES'],
+  ['Wi-Fi keeps dropping', 'FACILITIES'],
+];
+const maxDay = (a: Date, b: Date) => (a > b ? a : b);
 const EXAMS = ['UPSC CSE', 'MPSC', 'NEET', 'JEE', 'CA Inter', 'Bank PO', 'GATE'];
 /** Months (0-based) before the big exams, when students join and come more. */
 const EXAM_SEASON = new Set([1, 2, 3, 4, 10, 11]);
@@ -70,6 +80,8 @@ export async function generateHistory(db: TenantPrisma, o: HistoryOptions): Prom
   const payments: { id: string; studentId: string; amountPaise: number; status: 'CAPTURED' | 'REFUNDED'; provider: string; channel: 'OFFLINE' | 'ONLINE'; method: 'CASH' | 'UPI_QR' | 'UPI' | 'CARD'; libraryId: string; providerPaymentId: string | null; refundedPaise: number; capturedAt: Date; createdAt: Date }[] = [];
   const lateFees: { dueId: string; kind: 'LATE_FEE'; amountPaise: number; reason: string; createdAt: Date }[] = [];
   const applied: { paymentId: string; dueId: string; amountPaise: number; createdAt: Date }[] = [];
+  const tickets: TenantPrismaNs.TicketCreateManyInput[] = [];
+  const lastDays = new Map<string, Date>();
   const refunds: { paymentId: string; amountPaise: number; status: 'PROCESSED'; providerRefundId: string | null; idempotencyKey: string; reason: string; processedAt: Date; createdAt: Date; updatedAt: Date }[] = [];
 
   for (let i = 0; i < o.students; i++) {
@@ -96,6 +108,7 @@ export async function generateHistory(db: TenantPrisma, o: HistoryOptions): Prom
     taken[seatIndex]!.push({ start: shift.startMinute, end: shift.endMinute, until: addDays(lastDay, 1) });
 
     const studentId = randomUUID();
+    lastDays.set(studentId, lastDay);
     const name = `${pick(FIRST)} ${pick(LAST)}`;
     students.push({ id: studentId, name, phone: `${o.phonePrefix}${String(i).padStart(3, '0')}`, libraryId: o.libraryId, preparingFor: pick(EXAMS), joinedOn: join, createdAt: istInstant(join, 540) });
     const allocationId = randomUUID();
@@ -181,6 +194,28 @@ export async function generateHistory(db: TenantPrisma, o: HistoryOptions): Prom
     }
   }
 
+  // Complaints at the help desk, from their own generator (the rest of the history stays as it was): a
+  // third of leavers raise one in their last five weeks, half of them never resolved; a few stayers
+  // raise one, mostly resolved within three days. Past deadlines are marked as already told, so no
+  // burst of SLA notices goes out on a fresh start.
+  const trnd = random(o.seed ^ 0x5eed);
+  for (const st of students) {
+    const lastDay = lastDays.get(st.id)!;
+    const leaving = lastDay < o.to;
+    if (trnd() >= (leaving ? 0.35 : 0.06)) continue;
+    const from = leaving ? maxDay(st.joinedOn, addDays(lastDay, -35)) : st.joinedOn;
+    const to = leaving ? addDays(lastDay, -3) : o.to;
+    if (to < from) continue;
+    const opened = addDays(from, Math.floor(trnd() * (daysBetween(from, to) + 1)));
+    const after = leaving ? (trnd() < 0.5 ? null : 2 + Math.floor(trnd() * 6)) : trnd() < 0.85 ? 1 + Math.floor(trnd() * 3) : null;
+    const resolvedAt = after !== null && addDays(opened, after) <= o.to ? istInstant(addDays(opened, after), 720) : null;
+    const [subject, category] = COMPLAINTS[Math.floor(trnd() * COMPLAINTS.length)]!;
+    const at = istInstant(opened, 600);
+    const firstResponseDueAt = istInstant(opened, 840);
+    const resolutionDueAt = istInstant(addDays(opened, 2), 600);
+    tickets.push({ libraryId: o.libraryId, studentId: st.id, subject, category, priority: 'NORMAL', status: resolvedAt ? 'RESOLVED' : 'OPEN', firstResponseDueAt, resolutionDueAt, firstRespondedAt: istInstant(opened, 720), resolvedAt, atRiskAt: resolutionDueAt, breachedAt: resolvedAt && resolvedAt <= resolutionDueAt ? null : resolutionDueAt, createdAt: at, updatedAt: resolvedAt ?? at });
+  }
+
   const chunks = <T>(xs: T[], n = 2_000) => Array.from({ length: Math.ceil(xs.length / n) }, (_, k) => xs.slice(k * n, (k + 1) * n));
   await db.$transaction(async (tx) => {
     await tx.student.createMany({ data: students });
@@ -191,6 +226,7 @@ export async function generateHistory(db: TenantPrisma, o: HistoryOptions): Prom
     for (const c of chunks(payments)) await tx.payment.createMany({ data: c });
     for (const c of chunks(applied)) await tx.paymentAllocation.createMany({ data: c });
     if (refunds.length) await tx.refund.createMany({ data: refunds });
+    if (tickets.length) await tx.ticket.createMany({ data: tickets });
   }, { timeout: 120_000 });
-  return { students: students.length, allocations: allocations.length, visits: visits.length, dues: dues.length, payments: payments.length, refunds: refunds.length };
+  return { students: students.length, allocations: allocations.length, visits: visits.length, dues: dues.length, payments: payments.length, refunds: refunds.length, tickets: tickets.length };
 }

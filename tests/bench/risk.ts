@@ -23,8 +23,8 @@ async function samplesOf(seed: number): Promise<Sample[]> {
   return world.platform.tenants.withTenant(t.id, async (db) => {
     const seats = await demoLibrary(db, t.libraryId);
     await generateHistory(db, { libraryId: t.libraryId, from: addDays(today, -182), to: addDays(today, -1), students: 90, seed, phonePrefix: `9193${String(seed).padStart(5, '0')}`, seatIds: seats });
-    const { activity, dues } = await activityAndDues(db, addDays(today, -182), today);
-    return samplesBetween(activity, dues, addDays(today, -154), addDays(today, -31), today);
+    const { activity, dues, tickets } = await activityAndDues(db, addDays(today, -182), today);
+    return samplesBetween(activity, dues, addDays(today, -154), addDays(today, -31), today, tickets);
   });
 }
 

@@ -41,3 +41,9 @@ export const istToday = (at: Date = clock.now()) => formatDate(istDay(at));
 
 /** The instant of `minutes` after midnight IST on `day`. */
 export const istInstant = (day: Date, minutes: number) => new Date(istDayStart(day).getTime() + minutes * 60_000);
+
+/** The earlier of two days. */
+export const minDay = (a: Date, b: Date) => (a < b ? a : b);
+
+/** n as a percentage of `of`, to one decimal; null when `of` is 0 (reports' one rounding). */
+export const percent = (n: number, of: number) => (of ? Math.round((n * 1_000) / of) / 10 : null);

@@ -33,3 +33,4 @@ export * from './clock.ts';
 export * from './ports.ts';
 export * from './insight-facts.ts';
 export * from './redis.ts';
+export * from './signed-links.ts';

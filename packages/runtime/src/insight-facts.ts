@@ -95,3 +95,58 @@ export interface DueRecord {
   /** The IST day it was paid in full (null: not paid, or paid and later re-opened). */
   paidOn: Date | null;
 }
+
+/** A help-desk ticket for a student (insights' risk: open complaints). */
+export interface TicketRecord {
+  studentId: string;
+  openedAt: Date;
+  /** When it was resolved (or closed); null: still open. */
+  resolvedAt: Date | null;
+}
+
+// SQL fragments for grouping by IST day (constant text only; values stay bound parameters).
+const IST_INTERVAL = `interval '330 minutes'`;
+/** The IST date of a timestamptz column. */
+export const istDaySql = (col: string) => `((${col} AT TIME ZONE 'UTC') + ${IST_INTERVAL})::date`;
+/** The instant an IST date expression's day starts. */
+export const istStartSql = (day: string) => `((${day})::timestamp AT TIME ZONE 'UTC') - ${IST_INTERVAL}`;
+
+/** The platform's facts for its daily rollups (insights src/platform/). */
+export interface TenantFact {
+  tenantId: string;
+  status: string;
+  createdAt: Date;
+  suspendedAt: Date | null;
+  deletedAt: Date | null;
+}
+
+/** A tenant's subscription as it is now, with the dates that tell its past. */
+export interface SubscriptionFact {
+  tenantId: string;
+  status: string;
+  plan: string;
+  /** Its price per month (paise, before GST); 0 for a free plan. */
+  monthlyPaise: number;
+  createdAt: Date;
+  trialEndsAt: Date | null;
+  pausedAt: Date | null;
+  cancelledAt: Date | null;
+}
+
+/** A tenant's students' fee payments captured on a day through one provider. */
+export interface PaymentDayFact {
+  day: Date;
+  provider: string;
+  count: number;
+  paise: number;
+}
+
+/** The platform's SMS credit trade on a day, and each tenant's credits used. */
+export interface CreditDayFact {
+  day: Date;
+  creditsSold: number;
+  retailPaise: number;
+  /** What the credits sold cost wholesale (at the average cost of everything bought by the day's end). */
+  wholesaleCostPaise: number;
+  usedBy: { tenantId: string; credits: number }[];
+}

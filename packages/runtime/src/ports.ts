@@ -8,7 +8,7 @@ import type { CorePrisma, TenantPrisma, TenantPrismaNs } from '@studyspot/db';
 import type { Platform } from './platform.ts';
 import type { SubgraphContext } from './context.ts';
 import type { EventBus } from './events.ts';
-import type { BillingDayFact, BillingFigure, CampusDayFact, CampusFigure, DayRange, DueRecord, FactRow, MessagesDayFact, StudentActivity } from './insight-facts.ts';
+import type { BillingDayFact, BillingFigure, CampusDayFact, CampusFigure, CreditDayFact, DayRange, DueRecord, FactRow, MessagesDayFact, PaymentDayFact, StudentActivity, SubscriptionFact, TenantFact, TicketRecord } from './insight-facts.ts';
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'SUSPENDED' | 'DELETED' | 'FAILED';
 
@@ -26,6 +26,8 @@ export interface TenantsPort {
   withStatuses(core: CorePrisma, statuses: TenantStatus[]): Promise<{ id: string; slug: string }[]>;
   /** Tenants on a test clock (their time is their clock's, not the process's). */
   onTestClocks(core: CorePrisma): Promise<string[]>;
+  /** Every tenant (deleted ones too) with the dates that tell its past (insights' platform rollups). */
+  facts(core: CorePrisma): Promise<TenantFact[]>;
   /** An ACTIVE tenant suspended for an unpaid platform invoice; false when it was not ACTIVE. */
   suspendForUnpaid(core: CorePrisma, tenantId: string, reason: string): Promise<boolean>;
   /** A tenant suspended for an unpaid invoice made ACTIVE again; false when it was not suspended for that. */
@@ -232,6 +234,12 @@ export interface BillingPort {
   firstDay(db: TenantPrisma): Promise<Date | null>;
   /** The dues of these students (void ones left out), with the day each was paid in full. */
   dueRecords(db: TenantPrisma, studentIds: readonly string[]): Promise<DueRecord[]>;
+  /** Every tenant's subscription as it is now (insights' platform rollups). */
+  subscriptionFacts(core: CorePrisma): Promise<SubscriptionFact[]>;
+  /** The tenant's fee payments per IST day and provider in the range. */
+  paymentDays(db: TenantPrisma, range: Pick<DayRange, 'from' | 'to'>): Promise<PaymentDayFact[]>;
+  /** The platform's SMS credit trade per IST day in the range (every day, none left out), with each tenant's credits used. */
+  creditDays(core: CorePrisma, range: Pick<DayRange, 'from' | 'to'>): Promise<CreditDayFact[]>;
 }
 
 /** Owned by communications. */
@@ -249,6 +257,12 @@ export interface MessagesPort {
   dayFacts(db: TenantPrisma, range: DayRange): Promise<MessagesDayFact[]>;
 }
 
+/** Owned by engagement. */
+export interface EngagementPort {
+  /** Help-desk tickets for these students: when each was raised and resolved (null: still open). */
+  ticketsOf(db: TenantPrisma, studentIds: readonly string[]): Promise<TicketRecord[]>;
+}
+
 /** Owned by insights. */
 export interface InsightsPort {
   /** Students holding a seat today whose chance of leaving in the next 30 days is at least `threshold` (0–1). */
@@ -261,6 +275,7 @@ export interface Ports {
   campus: CampusPort;
   billing: BillingPort;
   messages: MessagesPort;
+  engagement: EngagementPort;
   insights: InsightsPort;
 }
 

@@ -2,6 +2,7 @@
 // money facts, for the other subgraphs. Provided when this module loads.
 import { providePorts } from '@studyspot/runtime';
 import { billingDayFacts, billingDayRows, billingFirstDay, dueRecords } from './reports/dayfacts.repository.ts';
+import { creditDays, paymentDays, subscriptionFacts } from './reports/platform-facts.repository.ts';
 import { creditsPort } from './credits/port.ts';
 import { openDuesDue, openDuesOf } from './dues/dues.repository.ts';
 import { syncAllocationDues } from './dues/dues.sync.ts';
@@ -16,6 +17,9 @@ providePorts({
     dayRows: (db, a) => billingDayRows(db, a),
     firstDay: (db) => billingFirstDay(db),
     dueRecords: (db, ids) => dueRecords(db, ids),
+    subscriptionFacts,
+    paymentDays,
+    creditDays,
     credits: (platform) => creditsPort(platform),
     syncAllocationDues,
     checkPlanLimit,

@@ -14,6 +14,7 @@ import { referralsResolvers } from './referrals/referrals.resolvers.ts';
 import { reportsResolvers } from './reports/reports.resolvers.ts';
 import { supportResolvers } from './support/support.resolvers.ts';
 import { ticketsResolvers } from './tickets/tickets.resolvers.ts';
+import './ports.ts';
 
 export const engagementSubgraph: SubgraphModule = {
   name: 'engagement',

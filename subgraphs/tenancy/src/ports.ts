@@ -15,5 +15,6 @@ providePorts({
     suspendForUnpaid: (core, id, reason) => repo.suspendForUnpaid(core, id, reason, clock.now()),
     reactivateAfterPayment: (core, id) => repo.reactivateAfterPayment(core, id),
     setPlan: (core, id, planId) => repo.setPlan(core, id, planId),
+    facts: async (core) => (await repo.tenantFacts(core)).map((t) => ({ tenantId: t.id, status: t.status, createdAt: t.createdAt, suspendedAt: t.suspendedAt, deletedAt: t.deletedAt })),
   },
 });

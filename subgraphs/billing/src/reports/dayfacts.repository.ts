@@ -4,11 +4,10 @@
 // days — and the rows behind one figure (a drill-down). Only constant SQL text is spliced; every value
 // is a bound parameter.
 import type { TenantPrisma } from '@studyspot/db';
-import { dayOf, formatDate, type BillingDayFact, type BillingFigure, type DayRange, type DueRecord, type FactRow } from '@studyspot/runtime';
+import { dayOf, formatDate, istDaySql, istStartSql, type BillingDayFact, type BillingFigure, type DayRange, type DueRecord, type FactRow } from '@studyspot/runtime';
 
-const IST = `interval '330 minutes'`;
-const IST_DAY = (col: string) => `((${col} AT TIME ZONE 'UTC') + ${IST})::date`;
-const START = (day: string) => `((${day})::timestamp AT TIME ZONE 'UTC') - ${IST}`;
+const IST_DAY = istDaySql;
+const START = istStartSql;
 const IN_LIBS = (col: string) => `($3::uuid[] IS NULL OR ${col} = ANY($3::uuid[]))`;
 
 const raisedSql = `SELECT library_id, due_date::text AS day, SUM(amount_paise + adjustment_paise)::int AS paise

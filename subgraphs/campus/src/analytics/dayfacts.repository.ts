@@ -5,9 +5,7 @@
 // cancelled (its last change). A student is new on the start of their first such allocation and leaves
 // on the end of their last, counted once that day is over.
 import type { TenantPrisma } from '@studyspot/db';
-import { dayOf, formatDate, istDay, type CampusDayFact, type CampusFigure, type DayRange, type FactRow, type StudentActivity } from '@studyspot/runtime';
-
-const IST = `interval '330 minutes'`;
+import { dayOf, formatDate, istDay, istDaySql, istStartSql, type CampusDayFact, type CampusFigure, type DayRange, type FactRow, type StudentActivity } from '@studyspot/runtime';
 
 /** Seats held on each library's days, with how many paused, for every library × day of the range. */
 const held = (db: TenantPrisma, from: string, to: string, libs: string[] | null) =>
@@ -29,7 +27,7 @@ const held = (db: TenantPrisma, from: string, to: string, libs: string[] | null)
 
 /** Allocations that held a seat for at least a day, with the day they stopped holding it. */
 const LIVE_SQL = `SELECT id, library_id, student_id, seat_id, shift_id, start_date, paused_from, paused_until,
-    CASE WHEN status = 'CANCELLED' THEN LEAST(end_date, ((updated_at AT TIME ZONE 'UTC') + ${IST})::date) ELSE end_date END AS end_day
+    CASE WHEN status = 'CANCELLED' THEN LEAST(end_date, ${istDaySql('updated_at')}) ELSE end_date END AS end_day
   FROM seat_allocations WHERE status IN ('ACTIVE', 'PAUSED', 'CANCELLED')`;
 const LIVE_HELD = `SELECT * FROM (${LIVE_SQL}) x WHERE end_day >= start_date`;
 
@@ -45,14 +43,14 @@ const visitsByDay = (db: TenantPrisma, from: string, to: string, libs: string[] 
 
 /** Seconds inside per library, day and IST hour: each visit from check-in to check-out (or now), within its day. */
 const VISIT_SPANS = `SELECT id, library_id, student_id, day, checked_in_at AS a,
-    LEAST(COALESCE(checked_out_at, $4::timestamptz), ((day + 1)::timestamp AT TIME ZONE 'UTC') - ${IST}) AS b
+    LEAST(COALESCE(checked_out_at, $4::timestamptz), ${istStartSql('day + 1')}) AS b
   FROM visits WHERE day BETWEEN $1::date AND $2::date AND ($3::uuid[] IS NULL OR library_id = ANY($3::uuid[]))`;
 const hourSeconds = (db: TenantPrisma, from: string, to: string, libs: string[] | null, now: Date) =>
   db.$queryRawUnsafe<{ library_id: string; day: string; hour: number; seconds: number }[]>(
     `WITH v AS (${VISIT_SPANS}),
      h AS (SELECT v.library_id, v.day, g.hour,
-             GREATEST(v.a, (v.day::timestamp AT TIME ZONE 'UTC') - ${IST} + g.hour * interval '1 hour') AS s,
-             LEAST(v.b, (v.day::timestamp AT TIME ZONE 'UTC') - ${IST} + (g.hour + 1) * interval '1 hour') AS e
+             GREATEST(v.a, ${istStartSql('v.day')} + g.hour * interval '1 hour') AS s,
+             LEAST(v.b, ${istStartSql('v.day')} + (g.hour + 1) * interval '1 hour') AS e
            FROM v CROSS JOIN generate_series(0, 23) AS g(hour))
      SELECT library_id, day::text AS day, hour, SUM(EXTRACT(EPOCH FROM e - s))::float8 AS seconds
      FROM h WHERE e > s GROUP BY library_id, day, hour`,

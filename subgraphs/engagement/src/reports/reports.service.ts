@@ -2,12 +2,11 @@
 // many, first contact within 24 h, visits, conversions and their rate, median days to convert, lost
 // reasons, and what the converted paid in their first 90 days (billing answers through its port).
 // Rates are in percent with one decimal; money in paise.
-import { addDays, badInput, daysBetween, groupBy, istDayStart, isUuid, ports, type RequestScope } from '@studyspot/runtime';
+import { addDays, badInput, daysBetween, groupBy, istDayStart, isUuid, percent, ports, type RequestScope } from '@studyspot/runtime';
 import { funnelFacts, type FunnelFact } from './reports.repository.ts';
 
 const DAY_MS = 86_400_000;
 const FIRST_MONTHS_MS = 90 * DAY_MS;
-const percent = (n: number, of: number) => (of ? Math.round((n * 1_000) / of) / 10 : null);
 
 function median(xs: number[]): number | null {
   if (!xs.length) return null;

@@ -17,6 +17,9 @@ export const OPEN_STATUSES: TicketStatus[] = ['NEW', 'OPEN', 'WAITING_ON_STUDENT
 
 export const findTicket = (db: TenantPrisma, id: string) => db.ticket.findUnique({ where: { id } });
 export const ticketsByIds = (db: TenantPrisma, ids: readonly string[]) => db.ticket.findMany({ where: { id: { in: [...ids] } } });
+/** Each ticket of these students: when raised, and when resolved or closed (insights' risk, through the port). */
+export const ticketsOfStudents = (db: TenantPrisma, studentIds: readonly string[]) =>
+  db.ticket.findMany({ where: { studentId: { in: [...studentIds] } }, select: { studentId: true, createdAt: true, resolvedAt: true, closedAt: true }, orderBy: { createdAt: 'asc' } });
 
 export const createTicket = (db: TenantPrisma, data: Omit<TenantPrismaNs.TicketUncheckedCreateInput, 'id' | 'number'>) => db.ticket.create({ data });
 

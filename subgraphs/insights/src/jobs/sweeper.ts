@@ -1,10 +1,12 @@
 // Background work of insights: each tenant's closed days rolled up final after midnight (its history
 // on the first run), then the day's forecasts made, as due work (runtime work.ts, kind 'insights'): a tenant's first read of insights
-// schedules it, and each run schedules the next night's; idle tenants cost nothing.
+// schedules it, and each run schedules the next night's; idle tenants cost nothing. The platform's
+// closed days are rolled up too, once the platform view has been read.
 import { systemContext, type Platform } from '@studyspot/runtime';
 import { registerTenantWork, runDueWork, startPeriodic } from '@studyspot/runtime/work';
-import { addDays, istDay } from '@studyspot/runtime';
+import { addDays, clock, istDay } from '@studyspot/runtime';
 import { collectionsForecastOf, occupancyForecastOf } from '../forecasts/forecasts.service.ts';
+import { closePlatformDays } from '../platform/build.service.ts';
 import { librariesOn } from '../rollups/rollups.repository.ts';
 import { buildDue } from '../rollups/rollups.service.ts';
 
@@ -43,6 +45,8 @@ registerTenantWork('insights', (platform, tenantId, now) => insightsWork(platfor
 export async function insightsSweepOnce(platform: Platform, now?: Date): Promise<InsightsSweepReport> {
   const report: InsightsSweepReport = { tenants: 0, failed: 0, daysBuilt: 0, forecasts: 0 };
   const r = await runDueWork(platform, 'insights', (tenantId, at) => insightsWork(platform, tenantId, now ?? at, report), {}, now ? () => now : undefined);
+  // The platform's closed days, once the platform view has been read (platform/build.service.ts).
+  report.daysBuilt += await closePlatformDays(platform, now ?? clock.now());
   return { ...report, ...r };
 }
 

@@ -6,13 +6,12 @@
 //   come for any of them).
 // Computed on read from the dues of the students who held a seat in the range (one row per student and
 // month: far fewer than the visits and payments the day rollups stand for).
-import { addDays, badInput, clock, daysBetween, formatDate, istDay, ports, type DueRecord, type RequestScope } from '@studyspot/runtime';
+import { addDays, badInput, clock, daysBetween, type DueRecord, formatDate, istDay, percent, ports, type RequestScope } from '@studyspot/runtime';
 import { librariesOf } from '../shared/branches.ts';
 import { MAX_RANGE_DAYS } from '../rollups/rollups.service.ts';
 
 const RENEW_WITHIN_DAYS = 7;
 const MONTHS_AHEAD = 6;
-const percent = (n: number, of: number) => (of ? Math.round((n * 1_000) / of) / 10 : null);
 const monthOf = (d: Date) => formatDate(d).slice(0, 7);
 const addMonths = (d: Date, k: number) => {
   const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1));

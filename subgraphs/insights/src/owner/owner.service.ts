@@ -3,7 +3,7 @@
 // figure of a library's day (through campus's and billing's ports). Reads build what they need first
 // (ensureBuilt), so an answer is never older than five minutes for today and final for closed days.
 // Percentages carry one decimal; money is paise.
-import { addDays, badInput, clock, daysBetween, formatDate, istDay, ports, type BillingFigure, type CampusFigure, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
+import { addDays, badInput, type BillingFigure, type CampusFigure, clock, daysBetween, formatDate, istDay, minDay, percent, ports, type RequestScope, type SubgraphContext } from '@studyspot/runtime';
 import { ensureBuilt, MAX_RANGE_DAYS } from '../rollups/rollups.service.ts';
 import { branch, librariesOf } from '../shared/branches.ts';
 import { libraryDay, libraryDays, tenantDays, type LibraryDay } from './owner.repository.ts';
@@ -11,11 +11,9 @@ import { libraryDay, libraryDays, tenantDays, type LibraryDay } from './owner.re
 type Grain = 'DAY' | 'WEEK' | 'MONTH';
 type Figure = CampusFigure | BillingFigure;
 
-const percent = (n: number, of: number) => (of ? Math.round((n * 1_000) / of) / 10 : null);
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const minDay = (a: Date, b: Date) => (a < b ? a : b);
 
-function checkRange(from: Date, to: Date, max: number) {
+export function checkRange(from: Date, to: Date, max: number) {
   if (to < from) throw badInput('to is before from', 'to');
   if (daysBetween(from, to) + 1 > max) throw badInput(`A range covers at most ${max} days`, 'to');
 }

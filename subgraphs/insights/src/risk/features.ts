@@ -1,10 +1,10 @@
 // What a student's risk is scored on, as of a day T, from campus's activity and billing's dues
-// (runtime StudentActivity, DueRecord) — only what was known on T — and, for training and backtests,
+// (runtime StudentActivity, DueRecord) and engagement's help-desk tickets (TicketRecord) — only what was known on T — and, for training and backtests,
 // what happened after: whether they left within 30 days, and whether their next due was paid over a
 // week late. Each feature has the sentence an owner reads when it raises the score.
-import { addDays, daysBetween, type DueRecord, type StudentActivity } from '@studyspot/runtime';
+import { addDays, daysBetween, istDayStart, type DueRecord, type StudentActivity, type TicketRecord } from '@studyspot/runtime';
 
-export const FEATURES = ['absenceStreak', 'visits14', 'visitDrop', 'tenureMonths', 'latePayments', 'overdueNow'] as const;
+export const FEATURES = ['absenceStreak', 'visits14', 'visitDrop', 'tenureMonths', 'latePayments', 'overdueNow', 'openComplaints'] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Features = Record<Feature, number>;
 
@@ -26,13 +26,14 @@ const LATE_DAYS = 7;
 const lateBy = (d: DueRecord, on: Date) => (d.paidOn ? daysBetween(d.dueDate, d.paidOn) > LATE_DAYS && d.paidOn <= on : daysBetween(d.dueDate, on) > LATE_DAYS);
 
 /** The sample of a student holding a seat on `asOf`; null when they do not. `today` bounds what labels may know. */
-export function sampleOf(a: StudentActivity, dues: readonly DueRecord[], asOf: Date, today: Date): Sample | null {
+export function sampleOf(a: StudentActivity, dues: readonly DueRecord[], asOf: Date, today: Date, tickets: readonly TicketRecord[] = []): Sample | null {
   if (a.firstStart > asOf || a.lastEnd < asOf) return null;
   const visits = a.visitDays.filter((d) => d <= asOf);
   const last = visits.at(-1) ?? null;
   const since = last ?? addDays(a.firstStart, -1);
   const inWindow = (from: number, to: number) => visits.filter((d) => daysBetween(d, asOf) >= from && daysBetween(d, asOf) < to).length;
   const known = dues.filter((d) => d.dueDate <= asOf);
+  const dayEnd = istDayStart(addDays(asOf, 1));
   const recent = known.filter((d) => daysBetween(d.dueDate, asOf) <= 120 && daysBetween(d.dueDate, asOf) > LATE_DAYS);
   const x: Features = {
     absenceStreak: Math.min(30, daysBetween(since, asOf)),
@@ -41,6 +42,7 @@ export function sampleOf(a: StudentActivity, dues: readonly DueRecord[], asOf: D
     tenureMonths: Math.min(12, daysBetween(a.firstStart, asOf) / 30),
     latePayments: recent.filter((d) => lateBy(d, asOf)).length,
     overdueNow: known.some((d) => daysBetween(d.dueDate, asOf) > 0 && !(d.paidOn && d.paidOn <= asOf)) ? 1 : 0,
+    openComplaints: Math.min(3, tickets.filter((t) => t.openedAt < dayEnd && !(t.resolvedAt && t.resolvedAt < dayEnd)).length),
   };
   const horizonEnd = addDays(asOf, HORIZON);
   const leaves = horizonEnd < today ? a.lastEnd <= horizonEnd : a.lastEnd < today && a.lastEnd <= horizonEnd ? true : null;
@@ -50,11 +52,11 @@ export function sampleOf(a: StudentActivity, dues: readonly DueRecord[], asOf: D
 }
 
 /** Samples every `step` days from `from` to `to`, for every student holding a seat then. */
-export function samplesBetween(activity: readonly StudentActivity[], dues: Map<string, DueRecord[]>, from: Date, to: Date, today: Date, step = 7): Sample[] {
+export function samplesBetween(activity: readonly StudentActivity[], dues: Map<string, DueRecord[]>, from: Date, to: Date, today: Date, tickets: Map<string, TicketRecord[]> = new Map(), step = 7): Sample[] {
   const out: Sample[] = [];
   for (let t = from; t <= to; t = addDays(t, step)) {
     for (const a of activity) {
-      const s = sampleOf(a, dues.get(a.studentId) ?? [], t, today);
+      const s = sampleOf(a, dues.get(a.studentId) ?? [], t, today, tickets.get(a.studentId));
       if (s) out.push(s);
     }
   }
@@ -76,5 +78,7 @@ export function reason(f: Feature, x: Features): string {
       return `paid ${x.latePayments} recent fee${x.latePayments === 1 ? '' : 's'} over a week late`;
     case 'overdueNow':
       return 'a fee is overdue now';
+    case 'openComplaints':
+      return `${x.openComplaints} complaint${x.openComplaints === 1 ? '' : 's'} open at the help desk`;
   }
 }

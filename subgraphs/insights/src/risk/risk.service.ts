@@ -3,8 +3,8 @@
 // the tenant's own history (a sample per student holding a seat, every week, from 4 weeks after its
 // history begins to 31 days ago, so every label is known) when it has at least 150 samples and 15 of
 // each outcome; else the pooled prior (prior.ts: the same model fitted on generated histories of
-// several libraries, refitted by `pnpm bench:risk`). Computed on each read from two port reads.
-import { addDays, badInput, clock, istDay, ports, type DueRecord, type RequestScope } from '@studyspot/runtime';
+// several libraries, refitted by `pnpm bench:risk`). Computed on each read from three port reads.
+import { addDays, badInput, clock, istDay, ports, type DueRecord, type RequestScope, type TicketRecord } from '@studyspot/runtime';
 import type { TenantPrisma } from '@studyspot/db';
 import { librariesOf } from '../shared/branches.ts';
 import { reason, sampleOf, samplesBetween, type Feature, type Sample } from './features.ts';
@@ -33,25 +33,29 @@ export function trainOrPrior(samples: Sample[], label: 'leaves' | 'late', prior:
   return { model: prior, trainedOn: 'PRIOR', samples: known.length, positives };
 }
 
-/** Who held a seat in [from, to] (campus) and each one's dues (billing): what risk samples are made of. */
+/** Who held a seat in [from, to] (campus), each one's dues (billing) and help-desk tickets (engagement): what risk samples are made of. */
 export async function activityAndDues(db: TenantPrisma, from: Date, to: Date) {
   const activity = await ports.campus.studentActivity(db, from, to, null);
+  const ids = activity.map((a) => a.studentId);
+  const [dueRecords, ticketRecords] = await Promise.all([ports.billing.dueRecords(db, ids), ports.engagement.ticketsOf(db, ids)]);
   const dues = new Map<string, DueRecord[]>();
-  for (const d of await ports.billing.dueRecords(db, activity.map((a) => a.studentId))) dues.set(d.studentId, [...(dues.get(d.studentId) ?? []), d]);
-  return { activity, dues };
+  for (const d of dueRecords) dues.set(d.studentId, [...(dues.get(d.studentId) ?? []), d]);
+  const tickets = new Map<string, TicketRecord[]>();
+  for (const t of ticketRecords) tickets.set(t.studentId, [...(tickets.get(t.studentId) ?? []), t]);
+  return { activity, dues, tickets };
 }
 
 /** Every student holding a seat today, scored, with the models used. */
 export async function riskOf(db: TenantPrisma, now: Date, libraryIds: string[] | null) {
   const today = istDay(now);
   const first = (await ports.campus.firstDay(db)) ?? today;
-  const { activity, dues } = await activityAndDues(db, first, today);
-  const history = samplesBetween(activity, dues, addDays(first, 28), addDays(today, -31), today);
+  const { activity, dues, tickets } = await activityAndDues(db, first, today);
+  const history = samplesBetween(activity, dues, addDays(first, 28), addDays(today, -31), today, tickets);
   const leave = trainOrPrior(history, 'leaves', PRIOR.leaves);
   const late = trainOrPrior(history, 'late', PRIOR.late);
   const students = activity
     .filter((a) => libraryIds === null || libraryIds.includes(a.libraryId))
-    .map((a) => sampleOf(a, dues.get(a.studentId) ?? [], today, today))
+    .map((a) => sampleOf(a, dues.get(a.studentId) ?? [], today, today, tickets.get(a.studentId)))
     .filter((s): s is Sample => s !== null)
     .map((s) => {
       const l = score(leave.model, s.x);

@@ -7,7 +7,7 @@
 //   before the answer; today's partial day is rebuilt when older than five minutes.
 // - A repair rebuilds a range. Every build replaces its days whole (rollups.repository.ts), so re-running
 //   a day changes nothing unless its facts changed.
-import { addDays, daysBetween, formatDate, istDay, ports, type SubgraphContext } from '@studyspot/runtime';
+import { addDays, daysBetween, formatDate, istDay, minDay, ports, type SubgraphContext } from '@studyspot/runtime';
 import { nextDailyRun } from '@studyspot/runtime/work';
 import { builtIn, buildStatus, lastFinalDay, replaceDays, type LibraryDayRow } from './rollups.repository.ts';
 import type { TenantPrisma } from '@studyspot/db';
@@ -18,8 +18,7 @@ export const FRESH_MS = 5 * 60_000;
 /** The longest range one read or repair may ask for. */
 export const MAX_RANGE_DAYS = 731;
 
-const minDay = (a: Date, b: Date) => (a < b ? a : b);
-const daysOf = (from: Date, to: Date) => Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
+export const daysOf = (from: Date, to: Date) => Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
 
 /** Builds the days [from, to] (chunks of a month): closed days final, today partial. Returns the days built. */
 export async function buildRange(db: TenantPrisma, from: Date, to: Date, now: Date): Promise<number> {
@@ -72,19 +71,32 @@ export async function buildDue(db: TenantPrisma, tenantId: string, now: Date): P
 }
 
 /**
- * Before a read of [from, to]: builds the closed days of the range not yet final and today when its
- * partial day is older than FRESH_MS, and makes sure the nightly work is scheduled. Returns days built.
+ * What a read of [from, to] must build first, given the days built (`built` reads them): the closed
+ * days of the range not yet final, and today when its partial day is older than FRESH_MS. Runs `build`
+ * for them; returns the days built. Tenant rollups and the platform's share it.
  */
-export async function ensureBuilt(ctx: SubgraphContext, s: { db: TenantPrisma; tenantId: string }, from: Date, to: Date, now: Date): Promise<number> {
+export async function buildWhatIsMissing(
+  built: (from: Date, to: Date) => Promise<{ day: Date; final: boolean; builtAt: Date }[]>,
+  build: (from: Date, to: Date) => Promise<number>,
+  from: Date,
+  to: Date,
+  now: Date,
+): Promise<number> {
   const today = istDay(now);
   const upTo = minDay(to, today);
   if (upTo < from) return 0;
-  const rows = new Map((await builtIn(s.db, from, upTo)).map((r) => [formatDate(r.day), r]));
+  const rows = new Map((await built(from, upTo)).map((r) => [formatDate(r.day), r]));
   const missing = daysOf(from, minDay(upTo, addDays(today, -1))).filter((d) => !rows.get(formatDate(d))?.final);
-  let built = 0;
-  if (missing.length) built += await buildRange(s.db, missing[0]!, missing[missing.length - 1]!, now);
+  let count = 0;
+  if (missing.length) count += await build(missing[0]!, missing.at(-1)!);
   const todays = rows.get(formatDate(today));
-  if (to >= today && (!todays || now.getTime() - todays.builtAt.getTime() > FRESH_MS)) built += await buildRange(s.db, today, today, now);
+  if (upTo >= today && (!todays || now.getTime() - todays.builtAt.getTime() > FRESH_MS)) count += await build(today, today);
+  return count;
+}
+
+/** Before a read of [from, to]: builds what is missing (above) and makes sure the nightly work is scheduled. */
+export async function ensureBuilt(ctx: SubgraphContext, s: { db: TenantPrisma; tenantId: string }, from: Date, to: Date, now: Date): Promise<number> {
+  const built = await buildWhatIsMissing((f, t) => builtIn(s.db, f, t), (f, t) => buildRange(s.db, f, t, now), from, to, now);
   if (built) await ctx.platform.work.due(s.tenantId, 'insights', nextDailyRun(s.tenantId, now));
   return built;
 }

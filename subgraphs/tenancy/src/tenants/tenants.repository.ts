@@ -85,6 +85,8 @@ export const findTenantProfile = (core: CorePrisma, id: string) => core.tenant.f
 export const findTenantByWebhookKey = (core: CorePrisma, webhookKey: string) => core.tenant.findUnique({ where: { webhookKey }, select: { id: true, status: true } });
 export const tenantsWithStatuses = (core: CorePrisma, statuses: TenantStatus[]) => core.tenant.findMany({ where: { status: { in: statuses } }, select: { id: true, slug: true } });
 export const tenantsOnTestClocks = async (core: CorePrisma) => (await core.tenant.findMany({ where: { testClockId: { not: null } }, select: { id: true } })).map((t) => t.id);
+/** Every tenant with the dates that tell its past (insights' platform rollups), oldest first. */
+export const tenantFacts = (core: CorePrisma) => core.tenant.findMany({ select: { id: true, status: true, createdAt: true, suspendedAt: true, deletedAt: true }, orderBy: { createdAt: 'asc' } });
 
 /** ACTIVE → SUSPENDED for an unpaid invoice; false when the tenant was not ACTIVE. */
 export async function suspendForUnpaid(core: CorePrisma, id: string, reason: string, at: Date): Promise<boolean> {
