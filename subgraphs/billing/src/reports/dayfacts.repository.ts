@@ -6,16 +6,14 @@
 import type { TenantPrisma } from '@studyspot/db';
 import { dayOf, formatDate, istDaySql, istStartSql, type BillingDayFact, type BillingFigure, type DayRange, type DueRecord, type FactRow } from '@studyspot/runtime';
 
-const IST_DAY = istDaySql;
-const START = istStartSql;
 const IN_LIBS = (col: string) => `($3::uuid[] IS NULL OR ${col} = ANY($3::uuid[]))`;
 
 const raisedSql = `SELECT library_id, due_date::text AS day, SUM(amount_paise + adjustment_paise)::int AS paise
   FROM dues WHERE status <> 'VOID' AND due_date BETWEEN $1::date AND $2::date AND ${IN_LIBS('library_id')} GROUP BY library_id, due_date`;
 
-const CAPTURED = `SELECT id, student_id, library_id, amount_paise, provider, method, captured_at, ${IST_DAY('captured_at')} AS day FROM payments
+const CAPTURED = `SELECT id, student_id, library_id, amount_paise, provider, method, captured_at, ${istDaySql('captured_at')} AS day FROM payments
   WHERE status IN ('CAPTURED', 'REFUNDED') AND library_id IS NOT NULL
-    AND captured_at >= ${START('$1::date')} AND captured_at < ${START('$2::date + 1')} AND ${IN_LIBS('library_id')}`;
+    AND captured_at >= ${istStartSql('$1::date')} AND captured_at < ${istStartSql('$2::date + 1')} AND ${IN_LIBS('library_id')}`;
 
 /** Captured money per day and lateness bucket (0–3 by days late for the due it paid; 4 not applied to a due). */
 const collectedSql = `WITH p AS (${CAPTURED}),
@@ -29,15 +27,15 @@ const collectedSql = `WITH p AS (${CAPTURED}),
   SELECT library_id, day::text AS day, bucket, LEAST(SUM(amount_paise), 2147483647)::int AS paise FROM (SELECT * FROM applied UNION ALL SELECT * FROM ahead) x
   GROUP BY library_id, day, bucket`;
 
-const REFUNDS = `SELECT r.id, p.student_id, p.library_id, r.amount_paise, r.processed_at, ${IST_DAY('r.processed_at')} AS day FROM refunds r JOIN payments p ON p.id = r.payment_id
-  WHERE r.status = 'PROCESSED' AND p.library_id IS NOT NULL AND r.processed_at >= ${START('$1::date')} AND r.processed_at < ${START('$2::date + 1')} AND ${IN_LIBS('p.library_id')}`;
+const REFUNDS = `SELECT r.id, p.student_id, p.library_id, r.amount_paise, r.processed_at, ${istDaySql('r.processed_at')} AS day FROM refunds r JOIN payments p ON p.id = r.payment_id
+  WHERE r.status = 'PROCESSED' AND p.library_id IS NOT NULL AND r.processed_at >= ${istStartSql('$1::date')} AND r.processed_at < ${istStartSql('$2::date + 1')} AND ${IN_LIBS('p.library_id')}`;
 const refundedSql = `SELECT library_id, day::text AS day, SUM(amount_paise)::int AS paise FROM (${REFUNDS}) r GROUP BY library_id, day`;
 
 /**
  * What each due whose date had come still owed at the end of each day: its charge, adjusted and paid
  * by then (a due fully paid before the day's end, and not changed since, owed nothing that day).
  */
-const OWED = `WITH days AS (SELECT g::date AS day, ${START('g::date + 1')} AS e FROM generate_series($1::date, $2::date, interval '1 day') g)
+const OWED = `WITH days AS (SELECT g::date AS day, ${istStartSql('g::date + 1')} AS e FROM generate_series($1::date, $2::date, interval '1 day') g)
   SELECT x.day, d.id, d.student_id, d.library_id, d.due_date,
     GREATEST(0, d.amount_paise
       + COALESCE((SELECT SUM(j.amount_paise) FROM due_adjustments j WHERE j.due_id = d.id AND j.created_at < x.e), 0)
@@ -104,7 +102,7 @@ export async function billingDayRows(db: TenantPrisma, a: { libraryId: string; d
 /** The first day billing has anything on (a due's date or a capture). */
 export async function billingFirstDay(db: TenantPrisma): Promise<Date | null> {
   const [row] = await db.$queryRawUnsafe<{ day: string | null }[]>(
-    `SELECT LEAST((SELECT min(due_date) FROM dues WHERE status <> 'VOID'), (SELECT ${IST_DAY('min(captured_at)')} FROM payments WHERE status IN ('CAPTURED', 'REFUNDED')))::text AS day`,
+    `SELECT LEAST((SELECT min(due_date) FROM dues WHERE status <> 'VOID'), (SELECT ${istDaySql('min(captured_at)')} FROM payments WHERE status IN ('CAPTURED', 'REFUNDED')))::text AS day`,
   );
   return row?.day ? dayOf(row.day) : null;
 }
@@ -114,7 +112,7 @@ export async function dueRecords(db: TenantPrisma, studentIds: readonly string[]
   if (!studentIds.length) return [];
   const rows = await db.$queryRawUnsafe<{ student_id: string; due_date: string; kind: DueRecord['kind']; period_start: string; period_end: string; charge: number; paid_on: string | null }[]>(
     `SELECT d.student_id, d.due_date::text AS due_date, d.kind::text AS kind, d.period_start::text AS period_start, d.period_end::text AS period_end, (d.amount_paise + d.adjustment_paise)::int AS charge,
-       CASE WHEN d.status = 'PAID' THEN (SELECT ${IST_DAY('max(pa.created_at)')} FROM payment_allocations pa WHERE pa.due_id = d.id AND pa.amount_paise > 0)::text END AS paid_on
+       CASE WHEN d.status = 'PAID' THEN (SELECT ${istDaySql('max(pa.created_at)')} FROM payment_allocations pa WHERE pa.due_id = d.id AND pa.amount_paise > 0)::text END AS paid_on
      FROM dues d WHERE d.status <> 'VOID' AND d.student_id = ANY($1::uuid[]) ORDER BY d.student_id, d.due_date`,
     [...studentIds],
   );

@@ -38,7 +38,7 @@ interface ExportInput {
 }
 
 /** Checks an export as the report's own query would, then signs its link. */
-export async function exportLink(platform: Platform, s: RequestScope, a: ExportInput, now = Date.now()) {
+export async function exportLink(platform: Platform, s: RequestScope, a: ExportInput) {
   if (RANGED.includes(a.report)) {
     if (!a.from) throw badInput(`${a.report} needs from`, 'from');
     if (!a.to) throw badInput(`${a.report} needs to`, 'to');
@@ -68,7 +68,8 @@ export async function exportLink(platform: Platform, s: RequestScope, a: ExportI
     x: request.figure ?? '',
     s: s.libraryIds === null ? '*' : s.libraryIds.join(','),
   };
-  const { token, expiresAt } = signedToken(platform, EXPORT_PURPOSE, claims, now);
+  // Expiry is real time, as for receipts and sessions (signedToken's default; runtime clock.ts).
+  const { token, expiresAt } = signedToken(platform, EXPORT_PURPOSE, claims);
   if (token.split('.')[0]!.length > 2_000) throw badInput('A link cannot name this many branches; export one library at a time', 'libraryId');
   const name = filename(request);
   return { url: `${platform.publicUrl}/insights-exports/${token}.csv`, expiresAt, filename: name };

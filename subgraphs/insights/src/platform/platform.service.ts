@@ -2,7 +2,7 @@
 // and net revenue retention, trial conversion, SMS volume and margin, fee payments by provider; and
 // the fastest-growing and at-risk tenants — all from the platform rollups (build.service.ts), except
 // trial conversion, which is read from the audit trail as the SaaS analytics read it.
-import { addDays, badInput, clock, daysBetween, formatDate, istDay, istDayStart, minDay, percent, ports, type Platform } from '@studyspot/runtime';
+import { addDays, badInput, clock, daysBetween, formatDate, groupBy, istDay, istDayStart, minDay, percent, ports, type Platform } from '@studyspot/runtime';
 import { MAX_RANGE_DAYS } from '../rollups/rollups.service.ts';
 import { ensurePlatformBuilt } from './build.service.ts';
 import { platformDays, platformTenantDays, type PlatformTenantDayRow } from './platform.repository.ts';
@@ -34,8 +34,7 @@ export async function platformInsights(platform: Platform, a: { from: Date; to: 
   const first = addDays(a.from, -1);
   await ensurePlatformBuilt(platform, first, last, now);
   const [rows, days] = await Promise.all([platformTenantDays(platform.core, first, last), platformDays(platform.core, a.from, last)]);
-  const byDay = new Map<string, PlatformTenantDayRow[]>();
-  for (const r of rows) byDay.set(formatDate(r.day), [...(byDay.get(formatDate(r.day)) ?? []), r]);
+  const byDay = groupBy(rows, (r) => formatDate(r.day));
   const groups = new Map<string, { period: Date; days: Date[] }>();
   for (const d of days) {
     const p = periodOf(d.day, a.grain);

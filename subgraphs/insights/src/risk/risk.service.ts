@@ -4,7 +4,7 @@
 // history begins to 31 days ago, so every label is known) when it has at least 150 samples and 15 of
 // each outcome; else the pooled prior (prior.ts: the same model fitted on generated histories of
 // several libraries, refitted by `pnpm bench:risk`). Computed on each read from three port reads.
-import { addDays, badInput, clock, istDay, ports, type DueRecord, type RequestScope, type TicketRecord } from '@studyspot/runtime';
+import { addDays, badInput, clock, groupBy, istDay, ports, type RequestScope } from '@studyspot/runtime';
 import type { TenantPrisma } from '@studyspot/db';
 import { librariesOf } from '../shared/branches.ts';
 import { reason, sampleOf, samplesBetween, type Feature, type Sample } from './features.ts';
@@ -38,11 +38,7 @@ export async function activityAndDues(db: TenantPrisma, from: Date, to: Date) {
   const activity = await ports.campus.studentActivity(db, from, to, null);
   const ids = activity.map((a) => a.studentId);
   const [dueRecords, ticketRecords] = await Promise.all([ports.billing.dueRecords(db, ids), ports.engagement.ticketsOf(db, ids)]);
-  const dues = new Map<string, DueRecord[]>();
-  for (const d of dueRecords) dues.set(d.studentId, [...(dues.get(d.studentId) ?? []), d]);
-  const tickets = new Map<string, TicketRecord[]>();
-  for (const t of ticketRecords) tickets.set(t.studentId, [...(tickets.get(t.studentId) ?? []), t]);
-  return { activity, dues, tickets };
+  return { activity, dues: groupBy(dueRecords, (d) => d.studentId), tickets: groupBy(ticketRecords, (t) => t.studentId) };
 }
 
 /** Every student holding a seat today, scored, with the models used. */
