@@ -190,6 +190,31 @@ describe('HTTP edges', () => {
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers bad input with graphql-js precision: the reason, the location and "Did you mean"', async () => {
+    const wrongType = await gql(url(), '{ students(first: "abc") { edges { node { id } } } }', { token: owner });
+    expect(codes(wrongType)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(wrongType.errors![0]!.message).toBe('Int cannot represent non-integer value: "abc"');
+    expect(wrongType.errors![0]!.locations).toEqual([{ line: 1, column: 19 }]);
+    const typo = await gql(url(), 'mutation { setNotificationPreference(category: ANNOUNCEMENT, channel: SMS, enabled: true) { enabled } }', { token: owner });
+    expect(typo.errors![0]!.message).toContain('Did you mean the enum value "ANNOUNCEMENTS"?');
+    expect(typo.errors![0]!.locations).toEqual([{ line: 1, column: 48 }]);
+    const missing = await gql(url(), 'mutation { login(input: { email: "a@b.c" }) { accessToken } }');
+    expect(missing.errors![0]!.message).toBe('Field "LoginInput.password" of required type "String!" was not provided.');
+    expect(missing.errors![0]!.locations).toEqual([{ line: 1, column: 25 }]);
+    // Every problem of the document at once, as graphql-js reports them, not just the first.
+    const two = await gql(url(), '{ students(first: "abc") { edges { node { nme } } } }', { token: owner });
+    expect(two.errors!.map((e) => e.message)).toEqual(['Int cannot represent non-integer value: "abc"', 'Cannot query field "nme" on type "Student". Did you mean "name"?']);
+    // A bad variable names its reason and where the variable is declared.
+    const variable = await gql(url(), 'query($n: Int) { students(first: $n) { edges { node { id } } } }', { token: owner, variables: { n: 'abc' } });
+    expect(codes(variable)).toEqual(['BAD_USER_INPUT']);
+    expect(variable.errors![0]!.message).toContain('Int cannot represent non-integer value: "abc"');
+    expect(variable.errors![0]!.locations).toEqual([{ line: 1, column: 7 }]);
+    // The bomb is still refused by the guard's limits before validation walks it.
+    const levels = 30;
+    const frags = Array.from({ length: levels }, (_, i) => `fragment F${i} on User { ${i + 1 < levels ? `...F${i + 1} ...F${i + 1}` : 'id'} }`).join(' ');
+    expect(codes(await gql(url(), `{ me { ...F0 nope } } ${frags}`, { token: owner }))).toEqual(['OPERATION_TOO_COMPLEX']);
+  });
+
   it('in production refuses anonymous introspection and suggestions, and lets a signed-in partner introspect', async () => {
     const anon = await gql(production.url, '{ __schema { queryType { name } } }');
     expect(codes(anon)).toEqual(['GRAPHQL_VALIDATION_FAILED']);

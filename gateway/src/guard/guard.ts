@@ -2,7 +2,7 @@
 // validates it and before the gateway plans it. A refusal is one coded error with the measured figure
 // and the limit, in milliseconds, and no subgraph is touched. Subscriptions go through the same guard.
 import { DateScalar, DateTimeScalar, limitVariable, type LimitName, type OperationLimits } from '@studyspot/runtime';
-import { GraphQLError, isScalarType, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, isScalarType, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import type { CostModel } from './cost-model.ts';
 import { checkLiterals } from './literals.ts';
@@ -22,6 +22,11 @@ export interface Admitted {
   operation: OperationDefinitionNode;
   shape: Shape;
   cost: number;
+  /**
+   * The document broke graphql-js validation: no cost was measured (the shape limits above still
+   * held), and Apollo Server reports every validation error with its reason and location.
+   */
+  invalid?: true;
 }
 
 export const OPERATION_TOO_COMPLEX = 'OPERATION_TOO_COMPLEX';
@@ -102,7 +107,7 @@ export class OperationGuard {
     const noVariables = Object.keys(variables).length === 0;
     const key = `${req.anonymous ? 'a' : 's'}${req.production ? 'p' : 'd'}${req.operationName ?? ''}\n${req.source}`;
     const hit = this.admitted.get(key);
-    if (hit && noVariables && hit.costWithoutVariables) return hit.admitted;
+    if (hit && ((noVariables && hit.costWithoutVariables) || hit.admitted.invalid)) return hit.admitted;
     if (hit) {
       const limits = req.anonymous ? this.limits.anonymous : this.limits.signedIn;
       const cost = this.cost(hit.admitted.document, hit.admitted.operation, variables, limits.fields);
@@ -134,6 +139,10 @@ export class OperationGuard {
       throw new GraphQLError('Introspection is available to signed-in callers only.', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
     }
     checkLiterals(this.schema, document);
+    // graphql-js validation before the cost pass: the cost pass coerces arguments and would answer a
+    // bad literal with a bare 'Argument "first" has invalid value' (no reason, no location, no
+    // suggestion). The shape limits above bound this walk, so a bomb is still refused before it.
+    if (validate(this.schema, document, specifiedRules, { maxErrors: 20 }).length > 0) return { document, operation, shape, cost: 0, invalid: true };
     const cost = this.cost(document, operation, req.variables ?? {}, limits.fields);
     if (cost > limits.cost) throw refuse('cost', cost);
     return { document, operation, shape, cost };
@@ -164,7 +173,7 @@ export class OperationGuard {
       // caller's input (BAD_USER_INPUT, as Apollo Server says for variables); anything else is invalid.
       const message = err instanceof GraphQLError ? err.message : 'Invalid operation';
       const code = /^(Variable "\$|Argument ")/.test(message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED';
-      throw new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+      throw new GraphQLError(message, { nodes: err instanceof GraphQLError ? err.nodes : undefined, extensions: { code, http: { status: 400 } } });
     }
   }
 }
