@@ -50,7 +50,11 @@ await runMain('studyspot', async () => {
 async function printDevAccess(platform: Awaited<ReturnType<typeof createPlatform>>, seeded: boolean) {
   const logins = readDemoLogins(platform);
   const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG }, include: { users: { where: { role: 'OWNER' } } } });
-  if (!logins || !demo) return;
+  if (!logins || !demo) {
+    const why = platform.config.seedDemo ? 'the core database already had tenants when this data directory first met it' : 'SEED_DEMO=1 seeds one on an empty core database';
+    console.log(`No demo logins here (${why}). A token for any role: pnpm run token --role SUPER_ADMIN (or --role OWNER --tenant <id>)\n`);
+    return;
+  }
   if (seeded) console.log(`Seeded demo tenant "${demo.name}" (${demo.id}).`);
   console.log('Demo logins (generated on first run, kept in .data/demo-logins.json):');
   console.log(`  SUPER_ADMIN  mutation { login(input: { email: "${logins.admin.email}", password: "${logins.admin.password}" }) { accessToken } }`);

@@ -3,8 +3,12 @@
 // the PGlite databases, migrate, seed) and again on the same directory (warm start), then once more
 // after 20 more tenants were created, to show that a warm start does not grow with tenants. Also the
 // gateway process's resident memory and the time per query of a cross-subgraph query.
-// Warm starts are measured twice each and the faster kept. Loopback only, bounded: 5 starts,
+// Warm starts are measured twice each and the faster kept. Loopback only, bounded: 9 starts,
 // 300 queries per measured start, 20 tenants.
+// "Before" is the command as it was until the newcomer issue, run in the same session for the
+// ratio: turbo's uncached codegen (every package regenerated), a nested `pnpm --filter` and an
+// esbuild bundle on every start. "Now" is `pnpm start`: codegen from turbo's cache, keyed on the
+// SDL and configs, and the bundle reused when none of its inputs changed.
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +37,8 @@ function gatewayPid(root: number): number {
   let found = root;
   while (queue.length) {
     const pid = queue.shift()!;
-    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/main.ts')) found = pid;
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmd.includes('dist/gateway.js') || cmd.includes('src/main.ts')) found = pid;
     queue.push(...children(pid));
   }
   return found;
@@ -46,9 +51,13 @@ interface Run {
   readyMs: number;
 }
 
-async function start(dataDir: string): Promise<Run> {
+const BEFORE =
+  'pnpm exec turbo run db:generate && pnpm exec turbo run codegen --force && pnpm --filter @studyspot/gateway exec sh -c "node scripts/build.mjs --force && exec node dist/gateway.js"';
+
+async function start(dataDir: string, how: 'now' | 'before' = 'now'): Promise<Run> {
   const t0 = performance.now();
-  const child = spawn('pnpm', ['start'], {
+  const [cmd, args] = how === 'now' ? ['pnpm', ['start']] : ['sh', ['-c', BEFORE]];
+  const child = spawn(cmd, args, {
     cwd: ROOT,
     env: { ...process.env, STUDYSPOT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '', TURBO_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,7 +103,20 @@ function settle() {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'studyspot-bench-'));
+const beforeDir = mkdtempSync(join(tmpdir(), 'studyspot-bench-before-'));
 try {
+  // The same two starts the way the command was before, on their own data directory.
+  const beforeFirst = await start(beforeDir, 'before');
+  await stop(beforeFirst);
+  settle();
+  const beforeWarm1 = await start(beforeDir, 'before');
+  await stop(beforeWarm1);
+  settle();
+  const beforeWarm2 = await start(beforeDir, 'before');
+  await stop(beforeWarm2);
+  const beforeWarmMs = Math.min(beforeWarm1.readyMs, beforeWarm2.readyMs);
+  settle();
+
   const first = await start(dataDir);
   const firstQ = await measureQueries(first);
   await stop(first);
@@ -131,11 +153,15 @@ try {
 
   const row = (name: string, r: Run, q: Awaited<ReturnType<typeof measureQueries>>) =>
     `${name.padEnd(34)} ${String(Math.round(r.readyMs)).padStart(6)} ms to ready   RSS ${String(q.rssReady).padStart(4)} MB ready, ${String(q.rssAfter).padStart(4)} MB after 300 queries   ${q.perQuery.toFixed(1)} ms/query`;
-  console.log('`pnpm start`, whole command (turbo db:generate + pnpm + tsx), embedded PGlite:');
+  console.log('`pnpm start`, whole command (turbo, pnpm, node), embedded PGlite:');
   console.log(row('first run (create, migrate, seed)', first, firstQ));
   console.log(row('warm start, 1 tenant', warm, warmQ));
   console.log(row('warm start, 21 tenants', many, manyQ));
   console.log(`warm / first: ${(warm.readyMs / first.readyMs).toFixed(2)}; warm with 21 tenants / warm with 1: ${(many.readyMs / warm.readyMs).toFixed(2)}`);
+  console.log('\nThe command as it was before (uncached codegen, nested pnpm, a bundle every start), same run:');
+  console.log(`first run  before ${String(Math.round(beforeFirst.readyMs)).padStart(6)} ms   now ${String(Math.round(first.readyMs)).padStart(6)} ms   now / before ${(first.readyMs / beforeFirst.readyMs).toFixed(2)}`);
+  console.log(`warm start before ${String(Math.round(beforeWarmMs)).padStart(6)} ms   now ${String(Math.round(warm.readyMs)).padStart(6)} ms   now / before ${(warm.readyMs / beforeWarmMs).toFixed(2)}`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(beforeDir, { recursive: true, force: true });
 }

@@ -64,6 +64,21 @@ describe('event bus', async () => {
 });
 
 describe.skipIf(!process.env.REDIS_URL)('event bus keys in Redis', () => {
+  it('says nothing on its first connection, and "Redis is away" then "Redis is back" when a connection drops and returns', async () => {
+    const lines: string[] = [];
+    const logger = { info: (_o: object, m: string) => void lines.push(`info ${m}`), warn: (_o: object, m: string) => void lines.push(`warn ${m}`) };
+    const bus = new RedisEventBus(process.env.REDIS_URL!, logger);
+    await bus.connect();
+    buses.push(bus);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lines).toEqual([]);
+    const back = new Promise<void>((r) => bus.onHealthChange((healthy) => healthy && r()));
+    // Drop the subscriber's connection as a restart of Redis would; ioredis reconnects on its own.
+    (bus as unknown as { sub: Redis }).sub.disconnect(true);
+    await back;
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['warn Redis is away', 'info Redis is back']);
+  });
+
   it('keeps a topic\'s sequence under the deployment\'s prefix, expiring a week after its last event', async () => {
     const prefix = `t${randomUUID().slice(0, 8)}:`;
     const bus = new RedisEventBus(process.env.REDIS_URL!, undefined, prefix);

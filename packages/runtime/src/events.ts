@@ -113,6 +113,8 @@ export class RedisEventBus implements EventBus {
   private readonly counts = new Map<string, number>();
   private readonly health = new EventEmitter();
   private wasHealthy = false;
+  /** Set once Redis has been away after being reached: only then is a reconnection "back". */
+  private hasBeenAway = false;
   /** Events not delivered because Redis was away. */
   dropped = 0;
   private published = 0;
@@ -165,11 +167,15 @@ export class RedisEventBus implements EventBus {
     if (now === this.wasHealthy) return;
     this.wasHealthy = now;
     if (now) {
-      this.logger?.info({ dropped: this.dropped }, 'Redis is back: events flow between processes again');
+      // The first connection is not news; only a return after an absence is.
+      if (this.hasBeenAway) this.logger?.info({ dropped: this.dropped }, 'Redis is back: events flow between processes again');
       // Topics first subscribed while Redis was away (ioredis resubscribes only what it had).
       if (this.counts.size) void this.sub.subscribe(...this.counts.keys()).catch(() => {});
     }
-    else this.logger?.warn({ cause: this.lastError?.message }, 'Redis is away: events stay in this process, limits are per process, revocations are read from the database');
+    else {
+      this.hasBeenAway = true;
+      this.logger?.warn({ cause: this.lastError?.message }, 'Redis is away: events stay in this process, limits are per process, revocations are read from the database');
+    }
     this.health.emit('change', now);
   }
 
