@@ -48,7 +48,7 @@ export interface GqlResult {
   status: number;
   headers: Headers;
   data: Record<string, unknown> | null | undefined;
-  errors: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] | undefined;
+  errors: { message: string; path?: string[]; locations?: { line: number; column: number }[]; extensions?: Record<string, unknown> }[] | undefined;
   raw: string;
 }
 
