@@ -281,17 +281,17 @@ describe('dues adjustments and late fees', () => {
 
 describe('receipts', () => {
   it('are GST invoices when the tenant has a GSTIN: CGST+SGST in the same state, IGST across', async () => {
-    await w.world.platform.core.tenant.update({ where: { id: w.a.id }, data: { gstin: '27ABCDE1234F1Z5', state: 'MH' } });
+    await w.world.platform.core.tenant.update({ where: { id: w.a.id }, data: { gstin: '27ABCDE1234F1Z0', state: 'MH' } });
     try {
       const s = await enrol(w, { pricePaise: 150_000 });
       const cash = await gql(w.url(), RECORD, { token: w.owner, variables: { i: { studentId: s.studentId, amountPaise: 150_000, method: 'CASH' } } });
       const id = (cash.data!.recordPayment as { payment: { id: string } }).payment.id;
       const r = await gql(w.url(), 'query($p: ID!) { payment(id: $p) { receipt { number taxablePaise cgstPaise sgstPaise igstPaise gstin placeOfSupply pdfUrl } } }', { token: w.owner, variables: { p: id } });
       const receipt = (r.data!.payment as { receipt: { pdfUrl: string; number: string } }).receipt;
-      expect(receipt).toMatchObject({ taxablePaise: 127_119, cgstPaise: 11_441, sgstPaise: 11_440, igstPaise: 0, gstin: '27ABCDE1234F1Z5', placeOfSupply: 'MH' });
+      expect(receipt).toMatchObject({ taxablePaise: 127_118, cgstPaise: 11_441, sgstPaise: 11_441, igstPaise: 0, gstin: '27ABCDE1234F1Z0', placeOfSupply: 'MH' });
       const text = await pdfText(receipt.pdfUrl);
       expect(text).toContain('Tax invoice and receipt');
-      expect(text).toContain('GSTIN 27ABCDE1234F1Z5');
+      expect(text).toContain('GSTIN 27ABCDE1234F1Z0');
       expect(text).toMatch(/CGST 9%: Rs\. 114\.41\s+SGST 9%: Rs\. 114\.40/);
       // A tampered link is not found; an expired one is gone.
       expect((await fetch(receipt.pdfUrl.replace(/\.(\w)/, '.X$1'))).status).toBe(404);

@@ -171,7 +171,7 @@ describe('invoices, renewals and dunning (time moved by the job’s day, not by 
     const { renewSubscriptions } = await import('../subgraphs/billing/src/platform/renewals.ts');
     const { addDays } = await import('../subgraphs/billing/src/platform/periods.ts');
     const { extractText } = await import('unpdf');
-    await w.world.platform.core.tenant.update({ where: { id: w.b.id }, data: { state: 'KA', gstin: '29ABCDE1234F1Z5' } });
+    await w.world.platform.core.tenant.update({ where: { id: w.b.id }, data: { state: 'KA', gstin: '29ABCDE1234F1ZW' } });
     const plan = (await createPlan({ code: 'monthly-r', name: 'Monthly', pricePaise: 100_000, cycle: 'MONTHLY', trialDays: 0, limits: {}, includedCredits: 10 })).plan!.id;
     const s = await sub('subscribeTenant', { planId: plan }, ownerB);
     expect(s.subscription).toMatchObject({ status: 'ACTIVE', currentPeriodStart: today() });

@@ -48,7 +48,7 @@ async function databaseExists(name: string): Promise<boolean> {
 
 describe('creating tenants', () => {
   it('creates the row, its database with every migration and the owner, who then sees only their tenant', async () => {
-    const r = await create('gamma', { gstin: '29AAPFU0939F1ZV', contactPhone: '98450 12345' });
+    const r = await create('gamma', { gstin: '29AAPFU0939F1ZR', contactPhone: '98450 12345' });
     expect(r.userErrors).toEqual([]);
     expect(r.tenant).toMatchObject({ slug: 'gamma', status: 'ACTIVE', failureReason: null, database: { name: tenantDatabaseName('gamma', w.world.db.prefix) } });
     const migrations = await w.world.platform.tenants.withTenant(r.tenant!.id, (db) => db.$queryRaw<{ n: bigint }[]>`select count(*) n from _prisma_migrations where finished_at is not null`);
@@ -56,7 +56,7 @@ describe('creating tenants', () => {
 
     const owner = (await login(w.gateway.url, 'owner@gamma.example', r.ownerInitialPassword!)).tokens!;
     const mine = await gql(w.gateway.url, '{ currentTenant { slug gstin state contactPhone database { name } stats { libraryCount studentCount staffAccounts } } }', { token: owner.accessToken });
-    expect(mine.data).toEqual({ currentTenant: { slug: 'gamma', gstin: '29AAPFU0939F1ZV', state: 'KA', contactPhone: '919845012345', database: null, stats: { libraryCount: 0, studentCount: 0, staffAccounts: 1 } } });
+    expect(mine.data).toEqual({ currentTenant: { slug: 'gamma', gstin: '29AAPFU0939F1ZR', state: 'KA', contactPhone: '919845012345', database: null, stats: { libraryCount: 0, studentCount: 0, staffAccounts: 1 } } });
     const others = await gql(w.gateway.url, 'query($id: ID!) { tenant(id: $id) { slug } }', { token: owner.accessToken, variables: { id: w.a.id } });
     expect(others.data).toEqual({ tenant: null });
     expect(codes(await gql(w.gateway.url, '{ tenants { edges { node { slug } } } }', { token: owner.accessToken }))).toEqual(['FORBIDDEN']);
@@ -66,6 +66,11 @@ describe('creating tenants', () => {
     const before = await w.world.platform.core.tenant.count();
     expect((await create('alpha')).userErrors).toEqual([{ code: 'SLUG_TAKEN', message: 'A tenant with slug "alpha" already exists', field: ['input', 'slug'] }]);
     expect((await create('delta', { gstin: 'NOT-A-GSTIN' })).userErrors.map((e) => e.code)).toEqual(['INVALID_INPUT']);
+    // The check character (GSTN's mod-36 scheme) catches a mistyped GSTIN; the state code must be the state's.
+    const typo = (await create('delta', { gstin: '29AAPFU0939F1ZV' })).userErrors;
+    expect(typo).toEqual([{ code: 'INVALID_INPUT', message: "GSTIN's check character is wrong (V; these 14 characters give R): a typing mistake?", field: ['input', 'gstin'] }]);
+    const elsewhere = (await create('delta', { gstin: '27AAPFU0939F1ZV' })).userErrors;
+    expect(elsewhere).toEqual([{ code: 'INVALID_INPUT', message: 'GSTIN starts with 27 (Maharashtra), but the state is Karnataka (29)', field: ['input', 'gstin'] }]);
     expect((await create('Bad Slug!')).userErrors.map((e) => e.field)).toEqual([['input', 'slug']]);
     expect(await w.world.platform.core.tenant.count()).toBe(before);
   });

@@ -34,3 +34,4 @@ export * from './ports.ts';
 export * from './insight-facts.ts';
 export * from './redis.ts';
 export * from './signed-links.ts';
+export * from './india.ts';

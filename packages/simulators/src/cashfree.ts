@@ -2,7 +2,7 @@
 // x-client-id / x-client-secret auth, amounts in rupees with two decimals (written as 170.00 in the
 // raw JSON, as Cashfree does), and webhooks signed as Cashfree signs them: base64 HMAC-SHA256 of
 // timestamp + raw body with the client secret, x-webhook-timestamp in ms, x-idempotency-key.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { checkoutPage } from './checkout-page.ts';
 import { controlRoutes, randomId, SimulatorState, type SimAccount } from './harness.ts';
@@ -217,7 +217,8 @@ export function cashfreeSimulator(state = new SimulatorState('cashfree')): Cashf
         payment_message: outcome === 'SUCCESS' ? 'Transaction Successful' : 'Transaction declined by the bank',
         payment_group: group,
         payment_time: iso(),
-        bank_reference: randomId('', 6),
+        // UPI's RRN: 12 digits, the UTR the payer's app shows.
+        bank_reference: String(randomInt(1e11, 1e12)),
       };
       payments.set(order.order_id, [...(payments.get(order.order_id) ?? []), payment]);
       if (outcome === 'SUCCESS') order.order_status = 'PAID';

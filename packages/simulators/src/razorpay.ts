@@ -2,7 +2,7 @@
 // auth with registered test keys, Razorpay's error bodies, a checkout that a test (or a person, on
 // the HTML page) completes or fails, and webhooks signed as Razorpay signs them: hex HMAC-SHA256 of
 // the raw body with the account's webhook secret, X-Razorpay-Event-Id for de-duplication.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { checkoutPage } from './checkout-page.ts';
 import { controlRoutes, nowSeconds, randomId, SimulatorState, type SimAccount } from './harness.ts';
@@ -37,6 +37,8 @@ interface Payment {
   tax: number;
   error_code: string | null;
   error_description: string | null;
+  /** What the bank returned: UPI's RRN and transaction id, netbanking's transaction id, a card's auth code. */
+  acquirer_data: Record<string, string | null>;
   created_at: number;
 }
 
@@ -214,6 +216,8 @@ export function razorpaySimulator(state = new SimulatorState('razorpay')): Razor
         tax: outcome === 'captured' ? Math.round(fee * 0.18) : 0,
         error_code: outcome === 'failed' ? 'BAD_REQUEST_ERROR' : null,
         error_description: outcome === 'failed' ? 'Payment was declined by the bank' : null,
+        acquirer_data:
+          outcome !== 'captured' ? {} : method === 'upi' ? { rrn: String(randomInt(1e11, 1e12)), upi_transaction_id: randomId('', 12).toUpperCase() } : method === 'netbanking' ? { bank_transaction_id: String(randomInt(1e9, 1e10)) } : { auth_code: String(randomInt(1e5, 1e6)) },
         created_at: nowSeconds(),
       };
       payments.set(payment.id, payment);

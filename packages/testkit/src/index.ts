@@ -66,7 +66,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     redisKeyPrefix: `${db.prefix}:`,
     limits: DEFAULT_LIMITS,
     live: DEFAULT_LIVE_LIMITS,
-    platformSeller: { name: 'StudySpot Technologies', gstin: '27AAACS1234A1Z5', state: 'MH' },
+    platformSeller: { name: 'StudySpot Technologies', gstin: '27AAACS1234A1Z2', state: 'MH' },
     platformGateway: null,
     sms: null,
     email: { smtpUrl: null, from: 'StudySpot <no-reply@studyspot.test>' },

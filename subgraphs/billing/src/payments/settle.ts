@@ -60,6 +60,7 @@ export async function settleOrder(platform: Platform, tenantId: string, db: Tena
         libraryId: order.libraryId,
         orderId: order.id,
         providerPaymentId: captured.providerPaymentId,
+        reference: captured.bankReference,
         feePaise,
         capturedAt,
     });

@@ -1,12 +1,12 @@
 // The platform's tax invoices to tenants. Plan prices and packs are before GST; 18% is added:
-// CGST + SGST (halves, the odd paisa to CGST) when the tenant's state is the platform's, IGST
+// CGST + SGST (9% each, equal halves) when the tenant's state is the platform's, IGST
 // otherwise (a tenant without a state is taxed as in the platform's state). Numbers come from a
 // gap-free series per Indian financial year, taken in the transaction that writes the invoice; the
 // same bill asked twice (its dedupe key) is the same invoice.
 import type { CorePrisma } from '@studyspot/db';
 import { dayOf, ports, type Platform } from '@studyspot/runtime';
 import { financialYear } from '../dues/dates.ts';
-import { mulDivRound, splitTax } from '../shared/tax.ts';
+import { taxOnTop } from '../shared/tax.ts';
 import * as repo from './platform.repository.ts';
 
 export interface InvoiceLine {
@@ -15,9 +15,8 @@ export interface InvoiceLine {
 }
 
 export function gstOnTop(taxablePaise: number, sellerState: string, placeOfSupply: string | null) {
-  const gst = mulDivRound(taxablePaise, 18, 100);
   // A tenant without a state is taxed as in the platform's state.
-  return { ...splitTax(gst, sellerState, placeOfSupply ?? sellerState), totalPaise: taxablePaise + gst };
+  return taxOnTop(taxablePaise, sellerState, placeOfSupply ?? sellerState);
 }
 
 export async function issueInvoice(

@@ -63,6 +63,7 @@ export class CashfreeClient implements GatewayClient {
       currency: p.payment_currency ?? 'INR',
       method: p.payment_group ?? null,
       feePaise: null,
+      bankReference: p.bank_reference ?? null,
     }));
   }
 

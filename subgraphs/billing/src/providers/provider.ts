@@ -27,6 +27,8 @@ export interface ProviderPayment {
   method: string | null;
   /** The gateway's fee with its GST, when it reports one. */
   feePaise: number | null;
+  /** The bank's reference for the payment (UPI: the RRN/UTR the payer sees), when the gateway gives one. */
+  bankReference: string | null;
 }
 
 export type ProviderRefundStatus = 'pending' | 'processed' | 'failed';

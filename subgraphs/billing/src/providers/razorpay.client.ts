@@ -11,7 +11,17 @@ interface SdkError {
   message?: string;
 }
 
-type RazorpayPayment = { id: string; status: string; amount: number | string; currency: string; method?: string; fee?: number | null };
+type RazorpayPayment = { id: string; status: string; amount: number | string; currency: string; method?: string; fee?: number | null; acquirer_data?: unknown };
+
+/** The bank's reference in a Razorpay payment's acquirer_data (UPI: rrn, the UTR the payer's app shows; netbanking: bank_transaction_id). */
+export function rzpBankReference(acquirer: unknown): string | null {
+  if (typeof acquirer !== 'object' || acquirer === null) return null;
+  for (const k of ['rrn', 'bank_transaction_id', 'upi_transaction_id']) {
+    const v = (acquirer as Record<string, unknown>)[k];
+    if (typeof v === 'string' && v.length > 0 && v.length <= 64) return v;
+  }
+  return null;
+}
 
 export class RazorpayClient implements GatewayClient {
   readonly provider = 'razorpay' as const;
@@ -52,6 +62,7 @@ export class RazorpayClient implements GatewayClient {
       currency: p.currency,
       method: p.method ?? null,
       feePaise: typeof p.fee === 'number' ? p.fee : null,
+      bankReference: rzpBankReference(p.acquirer_data),
     }));
   }
 

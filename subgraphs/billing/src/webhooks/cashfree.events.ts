@@ -23,7 +23,7 @@ export async function handleCashfree(platform: Platform, tenantId: string, db: T
         // Acknowledged (a retry would not read better); reconciliation asks the API about the order.
         return `ignored: unreadable amount ${JSON.stringify(p.payment_amount).slice(0, 40)}`;
       }
-      const r = await settleOrder(platform, tenantId, db, { provider: 'cashfree', providerOrderId: order.order_id }, { providerPaymentId: String(p.cf_payment_id), status: 'captured', amountPaise, currency: p.payment_currency, method: p.payment_group ?? null, feePaise: null });
+      const r = await settleOrder(platform, tenantId, db, { provider: 'cashfree', providerOrderId: order.order_id }, { providerPaymentId: String(p.cf_payment_id), status: 'captured', amountPaise, currency: p.payment_currency, method: p.payment_group ?? null, feePaise: null, bankReference: p.bank_reference ?? null });
       return r.outcome === 'review' ? `review: ${r.reason}` : r.outcome;
     }
     case 'PAYMENT_FAILED_WEBHOOK':

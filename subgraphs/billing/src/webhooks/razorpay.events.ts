@@ -22,7 +22,7 @@ export async function handleRazorpay(platform: Platform, tenantId: string, db: T
     case 'payment.captured':
     case 'order.paid': {
       if (!p || p.status !== 'captured') return 'ignored: not captured';
-      const r = await settleOrder(platform, tenantId, db, { provider: 'razorpay', providerOrderId: p.order_id }, { providerPaymentId: p.id, status: 'captured', amountPaise: p.amount, currency: p.currency, method: p.method ?? null, feePaise: typeof p.fee === 'number' ? p.fee : null });
+      const r = await settleOrder(platform, tenantId, db, { provider: 'razorpay', providerOrderId: p.order_id }, { providerPaymentId: p.id, status: 'captured', amountPaise: p.amount, currency: p.currency, method: p.method ?? null, feePaise: typeof p.fee === 'number' ? p.fee : null, bankReference: p.bank_reference ?? null });
       return r.outcome === 'review' ? `review: ${r.reason}` : r.outcome;
     }
     case 'payment.failed':

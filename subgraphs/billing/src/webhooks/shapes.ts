@@ -3,6 +3,7 @@
 // acknowledged with 200 "ignored: …" and recorded, never a 500 (which providers redeliver, and after
 // enough of them disable the webhook).
 import { isUuid } from '@studyspot/runtime';
+import { rzpBankReference } from '../providers/razorpay.client.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -18,6 +19,8 @@ export interface RzpPayment {
   method?: string;
   fee?: number | null;
   error_description?: string | null;
+  /** The bank's reference: a UPI payment's RRN (the UTR the payer's app shows), a netbanking transaction id. */
+  bank_reference?: string | null;
 }
 export interface RzpRefund {
   id: string;
@@ -53,6 +56,7 @@ export function readRazorpayEvent(body: unknown): RzpEvent | { ignored: string }
       method: str(p.method, 40) ? p.method : undefined,
       fee: int(p.fee) ? p.fee : null,
       error_description: str(p.error_description, 500) ? p.error_description : null,
+      bank_reference: rzpBankReference(p.acquirer_data),
     };
   }
   const r = entity('refund');
@@ -69,7 +73,7 @@ export function readRazorpayEvent(body: unknown): RzpEvent | { ignored: string }
 export interface CfEvent {
   type: string;
   order?: { order_id: string };
-  payment?: { cf_payment_id: string; payment_status: string; payment_amount: number | string; payment_currency: string; payment_group?: string; payment_message?: string };
+  payment?: { cf_payment_id: string; payment_status: string; payment_amount: number | string; payment_currency: string; payment_group?: string; payment_message?: string; bank_reference?: string };
   refund?: { refund_id: string; cf_refund_id?: string; refund_status: string; status_description?: string };
 }
 
@@ -95,6 +99,7 @@ export function readCashfreeEvent(body: unknown): CfEvent | { ignored: string } 
       payment_currency: payment.payment_currency,
       payment_group: str(payment.payment_group, 40) ? payment.payment_group : undefined,
       payment_message: str(payment.payment_message, 500) ? payment.payment_message : undefined,
+      bank_reference: str(payment.bank_reference, 64) ? payment.bank_reference : undefined,
     };
   }
   if (refund !== undefined) {

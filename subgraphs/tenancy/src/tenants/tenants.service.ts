@@ -14,16 +14,13 @@ import {
   type DatabaseServer,
   type TenantDatabaseRef,
 } from '@studyspot/db';
-import { byIds, clock, isEmail, isPlatformRole, isUuid, isViolation, normalizeIndianMobile, paginate, topics, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
+import { byIds, clock, gstinProblem, INDIAN_STATES, isEmail, isPlatformRole, isUuid, isViolation, normalizeIndianMobile, paginate, topics, type ConnectionArgs, type SubgraphContext } from '@studyspot/runtime';
 import { generatePassword, hashPassword, passwordProblem } from '@studyspot/runtime/security';
 import { isUserError as isError, tenancyError, type TenancyUserError } from '../errors.ts';
 import { serverHost } from '../placement/placement.service.ts';
 import * as repo from './tenants.repository.ts';
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-const GSTIN = /^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$/;
-// States and union territories (GST state codes' alphabetic forms).
-const STATES = new Set('AN AP AR AS BR CH CT DD DL DN GA GJ HP HR JH JK KA KL LA LD MH ML MN MP MZ NL OR PB PY RJ SK TG TN TR UP UT WB'.split(' '));
 
 /** An error about a field of the mutation's `input`. */
 const err = (code: TenancyUserError['code'], message: string, ...field: string[]) => tenancyError(code, message, ...(field.length ? ['input', ...field] : []));
@@ -40,7 +37,7 @@ export interface ProfileInput {
 type Profile = { name?: string; legalName?: string | null; gstin?: string | null; state?: string | null; contactEmail?: string | null; contactPhone?: string | null };
 
 /** Validates and normalizes profile fields; absent fields are left out. */
-function profile(input: ProfileInput): Profile | TenancyUserError {
+function profile(input: ProfileInput, current?: { gstin: string | null; state: string | null }): Profile | TenancyUserError {
   const out: Profile = {};
   if (input.name !== undefined && input.name !== null) {
     if (!input.name.trim()) return err('INVALID_INPUT', 'Name is required', 'name');
@@ -49,13 +46,18 @@ function profile(input: ProfileInput): Profile | TenancyUserError {
   if (input.legalName !== undefined) out.legalName = input.legalName?.trim() || null;
   if (input.gstin !== undefined) {
     const g = input.gstin?.trim().toUpperCase() || null;
-    if (g && !GSTIN.test(g)) return err('INVALID_INPUT', 'GSTIN must be 15 characters like 27AAPFU0939F1ZV', 'gstin');
     out.gstin = g;
   }
   if (input.state !== undefined) {
     const st = input.state?.trim().toUpperCase() || null;
-    if (st && !STATES.has(st)) return err('INVALID_INPUT', 'state must be a two-letter state or UT code, e.g. MH', 'state');
+    if (st && !INDIAN_STATES.has(st)) return err('INVALID_INPUT', 'state must be a two-letter state or UT code, e.g. MH', 'state');
     out.state = st;
+  }
+  // The GSTIN against the state it will stand beside (this input's, or the tenant's as it is).
+  const gstin = out.gstin !== undefined ? out.gstin : current?.gstin;
+  if (gstin && (out.gstin !== undefined || out.state !== undefined)) {
+    const problem = gstinProblem(gstin, out.state !== undefined ? out.state : (current?.state ?? null));
+    if (problem) return err('INVALID_INPUT', problem, out.gstin !== undefined ? 'gstin' : 'state');
   }
   if (input.contactEmail !== undefined) {
     const e = input.contactEmail?.trim().toLowerCase() || null;
@@ -210,7 +212,7 @@ export async function purgeTenant(ctx: SubgraphContext, id: string) {
 export async function updateTenant(ctx: SubgraphContext, id: string, input: ProfileInput) {
   const tenant = await load(ctx, id);
   if (!tenant || tenant.status === 'DELETED' || (!ctx.isPlatform && ctx.claims!.tenantId !== id)) return notFound;
-  const p = profile(input);
+  const p = profile(input, tenant);
   if (isError(p)) return { userErrors: [p] };
   const updated = await repo.updateTenant(ctx.core, id, p);
   await ctx.audit({ action: 'tenant.update', tenantId: id, targetType: 'Tenant', targetId: id, details: { fields: Object.keys(p) } });
