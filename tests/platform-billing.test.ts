@@ -185,8 +185,10 @@ describe('invoices, renewals and dunning (time moved by the job’s day, not by 
     const pdf = await (await fetch(first!.pdfUrl)).arrayBuffer();
     const text = (await extractText(new Uint8Array(pdf), { mergePages: true })).text;
     expect(text).toContain(`Invoice no. ${first!.number}`);
-    expect(text).toMatch(/IGST 18%: Rs\. 180\.00/);
-    expect(text).toMatch(/Total: Rs\. 1,180\.00/);
+    expect(text).toMatch(/IGST 18%: ₹180\.00/);
+    expect(text).toMatch(/^Tax invoice/);
+    expect(text).toContain('Place of supply: Karnataka (29)');
+    expect(text).toMatch(/Total: ₹1,180\.00/);
 
     const platform = w.world.platform;
     // Tenant A pays what it owes (its start and its upgrade), so only B is dunned below.

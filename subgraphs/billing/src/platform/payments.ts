@@ -5,7 +5,7 @@
 // once, the amount checked against the invoice; a paid invoice restores a past-due subscription, and
 // a paid pack puts its credits in the wallet (once: the ledger key is the invoice).
 import { createHash } from 'node:crypto';
-import { clock, istToday, isUuid, type Platform, type SubgraphContext } from '@studyspot/runtime';
+import { clock, istToday, isUuid, rupees, type Platform, type SubgraphContext } from '@studyspot/runtime';
 import { creditTenant } from '../credits/credits.service.ts';
 import { apiBase } from '../providers/accounts.ts';
 import { RazorpayClient } from '../providers/razorpay.client.ts';
@@ -53,7 +53,7 @@ export async function buyCreditPack(ctx: SubgraphContext, tenantId: string, cred
   if (!Number.isInteger(credits) || credits < PACK_SIZES.min || credits > PACK_SIZES.max || credits % PACK_SIZES.step) return fail('INVALID_INPUT', `Packs are ${PACK_SIZES.min} to ${PACK_SIZES.max} credits, in hundreds`, 'credits');
   const price = credits * ctx.platform.config.creditPricePaise;
   const day = istToday();
-  const inv = await issueInvoice(ctx.platform, { tenantId, kind: 'CREDITS', dedupeKey: `pack:${tenantId}:${idempotencyKey}`, credits, lines: [{ label: `${credits.toLocaleString('en-IN')} SMS credits at Rs. ${(ctx.platform.config.creditPricePaise / 100).toFixed(2)}`, amountPaise: price }], issuedOn: day, dueOn: day });
+  const inv = await issueInvoice(ctx.platform, { tenantId, kind: 'CREDITS', dedupeKey: `pack:${tenantId}:${idempotencyKey}`, credits, lines: [{ label: `${credits.toLocaleString('en-IN')} SMS credits at ${rupees(ctx.platform.config.creditPricePaise)} each`, amountPaise: price }], issuedOn: day, dueOn: day });
   return payInvoiceOnline(ctx, tenantId, inv.id);
 }
 

@@ -1,7 +1,7 @@
 // GET /receipts/<token>.pdf on the gateway's port: a valid, unexpired signed link opens the receipt
 // PDF (shared/signed-links.ts: 404 for a bad link, 410 for an expired one — ask for a fresh link).
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
-import { formatDate, ports, type Platform } from '@studyspot/runtime';
+import { formatDate, istDay, ports, type Platform } from '@studyspot/runtime';
 import { findDuesByIds } from '../dues/dues.repository.ts';
 import { receiptWithPayment } from './receipts.repository.ts';
 import type { Router } from 'express';
@@ -25,14 +25,16 @@ export async function receiptView(platform: Platform, tenantId: string, db: Tena
   const byDue = new Map<string, number>();
   for (const a of p.allocations) if (a.amountPaise > 0) byDue.set(a.dueId, (byDue.get(a.dueId) ?? 0) + a.amountPaise);
   const label = (d: (typeof dues)[number]) => `${d.kind === 'DAY_PASS' ? 'Day pass' : d.kind === 'TOP_UP' ? 'Top-up' : 'Seat fee'} ${formatDate(d.periodStart)} to ${formatDate(d.periodEnd)}`;
+  // A period that begins after the day of payment (IST) is paid in advance.
+  const paidOn = formatDate(istDay(receipt.createdAt));
   return {
     number: receipt.number,
     issuedAt: receipt.createdAt,
     tenant,
     library,
     student: { name: student.name, phone: student.phone },
-    payment: { method: p.method, provider: p.provider, reference: p.reference, amountPaise: p.amountPaise, refundedPaise: p.refundedPaise },
-    lines: dues.filter((d) => byDue.has(d.id)).map((d) => ({ label: label(d), amountPaise: byDue.get(d.id)! })),
+    payment: { method: p.method, provider: p.provider, providerPaymentId: p.providerPaymentId, reference: p.reference, amountPaise: p.amountPaise, refundedPaise: p.refundedPaise },
+    lines: dues.filter((d) => byDue.has(d.id)).map((d) => ({ label: label(d), amountPaise: byDue.get(d.id)!, periodStart: formatDate(d.periodStart), advance: formatDate(d.periodStart) > paidOn })),
     creditPaise: p.credits.filter((c) => c.amountPaise > 0 && c.reason === 'advance').reduce((t, c) => t + c.amountPaise, 0),
     gst: receipt.gstin ? { taxablePaise: receipt.taxablePaise, cgstPaise: receipt.cgstPaise, sgstPaise: receipt.sgstPaise, igstPaise: receipt.igstPaise, placeOfSupply: receipt.placeOfSupply } : null,
   };
