@@ -5,32 +5,39 @@
 // REQUIRE_BROWSER=1, so in CI a missing browser fails the test instead of skipping it.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { generateHistory } from '@studyspot/gateway';
-import { addDays, clock, istDay } from '@studyspot/runtime';
+import { addDays, clock, formatDate, istDay } from '@studyspot/runtime';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthEnd, setUpLibrary, today } from './support/campus.ts';
-import { createSupergraphWorld, gql, OWNER_PASSWORD, type SupergraphWorld } from './support/supergraph.ts';
+import { createBillingWorld, createOrder, orderStatus, settled, type BillingWorld } from './support/billing.ts';
+import { gql, OWNER_PASSWORD } from './support/supergraph.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but there is no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 if (!haveBrowser) console.warn(`[skipped] dashboard browser test: no chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
-let w: SupergraphWorld;
+let w: BillingWorld;
 let browser: Browser;
 let libraryId = '';
+let seatLabels: string[] = [];
 const students: string[] = [];
 
 describe.skipIf(!haveBrowser)('live dashboard in Chromium', () => {
   beforeAll(async () => {
-    w = await createSupergraphWorld({ trustProxy: true });
+    // With both payment simulators connected, for the checkout page below.
+    w = await createBillingWorld();
     const owner = w.ownerToken(w.a);
     const lib = await setUpLibrary(w.gateway.url, owner, 12, 'Dashboard branch');
     libraryId = lib.libraryId;
+    const seats = ((await gql(w.gateway.url, 'query($id: ID!) { library(id: $id) { seats { id label } } }', { token: owner, variables: { id: libraryId } })).data!.library as { seats: { id: string; label: string }[] }).seats;
+    seatLabels = lib.seatIds.slice(0, 2).map((id) => seats.find((x) => x.id === id)!.label);
+    // Meera's seat is hers for two billing months: the second month's due is open but not due yet.
+    const secondMonthEnd = monthEnd(formatDate(addDays(new Date(`${monthEnd(today())}T00:00:00Z`), 1)));
     for (const [i, name] of ['Meera Browser', 'Kabir Browser'].entries()) {
       const st = await gql(w.gateway.url, 'mutation($i: StudentInput!) { createStudent(input: $i) { student { id } } }', { token: owner, variables: { i: { name, phone: `96300000${i}2`, libraryId } } });
       const id = (st.data!.createStudent as { student: { id: string } }).student.id;
-      const al = await gql(w.gateway.url, 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { id } } }', { token: owner, variables: { i: { studentId: id, seatId: lib.seatIds[i], shiftId: lib.shifts.fullDay, startDate: today(), endDate: monthEnd(today()) } } });
+      const al = await gql(w.gateway.url, 'mutation($i: AllocateSeatInput!) { allocateSeat(input: $i) { allocation { id } } }', { token: owner, variables: { i: { studentId: id, seatId: lib.seatIds[i], shiftId: lib.shifts.fullDay, startDate: today(), endDate: i === 0 ? secondMonthEnd : monthEnd(today()) } } });
       if (!(al.data?.allocateSeat as { allocation: unknown } | undefined)?.allocation) throw new Error(al.raw);
       students.push(id);
     }
@@ -51,6 +58,11 @@ describe.skipIf(!haveBrowser)('live dashboard in Chromium', () => {
     page.on('pageerror', (e) => problems.push(e.message));
     const base = w.gateway.url.replace(/\/graphql$/, '');
     await page.goto(`${base}/dashboard`);
+    // Signed out: the sign-in form only, no empty library picker; the page has its icon.
+    expect(await page.isHidden('#library')).toBe(true);
+    const icon = await page.getAttribute('link[rel="icon"]', 'href');
+    const iconRes = await fetch(`${base}${icon}`);
+    expect([iconRes.status, iconRes.headers.get('content-type')]).toEqual([200, 'image/svg+xml; charset=utf-8']);
     await page.fill('#email', 'owner@alpha.test');
     await page.fill('#password', OWNER_PASSWORD);
     await page.click('#signin');
@@ -59,13 +71,28 @@ describe.skipIf(!haveBrowser)('live dashboard in Chromium', () => {
     await page.selectOption('#library', libraryId);
     await page.waitForSelector('#inside:text-matches("[0-9]+ / [0-9]+")', { timeout: 5_000 });
     await page.waitForSelector('#seats .seat[data-state="ALLOCATED"]', { timeout: 5_000 });
+    expect(await page.isVisible('#library')).toBe(true);
     const before = await page.textContent('#inside');
+    // The legend names every colour with its count; nobody is inside yet.
+    expect(await page.textContent('#legend')).toMatch(/inside now 0.*allocated, not in 2.*free \d+/);
+    const meeraSeat = `#seats .seat[title^="${seatLabels[0]}, "]`;
+    expect(await page.getAttribute(meeraSeat, 'title')).toContain(': Meera Browser');
+    expect(await page.getAttribute(meeraSeat, 'data-state')).toBe('ALLOCATED');
 
     const t0 = Date.now();
     const r = await gql(w.gateway.url, 'mutation($s: ID!, $l: ID!) { markAttendance(studentId: $s, libraryId: $l, action: CHECK_IN) { userErrors { code } } }', { token: w.ownerToken(w.a), variables: { s: students[0], l: libraryId } });
     expect(r.data).toEqual({ markAttendance: { userErrors: [] } });
     await page.waitForSelector('#changes li.in:has-text("Meera Browser")', { timeout: 1_000 });
     const took = Date.now() - t0;
+    // Her seat turns to "inside now" on the map.
+    await page.waitForSelector(`#seats .seat[data-state="INSIDE"][title^="${seatLabels[0]}, "]`, { timeout: 2_000 });
+    expect(await page.getAttribute(`#seats .seat[title^="${seatLabels[0]}, "]`, 'title')).toMatch(/: Meera Browser, in since \d\d:\d\d/);
+    expect(await page.textContent('#legend')).toMatch(/inside now 1.*allocated, not in 1/);
+    // At the door: the fee due today, not next month's (her second month is open but not yet due).
+    const door = await page.textContent('#changes li.in:has-text("Meera Browser")');
+    expect(door).toMatch(/₹1,500\.00 due today$/);
+    expect(door).not.toMatch(/owes|Rs\./);
+    expect(await page.textContent('#board')).not.toMatch(/#\d/);
     const after = await page.textContent('#inside');
     expect(Number(after!.split('/')[0])).toBe(Number(before!.split('/')[0]) + 1);
     expect(await page.textContent('#status')).toBe('live');
@@ -73,6 +100,37 @@ describe.skipIf(!haveBrowser)('live dashboard in Chromium', () => {
     await page.screenshot({ path: new URL('./screenshots/dashboard.png', import.meta.url).pathname, fullPage: true });
     expect(problems).toEqual([]);
     console.log(`[figures] dashboard: check-in through the API to the page in ${took} ms`);
+  });
+
+  it("the simulator's checkout ends on a page a person understands: paid, with a way back, and the buttons gone", async () => {
+    // This world's simulators run beside the gateway (their URLs configured), so the API gives no
+    // simulatorUrl; the page is the one the embedded default links to.
+    const checkoutOf = (o: { provider: string; providerOrderId: string }) => `${w.sims.baseUrl}/_simulators/${o.provider.toLowerCase()}/__sim/checkout/${o.providerOrderId}`;
+    const { order } = await createOrder(w, students[1]!);
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(checkoutOf(order!));
+    expect(await page.textContent('#pay')).toBe(`Pay ₹${(order!.amountPaise / 100).toFixed(2)}`);
+    await page.click('#pay');
+    await page.waitForSelector('#done:not([hidden])', { timeout: 5_000 });
+    expect(await page.textContent('#verdict')).toBe(`Paid ₹${(order!.amountPaise / 100).toFixed(2)}`);
+    expect(await page.textContent('#detail')).toContain('The receipt is ready in StudySpot');
+    expect(await page.isHidden('#choose')).toBe(true);
+    expect(await page.textContent('#back')).toBe('Return to where you came from');
+    expect(await page.textContent('body')).not.toMatch(/[{}]"/);
+    await page.screenshot({ path: new URL('./screenshots/checkout-paid.png', import.meta.url).pathname });
+    await settled(w);
+    expect((await orderStatus(w, order!.id)).status).toBe('PAID');
+    // A failed attempt says so, in words.
+    const again = (await createOrder(w, students[0]!)).order!;
+    const failPage = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    await failPage.goto(checkoutOf(again));
+    await failPage.click('#fail');
+    await failPage.waitForSelector('#done:not([hidden])', { timeout: 5_000 });
+    expect(await failPage.textContent('#verdict')).toBe('Payment failed');
+    expect(await failPage.textContent('#detail')).toContain('No money moved');
+    expect(problems).toEqual([]);
   });
 
   it('the insights page: heatmap, trends and forecasts with their bands, the students at risk, and a CSV export of each', async () => {
@@ -97,7 +155,7 @@ describe.skipIf(!haveBrowser)('live dashboard in Chromium', () => {
     for (const id of ['#trend', '#collections', '#occupancy']) expect(await page.locator(`${id} svg path`).count(), id).toBeGreaterThan(3);
     expect(await page.locator('#collections svg text', { hasText: '80% interval' }).count()).toBe(1);
     expect(await page.locator('#occupancy svg text', { hasText: '80% interval' }).count()).toBe(1);
-    expect(await page.textContent('#collections-note')).toMatch(/^Next 30 days: about Rs\. [\d.]+\. Backtest error \(MASE\) [\d.]+ against [\d.]+/);
+    expect(await page.textContent('#collections-note')).toMatch(/^Next 30 days: about ₹[\d,]+\.\d\d\. Backtest error \(MASE\) [\d.]+ against [\d.]+/);
     // The at-risk list: up to 15 students holding a seat, most likely to leave first, with reasons.
     const rows = await page.locator('#risk tr').allTextContents();
     expect(rows.length).toBeGreaterThan(5);

@@ -144,6 +144,7 @@ async function exportReport(report: InsightReport) {
 async function start() {
   $('login').hidden = true;
   $('insights').hidden = false;
+  $('library').hidden = false;
   const libs = await request(InsightsLibrariesDocument, {});
   const nodes = libs.libraries.edges.map((e) => e.node);
   const select = $<HTMLSelectElement>('library');

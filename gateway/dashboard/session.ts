@@ -5,7 +5,7 @@ import { DashboardLoginDocument, DashboardRefreshDocument, type TypedDocumentStr
 
 export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-export const rupees = (paise: number) => `Rs. ${(paise / 100).toFixed(2)}`;
+export const rupees = (paise: number) => `₹${(paise / 100).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 export const todayIst = () => new Date(Date.now() + 330 * 60_000).toISOString().slice(0, 10);
 
 export const session = {

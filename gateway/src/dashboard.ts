@@ -13,8 +13,12 @@ const PAGES = [
   { path: ['/insights'], html: 'insights.html', script: '/insights.js', entry: 'insights.ts' },
 ];
 
+/** The pages' icon: a seat on StudySpot's blue. */
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#12355b"/><path d="M9 8h10a3 3 0 0 1 3 3v7H9z" fill="#fff"/><rect x="7" y="18" width="18" height="4" rx="1.5" fill="#f4d58d"/><path d="M10 22v5M22 22v5" stroke="#fff" stroke-width="2.5" stroke-linecap="round"/></svg>`;
+
 export function dashboardRouter(logger: { error(o: object, m: string): void }): Router {
   const router = Router();
+  router.get('/favicon.svg', (_req, res) => void res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').send(FAVICON));
   for (const p of PAGES) {
     let bundle: Promise<string> | null = null;
     const page = readFileSync(`${DIR}${p.html}`, 'utf8');
