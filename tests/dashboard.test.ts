@@ -12,6 +12,8 @@ import { monthEnd, setUpLibrary, today } from './support/campus.ts';
 import { createBillingWorld, createOrder, orderStatus, settled, type BillingWorld } from './support/billing.ts';
 import { gql, OWNER_PASSWORD } from './support/supergraph.ts';
 
+/** The page's document, typed here (this project's tests are typed without the DOM library); only inside page.evaluate, spelled out there (the function runs in the page). */
+type PageDocument = { document: { querySelector(selector: string): unknown } };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but there is no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -100,6 +102,66 @@ describe.skipIf(!haveBrowser)('live dashboard in Chromium', () => {
     await page.screenshot({ path: new URL('./screenshots/dashboard.png', import.meta.url).pathname, fullPage: true });
     expect(problems).toEqual([]);
     console.log(`[figures] dashboard: check-in through the API to the page in ${took} ms`);
+  });
+
+  it('the explorer works with no internet: GraphiQL from the gateway, the demo token prefilled, queries, docs and a live subscription', async () => {
+    // The explorer prefills a token of the demo tenant's owner: make this world's tenant A the demo for the test.
+    const slug = (await w.world.platform.core.tenant.findUniqueOrThrow({ where: { id: w.a.id } })).slug;
+    await w.world.platform.core.tenant.update({ where: { id: w.a.id }, data: { slug: 'demo' } });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 800 } });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      // No internet: every request off this machine is refused, and recorded.
+      const outside: string[] = [];
+      await page.route('**/*', (route) => {
+        const host = new URL(route.request().url()).hostname;
+        if (host === '127.0.0.1' || host === 'localhost') return route.continue();
+        outside.push(route.request().url());
+        return route.abort();
+      });
+      await page.goto(w.gateway.url);
+      await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror', { timeout: 15_000 });
+      expect(await page.textContent('#bar-note')).toBe('Signed in as the demo owner (Headers tab).');
+      const setQuery = async (q: string) => {
+        await page.evaluate((text) => ((globalThis as unknown as PageDocument).document.querySelector('.graphiql-query-editor .CodeMirror') as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(text), q);
+        // GraphiQL reads the operation (and its name) from the editor after a short debounce.
+        await page.waitForTimeout(500);
+      };
+      const result = () => page.evaluate(() => ((globalThis as unknown as PageDocument).document.querySelector('.result-window .CodeMirror') as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '');
+      const until = async (match: RegExp, ms = 10_000) => {
+        const end = Date.now() + ms;
+        while (!match.test(await result())) {
+          if (Date.now() > end) throw new Error(`no ${match} in the result: ${(await result()).replace(/\s+/g, " ")}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      await setQuery('{ me { name role } currentTenant { slug } }');
+      await page.click('.graphiql-execute-button');
+      await until(/"role": "OWNER"/);
+      expect(JSON.parse(await result())).toMatchObject({ data: { me: { role: 'OWNER' }, currentTenant: { slug: 'demo' } } });
+      // A precise validation error, as graphql-js words it, with its location.
+      await setQuery('{ students(first: "abc") { edges { node { id } } } }');
+      await page.click('.graphiql-execute-button');
+      await until(/Int cannot represent non-integer value/);
+      expect(await result()).toContain('"line": 1');
+      // The docs explorer reads the schema by introspection with the same token.
+      await page.click('button[aria-label="Show Documentation Explorer"]');
+      await page.waitForSelector('.graphiql-doc-explorer:has-text("Query")', { timeout: 10_000 });
+      // A subscription over graphql-ws: the snapshot, then a check-in made through the API.
+      await setQuery(`subscription { libraryOccupancy(libraryId: "${libraryId}") { snapshot occupancy { inside } changes { kind visit { student { name } } } } }`);
+      await page.click('.graphiql-execute-button');
+      await until(/"snapshot": true/);
+      const r = await gql(w.gateway.url, 'mutation($s: ID!, $l: ID!) { markAttendance(studentId: $s, libraryId: $l, action: CHECK_IN) { userErrors { code } } }', { token: w.ownerToken(w.a), variables: { s: students[1], l: libraryId } });
+      expect(r.data).toEqual({ markAttendance: { userErrors: [] } });
+      await until(/"name": "Kabir Browser"/);
+      expect(await result()).toContain('"kind": "CHECK_IN"');
+      await page.screenshot({ path: new URL('./screenshots/explorer.png', import.meta.url).pathname });
+      expect(outside).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await w.world.platform.core.tenant.update({ where: { id: w.a.id }, data: { slug } });
+    }
   });
 
   it("the simulator's checkout ends on a page a person understands: paid, with a way back, and the buttons gone", async () => {

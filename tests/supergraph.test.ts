@@ -177,9 +177,21 @@ describe('supergraph (in-process subgraphs)', () => {
     expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', events: 'ok', subgraphs: 'ok' } });
   });
 
-  it('shows Apollo Sandbox to a browser outside production', async () => {
-    const res = await fetch(w.gateway.url, { headers: { accept: 'text/html' } });
+  it('shows a browser the local explorer (nothing from the internet), and a GraphQL client the API', async () => {
+    const res = await fetch(w.gateway.url, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('embeddable-sandbox');
+    const html = await res.text();
+    expect(html).toContain('<script type="module" src="/explorer/app.js">');
+    // Every script and stylesheet is the gateway's own; the only outside address is the Sandbox link.
+    expect([...html.matchAll(/(?:src|href)="(https?:[^"]+)"/g)].map((m) => new URL(m[1]!).host)).toEqual(['studio.apollographql.com']);
+    const js = await fetch(new URL('/explorer/app.js', w.gateway.url));
+    expect([js.status, js.headers.get('content-type')]).toEqual([200, 'application/javascript; charset=utf-8']);
+    const body = await js.text();
+    expect(body.length).toBeGreaterThan(500_000);
+    expect(body).not.toMatch(/https:\/\/(unpkg|cdn\.jsdelivr|esm\.sh|embeddable-sandbox)/);
+    expect((await fetch(new URL('/explorer/app.css', w.gateway.url))).status).toBe(200);
+    // A GET with a query is still the API, whatever the Accept header.
+    const api = await fetch(`${w.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': '1' } });
+    expect(await api.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });

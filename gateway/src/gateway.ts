@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { platformInvoiceRouter, receiptRouter, webhookRouter } from '@studyspot/billing';
 import { exportRouter } from '@studyspot/insights';
@@ -22,6 +22,7 @@ import { SUPERGRAPH_PATH } from './compose.ts';
 import { buildGatewayContext, type GatewayContext } from './context.ts';
 import { dashboardRouter } from './dashboard.ts';
 import { costModelFromSupergraph } from './guard/cost-model.ts';
+import { explorerRouter, wantsExplorer } from './explorer.ts';
 import { OperationGuard } from './guard/guard.ts';
 import { admit, hideSuggestionsPlugin } from './guard/plugin.ts';
 import { publicRootFields } from './guard/public-fields.ts';
@@ -147,7 +148,8 @@ export async function startGateway(platform: Platform, port = platform.config.po
       hideSuggestionsPlugin(config.production),
       metricsPlugin('gateway'),
       errorLoggingPlugin(),
-      config.production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // A browser opening /graphql gets the gateway's own explorer (explorer.ts), which needs no internet.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -178,6 +180,13 @@ export async function startGateway(platform: Platform, port = platform.config.po
       throw err;
     }
   };
+  // A browser opening /graphql (or /explorer) gets GraphiQL from the gateway's own packages.
+  const explorer = explorerRouter(platform);
+  app.use('/explorer', explorer.router);
+  app.get('/graphql', (req, res, next) => {
+    if (!wantsExplorer(req)) return next();
+    explorer.page(req).then((html) => void res.type('html').set('Cache-Control', 'no-store').send(html), next);
+  });
   app.use('/graphql', boundedJson(config), bodyErrors, expressMiddleware(apollo, { context }));
   // Providers call back here: MSG91's delivery reports (secret path token), payment webhooks (raw
   // bodies, signatures checked); receipts and insights' CSV exports open from signed links.

@@ -4,14 +4,13 @@ import { performance } from 'node:perf_hooks';
 import { coreTarget, describeTarget, migrateAllTenants, migrateCore } from '@studyspot/db';
 import { ConfigError, createPlatform, loadConfig, requireDatabaseServer, runMain, stopInOrder } from '@studyspot/runtime';
 import { createLogger, startObservability } from '@studyspot/runtime/observability';
-import { signAccessToken } from '@studyspot/runtime/security';
 import { startBillingSweeper } from '@studyspot/billing';
 import { startCampusSweeper } from '@studyspot/campus';
 import { startCampaignWorker, startSmsSweeper } from '@studyspot/communications';
 import { startEngagementSweeper } from '@studyspot/engagement';
 import { startInsightsSweeper } from '@studyspot/insights';
 import { startGateway } from './gateway.ts';
-import { connectDemoGateways, DEMO_SLUG, readDemoLogins, seedDemo } from './seed.ts';
+import { connectDemoGateways, DEMO_SLUG, demoOwnerToken, readDemoLogins, seedDemo } from './seed.ts';
 
 await runMain('studyspot', async () => {
   const config = loadConfig();
@@ -39,7 +38,7 @@ await runMain('studyspot', async () => {
     const stopSweeper = async () => void (await Promise.all(sweepers.map((stop) => stop())));
     const mode = `${config.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}, ${platform.events.kind} events, ${config.subgraphMode} subgraphs`;
     console.log(`\nStudySpot supergraph ready at ${server.url} (${mode}) in ${Math.round(performance.now())} ms`);
-    if (!config.production) await printDevAccess(platform, seeded);
+    if (!config.production) await printDevAccess(platform, seeded, server.url);
     return stopInOrder({ background: stopSweeper, server, platform, observability: stopObservability, drainMs: config.shutdownDrainMs });
   } catch (err) {
     await stopInOrder({ platform, observability: stopObservability })();
@@ -47,9 +46,9 @@ await runMain('studyspot', async () => {
   }
 });
 
-async function printDevAccess(platform: Awaited<ReturnType<typeof createPlatform>>, seeded: boolean) {
+async function printDevAccess(platform: Awaited<ReturnType<typeof createPlatform>>, seeded: boolean, url: string) {
   const logins = readDemoLogins(platform);
-  const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG }, include: { users: { where: { role: 'OWNER' } } } });
+  const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG } });
   if (!logins || !demo) {
     const why = platform.config.seedDemo ? 'the core database already had tenants when this data directory first met it' : 'SEED_DEMO=1 seeds one on an empty core database';
     console.log(`No demo logins here (${why}). A token for any role: pnpm run token --role SUPER_ADMIN (or --role OWNER --tenant <id>)\n`);
@@ -60,10 +59,7 @@ async function printDevAccess(platform: Awaited<ReturnType<typeof createPlatform
   console.log(`  SUPER_ADMIN  mutation { login(input: { email: "${logins.admin.email}", password: "${logins.admin.password}" }) { accessToken } }`);
   console.log(`  OWNER        mutation { login(input: { email: "${logins.owner.email}", password: "${logins.owner.password}" }) { accessToken } }`);
   console.log(`  STUDENT      mutation { requestOtp(input: { tenantSlug: "${logins.tenantSlug}", phone: "${logins.studentPhones[0]}" }) { expiresInSeconds } }  (the code is logged)`);
-  const owner = demo.users[0];
-  if (owner) {
-    const token = signAccessToken(platform.config.keyRing, { sub: owner.id, role: 'OWNER', tenantId: demo.id }, 12 * 3600);
-    console.log(`Dev token (12 h) for Apollo Sandbox, header "Authorization: Bearer <token>":\n  OWNER of ${DEMO_SLUG}: ${token}`);
-  }
+  const token = await demoOwnerToken(platform);
+  if (token) console.log(`Dev token (12 h), already in the explorer's Headers tab at ${url}; elsewhere send "Authorization: Bearer <token>":\n  OWNER of ${DEMO_SLUG}: ${token}`);
   console.log(`More: pnpm run token --role STAFF --tenant ${demo.id}\n`);
 }

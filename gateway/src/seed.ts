@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { billingScope, connectAccount, createPlan, purchaseWholesale, recordPayment, subscribe } from '@studyspot/billing';
 import { demoReferral, seedDemoAdmissions, seedDemoTickets } from '@studyspot/engagement';
 import { addDays, ConfigError, istDay, istToday, ports, subgraphContext, systemContext, type Platform } from '@studyspot/runtime';
-import { generatePassword, hashPassword } from '@studyspot/runtime/security';
+import { generatePassword, hashPassword, signAccessToken } from '@studyspot/runtime/security';
 import type { PaymentSimulators } from '@studyspot/simulators';
 import { provisionTenant } from '@studyspot/tenancy';
 import { generateHistory } from './history.ts';
@@ -204,4 +204,11 @@ export async function connectDemoGateways(platform: Platform, simulators: Paymen
   } finally {
     await ctx.dispose();
   }
+}
+
+/** A 12-hour access token of the demo tenant's owner (outside production: printed at start, prefilled in the explorer), or null without a demo tenant. */
+export async function demoOwnerToken(platform: Platform): Promise<string | null> {
+  const demo = await platform.core.tenant.findUnique({ where: { slug: DEMO_SLUG }, include: { users: { where: { role: 'OWNER' }, take: 1 } } });
+  const owner = demo?.users[0];
+  return owner ? signAccessToken(platform.config.keyRing, { sub: owner.id, role: 'OWNER', tenantId: demo.id }, 12 * 3600) : null;
 }
