@@ -7,6 +7,7 @@ import { addDays, formatDate } from '@studyspot/runtime';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoicePdf } from '../subgraphs/billing/src/platform/invoice.pdf.ts';
+import { issueSupplyInvoices } from '../subgraphs/billing/src/receipts/supply-invoices.service.ts';
 import { createBillingWorld, createOrder, enrol, orderStatus, payAtCheckout, settled, type BillingWorld } from './support/billing.ts';
 import { monthEnd, today } from './support/campus.ts';
 import { gql } from './support/supergraph.ts';
@@ -105,12 +106,36 @@ describe('fee receipts', () => {
       expect(voucher).toContain(`advance: the service begins ${nextStart}`);
       expect(voucher).toContain('rule 50 of the CGST Rules');
 
+      // The day the paid-for month begins, the billing sweep issues its tax invoice: once, even
+      // with two sweeps at once, in the library's invoice series, the voucher's tax carried over.
+      const issue = (day: string) => w.world.platform.tenants.withTenant(w.a.id, (db) => issueSupplyInvoices(db, new Date(`${day}T00:00:00Z`)));
+      expect(await issue(today())).toBe(0);
+      const [one, two] = await Promise.all([issue(nextStart), issue(nextStart)]);
+      expect(one + two).toBe(1);
+      expect(await issue(nextStart)).toBe(0);
+      const q = await gql(w.url(), 'query($p: ID!) { payment(id: $p) { receipt { supplyInvoices { number issuedOn amountPaise taxablePaise cgstPaise sgstPaise igstPaise due { periodStart } pdfUrl } } } }', { token: w.owner, variables: { p: advance.id } });
+      const [inv] = (q.data!.payment as { receipt: { supplyInvoices: { number: string; issuedOn: string; pdfUrl: string }[] } }).receipt.supplyInvoices;
+      expect(inv).toMatchObject({ issuedOn: nextStart, amountPaise: 150_000, taxablePaise: 127_118, cgstPaise: 11_441, sgstPaise: 11_441, igstPaise: 0, due: { periodStart: nextStart } });
+      expect(inv!.number).toMatch(new RegExp(`^${advance.receipt.number.split('/')[0]}T/\\d{2}-\\d{2}/00001$`));
+      const taxInvoice = await pdfAt(inv!.pdfUrl);
+      expect(taxInvoice).toMatch(/^Tax invoice\b/);
+      expect(taxInvoice).toContain(`Invoice no. ${inv!.number}`);
+      expect(taxInvoice).toContain(`Date ${nextStart}`);
+      expect(taxInvoice).toContain('(SAC 997212): ₹1,500.00');
+      expect(taxInvoice).toContain('CGST 9%: ₹114.41');
+      expect(taxInvoice).toContain(`Paid in advance against receipt voucher ${advance.receipt.number}`);
+      // The month paid when it had begun needs no second invoice: its receipt was the tax invoice.
+      const q2 = await gql(w.url(), 'query($p: ID!) { payment(id: $p) { receipt { supplyInvoices { number } } } }', { token: w.owner, variables: { p: now.id } });
+      expect(q2.data).toEqual({ payment: { receipt: { supplyInvoices: [] } } });
+
       // Both months at once, with ₹100 more kept as advance: one document that is both.
       const both = await enrol(w, { pricePaise: 150_000, endDate: monthEnd(nextStart) });
       const p = await record(both.studentId, 310_000);
       const t = await pdfAt(p.receipt.pdfUrl);
       expect(t).toMatch(/^Tax invoice and receipt voucher\b/);
       expect(t).toContain('Kept as advance: ₹100.00');
+      // Its advance part (next month's ₹1,500) is invoiced when next month begins; the ₹100 credit when it is spent on a fee.
+      expect(await issue(nextStart)).toBe(1);
       expect(p.receipt.cgstPaise).toBe(p.receipt.sgstPaise);
       expect(p.receipt.taxablePaise + p.receipt.cgstPaise + p.receipt.sgstPaise).toBe(310_000);
     } finally {

@@ -7,6 +7,7 @@ export default resolverTypes({
   Payment: '../payments/payments.repository.ts#Payment',
   PaymentOrder: '../payments/payments.repository.ts#PaymentOrder',
   Receipt: '../receipts/receipts.repository.ts#Receipt',
+  SupplyInvoice: '../receipts/supply-invoices.repository.ts#SupplyInvoiceRow',
   Refund: '../refunds/refunds.repository.ts#Refund',
   GatewayAccount: '../providers/providers.repository.ts#AccountRow',
   Wallet: '../shared/parents.ts#WalletParent',

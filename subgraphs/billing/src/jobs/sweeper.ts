@@ -3,10 +3,11 @@
 //   gateway: captured money is settled, an order past its expiry with none is EXPIRED;
 // - overdue dues are announced once and charged the tenant's late fee;
 // - dues of allocations changed lately are synced again (repairs a sync that failed after a change);
+// - advances whose period has begun get their tax invoice (receipts/supply-invoices.service.ts);
 // - platform billing: subscriptions renew, open invoices are dunned, credit holds nobody settled are
 //   released (platform/renewals.ts).
 import type { TenantPrisma } from '@studyspot/db';
-import { clock, istDay, istToday, ports, systemContext, type Platform } from '@studyspot/runtime';
+import { clock, istDay, istDayStart, istToday, ports, systemContext, type Platform } from '@studyspot/runtime';
 import { earliest, nextDailyRun, registerDailyWork, registerTenantWork, runDueWork, startPeriodic } from '@studyspot/runtime/work';
 import { chargeOverdue } from '../dues/dues.service.ts';
 import { resyncDues } from '../dues/dues.sync.ts';
@@ -16,6 +17,8 @@ import { failOrder, settleOrder } from '../payments/settle.ts';
 import { releaseExpired } from '../credits/credits.service.ts';
 import { renewSubscriptions, type RenewalReport } from '../platform/renewals.ts';
 import { anyOpenDue } from '../dues/dues.repository.ts';
+import { issueSupplyInvoices } from '../receipts/supply-invoices.service.ts';
+import { nextAdvanceStart } from '../receipts/supply-invoices.repository.ts';
 import { findAccount } from '../providers/providers.repository.ts';
 import { expireOrder, oldestOpenOrderAt, staleOrders } from '../payments/payments.repository.ts';
 
@@ -26,6 +29,8 @@ export interface SweepReport {
   overdue: number;
   lateFeesPaise: number;
   resynced: number;
+  /** Tax invoices issued for advances whose period began. */
+  supplyInvoices?: number;
   renewals?: RenewalReport;
   releasedHolds?: number;
 }
@@ -79,13 +84,15 @@ async function billingWork(platform: Platform, tenantId: string, now: Date, repo
     const o = await chargeOverdue(db, tenantId, (topic, p) => platform.events.publish(topic, p), istDay(now));
     report.overdue += o.overdue;
     report.lateFeesPaise += o.lateFeesPaise;
+    report.supplyInvoices = (report.supplyInvoices ?? 0) + (await issueSupplyInvoices(db, istDay(now)));
 
     const reconcileMs = platform.config.payments.reconcileAfterMinutes * 60_000;
-    const [orderAt, due] = await Promise.all([oldestOpenOrderAt(db), anyOpenDue(db)]);
+    const [orderAt, due, advance] = await Promise.all([oldestOpenOrderAt(db), anyOpenDue(db), nextAdvanceStart(db, istDay(now))]);
     const lastChange = recent.reduce<Date | null>((m, a) => (!m || a.updatedAt > m ? a.updatedAt : m), null);
     const next = earliest(
       orderAt && new Date(orderAt.getTime() + reconcileMs),
       due ? nextDailyRun(tenantId, now) : null,
+      advance && istDayStart(advance),
       lastChange && new Date(Math.min(lastChange.getTime() + REPAIR_WINDOW_MS, now.getTime() + 6 * 3_600_000)),
     );
     return next && new Date(Math.max(next.getTime(), now.getTime() + MIN_GAP_MS));
@@ -118,4 +125,4 @@ registerDailyWork('platform billing', (platform, tenantIds, day) => renewSubscri
 
 /** Starts the periodic sweep (every 30 s it looks for due tenants); returns its stop function. */
 export const startBillingSweeper = (platform: Platform, intervalMs = 30_000) =>
-  startPeriodic(platform.logger, 'billing sweep', () => billingSweepOnce(platform), intervalMs, (r) => Boolean(r.settled || r.expired || r.lateFeesPaise || r.resynced || r.failed || r.renewals?.renewed || r.renewals?.suspended || r.releasedHolds));
+  startPeriodic(platform.logger, 'billing sweep', () => billingSweepOnce(platform), intervalMs, (r) => Boolean(r.settled || r.expired || r.lateFeesPaise || r.resynced || r.supplyInvoices || r.failed || r.renewals?.renewed || r.renewals?.suspended || r.releasedHolds));

@@ -14,3 +14,11 @@ export function readReceiptToken(platform: Platform, token: string, now = Date.n
   const claims = readSignedToken(platform, 'receipt', token, RECEIPT_CLAIMS, now);
   return typeof claims === 'string' ? claims : { tenantId: claims.t, receiptId: claims.r };
 }
+
+/** A supply invoice token carries its tenant (t) and invoice (i). */
+export const SUPPLY_INVOICE_CLAIMS = ['t', 'i'] as const;
+
+export function supplyInvoiceLink(platform: Platform, tenantId: string, invoiceId: string, now = Date.now()): { url: string; expiresAt: Date } {
+  const { token, expiresAt } = signedToken(platform, 'supply-invoice', { t: tenantId, i: invoiceId }, now);
+  return { url: `${platform.publicUrl}/receipts/tax-invoices/${token}.pdf`, expiresAt };
+}

@@ -1,13 +1,16 @@
 // GET /receipts/<token>.pdf on the gateway's port: a valid, unexpired signed link opens the receipt
-// PDF (shared/signed-links.ts: 404 for a bad link, 410 for an expired one — ask for a fresh link).
+// PDF (shared/signed-links.ts: 404 for a bad link, 410 for an expired one — ask for a fresh link);
+// /receipts/tax-invoices/<token>.pdf the tax invoice of an advance (supply-invoices.service.ts).
 import { TenantAccessError, type TenantPrisma } from '@studyspot/db';
 import { formatDate, istDay, ports, type Platform } from '@studyspot/runtime';
 import { findDuesByIds } from '../dues/dues.repository.ts';
 import { receiptWithPayment } from './receipts.repository.ts';
 import type { Router } from 'express';
 import { signedPdfRouter } from '../shared/signed-links.ts';
-import { RECEIPT_CLAIMS } from './receipt.link.ts';
+import { RECEIPT_CLAIMS, SUPPLY_INVOICE_CLAIMS } from './receipt.link.ts';
 import { receiptPdf, type ReceiptView } from './receipt.pdf.ts';
+import { supplyInvoicePdf, type SupplyInvoiceView } from './supply-invoice.pdf.ts';
+import { findSupplyInvoice } from './supply-invoices.repository.ts';
 
 export async function receiptView(platform: Platform, tenantId: string, db: TenantPrisma, receiptId: string): Promise<ReceiptView | null> {
   const receipt = await receiptWithPayment(db, receiptId);
@@ -40,17 +43,59 @@ export async function receiptView(platform: Platform, tenantId: string, db: Tena
   };
 }
 
+export async function supplyInvoiceView(platform: Platform, tenantId: string, db: TenantPrisma, invoiceId: string): Promise<SupplyInvoiceView | null> {
+  const inv = await findSupplyInvoice(db, invoiceId);
+  if (!inv) return null;
+  const voucher = await receiptWithPayment(db, inv.receiptId);
+  const [due] = await findDuesByIds(db, [inv.dueId]);
+  if (!voucher || !due) return null;
+  const [profile, [place], [student]] = await Promise.all([
+    ports.tenants.profile(platform.core, tenantId),
+    ports.campus.libraries(db, [due.libraryId]),
+    ports.campus.students(db, [due.studentId]),
+  ]);
+  if (!profile || !student) return null;
+  const kind = due.kind === 'DAY_PASS' ? 'Day pass' : due.kind === 'TOP_UP' ? 'Top-up' : 'Seat fee';
+  return {
+    number: inv.number,
+    issuedOn: formatDate(inv.issuedOn),
+    tenant: { name: profile.name, legalName: profile.legalName, state: profile.state },
+    library: place ? { name: place.name, address: place.address, city: place.city } : null,
+    gstin: inv.gstin,
+    placeOfSupply: inv.placeOfSupply,
+    student: { name: student.name, phone: student.phone },
+    line: `${kind} ${formatDate(due.periodStart)} to ${formatDate(due.periodEnd)}`,
+    amountPaise: inv.amountPaise,
+    taxablePaise: inv.taxablePaise,
+    cgstPaise: inv.cgstPaise,
+    sgstPaise: inv.sgstPaise,
+    igstPaise: inv.igstPaise,
+    voucher: { number: voucher.number, issuedOn: formatDate(istDay(voucher.createdAt)) },
+  };
+}
+
+/** Opens a tenant's document for a signed link: null when it (or its tenant) is gone. */
+async function openForLink<T>(platform: Platform, tenantId: string, read: (db: TenantPrisma) => Promise<T | null>): Promise<T | null | 'unavailable'> {
+  try {
+    return await platform.tenants.withTenant(tenantId, read, { allowSuspended: true });
+  } catch (err) {
+    // A tenant deleted since the link was made: the document is gone with it.
+    if (err instanceof TenantAccessError && err.code === 'TENANT_NOT_FOUND') return null;
+    if (err instanceof TenantAccessError) return 'unavailable';
+    throw err;
+  }
+}
+
+/** /receipts/<token>.pdf, and the tax invoices of advances at /receipts/tax-invoices/<token>.pdf. */
 export function receiptRouter(platform: Platform): Router {
-  return signedPdfRouter(platform, 'receipt', RECEIPT_CLAIMS, 'receipt', async ({ t: tenantId, r: receiptId }) => {
-    let view: ReceiptView | null;
-    try {
-      view = await platform.tenants.withTenant(tenantId, (db) => receiptView(platform, tenantId, db, receiptId), { allowSuspended: true });
-    } catch (err) {
-      // A tenant deleted since the link was made: the receipt is gone with it.
-      if (err instanceof TenantAccessError && err.code === 'TENANT_NOT_FOUND') return null;
-      if (err instanceof TenantAccessError) return 'unavailable';
-      throw err;
-    }
-    return view && { pdf: await receiptPdf(view), filename: `receipt-${view.number.replace(/\//g, '-')}.pdf` };
+  const receipts = signedPdfRouter(platform, 'receipt', RECEIPT_CLAIMS, 'receipt', async ({ t: tenantId, r: receiptId }) => {
+    const view = await openForLink<ReceiptView>(platform, tenantId, (db) => receiptView(platform, tenantId, db, receiptId));
+    return view === 'unavailable' ? view : view && { pdf: await receiptPdf(view), filename: `receipt-${view.number.replace(/\//g, '-')}.pdf` };
   });
+  const invoices = signedPdfRouter(platform, 'supply-invoice', SUPPLY_INVOICE_CLAIMS, 'invoice', async ({ t: tenantId, i: invoiceId }) => {
+    const view = await openForLink<SupplyInvoiceView>(platform, tenantId, (db) => supplyInvoiceView(platform, tenantId, db, invoiceId));
+    return view === 'unavailable' ? view : view && { pdf: await supplyInvoicePdf(view), filename: `invoice-${view.number.replace(/\//g, '-')}.pdf` };
+  });
+  receipts.use('/tax-invoices', invoices);
+  return receipts;
 }

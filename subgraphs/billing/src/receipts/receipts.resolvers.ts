@@ -2,7 +2,7 @@
 import { isUuid, present, type SubgraphContext } from '@studyspot/runtime';
 import { scoped } from '../shared/loaders.ts';
 import { canSee } from '../shared/scope.ts';
-import { receiptLink } from './receipt.link.ts';
+import { receiptLink, supplyInvoiceLink } from './receipt.link.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
 async function visibleReceipt(ctx: SubgraphContext, id: string) {
@@ -22,5 +22,10 @@ export const receiptsResolvers: Resolvers = {
     payment: async (r, _a, ctx) => present(await (await scoped(ctx)).l.payment.load(r.paymentId), 'payment'),
     issuedAt: (r) => r.createdAt,
     pdfUrl: async (r, _a, ctx) => receiptLink(ctx.platform, (await scoped(ctx)).s.tenantId, r.id).url,
+    supplyInvoices: async (r, _a, ctx) => (await scoped(ctx)).l.supplyInvoicesOfReceipt.load(r.id),
+  },
+  SupplyInvoice: {
+    due: async (i, _a, ctx) => present(await (await scoped(ctx)).l.due.load(i.dueId), 'due'),
+    pdfUrl: async (i, _a, ctx) => supplyInvoiceLink(ctx.platform, (await scoped(ctx)).s.tenantId, i.id).url,
   },
 };

@@ -6,6 +6,7 @@ import { allocationsOfPayments, firstPaymentsOfStudents, ordersByIds, paymentsBy
 import { receiptsByIds, receiptsOfPayments } from '../receipts/receipts.repository.ts';
 import { refundsByIds, refundsOfPayments } from '../refunds/refunds.repository.ts';
 import { billingScope, type BillingScope } from './scope.ts';
+import { supplyInvoicesOfReceipts } from '../receipts/supply-invoices.repository.ts';
 
 /** The request's billing scope (the runtime builds the scope once per request; the student is read once). */
 export const scopeOf = (ctx: SubgraphContext): Promise<BillingScope> => billingScope(ctx);
@@ -14,6 +15,10 @@ export function loaders(ctx: SubgraphContext, s: BillingScope) {
   const { db } = s;
   return {
     due: ctx.loader('billing:due', async (ids: readonly string[]) => byIds(ids, await findDuesByIds(db, ids))),
+    supplyInvoicesOfReceipt: ctx.loader('billing:supplyInvoicesOfReceipt', async (ids: readonly string[]) => {
+      const g = groupBy(await supplyInvoicesOfReceipts(db, ids), (r) => r.receiptId);
+      return ids.map((id) => g.get(id) ?? []);
+    }),
     duesOfStudent: (status: 'OPEN' | 'PAID' | 'VOID' | null) =>
       ctx.loader(`billing:duesOfStudent:${status ?? 'live'}`, async (ids: readonly string[]) => {
         const g = groupBy(await duesOfStudents(db, ids, status), (r) => r.studentId);
