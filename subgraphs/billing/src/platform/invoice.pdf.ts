@@ -4,7 +4,7 @@
 // line with the SAC of what it is (a subscription is a software licence, SMS credits a
 // telecommunications service), CGST and SGST as equal halves (or IGST).
 import { rupees, SAC, stateLabel } from '@studyspot/runtime';
-import { startPdf } from '../shared/pdf.ts';
+import { startPdf, taxLines } from '../shared/pdf.ts';
 
 export interface InvoiceView {
   number: string;
@@ -47,12 +47,7 @@ export function invoicePdf(v: InvoiceView): Promise<Buffer> {
   for (const l of v.lines) doc.text(`${l.label} (SAC ${sac.code}): ${rupees(l.amountPaise)}`);
   doc.moveDown();
   doc.text(`${sac.description}, SAC ${sac.code}`);
-  doc.text(`Taxable value: ${rupees(v.taxablePaise)}`);
-  if (v.igstPaise) doc.text(`IGST 18%: ${rupees(v.igstPaise)}`);
-  else {
-    doc.text(`CGST 9%: ${rupees(v.cgstPaise)}`);
-    doc.text(`SGST 9%: ${rupees(v.sgstPaise)}`);
-  }
+  taxLines(doc, v);
   bold().text(`Total: ${rupees(v.totalPaise)}`);
   regular().moveDown().fontSize(8).text('Generated electronically by StudySpot; no signature is required.');
   doc.end();

@@ -7,7 +7,7 @@
 // the gateway's payment id and the bank's reference for online payments, and the payer's phone as
 // +91 98765 43210.
 import { formatIndianPhone, rupees, SAC, stateLabel } from '@studyspot/runtime';
-import { startPdf } from '../shared/pdf.ts';
+import { startPdf, taxLines } from '../shared/pdf.ts';
 
 export interface ReceiptLine {
   label: string;
@@ -71,12 +71,7 @@ export function receiptPdf(v: ReceiptView): Promise<Buffer> {
   if (v.gst) {
     doc.moveDown();
     doc.text(`${SAC.seat.description}, SAC ${SAC.seat.code}. The amount includes GST at 18%:`);
-    doc.text(`Taxable value: ${rupees(v.gst.taxablePaise)}`);
-    if (v.gst.igstPaise) doc.text(`IGST 18%: ${rupees(v.gst.igstPaise)}`);
-    else {
-      doc.text(`CGST 9%: ${rupees(v.gst.cgstPaise)}`);
-      doc.text(`SGST 9%: ${rupees(v.gst.sgstPaise)}`);
-    }
+    taxLines(doc, v.gst);
     if (title !== 'Tax invoice') doc.text('GST on an advance is paid when it is received (receipt voucher, rule 50 of the CGST Rules).');
   }
   doc.moveDown().fontSize(7).text('Issued by StudySpot on behalf of the study centre. Generated electronically; no signature is required.');

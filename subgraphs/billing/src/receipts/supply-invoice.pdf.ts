@@ -2,7 +2,7 @@
 // one-page PDF, in the receipts' style (shared/pdf.ts): supplier and recipient, place of supply, the
 // fee with its SAC, the tax, and the receipt voucher that took the money (its tax already paid).
 import { formatIndianPhone, rupees, SAC, stateLabel } from '@studyspot/runtime';
-import { startPdf } from '../shared/pdf.ts';
+import { startPdf, taxLines } from '../shared/pdf.ts';
 
 export interface SupplyInvoiceView {
   number: string;
@@ -37,12 +37,7 @@ export function supplyInvoicePdf(v: SupplyInvoiceView): Promise<Buffer> {
   doc.text(`${v.line} (SAC ${SAC.seat.code}): ${rupees(v.amountPaise)}`);
   doc.moveDown();
   doc.text(`${SAC.seat.description}, SAC ${SAC.seat.code}. The amount includes GST at 18%:`);
-  doc.text(`Taxable value: ${rupees(v.taxablePaise)}`);
-  if (v.igstPaise) doc.text(`IGST 18%: ${rupees(v.igstPaise)}`);
-  else {
-    doc.text(`CGST 9%: ${rupees(v.cgstPaise)}`);
-    doc.text(`SGST 9%: ${rupees(v.sgstPaise)}`);
-  }
+  taxLines(doc, v);
   bold().text(`Total: ${rupees(v.amountPaise)}`);
   regular().moveDown();
   doc.text(`Paid in advance against receipt voucher ${v.voucher.number} of ${v.voucher.issuedOn}, with its GST: nothing more is due.`);

@@ -4,6 +4,7 @@
 // PDF fonts have no ₹.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { rupees } from '@studyspot/runtime';
 import PDFDocument from 'pdfkit';
 
 const require = createRequire(import.meta.url);
@@ -31,4 +32,14 @@ export function startPdf(options: PDFKit.PDFDocumentOptions): Pdf {
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   return { doc, done, regular: () => doc.font('Body'), bold: () => doc.font('Body-Bold') };
+}
+
+/** The GST lines every document prints: the taxable value, then CGST and SGST (equal halves) or IGST. */
+export function taxLines(doc: PDFKit.PDFDocument, t: { taxablePaise: number; cgstPaise: number; sgstPaise: number; igstPaise: number }): void {
+  doc.text(`Taxable value: ${rupees(t.taxablePaise)}`);
+  if (t.igstPaise) doc.text(`IGST 18%: ${rupees(t.igstPaise)}`);
+  else {
+    doc.text(`CGST 9%: ${rupees(t.cgstPaise)}`);
+    doc.text(`SGST 9%: ${rupees(t.sgstPaise)}`);
+  }
 }
