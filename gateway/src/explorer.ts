@@ -1,9 +1,10 @@
 // The API explorer: GraphiQL 3 (gateway/explorer/app.ts) served by the gateway itself, so it works
 // with no internet, at GET /graphql for a browser (a request that accepts HTML and carries no query)
 // and at /explorer. Its script and stylesheet are bundled from the gateway's own packages with
-// esbuild on first request and kept in memory; nothing is fetched from a CDN. Outside production the
-// page arrives with a 12-hour token of the demo owner in its Headers tab; in production the tab is
-// empty (paste a token) and anonymous introspection stays refused. A link opens Apollo Sandbox
+// esbuild on first request and kept in memory; nothing is fetched from a CDN. Outside production a
+// browser on this machine gets the page with a 12-hour token of the demo owner in its Headers tab;
+// in production (or from another machine) the tab is empty (paste a token), and anonymous
+// introspection stays refused in production. A link opens Apollo Sandbox
 // (studio.apollographql.com), which needs the internet, on this endpoint.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,15 @@ export function wantsExplorer(req: Request): boolean {
   return req.method === 'GET' && req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html';
 }
 
+/**
+ * Whether the page may carry the demo owner's token: outside production, and only to a browser on
+ * this machine (the connection's own address, not X-Forwarded-For), so a development server opened to
+ * the network with HOST=0.0.0.0 does not hand an owner's token to anyone who can reach it.
+ */
+export function mayPrefillToken(production: boolean, req: Pick<Request, 'socket'>): boolean {
+  return !production && ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+}
+
 /** JSON inside <script type="application/json">: nothing in it can close the element. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -53,9 +63,14 @@ export function explorerRouter(platform: Platform): { router: Router; page: (req
     }).then((r) => ({ js: r.outputFiles.find((f) => f.path.endsWith('.js'))!.text, css: r.outputFiles.find((f) => f.path.endsWith('.css'))!.text })));
 
   const page = async (req: Request) => {
-    const token = platform.config.production ? null : await demoOwnerToken(platform);
+    const local = mayPrefillToken(platform.config.production, req);
+    const token = local ? await demoOwnerToken(platform) : null;
     const endpoint = `${req.protocol}://${req.get('host')}/graphql`;
-    const note = platform.config.production ? 'Paste a token in the Headers tab: {"Authorization": "Bearer …"}' : token ? 'Signed in as the demo owner (Headers tab).' : 'No demo tenant here: pnpm run token --role … gives a token for the Headers tab.';
+    const note = !local
+      ? 'Paste a token in the Headers tab: {"Authorization": "Bearer …"}'
+      : token
+        ? 'Signed in as the demo owner (Headers tab).'
+        : 'No demo tenant here: pnpm run token --role … gives a token for the Headers tab.';
     return html
       .replace('<!--CONFIG-->', scriptJson({ headers: token ? { Authorization: `Bearer ${token}` } : {}, defaultQuery: DEFAULT_QUERY }))
       .replace('<!--NOTE-->', esc(note))
