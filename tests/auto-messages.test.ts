@@ -123,9 +123,13 @@ describe('done when', () => {
     }
     expect(p!.status).toBe('COMPLETED');
     await sim.state.settled();
-    const messages = await w.world.platform.tenants.withTenant(w.a.id, (db) => db.smsMessage.findMany({ where: { campaignId: id } }));
+    // Delivery reports are applied as they arrive (one that beats its request's id is kept and applied
+    // when the id is recorded): wait for the last of them, up to 10 s, rather than reading once.
+    const read = () => w.world.platform.tenants.withTenant(w.a.id, (db) => db.smsMessage.findMany({ where: { campaignId: id } }));
+    let messages = await read();
+    for (const until = Date.now() + 10_000; Date.now() < until && !messages.every((m) => m.status === 'DELIVERED'); messages = await read()) await new Promise((res) => setTimeout(res, 100));
     expect(messages.length).toBe(p!.progress.recipients);
-    expect(messages.every((m) => m.status === 'DELIVERED')).toBe(true);
+    expect(messages.map((m) => m.status)).toEqual(messages.map(() => 'DELIVERED'));
     expect(await wallet()).toBe(before - messages.reduce((n, m) => n + m.credits, 0));
     expect(messages.some((m) => m.studentId === s.studentId)).toBe(true);
   });
