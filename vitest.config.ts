@@ -18,7 +18,9 @@ export default defineConfig({
     // in 1,396 s with one worker, 907 s with two).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // Bursts of a thousand concurrent transactions on one row queue for the pool's connections.
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DATABASE_POOL_WAIT_MS: process.env.DATABASE_POOL_WAIT_MS ?? '60000' },
+    // GATEWAY_FORWARD_VERIFY: every operation the gateway forwards without re-execution is also run
+    // through the general path on the same subgraph answer, and a difference fails the request (issue 23).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', DATABASE_POOL_WAIT_MS: process.env.DATABASE_POOL_WAIT_MS ?? '60000', GATEWAY_FORWARD_VERIFY: process.env.GATEWAY_FORWARD_VERIFY ?? '1' },
     projects: [
       {
         extends: true,

@@ -21,14 +21,26 @@ export const session = {
   },
 };
 
-export async function request<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
+type Answer<R> = { status: number; data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
+
+async function post<R>(payload: object): Promise<Answer<R>> {
   const res = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(session.access ? { authorization: `Bearer ${session.access}` } : {}) },
-    body: JSON.stringify({ query: doc.toString(), variables }),
+    body: JSON.stringify(payload),
   });
-  const body = (await res.json()) as { data?: R; errors?: { message: string }[] };
-  if (!body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${res.status}`);
+  return { status: res.status, ...((await res.json()) as Omit<Answer<R>, 'status'>) };
+}
+
+/**
+ * A typed request, sent by its trusted-document hash (codegen's persisted-documents manifest, which
+ * the gateway publishes); a gateway that does not know the hash is sent the text instead.
+ */
+export async function request<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
+  const hash = (doc.__meta__ as { hash?: string } | undefined)?.hash;
+  let body = await post<R>(hash ? { documentId: hash, variables } : { query: doc.toString(), variables });
+  if (hash && body.errors?.[0]?.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND') body = await post<R>({ query: doc.toString(), variables });
+  if (!body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${body.status}`);
   return body.data;
 }
 

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError, HEADER, isPlatformRole, isUuid, requestIdFrom, type Claims, type LiveTrigger, type Logger, type Platform, type RequestIdentity } from '@studyspot/runtime';
 import { verifyAccessTokenCached } from '@studyspot/runtime/security';
+import type { Prefetched } from './fast/answer.ts';
 
 export interface GatewayContext {
   /** Who is asking; replaced when a sign-in inside the operation issues a token (signed-in.ts). */
@@ -9,6 +10,10 @@ export interface GatewayContext {
   logger: Logger;
   /** Set for a live subscription's execution: what its root fetch resolves (live/plan.ts). */
   live?: LiveTrigger;
+  /** The one fetch the forwarding path already made, handed to the general path (fast/answer.ts). */
+  prefetched?: Prefetched;
+  /** Set on the copy that verifies a forwarded answer (GATEWAY_FORWARD_VERIFY): metrics skip it. */
+  verifying?: boolean;
 }
 
 const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message, { http: { status: 401 } });
@@ -72,6 +77,7 @@ export async function buildGatewayContext(req: IncomingMessage, platform: Platfo
  */
 class HttpRequestContext implements GatewayContext {
   private child: Logger | undefined;
+  prefetched?: Prefetched;
 
   constructor(
     public identity: RequestIdentity,

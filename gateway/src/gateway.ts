@@ -3,10 +3,10 @@
 // A request goes: security headers and CORS → bounded JSON body → identity (context.ts) → operation
 // guard (limits, before parsing and planning) → Apollo Server validation → query plan → subgraphs.
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -24,7 +24,11 @@ import { dashboardRouter } from './dashboard.ts';
 import { costModelFromSupergraph } from './guard/cost-model.ts';
 import { explorerRouter, wantsExplorer } from './explorer.ts';
 import { OperationGuard } from './guard/guard.ts';
-import { admit, hideSuggestionsPlugin } from './guard/plugin.ts';
+import { admit, graphqlRequest, hideSuggestionsPlugin } from './guard/plugin.ts';
+import { ForwardPlanner } from './fast/forward-plan.ts';
+import { Forwarder } from './fast/forwarder.ts';
+import { leanGraphql, takesRequest } from './fast/lean-http.ts';
+import { TrustedDocuments, trustedDocumentsMiddleware } from './fast/trusted.ts';
 import { publicRootFields } from './guard/public-fields.ts';
 import { bodyErrors, boundedJson, finalHandlers, securityHeaders } from './http.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
@@ -35,6 +39,8 @@ import { SUBGRAPHS } from './subgraphs.ts';
 
 export interface GatewayServer {
   http: Server;
+  /** The forwarding path's counters (null when GATEWAY_FORWARD=0 or GATEWAY_LEAN_HTTP=0). */
+  forwarding: Forwarder['stats'] | null;
   url: string;
   port: number;
   /** The payment gateway simulators this gateway serves (outside production, when no provider URL is set). */
@@ -98,6 +104,11 @@ async function subgraphsReady(platform: Platform): Promise<Record<string, string
   return out;
 }
 
+/** A plugin that sits out the forwarding path's verification runs (fast/forwarder.ts). */
+function unlessVerifying(plugin: ApolloServerPlugin<GatewayContext>): ApolloServerPlugin<GatewayContext> {
+  return { requestDidStart: async (rc) => ((rc.contextValue as { verifying?: boolean }).verifying ? undefined : plugin.requestDidStart?.(rc)) };
+}
+
 export async function startGateway(platform: Platform, port = platform.config.port): Promise<GatewayServer> {
   const { config } = platform;
   const modules = new Map(SUBGRAPHS.map((m) => [m.name, m]));
@@ -128,11 +139,15 @@ export async function startGateway(platform: Platform, port = platform.config.po
     guard = new OperationGuard(update.apiSchema, costs, config.limits, publicRootFields(SUBGRAPHS));
   });
 
+  const trusted = TrustedDocuments.load(config.gatewayPath.trusted, config.gatewayPath.trustedFiles);
   const app = express();
   app.disable('x-powered-by');
   // No ETags: a GraphQL POST answer is never revalidated, and hashing every body cost CPU.
   app.set('etag', false);
-  const http = createServer(app);
+  // POST /graphql takes the lean path (fast/lean-http.ts) unless GATEWAY_LEAN_HTTP=0; anything it
+  // does not take, and every other route, is the Express app's.
+  let lean: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const http = createServer((req, res) => (lean && takesRequest(req) ? lean(req, res) : app(req, res)));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: maskError,
@@ -146,7 +161,8 @@ export async function startGateway(platform: Platform, port = platform.config.po
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
       hideSuggestionsPlugin(config.production),
-      metricsPlugin('gateway'),
+      // A forwarded answer's verification (GATEWAY_FORWARD_VERIFY) is not a second operation.
+      unlessVerifying(metricsPlugin('gateway')),
       errorLoggingPlugin(),
       // A browser opening /graphql gets the gateway's own explorer (explorer.ts), which needs no internet.
       ApolloServerPluginLandingPageDisabled(),
@@ -154,7 +170,8 @@ export async function startGateway(platform: Platform, port = platform.config.po
   });
   await apollo.start();
 
-  app.use(securityHeaders(config));
+  const security = securityHeaders(config);
+  app.use(security);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/metrics', metricsHandler(config));
   let draining = false;
@@ -166,11 +183,11 @@ export async function startGateway(platform: Platform, port = platform.config.po
     res.setHeader(HEADER.requestId, requestId);
     next();
   });
-  const context = async ({ req }: { req: express.Request }) => {
+  const context = async ({ req }: { req: IncomingMessage & { body?: unknown; trustedKey?: string } }) => {
     const started = performance.now();
     try {
       const ctx = await buildGatewayContext(req, platform);
-      admit(guard!, req, ctx, config.production);
+      admit(guard!, graphqlRequest(req as express.Request), ctx, config.production, trusted, req.trustedKey);
       return ctx;
     } catch (err) {
       // Refused before Apollo Server's plugins see the operation (bad token, over a limit): counted here.
@@ -187,7 +204,7 @@ export async function startGateway(platform: Platform, port = platform.config.po
     if (!wantsExplorer(req)) return next();
     explorer.page(req).then((html) => void res.type('html').set('Cache-Control', 'no-store').send(html), next);
   });
-  app.use('/graphql', boundedJson(config), bodyErrors, expressMiddleware(apollo, { context }));
+  app.use('/graphql', boundedJson(config), bodyErrors, trustedDocumentsMiddleware(trusted), expressMiddleware(apollo, { context }));
   // Providers call back here: MSG91's delivery reports (secret path token), payment webhooks (raw
   // bodies, signatures checked); receipts and insights' CSV exports open from signed links.
   app.use('/webhooks/msg91', msg91ReportRouter(platform));
@@ -199,7 +216,10 @@ export async function startGateway(platform: Platform, port = platform.config.po
   const simulators = mountSimulators(app, platform);
   const msg91 = mountMsg91Simulator(app, platform);
   // Subscriptions: graphql-ws on the same port and path (live/).
-  const live = startLive(http, { platform, planner: new LivePlanner(supergraphSdl, apiSchema!, services), guard: () => guard!, modules: SUBGRAPHS });
+  const livePlanner = new LivePlanner(supergraphSdl, apiSchema!, services);
+  const live = startLive(http, { platform, planner: livePlanner, guard: () => guard!, modules: SUBGRAPHS });
+  const forwarder = config.gatewayPath.forward ? new Forwarder(new ForwardPlanner(livePlanner.planner, livePlanner.apiSchema, apiSchema!), services, process.env.GATEWAY_FORWARD_VERIFY === '1' && !config.production) : null;
+  if (config.gatewayPath.leanHttp) lean = leanGraphql({ platform, apollo, guard: () => guard!, context, security, trusted, forwarder });
   // Live counters for benchmarks and debugging, outside production only; the same as metrics below.
   if (!config.production) app.get('/_live/stats', (_req, res) => void res.json({ sockets: live.sockets, ...live.engine.stats }));
   gaugeFrom('studyspot_live', 'Live subscriptions: open sockets, subscription groups, topics fed; messages sent and sequence gaps since start', ['measure'], (set) => {
@@ -229,12 +249,15 @@ export async function startGateway(platform: Platform, port = platform.config.po
   return {
     http,
     port: bound,
+    forwarding: lean && forwarder ? forwarder.stats : null,
     url: `http://localhost:${bound}/graphql`,
     simulators,
     live,
     drain: () => void (draining = true),
     close: async () => {
       draining = true;
+      // The test runner sums these (tools/test.mjs): how much of the suite the forwarding path saw.
+      if (forwarder && process.env.GATEWAY_FORWARD_STATS_FILE) appendFileSync(process.env.GATEWAY_FORWARD_STATS_FILE, `${JSON.stringify({ ...forwarder.stats, ...forwarder.decisions })}\n`);
       await live.close();
       await Promise.all([simulators?.razorpay.state.settled(), simulators?.cashfree.state.settled()]);
       await apollo.stop();

@@ -1,14 +1,15 @@
 // Embedded mode: the gateway calls a subgraph's schema in-process. The subgraph sees the same
 // SubgraphContext it would get over HTTP, and unexpected errors are logged and masked the same way.
-import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { buildSubgraph, clock, inputCoercionError, isPublicCode, MASKED_MESSAGE, transientDatabaseError, subgraphContext, type Platform, type SubgraphModule } from '@studyspot/runtime';
 import { metrics, SpanKind, traced } from '@studyspot/runtime/observability';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
+import { takePrefetched, type Answer, type FetchRequest, type ForwardingSource } from './fast/answer.ts';
 import { adoptSignedIn } from './signed-in.ts';
 
-export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
+export class InProcessDataSource implements ForwardingSource {
   private readonly schema: GraphQLSchema;
   private readonly parsed = new Map<string, DocumentNode>();
 
@@ -20,10 +21,22 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const prefetched = takePrefetched(options.context, this.module.name, options.request.query);
+    if (prefetched) return prefetched;
+    return this.run(options.request, options.context, 'document' in options ? options.document : undefined);
+  }
+
+  /** The forwarding path's fetch: the result object (there are no bytes to pass on in-process). */
+  async exchange(request: FetchRequest, context: GatewayContext, document?: DocumentNode): Promise<Answer> {
+    const result = await this.run(request, context, document);
+    return { text: null, response: () => result };
+  }
+
+  private async run(request: FetchRequest, context: GraphQLDataSourceProcessOptions<GatewayContext>['context'], document: DocumentNode | undefined): Promise<GatewayGraphQLResponse> {
     const started = performance.now();
     let outcome: 'ok' | 'error' = 'error';
     try {
-      const result = await traced(`subgraph ${this.module.name}`, SpanKind.INTERNAL, { 'studyspot.subgraph': this.module.name }, () => this.execute(options));
+      const result = await traced(`subgraph ${this.module.name}`, SpanKind.INTERNAL, { 'studyspot.subgraph': this.module.name }, () => this.execute(request, context, document));
       if (!result.errors?.length) outcome = 'ok';
       return result;
     } finally {
@@ -31,15 +44,14 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     }
   }
 
-  private async execute(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const { request } = options;
-    const identity = 'identity' in options.context ? (options.context as GatewayContext).identity : { requestId: 'internal', claims: null, actingTenantId: null };
+  private async execute(request: FetchRequest, context: GraphQLDataSourceProcessOptions<GatewayContext>['context'], known: DocumentNode | undefined): Promise<GatewayGraphQLResponse> {
+    const identity = 'identity' in context ? (context as GatewayContext).identity : { requestId: 'internal', claims: null, actingTenantId: null };
     const ctx = subgraphContext(this.platform, identity);
     // A live subscription's root fetch: its resolver reads the trigger (live/plan.ts).
-    const live = (options.context as GatewayContext).live;
+    const live = (context as GatewayContext).live;
     if (live && request.query?.startsWith('subscription')) ctx.liveTrigger = live;
     try {
-      const document = ('document' in options && options.document) || this.parse(request.query!);
+      const document = known ?? this.parse(request.query!);
       // A tenant on a test clock: everything this operation does reads the clock's time.
       const frozen = await this.platform.clocks.timeFor(ctx.tenantId);
       const result = await clock.at(frozen, () =>
@@ -51,7 +63,7 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
           contextValue: ctx,
         }),
       );
-      if (ctx.signedIn && 'identity' in options.context) adoptSignedIn(options.context as GatewayContext, ctx.signedIn, this.platform.config.keyRing);
+      if (ctx.signedIn && 'identity' in context) adoptSignedIn(context as GatewayContext, ctx.signedIn, this.platform.config.keyRing);
       if (!result.errors) return result as GatewayGraphQLResponse;
       const errors = result.errors.map((e) => {
         if (isPublicCode(e.extensions?.code)) return e;

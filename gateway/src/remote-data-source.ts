@@ -6,13 +6,14 @@
 // server's (SUBGRAPH_KEEP_ALIVE_MS, below), and reads the answer as one JSON text.
 // A subgraph answers a refused input with HTTP 400 and a coded GraphQL body: that is an answer, kept
 // with its codes; a sign-in's token carries over to the fetches that follow it.
-import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { HEADER, identityHeaders, SUBGRAPH_KEEP_ALIVE_MS, type Platform } from '@studyspot/runtime';
 import { injectTraceContext, metrics, SpanKind, traced } from '@studyspot/runtime/observability';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from './context.ts';
+import { takePrefetched, type Answer, type FetchRequest, type ForwardingSource } from './fast/answer.ts';
 import { adoptSignedIn } from './signed-in.ts';
 
 /** Idle pooled sockets close this long before the subgraph server would close them. */
@@ -22,7 +23,7 @@ const TIMEOUT_MS = 30_000;
 const unavailable = () =>
   ({ errors: [new GraphQLError('A service this answer needs is unavailable right now; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } })] }) as GatewayGraphQLResponse;
 
-export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+export class SubgraphDataSource implements ForwardingSource {
   private readonly pool: Pool;
   private readonly path: string;
 
@@ -48,11 +49,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
    * is SERVICE_UNAVAILABLE for its part of the answer; the rest of the operation still resolves.
    */
   process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    return traced(`subgraph ${this.name}`, SpanKind.CLIENT, { 'studyspot.subgraph': this.name }, () => this.send(options));
+    const prefetched = takePrefetched(options.context, this.name, options.request.query);
+    if (prefetched) return Promise.resolve(prefetched);
+    const ctx = 'identity' in options.context ? (options.context as GatewayContext) : null;
+    return this.exchange(options.request, ctx).then((a) => a.response());
   }
 
-  private async send({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const ctx = 'identity' in context ? (context as GatewayContext) : null;
+  /** One fetch, its answer unparsed: the forwarding path sends a 200 answer's text on as it came. */
+  exchange(request: FetchRequest, ctx: GatewayContext | null, _document?: DocumentNode): Promise<Answer> {
+    return traced(`subgraph ${this.name}`, SpanKind.CLIENT, { 'studyspot.subgraph': this.name }, () => this.send(request, ctx));
+  }
+
+  private async send(request: FetchRequest, ctx: GatewayContext | null): Promise<Answer> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (ctx) Object.assign(headers, identityHeaders(ctx.identity, this.platform.config.gatewaySecret));
     injectTraceContext(headers);
@@ -62,23 +70,30 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions });
     const started = performance.now();
     const observe = (outcome: 'ok' | 'error' | 'unavailable') => metrics.subgraphFetch.observe({ subgraph: this.name, outcome }, (performance.now() - started) / 1000);
+    const failed = (): Answer => ({ text: null, response: unavailable });
     try {
       const res = await this.pool.request({ path: this.path, method: 'POST', headers, body });
       const text = await res.body.text();
+      const signedIn = res.headers[HEADER.signedIn];
+      if (ctx && typeof signedIn === 'string') adoptSignedIn(ctx, signedIn, this.platform.config.keyRing);
+      // The common answer, data and no errors, is recognised without parsing it.
+      if (res.statusCode === 200 && text.startsWith('{"data":') && !text.includes('"errors":')) {
+        observe('ok');
+        let parsed: GatewayGraphQLResponse | null = null;
+        return { text, response: () => (parsed ??= JSON.parse(text) as GatewayGraphQLResponse) };
+      }
       const parsed = res.statusCode === 200 || res.statusCode === 400 ? tryJson(text) : null;
       if (!parsed || (res.statusCode === 400 && !Array.isArray(parsed.errors))) {
         ctx?.logger.warn({ subgraph: this.url, status: res.statusCode }, 'subgraph answered without a GraphQL body');
         observe('unavailable');
-        return unavailable();
+        return failed();
       }
-      const signedIn = res.headers[HEADER.signedIn];
-      if (ctx && typeof signedIn === 'string') adoptSignedIn(ctx, signedIn, this.platform.config.keyRing);
       observe(Array.isArray(parsed.errors) && parsed.errors.length ? 'error' : 'ok');
-      return parsed as GatewayGraphQLResponse;
+      return { text: res.statusCode === 200 ? text : null, response: () => parsed as GatewayGraphQLResponse };
     } catch (err) {
       observe('unavailable');
       ctx?.logger.warn({ err, subgraph: this.url }, 'subgraph unreachable');
-      return unavailable();
+      return failed();
     }
   }
 

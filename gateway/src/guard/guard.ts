@@ -10,6 +10,8 @@ import { measure, rootFieldNames, selectOperation, type Shape } from './shape.ts
 
 export interface GuardRequest {
   source: string;
+  /** Names the source in the guard's memory instead of its text (a trusted document's hash). */
+  key?: string;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
   anonymous: boolean;
@@ -105,7 +107,7 @@ export class OperationGuard {
   check(req: GuardRequest): Admitted {
     const variables = req.variables ?? {};
     const noVariables = Object.keys(variables).length === 0;
-    const key = `${req.anonymous ? 'a' : 's'}${req.production ? 'p' : 'd'}${req.operationName ?? ''}\n${req.source}`;
+    const key = `${req.anonymous ? 'a' : 's'}${req.production ? 'p' : 'd'}${req.operationName ?? ''}\n${req.key ? `#${req.key}` : req.source}`;
     const hit = this.admitted.get(key);
     if (hit && ((noVariables && hit.costWithoutVariables) || hit.admitted.invalid)) return hit.admitted;
     if (hit) {

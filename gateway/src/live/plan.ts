@@ -32,8 +32,9 @@ export interface LiveStats {
 const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
 
 export class LivePlanner {
-  private readonly planner: QueryPlanner;
-  private readonly apiSchema: Schema;
+  /** Shared with the forwarding path (fast/forward-plan.ts): one planner per supergraph. */
+  readonly planner: QueryPlanner;
+  readonly apiSchema: Schema;
   private readonly supergraphSchema: GraphQLSchema;
   private readonly cache = new Map<string, PreparedSubscription>();
   private readonly services: ServiceMap;

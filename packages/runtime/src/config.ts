@@ -54,6 +54,16 @@ export interface Config {
   /** Take the client IP from X-Forwarded-For (behind a trusted proxy). */
   trustProxy: boolean;
   /**
+   * The gateway's hot path (issue 23). `forward`: one-fetch operations are forwarded without
+   * re-execution (GATEWAY_FORWARD=0 turns it off). `leanHttp`: POST /graphql is served without
+   * Express (GATEWAY_LEAN_HTTP=0). `trusted`: which callers may send documents outside the trusted
+   * manifests (TRUSTED_DOCUMENTS=off|anonymous|all: `anonymous` refuses unknown documents from
+   * callers without a token, `all` from everyone); `trustedFiles`: manifests added to the product's own
+   * (TRUSTED_DOCUMENTS_FILES, comma-separated). `socketDir`: co-located subgraphs also listen on
+   * `<dir>/<name>.sock` and the gateway connects there (SUBGRAPH_SOCKET_DIR).
+   */
+  gatewayPath: { forward: boolean; leanHttp: boolean; trusted: 'off' | 'anonymous' | 'all'; trustedFiles: string[]; socketDir: string | null };
+  /**
    * On SIGTERM, how long /readyz answers 503 "draining" while requests are still served, before the
    * server stops (SHUTDOWN_DRAIN_MS; the balancer's check interval × its fall count, plus a margin).
    * Default 5 s in production, 0 otherwise. Optional: absent means 0.
@@ -334,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     otpSecret: createHmac('sha256', gatewaySecret).update('studyspot-otp').digest('base64url'),
     tenantPurgeGraceDays: int(env, 'TENANT_PURGE_GRACE_DAYS', 30, 0, 3650),
     trustProxy: env.TRUST_PROXY === '1',
+    gatewayPath: gatewayPath(env),
     shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', production ? 5_000 : 0, 0, 120_000),
     ...(env.SUPERGRAPH_PATH ? { supergraphPath: env.SUPERGRAPH_PATH } : {}),
     ...(env.MOVE_LOGICAL_MIN_BYTES ? { moveLogicalMinBytes: int(env, 'MOVE_LOGICAL_MIN_BYTES', 16 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER) } : {}),
@@ -352,6 +363,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms: sms(env, production),
     email: { smtpUrl: env.SMTP_URL ?? null, from: env.EMAIL_FROM ?? 'StudySpot <no-reply@studyspot.local>' },
     publicUrl: publicUrl(env, production),
+  };
+}
+
+function gatewayPath(env: NodeJS.ProcessEnv): Config['gatewayPath'] {
+  const trusted = env.TRUSTED_DOCUMENTS?.trim() || 'off';
+  if (trusted !== 'off' && trusted !== 'anonymous' && trusted !== 'all') throw new ConfigError('TRUSTED_DOCUMENTS', `expected "off", "anonymous" or "all", got "${trusted}"`);
+  const socketDir = env.SUBGRAPH_SOCKET_DIR?.trim() || null;
+  if (socketDir && !socketDir.startsWith('/')) throw new ConfigError('SUBGRAPH_SOCKET_DIR', 'must be an absolute directory path');
+  return {
+    forward: env.GATEWAY_FORWARD !== '0',
+    leanHttp: env.GATEWAY_LEAN_HTTP !== '0',
+    trusted,
+    trustedFiles: (env.TRUSTED_DOCUMENTS_FILES ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+    socketDir,
   };
 }
 

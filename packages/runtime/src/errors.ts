@@ -26,6 +26,8 @@ const REQUEST_CODES = new Set([
   // The gateway's own refusals: operation limits, request bodies.
   'OPERATION_TOO_COMPLEX',
   'PAYLOAD_TOO_LARGE',
+  // Trusted documents (gateway/src/fast/trusted.ts): TRUSTED_DOCUMENTS refused a document outside the manifests.
+  'PERSISTED_QUERY_NOT_IN_LIST',
 ]);
 
 const PUBLIC_CODES = new Set<string>([...Object.values(ErrorCode).filter((c) => c !== 'INTERNAL_SERVER_ERROR'), ...REQUEST_CODES]);

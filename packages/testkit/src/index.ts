@@ -62,6 +62,7 @@ export async function createTestWorld(overrides: Partial<Config> = {}, opts: { l
     otpSecret: randomBytes(24).toString('base64url'),
     tenantPurgeGraceDays: 30,
     trustProxy: false,
+    gatewayPath: { forward: process.env.GATEWAY_FORWARD !== '0', leanHttp: process.env.GATEWAY_LEAN_HTTP !== '0', trusted: 'off', trustedFiles: [], socketDir: null },
     tenantDatabasePrefix: db.prefix,
     redisKeyPrefix: `${db.prefix}:`,
     limits: DEFAULT_LIMITS,

@@ -14,7 +14,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import type { NextFunction, Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { NextFunction, Request } from 'express';
 
 let enabled = false;
 
@@ -72,10 +73,11 @@ export function injectTraceContext(headers: Record<string, string>): void {
 
 /** Express middleware: the request is a SERVER span continuing the caller's trace context. */
 export function traceRequests(service: string) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  // Express's request, or a plain one (the gateway's lean /graphql path has no originalUrl).
+  return (req: Pick<Request, 'headers'> & { method?: string; originalUrl?: string; url?: string }, res: ServerResponse, next: NextFunction): void => {
     if (!enabled) return next();
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer().startSpan(`${req.method} ${req.originalUrl.split('?')[0]}`, { kind: SpanKind.SERVER, attributes: { 'studyspot.service': service, 'http.request.method': req.method } }, parent);
+    const span = tracer().startSpan(`${req.method} ${(req.originalUrl ?? req.url ?? '').split('?')[0]}`, { kind: SpanKind.SERVER, attributes: { 'studyspot.service': service, 'http.request.method': req.method ?? '' } }, parent);
     res.once('finish', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
