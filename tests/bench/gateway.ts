@@ -5,7 +5,12 @@
 //   services  — through our gateway in the services layout (`pnpm dev`'s), over those subgraph processes;
 //   one-proc  — through our gateway with every subgraph in its process (`pnpm start`'s layout);
 //   stock     — through a bare @apollo/gateway + startStandaloneServer (stock-gateway.mjs) with the same
-//               supergraph and headers, over the same subgraph processes.
+//               supergraph and headers, over the same subgraph processes;
+//   proxy     — the floor (one-fetch query only): a bare forwarding proxy (bare-proxy.mjs) that verifies
+//               the token (cached), rebuilds the identity headers and pipes the subgraph's bytes;
+//   trusted   — our services gateway again, the operation sent as its trusted-document hash;
+//   before    — (BENCH_BEFORE_ROOT=<another checkout, built>) that checkout's services gateway over the
+//               same subgraph processes: the "before" column of the same run.
 // Every target runs compiled JavaScript (gateway/dist, built first). Cells are interleaved in rounds
 // (the target order rotates each round); per cell: p50 latency and requests per second at concurrency
 // 1, 10 and 50, and CPU milliseconds per request of each process. Medians over rounds are printed with
@@ -13,11 +18,12 @@
 // 127.0.0.1); databases bench_gw_<random>_* are dropped at the end.
 //   BENCH_GATEWAY_ROOT (another checkout whose gateway and subgraphs to measure, e.g. an older commit's)
 //   with BENCH_FROM_SOURCE=1 (run them from TypeScript through tsx, as `pnpm start` did before it compiled),
+// After the rounds, every process sits idle for BENCH_IDLE_MS (60000: two sweep intervals) and its CPU per second is printed.
 //   BENCH_ROUNDS (3), BENCH_CELL_MS (2000), BENCH_CONCURRENCY ("1,10,50"), BENCH_PROFILE (a directory: our
 //   gateways write V8 CPU profiles there; tests/bench/profile-summary.ts reads them)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +51,9 @@ const dataDir = `/tmp/${tag}`;
 const SECRET = randomBytes(24).toString('base64url');
 const JWT_SECRET = randomBytes(32).toString('base64url');
 const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'insights'] as const;
-const PORTS = { oneProc: 4701, services: 4702, stock: 4703, identity: 4711, tenancy: 4712, campus: 4713, billing: 4714, communications: 4715, engagement: 4716, insights: 4717 };
+const BEFORE_ROOT = process.env.BENCH_BEFORE_ROOT ?? null;
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60_000);
+const PORTS = { oneProc: 4701, services: 4702, stock: 4703, proxy: 4704, before: 4705, identity: 4711, tenancy: 4712, campus: 4713, billing: 4714, communications: 4715, engagement: 4716, insights: 4717 };
 const subgraphUrl = (name: string) => `http://127.0.0.1:${PORTS[name as keyof typeof PORTS]}/graphql`;
 
 const QUERIES = {
@@ -53,6 +61,8 @@ const QUERIES = {
   'cross-subgraph': `{ currentTenant { name libraries { edges { node { name seatCount students(first: 3) { edges { node { name payments { edges { node { amountPaise } } } } } } } } } } me { name role } }`,
 };
 type QueryName = keyof typeof QUERIES;
+const ONE_FETCH: QueryName = 'students(first:50)';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -85,7 +95,7 @@ async function answers(url: string) {
 /** Starts a process; it is ready when it printed `ready` (text) or `ready` (a URL) answers 200. */
 function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready: string, cwd = TARGET_ROOT): Promise<ChildProcess> {
   // BENCH_PROFILE=<dir>: the gateways write V8 CPU profiles there when they stop.
-  const profile = process.env.BENCH_PROFILE && args === gatewayEntry ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name.replace(/\W+/g, '-')}.cpuprofile`] : [];
+  const profile = process.env.BENCH_PROFILE && args[0]?.includes('gateway') ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`, `--cpu-prof-name=${name.replace(/\W+/g, '-')}.cpuprofile`] : [];
   const child = spawn(process.execPath, [...profile, ...args], { cwd, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -218,7 +228,14 @@ async function main() {
 
   const subs = await Promise.all(SUBGRAPHS.map((n) => start(n, subgraphEntry(n), {}, subgraphUrl(n).replace('/graphql', '/healthz'))));
   const pidOf = Object.fromEntries(SUBGRAPHS.map((n, i) => [n, subs[i]!.pid!]));
-  const services = await start('services gateway', gatewayEntry, { PORT: String(PORTS.services), SUBGRAPH_MODE: 'remote' }, 'ready at');
+  // The bench's two operations as a trusted-documents manifest (the codegen format).
+  mkdirSync(dataDir, { recursive: true });
+  const manifest = join(dataDir, 'bench-documents.json');
+  writeFileSync(manifest, JSON.stringify(Object.fromEntries(Object.values(QUERIES).map((q) => [`sha256:${sha256(q)}`, q]))));
+  const services = await start('services gateway', gatewayEntry, { PORT: String(PORTS.services), SUBGRAPH_MODE: 'remote', TRUSTED_DOCUMENTS_FILES: manifest }, 'ready at');
+  const proxy = await start('bare proxy', ['tests/bench/bare-proxy.mjs'], { PORT: String(PORTS.proxy), TARGET_URL: subgraphUrl('campus'), JWT_SECRET, GATEWAY_SECRET: SECRET }, 'bare proxy ready', ROOT);
+  const before = BEFORE_ROOT ? await start('before gateway', ['gateway/dist/gateway.js'], { PORT: String(PORTS.before), SUBGRAPH_MODE: 'remote' }, 'ready at', BEFORE_ROOT) : null;
+  if (before) console.log(`before: ${BEFORE_ROOT} (${spawnSync('git', ['log', '--oneline', '-1'], { cwd: BEFORE_ROOT!, encoding: 'utf8' }).stdout.trim()})`);
   const stock = await start('stock gateway', ['tests/bench/stock-gateway.mjs'], { PORT: String(PORTS.stock), SUPERGRAPH, JWT_SECRET, SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphUrl(n)]))) }, 'stock gateway ready', ROOT);
   console.log(`set up in ${((performance.now() - t) / 1000).toFixed(1)} s; ${ROUNDS} rounds × ${CELL_MS} ms cells; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
@@ -227,15 +244,16 @@ async function main() {
 
   const maxC = Math.max(...CONCURRENCY);
   const poolFor = (port: number) => new Pool(`http://127.0.0.1:${port}`, { connections: maxC, keepAliveTimeout: 30_000 });
-  const gatewayPools = { services: poolFor(PORTS.services), oneProc: poolFor(PORTS.oneProc), stock: poolFor(PORTS.stock) };
+  const gatewayPools = { services: poolFor(PORTS.services), oneProc: poolFor(PORTS.oneProc), stock: poolFor(PORTS.stock), proxy: poolFor(PORTS.proxy), before: poolFor(PORTS.before) };
   const subgraphPools = Object.fromEntries(SUBGRAPHS.map((n) => [n, poolFor(PORTS[n])]));
   const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const subgraphPids = Object.fromEntries(SUBGRAPHS.map((n) => [`sg:${n}`, pidOf[n]!]));
 
-  type Target = 'direct' | 'services' | 'one-proc' | 'stock';
-  const targets: Target[] = ['direct', 'services', 'one-proc', 'stock'];
+  type Target = 'direct' | 'proxy' | 'services' | 'trusted' | 'one-proc' | 'stock' | 'before';
+  const allTargets: Target[] = ['direct', 'proxy', 'services', 'trusted', 'one-proc', 'stock', ...(before ? (['before'] as const) : [])];
+  const targetsFor = (q: QueryName) => allTargets.filter((t) => t !== 'proxy' || q === ONE_FETCH);
   const cellOf = (target: Target, q: QueryName): { pools: Pool[]; send: Send; pids: Record<string, number> } => {
-    const body = JSON.stringify({ query: QUERIES[q] });
+    const body = JSON.stringify(target === 'trusted' ? { documentId: `sha256:${sha256(QUERIES[q])}` } : { query: QUERIES[q] });
     const viaGateway = (pool: Pool) => post(pool, '/graphql', auth, body);
     if (target === 'direct') {
       const plan = stages[q];
@@ -249,8 +267,9 @@ async function main() {
       return { pools: [gatewayPools.services], send, pids: subgraphPids };
     }
     if (target === 'one-proc') return { pools: [gatewayPools.oneProc], send: viaGateway, pids: { gateway: oneProc.pid! } };
-    const pool = target === 'services' ? gatewayPools.services : gatewayPools.stock;
-    return { pools: [pool], send: viaGateway, pids: { gateway: (target === 'services' ? services : stock).pid!, ...subgraphPids } };
+    const front = { services: [gatewayPools.services, services], trusted: [gatewayPools.services, services], stock: [gatewayPools.stock, stock], proxy: [gatewayPools.proxy, proxy], before: [gatewayPools.before, before!] } as const;
+    const [pool, proc] = front[target];
+    return { pools: [pool], send: viaGateway, pids: { gateway: proc.pid!, ...subgraphPids } };
   };
 
   const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
@@ -260,6 +279,7 @@ async function main() {
   for (let round = 0; round < ROUNDS; round++) {
     for (const q of Object.keys(QUERIES) as QueryName[]) {
       for (const c of CONCURRENCY) {
+        const targets = targetsFor(q);
         const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
         for (const target of order) {
           const { pools, send, pids } = cellOf(target, q);
@@ -277,41 +297,87 @@ async function main() {
 
   const med = (q: string, c: number, t: Target, f: (x: Cell) => number) => median(results.get(`${q}|${c}|${t}`)!.map(f));
   const fmt = (x: number, d = 1) => x.toFixed(d);
+  const rps = (q: QueryName, c: number, t: Target) => med(q, c, t, (x) => x.rps);
+  const gwCpu = (q: QueryName, c: number, t: Target) => med(q, c, t, (x) => x.cpu.gateway!);
   for (const q of Object.keys(QUERIES) as QueryName[]) {
+    const targets = targetsFor(q);
     console.log(`\n${q}: medians of ${ROUNDS} rounds (p50 ms | requests/s | errors)`);
-    console.log(`  c   ${targets.map((t) => t.padEnd(24)).join('')}`);
+    console.log(`  c   ${targets.map((t) => t.padEnd(22)).join('')}`);
     for (const c of CONCURRENCY) {
-      console.log(`  ${String(c).padEnd(4)}${targets.map((t) => `${fmt(med(q, c, t, (x) => x.p50), 2)} | ${fmt(med(q, c, t, (x) => x.rps), 0)} | ${med(q, c, t, (x) => x.errors)}`.padEnd(24)).join('')}`);
+      console.log(`  ${String(c).padEnd(4)}${targets.map((t) => `${fmt(med(q, c, t, (x) => x.p50), 2)} | ${fmt(med(q, c, t, (x) => x.rps), 0)} | ${med(q, c, t, (x) => x.errors)}`.padEnd(22)).join('')}`);
     }
-    console.log('  ratios: services/direct p50, services/direct rps, services/stock rps, one-proc/stock rps');
+    console.log('  ratios of requests/s: services/direct, services/stock, one-proc/stock, trusted/services' + (q === ONE_FETCH ? ', services/proxy' : '') + (before ? ', services/before' : ''));
     for (const c of CONCURRENCY) {
-      const r = (a: Target, b: Target, f: (x: Cell) => number) => med(q, c, a, f) / med(q, c, b, f);
-      console.log(
-        `  c=${String(c).padEnd(3)} ${fmt(r('services', 'direct', (x) => x.p50), 2)}×  ${fmt(r('services', 'direct', (x) => x.rps), 2)}×  ${fmt(r('services', 'stock', (x) => x.rps), 2)}×  ${fmt(r('one-proc', 'stock', (x) => x.rps), 2)}×`,
-      );
+      const r = (a: Target, b: Target) => `${fmt(rps(q, c, a) / rps(q, c, b), 2)}×`;
+      console.log(`  c=${String(c).padEnd(3)} ${[r('services', 'direct'), r('services', 'stock'), r('one-proc', 'stock'), r('trusted', 'services'), ...(q === ONE_FETCH ? [r('services', 'proxy')] : []), ...(before ? [r('services', 'before')] : [])].join('  ')}`);
     }
-    console.log('  CPU ms per request (median), gateway process | all subgraph processes:');
+    console.log('  CPU ms per request (median) per process: the front process (gateway, proxy), then each subgraph process that worked');
     for (const c of CONCURRENCY) {
-      const sgSum = (t: Target) => med(q, c, t, (x) => Object.entries(x.cpu).filter(([k]) => k.startsWith('sg:')).reduce((s, [, v]) => s + v, 0));
-      console.log(
-        `  c=${String(c).padEnd(3)} direct —|${fmt(sgSum('direct'), 2)}   services ${fmt(med(q, c, 'services', (x) => x.cpu.gateway!), 2)}|${fmt(sgSum('services'), 2)}   one-proc ${fmt(med(q, c, 'one-proc', (x) => x.cpu.gateway!), 2)}|—   stock ${fmt(med(q, c, 'stock', (x) => x.cpu.gateway!), 2)}|${fmt(sgSum('stock'), 2)}`,
-      );
+      const cells = targets.map((t) => {
+        const sg = Object.keys(results.get(`${q}|${c}|${t}`)![0]!.cpu).filter((k) => k.startsWith('sg:'));
+        const busy = sg.map((k) => [k.slice(3), med(q, c, t, (x) => x.cpu[k]!)] as const).filter(([, v]) => v >= 0.02);
+        return `${t} ${t === 'direct' ? '—' : fmt(gwCpu(q, c, t), 2)}${busy.length ? ` (${busy.map(([n, v]) => `${n} ${fmt(v, 2)}`).join(', ')})` : ''}`;
+      });
+      console.log(`  c=${String(c).padEnd(3)} ${cells.join(' | ')}`);
     }
   }
-  const at10 = (q: QueryName) => ({
-    p50: med(q, 10, 'services', (x) => x.p50) / med(q, 10, 'direct', (x) => x.p50),
-    rps: med(q, 10, 'services', (x) => x.rps) / med(q, 10, 'direct', (x) => x.rps),
-    stock: med(q, 10, 'services', (x) => x.rps) / med(q, 10, 'stock', (x) => x.rps),
+  // The goals of issue 23, each met or missed, at the concurrencies measured among 10 and 50.
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const goalCs = CONCURRENCY.filter((c) => c === 10 || c === 50);
+  console.log('\nGoals (issue 23), same run:');
+  for (const c of goalCs) {
+    const cpuRatio = gwCpu(ONE_FETCH, c, 'services') / gwCpu(ONE_FETCH, c, 'proxy');
+    const vsProxy = rps(ONE_FETCH, c, 'services') / rps(ONE_FETCH, c, 'proxy');
+    const vsStock = rps(ONE_FETCH, c, 'services') / rps(ONE_FETCH, c, 'stock');
+    const cross = rps('cross-subgraph', c, 'services') / rps('cross-subgraph', c, 'stock');
+    const trusted = rps(ONE_FETCH, c, 'trusted') / rps(ONE_FETCH, c, 'services');
+    const trustedCross = rps('cross-subgraph', c, 'trusted') / rps('cross-subgraph', c, 'services');
+    console.log(`  c=${c}: one-fetch gateway CPU/request ${fmt(cpuRatio, 2)}× the proxy's (goal ≤ 2×: ${verdict(cpuRatio <= 2)})`);
+    console.log(`  c=${c}: one-fetch throughput ${fmt(vsProxy, 2)}× the proxy's (goal ≥ 0.95×: ${verdict(vsProxy >= 0.95)}), ${fmt(vsStock, 2)}× stock (goal ≥ 1.5×: ${verdict(vsStock >= 1.5)})`);
+    console.log(`  c=${c}: cross query ${fmt(cross, 2)}× stock (goal ≥ 1.5×: ${verdict(cross >= 1.5)})`);
+    console.log(`  c=${c}: trusted documents ${fmt(trusted, 2)}× text on the one-fetch query, ${fmt(trustedCross, 2)}× on the cross query (goal ≥ 1.2×: ${verdict(trusted >= 1.2)} / ${verdict(trustedCross >= 1.2)})`);
+    if (before) console.log(`  c=${c}: against before (${BEFORE_ROOT}): one-fetch ${fmt(rps(ONE_FETCH, c, 'services') / rps(ONE_FETCH, c, 'before'), 2)}× rps at ${fmt(gwCpu(ONE_FETCH, c, 'services') / gwCpu(ONE_FETCH, c, 'before'), 2)}× CPU/request; cross ${fmt(rps('cross-subgraph', c, 'services') / rps('cross-subgraph', c, 'before'), 2)}× rps at ${fmt(gwCpu('cross-subgraph', c, 'services') / gwCpu('cross-subgraph', c, 'before'), 2)}× CPU/request`);
+  }
+  console.log('  cross query against Hive Gateway with the Rust planner: not measured here (not installed; see the README)');
+
+  // Idle: every process this run started, doing nothing, once the load has settled (BENCH_IDLE_DELAY_MS,
+  // 60 s: V8's memory reducer collects the heap the load left and idle pooled connections close in
+  // the first half minute, measured here at 300-400 ms of CPU per process, once).
+  await sleep(Number(process.env.BENCH_IDLE_DELAY_MS ?? 60_000));
+  const idle: [string, number, number | null][] = [
+    ['one-process gateway', oneProc.pid!, PORTS.oneProc],
+    ['services gateway', services.pid!, PORTS.services],
+    ...SUBGRAPHS.map((n) => [`subgraph ${n}`, pidOf[n]!, PORTS[n]] as [string, number, number]),
+    ['stock gateway', stock.pid!, null],
+    ['bare proxy', proxy.pid!, null],
+    ...(before ? [['before gateway', before.pid!, PORTS.before] as [string, number, number]] : []),
+  ];
+  // Our processes' own GC time (prom-client's nodejs_gc_duration_seconds, from /metrics): after a load,
+  // V8 collects the heap the load left in a few large pauses, whenever they fall.
+  const gcSeconds = async (port: number | null) => {
+    if (port === null) return null;
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    } catch {
+      return null;
+    }
+  };
+  const gc0 = await Promise.all(idle.map(([, , port]) => gcSeconds(port)));
+  const idle0 = idle.map(([, pid]) => cpuMs(pid));
+  await sleep(IDLE_MS);
+  const idle1 = idle.map(([, pid]) => cpuMs(pid));
+  const gc1 = await Promise.all(idle.map(([, , port]) => gcSeconds(port)));
+  const perSecond = idle.map(([name], i) => {
+    const gc = gc0[i] != null && gc1[i] != null ? ((gc1[i]! - gc0[i]!) * 1e6) / IDLE_MS : null;
+    return { name, total: ((idle1[i]! - idle0[i]!) * 1000) / IDLE_MS, gc };
   });
-  if (CONCURRENCY.includes(10)) {
-    console.log('\nGoals at concurrency 10 (services ≥ 0.8× direct rps, ≤ 1.3× direct p50, ≥ 1.3× stock rps; one-process ≥ 2× stock on the cross query):');
-    for (const q of Object.keys(QUERIES) as QueryName[]) {
-      const g = at10(q);
-      console.log(`  ${q}: ${fmt(g.rps, 2)}× direct rps, ${fmt(g.p50, 2)}× direct p50, ${fmt(g.stock, 2)}× stock rps`);
-    }
-    const cross = med('cross-subgraph', 10, 'one-proc', (x) => x.rps) / med('cross-subgraph', 10, 'stock', (x) => x.rps);
-    console.log(`  one-process on the cross query: ${fmt(cross, 2)}× stock rps`);
-  }
+  const ours = perSecond.filter(({ name }) => name.includes('subgraph') || name === 'services gateway' || name === 'one-process gateway');
+  console.log(`\nIdle CPU over ${IDLE_MS / 1000} s, ${Number(process.env.BENCH_IDLE_DELAY_MS ?? 60_000) / 1000} s after the load, ms per second (clock ticks of 10 ms, so ±${fmt(10_000 / IDLE_MS, 2)}; of it, GC):`);
+  console.log(`  ${perSecond.map(({ name, total, gc }) => `${name} ${fmt(total, 1)}${gc === null ? '' : ` (GC ${fmt(gc, 1)})`}`).join(', ')}`);
+  const worst = Math.max(...ours.map((x) => x.total));
+  const worstWithoutGc = Math.max(...ours.map((x) => x.total - (x.gc ?? 0)));
+  console.log(`  goal ≤ 2 ms/s for each of our processes: ${verdict(worst <= 2)} (highest ${fmt(worst, 1)}; without GC ${fmt(worstWithoutGc, 1)})`);
   console.log(`\nGateway RSS at rest (after set-up) → peak under load: one-process ${restRss.oneProc.toFixed(0)} → ${peakRss.oneProc.toFixed(0)} MB (it holds the subgraphs and their tenant clients too), services ${restRss.services.toFixed(0)} → ${peakRss.services.toFixed(0)} MB, stock ${restRss.stock.toFixed(0)} → ${peakRss.stock.toFixed(0)} MB`);
   console.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   await Promise.all([gw.close(), ...Object.values(gatewayPools).map((p) => p.close()), ...Object.values(subgraphPools).map((p) => p.close())]);

@@ -94,15 +94,26 @@ export function watchSessions(platform: Platform, sockets: Sockets): () => void 
       rechecking = false;
     }
   };
+  // While events cannot arrive (the bus is unhealthy) every socket is checked every second; a
+  // healthy bus needs no timer (an idle gateway is not woken for nothing).
+  let rechecker: NodeJS.Timeout | null = null;
+  const pollWhileUnhealthy = () => {
+    if (rechecker || platform.events.healthy) return;
+    rechecker = setInterval(() => {
+      if (platform.events.healthy) {
+        clearInterval(rechecker!);
+        rechecker = null;
+      } else void recheck();
+    }, 1_000);
+    rechecker.unref();
+  };
   platform.events.onHealthChange((healthy) => {
     if (healthy) void recheck();
+    else pollWhileUnhealthy();
   });
-  const rechecker = setInterval(() => {
-    if (!platform.events.healthy) void recheck();
-  }, 1_000);
-  rechecker.unref();
+  pollWhileUnhealthy();
   return () => {
     watch.abort();
-    clearInterval(rechecker);
+    if (rechecker) clearInterval(rechecker);
   };
 }

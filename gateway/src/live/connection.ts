@@ -68,7 +68,14 @@ export function acceptSockets(
   http.on('upgrade', onUpgrade);
 
   let lastPing = Date.now();
-  const sweep = setInterval(() => {
+  // Runs only while sockets are open: an idle gateway has no timer waking it 4 times a second.
+  let sweep: NodeJS.Timeout | null = null;
+  const sweepOnce = () => {
+    if (!states.size) {
+      clearInterval(sweep!);
+      sweep = null;
+      return;
+    }
     const now = Date.now();
     const ping = now - lastPing >= opts.keepAliveMs;
     if (ping) lastPing = now;
@@ -83,12 +90,16 @@ export function acceptSockets(
         }
       }
     }
-  }, 250);
-  sweep.unref();
+  };
 
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     const state: SocketState = { ws, clientIp: clientIp(request, opts.trustProxy), claims: null, caller: null, identity: null, subs: new Map(), expiresAt: Infinity, alive: true, pending: 0 };
     states.add(state);
+    if (!sweep) {
+      lastPing = Date.now();
+      sweep = setInterval(sweepOnce, 250);
+      sweep.unref();
+    }
     ws.once('error', () => ws.terminate());
     ws.on('pong', () => (state.alive = true));
     const closed = server.opened(
@@ -121,7 +132,7 @@ export function acceptSockets(
       for (const s of states) if (match(s)) s.ws.close(REFRESH_AND_RETRY, reason);
     },
     close: async () => {
-      clearInterval(sweep);
+      if (sweep) clearInterval(sweep);
       http.off('upgrade', onUpgrade);
       for (const s of states) s.ws.close(1001, 'Going away');
       await new Promise<void>((r) => wss.close(() => r()));

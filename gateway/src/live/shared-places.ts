@@ -123,8 +123,12 @@ export class SharedPlaces {
 
   /** Marks this process alive and writes its counts again. */
   private async beat(): Promise<void> {
+    // A process holding no places has nothing to keep alive (a release already cleared its counts,
+    // and ACQUIRE marks it alive again): an idle gateway does not write to Redis every few seconds.
+    const counts = [...this.counts()];
+    if (!counts.some(([, n]) => n > 0)) return;
     const m = this.redis.multi().zadd(this.key('procs'), this.now(), this.id).zremrangebyscore(this.key('procs'), 0, this.now() - this.staleMs * 4);
-    for (const [k, n] of this.counts()) if (n > 0) m.hset(this.key(k), this.id, n).pexpire(this.key(k), this.staleMs * 4);
+    for (const [k, n] of counts) if (n > 0) m.hset(this.key(k), this.id, n).pexpire(this.key(k), this.staleMs * 4);
     await m.exec().catch(() => {});
   }
 
