@@ -1,4 +1,4 @@
-/* global process, console, Buffer */
+/* global process, console, Buffer, URL */
 // The floor of `pnpm bench:gateway`: a bare forwarding proxy in front of one subgraph. It does the
 // least a gateway must for a one-fetch operation — reads the body, verifies the bearer token (cached
 // by token after the first time), rebuilds the identity headers and pipes the subgraph's bytes back —
