@@ -1,6 +1,10 @@
 // The services layout: each subgraph on its own HTTP port, the gateway calling them over HTTP.
-import type { GatewayServer } from '@studyspot/gateway';
-import { HEADER, identityHeaders, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway, type GatewayServer } from '@studyspot/gateway';
+import { createPlatform, HEADER, identityHeaders, type Config, type RunningServer, type SubgraphName } from '@studyspot/runtime';
+import { createLogger } from '@studyspot/runtime/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServicesLayout, type ServicesLayout } from './support/services.ts';
 import { gql, seedTenant, type SeededTenant } from './support/supergraph.ts';
@@ -137,5 +141,35 @@ describe('subgraphs over HTTP', () => {
     const owner = world.token({ sub: a.ownerId, role: 'OWNER', tenantId: a.id });
     expect((await gql(gateway.url, '{ currentTenant { name } }', { token: owner })).data).toEqual({ currentTenant: { name: expect.any(String) } });
     subgraphs.delete('communications');
+  });
+});
+
+describe('subgraphs over Unix domain sockets (SUBGRAPH_SOCKET_DIR)', () => {
+  it('serves the gateway over <dir>/<name>.sock: answers arrive though every subgraph URL names a closed port', async () => {
+    const w = await createTestWorld();
+    const dir = await mkdtemp(join(tmpdir(), 'studyspot-sockets-'));
+    let sockets: ServicesLayout | null = null;
+    let gw: GatewayServer | null = null;
+    let platform: Awaited<ReturnType<typeof createPlatform>> | null = null;
+    try {
+      const t = await seedTenant(w, 'sockets', ['Asha Rao']);
+      w.config.gatewayPath = { ...w.config.gatewayPath, socketDir: dir };
+      sockets = await startServicesLayout(w);
+      expect((await readdir(dir)).sort()).toEqual(['billing', 'campus', 'communications', 'engagement', 'identity', 'insights', 'tenancy'].map((n) => `${n}.sock`));
+      // Port 9 (discard) answers nothing here: only the sockets can carry these fetches.
+      const closed = Object.fromEntries([...sockets.subgraphs.keys()].map((n) => [n, 'http://127.0.0.1:9/graphql'])) as Config['subgraphUrls'];
+      platform = await createPlatform({ ...w.config, subgraphMode: 'remote', subgraphUrls: closed }, createLogger('gateway-test', 'silent'));
+      gw = await startGateway(platform, 0);
+      const owner = w.token({ sub: t.ownerId, role: 'OWNER', tenantId: t.id });
+      const r = await gql(gw.url, '{ currentTenant { slug } students(first: 5) { edges { node { name payments { edges { node { amountPaise } } } } } } }', { token: owner });
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toEqual({ currentTenant: { slug: 'sockets' }, students: { edges: [{ node: { name: 'Asha Rao', payments: { edges: [{ node: { amountPaise: 120000 } }] } } }] } });
+    } finally {
+      await gw?.close();
+      await platform?.close();
+      await sockets?.close();
+      await w.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

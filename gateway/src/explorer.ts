@@ -34,7 +34,8 @@ export function wantsExplorer(req: Request): boolean {
 /**
  * Whether the page may carry the demo owner's token: outside production, and only to a browser on
  * this machine (the connection's own address, not X-Forwarded-For), so a development server opened to
- * the network with HOST=0.0.0.0 does not hand an owner's token to anyone who can reach it.
+ * the network with HOST=0.0.0.0 does not hand an owner's token to anyone who can reach it. (Also
+ * who may ask for bench:live's heap collection, /_live/gc.)
  */
 export function mayPrefillToken(production: boolean, req: Pick<Request, 'socket'>): boolean {
   return !production && ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');

@@ -22,7 +22,7 @@ import { SUPERGRAPH_PATH } from './compose.ts';
 import { buildGatewayContext, type GatewayContext } from './context.ts';
 import { dashboardRouter } from './dashboard.ts';
 import { costModelFromSupergraph } from './guard/cost-model.ts';
-import { explorerRouter, wantsExplorer } from './explorer.ts';
+import { explorerRouter, mayPrefillToken, wantsExplorer } from './explorer.ts';
 import { OperationGuard } from './guard/guard.ts';
 import { admit, graphqlRequest, hideSuggestionsPlugin } from './guard/plugin.ts';
 import { ForwardPlanner } from './fast/forward-plan.ts';
@@ -30,7 +30,7 @@ import { Forwarder } from './fast/forwarder.ts';
 import { leanGraphql, takesRequest } from './fast/lean-http.ts';
 import { TrustedDocuments, trustedDocumentsMiddleware } from './fast/trusted.ts';
 import { publicRootFields } from './guard/public-fields.ts';
-import { bodyErrors, boundedJson, finalHandlers, securityHeaders } from './http.ts';
+import { bodyErrors, boundedJson, errorBody, finalHandlers, securityHeaders } from './http.ts';
 import { InProcessDataSource } from './in-process-data-source.ts';
 import { LivePlanner } from './live/plan.ts';
 import { startLive, type LiveServer } from './live/server.ts';
@@ -222,6 +222,9 @@ export async function startGateway(platform: Platform, port = platform.config.po
   if (config.gatewayPath.leanHttp) lean = leanGraphql({ platform, apollo, guard: () => guard!, context, security, trusted, forwarder });
   // Live counters for benchmarks and debugging, outside production only; the same as metrics below.
   if (!config.production) app.get('/_live/stats', (_req, res) => void res.json({ sockets: live.sockets, ...live.engine.stats }));
+  // bench:live collects the heap before it reads RSS (node --expose-gc), from this machine only.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!config.production && gc) app.post('/_live/gc', (req, res) => void (mayPrefillToken(config.production, req) ? (gc(), res.status(204).end()) : res.status(404).json(errorBody('No such route', 'NOT_FOUND'))));
   gaugeFrom('studyspot_live', 'Live subscriptions: open sockets, subscription groups, topics fed; messages sent and sequence gaps since start', ['measure'], (set) => {
     const s = live.engine.stats;
     set({ measure: 'sockets' }, live.sockets);

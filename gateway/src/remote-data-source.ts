@@ -10,6 +10,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { HEADER, identityHeaders, SUBGRAPH_KEEP_ALIVE_MS, type Platform } from '@studyspot/runtime';
 import { injectTraceContext, metrics, SpanKind, traced } from '@studyspot/runtime/observability';
+import { join } from 'node:path';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from './context.ts';
@@ -35,7 +36,10 @@ export class SubgraphDataSource implements ForwardingSource {
   ) {
     const u = new URL(url);
     this.path = u.pathname + u.search;
-    this.pool = new Pool(u.origin, {
+    // SUBGRAPH_SOCKET_DIR: the subgraph runs beside this gateway and also listens on <dir>/<name>.sock.
+    const socketDir = platform.config.gatewayPath?.socketDir;
+    this.pool = new Pool(socketDir ? 'http://localhost' : u.origin, {
+      ...(socketDir ? { socketPath: join(socketDir, `${name}.sock`) } : {}),
       connections,
       keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
       keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS,

@@ -10,8 +10,8 @@
 // exactly as before — runs Apollo Server's pipeline (the general path), with the forwarded fetch's
 // answer handed over when there was one, so nothing reaches a subgraph twice.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { HEADER, requestIdFrom, type Platform } from '@studyspot/runtime';
+import type { ApolloServer } from '@apollo/server';
+import { answerWithApollo, HEADER, isPlainJsonPost, parseJsonBody, readBody, requestIdFrom, sendJson as send, type Platform } from '@studyspot/runtime';
 import { recordOperation, traceRequests } from '@studyspot/runtime/observability';
 import type { RequestHandler } from 'express';
 import { buildGatewayContext, type GatewayContext } from '../context.ts';
@@ -35,47 +35,11 @@ export interface LeanDeps {
   forwarder: Forwarder | null;
 }
 
-const JSON_TYPE = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
-const JSON_RESPONSE = 'application/json; charset=utf-8';
-
 /** Whether the lean path takes this request; otherwise the Express app does. */
 export function takesRequest(req: IncomingMessage): boolean {
-  if (req.method !== 'POST') return false;
-  const url = req.url ?? '';
-  if (url !== '/graphql' && !url.startsWith('/graphql?')) return false;
-  const type = req.headers['content-type'];
-  if (!type || !JSON_TYPE.test(type)) return false;
-  if (req.headers['content-encoding'] && req.headers['content-encoding'] !== 'identity') return false;
+  if (!isPlainJsonPost(req, '/graphql')) return false;
   const accept = req.headers.accept;
   return !accept || ((accept.includes('application/json') || accept.includes('*/*')) && !accept.includes('graphql-response') && !accept.includes('multipart') && !accept.includes('callback'));
-}
-
-function send(res: ServerResponse, status: number, body: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', JSON_RESPONSE);
-  res.setHeader('content-length', Buffer.byteLength(body));
-  res.end(body);
-}
-
-/** The body as text, at most `limit` bytes (checked on Content-Length first, as body-parser does). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | 'too large' | 'aborted'> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.resolve('too large');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve('too large');
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(size > limit ? 'too large' : Buffer.concat(chunks, size).toString('utf8')));
-    req.on('error', () => resolve('aborted'));
-    req.on('aborted', () => resolve('aborted'));
-  });
 }
 
 export function leanGraphql(deps: LeanDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -86,24 +50,7 @@ export function leanGraphql(deps: LeanDeps): (req: IncomingMessage, res: ServerR
   const headers = (req: IncomingMessage, res: ServerResponse, next: () => void) => helmet(req as never, res as never, () => cors(req as never, res as never, next));
 
   /** Apollo Server's pipeline, as expressMiddleware runs it; `ctx` when the context is already built. */
-  async function general(req: Req, res: ServerResponse, body: unknown, ctx: GatewayContext | null): Promise<void> {
-    const head = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) head.set(k, Array.isArray(v) ? v.join(', ') : v);
-    const url = req.url ?? '';
-    const q = url.indexOf('?');
-    const out = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers: head, search: q >= 0 ? url.slice(q) : '', body },
-      context: () => (ctx ? Promise.resolve(ctx) : deps.context({ req })),
-    });
-    for (const [k, v] of out.headers) res.setHeader(k, v);
-    res.statusCode = out.status ?? 200;
-    if (out.body.kind === 'complete') {
-      res.setHeader('content-length', Buffer.byteLength(out.body.string));
-      return void res.end(out.body.string);
-    }
-    for await (const chunk of out.body.asyncIterator) res.write(chunk);
-    res.end();
-  }
+  const general = (req: Req, res: ServerResponse, body: unknown, ctx: GatewayContext | null) => answerWithApollo(apollo, req, res, body, () => (ctx ? Promise.resolve(ctx) : deps.context({ req })));
 
   async function handle(req: Req, res: ServerResponse, requestId: string): Promise<void> {
     const limit = req.headers.authorization ? config.limits.signedIn.bodyBytes : config.limits.anonymous.bodyBytes;
@@ -113,15 +60,8 @@ export function leanGraphql(deps: LeanDeps): (req: IncomingMessage, res: ServerR
       res.setHeader('connection', 'close');
       return send(res, 413, JSON.stringify(errorBody(`The request body is larger than ${limit} bytes`, 'PAYLOAD_TOO_LARGE', { limit })));
     }
-    let body: unknown = {};
-    if (text.trim()) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = null;
-      }
-      if (!body || typeof body !== 'object') return send(res, 400, JSON.stringify(errorBody('The request body is not valid JSON (an object, or an array for a batch)', 'BAD_REQUEST')));
-    }
+    const body = parseJsonBody(text);
+    if (!body) return send(res, 400, JSON.stringify(errorBody('The request body is not valid JSON (an object, or an array for a batch)', 'BAD_REQUEST')));
     req.body = body;
     if (Array.isArray(body)) return general(req, res, body, null);
     const started = performance.now();

@@ -71,6 +71,16 @@ describe('loadConfig', () => {
     expect(errorOf({ STUDYSPOT_DATA_DIR: dataDir(), LIMIT_FIELDS: 'lots' }).message).toBe('LIMIT_FIELDS: expected a whole number from 1 to 1000000000, got "lots"');
   });
 
+  it('reads the gateway path settings: forwarding, lean HTTP, trusted documents, subgraph sockets', () => {
+    const dir = dataDir();
+    expect(loadConfig({ STUDYSPOT_DATA_DIR: dir }).gatewayPath).toEqual({ forward: true, leanHttp: true, trusted: 'off', trustedFiles: [], socketDir: null });
+    expect(
+      loadConfig({ STUDYSPOT_DATA_DIR: dir, GATEWAY_FORWARD: '0', GATEWAY_LEAN_HTTP: '0', TRUSTED_DOCUMENTS: 'anonymous', TRUSTED_DOCUMENTS_FILES: 'a.json, b.json', SUBGRAPH_SOCKET_DIR: '/run/studyspot' }).gatewayPath,
+    ).toEqual({ forward: false, leanHttp: false, trusted: 'anonymous', trustedFiles: ['a.json', 'b.json'], socketDir: '/run/studyspot' });
+    expect(errorOf({ STUDYSPOT_DATA_DIR: dir, TRUSTED_DOCUMENTS: 'some' }).variable).toBe('TRUSTED_DOCUMENTS');
+    expect(errorOf({ STUDYSPOT_DATA_DIR: dir, SUBGRAPH_SOCKET_DIR: 'relative/dir' }).variable).toBe('SUBGRAPH_SOCKET_DIR');
+  });
+
   it('reads live subscription limits', () => {
     const c = loadConfig({ STUDYSPOT_DATA_DIR: dataDir(), LIVE_PER_SOCKET: '5', LIVE_COALESCE_MS: '100' });
     expect(c.live).toMatchObject({ perSocket: 5, coalesceMs: 100, perUser: 100, slowConsumerBytes: 1_048_576 });

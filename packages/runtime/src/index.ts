@@ -35,3 +35,4 @@ export * from './insight-facts.ts';
 export * from './redis.ts';
 export * from './signed-links.ts';
 export * from './india.ts';
+export * from './lean-http.ts';

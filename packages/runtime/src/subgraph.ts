@@ -1,7 +1,9 @@
 // A subgraph is a module (SDL + resolvers). It runs in-process under the gateway, or on its own
 // HTTP port behind the gateway; both paths build the same SubgraphContext.
 import type { Server } from 'node:http';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -13,7 +15,7 @@ import { applyAuthorization } from './authorization.ts';
 import { clock } from './clock.ts';
 import { ConfigError, DEFAULT_SUBGRAPH_PORTS, loadConfig, requireDatabaseServer, type SubgraphName } from './config.ts';
 import { SubgraphContext, type RequestIdentity } from './context.ts';
-import { isPublicCode, maskError } from './errors.ts';
+import { isPublicCode, MASKED_MESSAGE, maskError } from './errors.ts';
 import { applyInputRules } from './input-rules.ts';
 import type { LiveFields, LiveTrigger } from './live.ts';
 import { createLogger } from './observability/logger.ts';
@@ -23,6 +25,12 @@ import { startObservability } from './observability/observability.ts';
 import { createPlatform, type Platform } from './platform.ts';
 import { traceRequests } from './observability/tracing.ts';
 import { HEADER, identityFromHeaders, secretMatches } from './transport.ts';
+import { answerWithApollo, isPlainJsonPost, parseJsonBody, readBody, sendJson } from './lean-http.ts';
+
+/** What a subgraph accepts from the gateway in one request body. */
+const BODY_LIMIT = '1mb';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
 
 export type Resolvers = GraphQLResolverMap<SubgraphContext>;
 
@@ -144,7 +152,11 @@ export function subgraphPort(url: string, name: SubgraphName): number {
 /** Serves one subgraph over HTTP. Requests without the gateway's secret are refused with 401. */
 export async function serveSubgraph(module: SubgraphModule, platform: Platform, port: number, portVariable = 'PORT'): Promise<RunningServer> {
   const app = express();
-  const http = createServer(app);
+  // POST /graphql from the gateway takes the lean path (lean-http.ts); probes, metrics and anything
+  // else are the Express app's.
+  let lean: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const handler = (req: IncomingMessage, res: ServerResponse) => (lean && isPlainJsonPost(req, '/graphql') ? lean(req, res) : app(req, res));
+  const http = createServer(handler);
   let draining = false;
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraph(module),
@@ -178,44 +190,86 @@ export async function serveSubgraph(module: SubgraphModule, platform: Platform, 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/metrics', metricsHandler(platform.config));
   app.get('/readyz', readyHandler(() => draining, () => platform.checkReady()));
-  app.use('/graphql', traceRequests(module.name));
+  const trace = traceRequests(module.name);
+  const fromGateway = (req: IncomingMessage) => secretMatches(req.headers[HEADER.gatewaySecret] as string | undefined, platform.config.gatewaySecret);
+  const refused = JSON.stringify({ errors: [{ message: 'Subgraphs accept requests only from the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
+  const context = async (req: IncomingMessage & { body?: unknown; freezeClock?: (at: Date | null) => void }) => {
+    const ctx = subgraphContext(platform, identityFromHeaders(req.headers));
+    // A tenant on a test clock: the rest of the operation reads the clock's time (clock.ts).
+    req.freezeClock?.(await platform.clocks.timeFor(ctx.tenantId));
+    // Only the gateway gets here (its secret was checked first): a live subscription's trigger.
+    const live = (req.body as { extensions?: { live?: LiveTrigger } } | undefined)?.extensions?.live;
+    if (live && typeof live === 'object') ctx.liveTrigger = live;
+    return ctx;
+  };
+  app.use('/graphql', trace);
   app.use('/graphql', (req, res, next) => {
-    if (!secretMatches(req.header(HEADER.gatewaySecret), platform.config.gatewaySecret)) {
-      res.status(401).json({ errors: [{ message: 'Subgraphs accept requests only from the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
-      return;
-    }
+    if (!fromGateway(req)) return void res.status(401).type('json').send(refused);
     next();
   });
-  const graphql = expressMiddleware(apollo, {
-    context: async ({ req }) => {
-      const ctx = subgraphContext(platform, identityFromHeaders(req.headers));
-      // A tenant on a test clock: the rest of the operation reads the clock's time (clock.ts).
-      (req as { freezeClock?: (at: Date | null) => void }).freezeClock?.(await platform.clocks.timeFor(ctx.tenantId));
-      // Only the gateway gets here (its secret was checked above): a live subscription's trigger.
-      const live = (req.body as { extensions?: { live?: LiveTrigger } } | undefined)?.extensions?.live;
-      if (live && typeof live === 'object') ctx.liveTrigger = live;
-      return ctx;
-    },
-  });
-  app.use('/graphql', express.json({ limit: '1mb' }), (req, res, next) =>
+  const graphql = expressMiddleware(apollo, { context: ({ req }) => context(req) });
+  app.use('/graphql', express.json({ limit: BODY_LIMIT }), (req, res, next) =>
     clock.scoped((freeze) => {
       (req as { freezeClock?: (at: Date | null) => void }).freezeClock = freeze;
       return graphql(req, res, next);
     }),
   );
+  lean = (req, res) =>
+    trace(req, res, () => {
+      const answer = async () => {
+        if (!fromGateway(req)) return sendJson(res, 401, refused);
+        const text = await readBody(req, BODY_LIMIT_BYTES);
+        if (text === 'aborted') return void res.destroy();
+        if (text === 'too large') return sendJson(res, 413, JSON.stringify({ errors: [{ message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
+        const body = parseJsonBody(text);
+        if (!body) return sendJson(res, 400, JSON.stringify({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
+        const r = Object.assign(req, { body });
+        await clock.scoped((freeze) => {
+          (r as { freezeClock?: (at: Date | null) => void }).freezeClock = freeze;
+          return answerWithApollo(apollo, r, res, body, () => context(r));
+        });
+      };
+      answer().catch((err: unknown) => {
+        platform.logger.error({ err, subgraph: module.name }, 'unexpected error on the /graphql path');
+        if (!res.headersSent) sendJson(res, 500, JSON.stringify({ errors: [{ message: MASKED_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+        else res.destroy();
+      });
+    });
   http.keepAliveTimeout = SUBGRAPH_KEEP_ALIVE_MS;
   http.headersTimeout = SUBGRAPH_KEEP_ALIVE_MS + 1_000;
   const bound = await listen(http, port, portVariable, platform.config.host);
   platform.logger.info({ subgraph: module.name, port: bound }, 'subgraph listening');
+  // SUBGRAPH_SOCKET_DIR: a co-located gateway calls this subgraph over a Unix domain socket as well
+  // (the same app; the port still serves probes and any other caller).
+  const socketDir = platform.config.gatewayPath?.socketDir;
+  const local = socketDir ? await listenOnSocket(handler, join(socketDir, `${module.name}.sock`)) : null;
   return {
     url: `http://127.0.0.1:${bound}/graphql`,
     port: bound,
     drain: () => void (draining = true),
     close: async () => {
       draining = true;
+      if (local) {
+        local.closeIdleConnections();
+        await new Promise<void>((r) => local.close(() => r()));
+      }
       await apollo.stop();
     },
   };
+}
+
+/** A second server for the same app on a Unix domain socket (a stale socket file is replaced). */
+async function listenOnSocket(handler: (req: IncomingMessage, res: ServerResponse) => void, path: string): Promise<Server> {
+  mkdirSync(dirname(path), { recursive: true });
+  rmSync(path, { force: true });
+  const server = createServer(handler);
+  server.keepAliveTimeout = SUBGRAPH_KEEP_ALIVE_MS;
+  server.headersTimeout = SUBGRAPH_KEEP_ALIVE_MS + 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new ConfigError('SUBGRAPH_SOCKET_DIR', `cannot listen on ${path}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
+    server.listen(path, () => resolve());
+  });
+  return server;
 }
 
 /**
