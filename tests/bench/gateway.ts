@@ -12,7 +12,10 @@
 //   unix      — a second services gateway that calls the subgraphs over Unix domain sockets
 //               (SUBGRAPH_SOCKET_DIR) instead of loopback TCP;
 //   before    — (BENCH_BEFORE_ROOT=<another checkout, built>) that checkout's services gateway over the
-//               same subgraph processes: the "before" column of the same run.
+//               same subgraph processes: the "before" column of the same run;
+//   hive      — (BENCH_HIVE_ROOT=<a directory with @graphql-hive/gateway, @graphql-hive/router-runtime and
+//               jsonwebtoken installed>) Hive Gateway with the Rust query planner, same headers
+//               (hive-gateway.config.mjs), over the same subgraph processes.
 // Every target runs compiled JavaScript (gateway/dist, built first). Cells are interleaved in rounds
 // (the target order rotates each round); per cell: p50 latency and requests per second at concurrency
 // 1, 10 and 50, and CPU milliseconds per request of each process. Medians over rounds are printed with
@@ -22,11 +25,11 @@
 //   with BENCH_FROM_SOURCE=1 (run them from TypeScript through tsx, as `pnpm start` did before it compiled),
 // After the rounds, every process sits idle: its CPU per second is printed in BENCH_IDLE_WINDOWS (3) windows of
 // BENCH_IDLE_MS (40000) from BENCH_IDLE_DELAY_MS (20000) after the load.
-//   BENCH_ROUNDS (3), BENCH_CELL_MS (2000), BENCH_CONCURRENCY ("1,10,50"), BENCH_PROFILE (a directory: our
+//   BENCH_QUERY (one of the two operations only), BENCH_ROUNDS (3), BENCH_CELL_MS (2000), BENCH_CONCURRENCY ("1,10,50"), BENCH_PROFILE (a directory: our
 //   gateways write V8 CPU profiles there; tests/bench/profile-summary.ts reads them)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -55,8 +58,9 @@ const SECRET = randomBytes(24).toString('base64url');
 const JWT_SECRET = randomBytes(32).toString('base64url');
 const SUBGRAPHS = ['identity', 'tenancy', 'campus', 'billing', 'communications', 'engagement', 'insights'] as const;
 const BEFORE_ROOT = process.env.BENCH_BEFORE_ROOT ?? null;
+const HIVE_ROOT = process.env.BENCH_HIVE_ROOT ?? null;
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 40_000);
-const PORTS = { oneProc: 4701, services: 4702, stock: 4703, proxy: 4704, before: 4705, unix: 4706, identity: 4711, tenancy: 4712, campus: 4713, billing: 4714, communications: 4715, engagement: 4716, insights: 4717 };
+const PORTS = { oneProc: 4701, services: 4702, stock: 4703, proxy: 4704, before: 4705, unix: 4706, hive: 4707, identity: 4711, tenancy: 4712, campus: 4713, billing: 4714, communications: 4715, engagement: 4716, insights: 4717 };
 const subgraphUrl = (name: string) => `http://127.0.0.1:${PORTS[name as keyof typeof PORTS]}/graphql`;
 
 const QUERIES = {
@@ -65,6 +69,8 @@ const QUERIES = {
 };
 type QueryName = keyof typeof QUERIES;
 const ONE_FETCH: QueryName = 'students(first:50)';
+// BENCH_QUERY=<name>: measure one of the two (a profile of one operation); the goals need both.
+const MEASURED = (Object.keys(QUERIES) as QueryName[]).filter((q) => !process.env.BENCH_QUERY || q === process.env.BENCH_QUERY);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
@@ -240,6 +246,10 @@ async function main() {
   const unix = await start('unix-socket gateway', gatewayEntry, { PORT: String(PORTS.unix), SUBGRAPH_MODE: 'remote', SUBGRAPH_SOCKET_DIR: socketDir }, 'ready at');
   const proxy = await start('bare proxy', ['tests/bench/bare-proxy.mjs'], { PORT: String(PORTS.proxy), TARGET_URL: subgraphUrl('campus'), JWT_SECRET, GATEWAY_SECRET: SECRET }, 'bare proxy ready', ROOT);
   const before = BEFORE_ROOT ? await start('before gateway', ['gateway/dist/gateway.js'], { PORT: String(PORTS.before), SUBGRAPH_MODE: 'remote' }, 'ready at', BEFORE_ROOT) : null;
+  if (HIVE_ROOT) copyFileSync(join(ROOT, 'tests/bench/hive-gateway.config.mjs'), join(HIVE_ROOT, 'gateway.config.mjs'));
+  const hive = HIVE_ROOT
+    ? await start('hive gateway', ['node_modules/@graphql-hive/gateway/dist/bin.js', 'supergraph', SUPERGRAPH, '--port', String(PORTS.hive)], { HIVE_ROUTER_RUNTIME: 'true', JWT_SECRET, GATEWAY_SECRET: SECRET }, `http://127.0.0.1:${PORTS.hive}/readiness`, HIVE_ROOT)
+    : null;
   if (before) console.log(`before: ${BEFORE_ROOT} (${spawnSync('git', ['log', '--oneline', '-1'], { cwd: BEFORE_ROOT!, encoding: 'utf8' }).stdout.trim()})`);
   const stock = await start('stock gateway', ['tests/bench/stock-gateway.mjs'], { PORT: String(PORTS.stock), SUPERGRAPH, JWT_SECRET, SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphUrl(n)]))) }, 'stock gateway ready', ROOT);
   console.log(`set up in ${((performance.now() - t) / 1000).toFixed(1)} s; ${ROUNDS} rounds × ${CELL_MS} ms cells; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -249,13 +259,13 @@ async function main() {
 
   const maxC = Math.max(...CONCURRENCY);
   const poolFor = (port: number) => new Pool(`http://127.0.0.1:${port}`, { connections: maxC, keepAliveTimeout: 30_000 });
-  const gatewayPools = { services: poolFor(PORTS.services), oneProc: poolFor(PORTS.oneProc), stock: poolFor(PORTS.stock), proxy: poolFor(PORTS.proxy), before: poolFor(PORTS.before), unix: poolFor(PORTS.unix) };
+  const gatewayPools = { services: poolFor(PORTS.services), oneProc: poolFor(PORTS.oneProc), stock: poolFor(PORTS.stock), proxy: poolFor(PORTS.proxy), before: poolFor(PORTS.before), unix: poolFor(PORTS.unix), hive: poolFor(PORTS.hive) };
   const subgraphPools = Object.fromEntries(SUBGRAPHS.map((n) => [n, poolFor(PORTS[n])]));
   const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const subgraphPids = Object.fromEntries(SUBGRAPHS.map((n) => [`sg:${n}`, pidOf[n]!]));
 
-  type Target = 'direct' | 'proxy' | 'services' | 'trusted' | 'unix' | 'one-proc' | 'stock' | 'before';
-  const allTargets: Target[] = ['direct', 'proxy', 'services', 'trusted', 'unix', 'one-proc', 'stock', ...(before ? (['before'] as const) : [])];
+  type Target = 'direct' | 'proxy' | 'services' | 'trusted' | 'unix' | 'one-proc' | 'stock' | 'hive' | 'before';
+  const allTargets: Target[] = ['direct', 'proxy', 'services', 'trusted', 'unix', 'one-proc', 'stock', ...(hive ? (['hive'] as const) : []), ...(before ? (['before'] as const) : [])];
   const targetsFor = (q: QueryName) => allTargets.filter((t) => t !== 'proxy' || q === ONE_FETCH);
   const cellOf = (target: Target, q: QueryName): { pools: Pool[]; send: Send; pids: Record<string, number> } => {
     const body = JSON.stringify(target === 'trusted' ? { documentId: `sha256:${sha256(QUERIES[q])}` } : { query: QUERIES[q] });
@@ -272,7 +282,7 @@ async function main() {
       return { pools: [gatewayPools.services], send, pids: subgraphPids };
     }
     if (target === 'one-proc') return { pools: [gatewayPools.oneProc], send: viaGateway, pids: { gateway: oneProc.pid! } };
-    const front = { services: [gatewayPools.services, services], trusted: [gatewayPools.services, services], stock: [gatewayPools.stock, stock], proxy: [gatewayPools.proxy, proxy], before: [gatewayPools.before, before!], unix: [gatewayPools.unix, unix] } as const;
+    const front = { services: [gatewayPools.services, services], trusted: [gatewayPools.services, services], stock: [gatewayPools.stock, stock], proxy: [gatewayPools.proxy, proxy], before: [gatewayPools.before, before!], unix: [gatewayPools.unix, unix], hive: [gatewayPools.hive, hive!] } as const;
     const [pool, proc] = front[target];
     return { pools: [pool], send: viaGateway, pids: { gateway: proc.pid!, ...subgraphPids } };
   };
@@ -282,7 +292,7 @@ async function main() {
   const peakRss = { ...restRss };
   const results = new Map<string, Cell[]>();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const q of Object.keys(QUERIES) as QueryName[]) {
+    for (const q of MEASURED) {
       for (const c of CONCURRENCY) {
         const targets = targetsFor(q);
         const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
@@ -304,17 +314,17 @@ async function main() {
   const fmt = (x: number, d = 1) => x.toFixed(d);
   const rps = (q: QueryName, c: number, t: Target) => med(q, c, t, (x) => x.rps);
   const gwCpu = (q: QueryName, c: number, t: Target) => med(q, c, t, (x) => x.cpu.gateway!);
-  for (const q of Object.keys(QUERIES) as QueryName[]) {
+  for (const q of MEASURED) {
     const targets = targetsFor(q);
     console.log(`\n${q}: medians of ${ROUNDS} rounds (p50 ms | requests/s | errors)`);
     console.log(`  c   ${targets.map((t) => t.padEnd(22)).join('')}`);
     for (const c of CONCURRENCY) {
       console.log(`  ${String(c).padEnd(4)}${targets.map((t) => `${fmt(med(q, c, t, (x) => x.p50), 2)} | ${fmt(med(q, c, t, (x) => x.rps), 0)} | ${med(q, c, t, (x) => x.errors)}`.padEnd(22)).join('')}`);
     }
-    console.log('  ratios of requests/s: services/direct, services/stock, one-proc/stock, trusted/services, unix/services' + (q === ONE_FETCH ? ', services/proxy' : '') + (before ? ', services/before' : ''));
+    console.log('  ratios of requests/s: services/direct, services/stock, one-proc/stock, trusted/services, unix/services' + (q === ONE_FETCH ? ', services/proxy' : '') + (hive ? ', services/hive' : '') + (before ? ', services/before' : ''));
     for (const c of CONCURRENCY) {
       const r = (a: Target, b: Target) => `${fmt(rps(q, c, a) / rps(q, c, b), 2)}×`;
-      console.log(`  c=${String(c).padEnd(3)} ${[r('services', 'direct'), r('services', 'stock'), r('one-proc', 'stock'), r('trusted', 'services'), r('unix', 'services'), ...(q === ONE_FETCH ? [r('services', 'proxy')] : []), ...(before ? [r('services', 'before')] : [])].join('  ')}`);
+      console.log(`  c=${String(c).padEnd(3)} ${[r('services', 'direct'), r('services', 'stock'), r('one-proc', 'stock'), r('trusted', 'services'), r('unix', 'services'), ...(q === ONE_FETCH ? [r('services', 'proxy')] : []), ...(hive ? [r('services', 'hive')] : []), ...(before ? [r('services', 'before')] : [])].join('  ')}`);
     }
     console.log('  CPU ms per request (median) per process: the front process (gateway, proxy), then each subgraph process that worked');
     for (const c of CONCURRENCY) {
@@ -328,7 +338,7 @@ async function main() {
   }
   // The goals of issue 23, each met or missed, at the concurrencies measured among 10 and 50.
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  const goalCs = CONCURRENCY.filter((c) => c === 10 || c === 50);
+  const goalCs = MEASURED.length === 2 ? CONCURRENCY.filter((c) => c === 10 || c === 50) : [];
   console.log('\nGoals (issue 23), same run:');
   for (const c of goalCs) {
     const cpuRatio = gwCpu(ONE_FETCH, c, 'services') / gwCpu(ONE_FETCH, c, 'proxy');
@@ -343,7 +353,14 @@ async function main() {
     console.log(`  c=${c}: trusted documents ${fmt(trusted, 2)}× text on the one-fetch query, ${fmt(trustedCross, 2)}× on the cross query (goal ≥ 1.2×: ${verdict(trusted >= 1.2)} / ${verdict(trustedCross >= 1.2)})`);
     if (before) console.log(`  c=${c}: against before (${BEFORE_ROOT}): one-fetch ${fmt(rps(ONE_FETCH, c, 'services') / rps(ONE_FETCH, c, 'before'), 2)}× rps at ${fmt(gwCpu(ONE_FETCH, c, 'services') / gwCpu(ONE_FETCH, c, 'before'), 2)}× CPU/request; cross ${fmt(rps('cross-subgraph', c, 'services') / rps('cross-subgraph', c, 'before'), 2)}× rps at ${fmt(gwCpu('cross-subgraph', c, 'services') / gwCpu('cross-subgraph', c, 'before'), 2)}× CPU/request`);
   }
-  console.log('  cross query against Hive Gateway with the Rust planner: not measured here (not installed; see the README)');
+  for (const c of goalCs) {
+    if (!hive) {
+      console.log('  cross query against Hive Gateway with the Rust planner: not measured (set BENCH_HIVE_ROOT; README)');
+      break;
+    }
+    const vsHive = rps('cross-subgraph', c, 'services') / rps('cross-subgraph', c, 'hive');
+    console.log(`  c=${c}: cross query ${fmt(vsHive, 2)}× Hive Gateway with the Rust planner (goal > 1×: ${verdict(vsHive > 1)}); one-fetch ${fmt(rps(ONE_FETCH, c, 'services') / rps(ONE_FETCH, c, 'hive'), 2)}×`);
+  }
 
   // Idle: every process this run started, doing nothing (BENCH_IDLE_DELAY_MS after the load: idle
   // pooled connections close and V8 collects the heap the load left, 300-400 ms of CPU per process).
@@ -354,6 +371,7 @@ async function main() {
     ['unix-socket gateway', unix.pid!, PORTS.unix],
     ...SUBGRAPHS.map((n) => [`subgraph ${n}`, pidOf[n]!, PORTS[n]] as [string, number, number]),
     ['stock gateway', stock.pid!, null],
+    ...(hive ? [['hive gateway', hive.pid!, null] as [string, number, null]] : []),
     ['bare proxy', proxy.pid!, null],
     ...(before ? [['before gateway', before.pid!, PORTS.before] as [string, number, number]] : []),
   ];
@@ -387,7 +405,7 @@ async function main() {
     });
     console.log(`  ${from}–${from + IDLE_MS / 1000} s: ${last.map(({ name, total, gc }) => `${name} ${fmt(total, 1)}${gc === null ? '' : ` (GC ${fmt(gc, 1)})`}`).join(', ')}`);
   }
-  const ours = last.filter(({ name }) => name.includes('subgraph') || (name.endsWith(' gateway') && !name.startsWith('stock') && !name.startsWith('before')));
+  const ours = last.filter(({ name }) => name.includes('subgraph') || (name.endsWith(' gateway') && !['stock', 'before', 'hive'].some((p) => name.startsWith(p))));
   const worst = Math.max(...ours.map((x) => x.total));
   console.log(`  goal ≤ 2 ms/s for each of our processes, in the last window: ${verdict(worst <= 2)} (highest ${fmt(worst, 1)}, ${ours.find((x) => x.total === worst)?.name})`);
   console.log(`\nGateway RSS at rest (after set-up) → peak under load: one-process ${restRss.oneProc.toFixed(0)} → ${peakRss.oneProc.toFixed(0)} MB (it holds the subgraphs and their tenant clients too), services ${restRss.services.toFixed(0)} → ${peakRss.services.toFixed(0)} MB, stock ${restRss.stock.toFixed(0)} → ${peakRss.stock.toFixed(0)} MB`);
