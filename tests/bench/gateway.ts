@@ -407,7 +407,7 @@ async function main() {
   }
   const ours = last.filter(({ name }) => name.includes('subgraph') || (name.endsWith(' gateway') && !['stock', 'before', 'hive'].some((p) => name.startsWith(p))));
   const worst = Math.max(...ours.map((x) => x.total));
-  console.log(`  goal ≤ 2 ms/s for each of our processes, in the last window: ${verdict(worst <= 2)} (highest ${fmt(worst, 1)}, ${ours.find((x) => x.total === worst)?.name})`);
+  if (windows > 0) console.log(`  goal ≤ 2 ms/s for each of our processes, in the last window: ${verdict(worst <= 2)} (highest ${fmt(worst, 1)}, ${ours.find((x) => x.total === worst)?.name})`);
   console.log(`\nGateway RSS at rest (after set-up) → peak under load: one-process ${restRss.oneProc.toFixed(0)} → ${peakRss.oneProc.toFixed(0)} MB (it holds the subgraphs and their tenant clients too), services ${restRss.services.toFixed(0)} → ${peakRss.services.toFixed(0)} MB, stock ${restRss.stock.toFixed(0)} → ${peakRss.stock.toFixed(0)} MB`);
   console.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   await Promise.all([gw.close(), ...Object.values(gatewayPools).map((p) => p.close()), ...Object.values(subgraphPools).map((p) => p.close())]);
