@@ -21,7 +21,7 @@ import { errorBody } from '../http.ts';
 import type { Forwarder } from './forwarder.ts';
 import type { TrustedDocuments } from './trusted.ts';
 
-type Req = IncomingMessage & { body?: unknown };
+type Req = IncomingMessage & { body?: unknown; trustedKey?: string };
 export type ContextFunction = (args: { req: Req }) => Promise<GatewayContext>;
 
 export interface LeanDeps {
@@ -74,6 +74,8 @@ export function leanGraphql(deps: LeanDeps): (req: IncomingMessage, res: ServerR
       recordOperation('gateway', typeof b.operationName === 'string' ? b.operationName : null, [e.extensions.code], null, (performance.now() - started) / 1000);
       return send(res, 400, JSON.stringify(errorBody(e.message, e.extensions.code)));
     }
+    // The general path's guard finds a trusted document by its hash too (gateway.ts context).
+    if (key) req.trustedKey = key;
     if (!deps.forwarder || typeof b.query !== 'string') return general(req, res, body, null);
     let ctx: GatewayContext;
     let admitted;
