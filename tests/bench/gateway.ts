@@ -205,10 +205,18 @@ async function runCell(pools: Pool[], send: Send, concurrency: number, pids: Rec
   return { p50: pct(lat, 50), p99: pct(lat, 99), rps: (lat.length * 1000) / elapsed, errors, cpu };
 }
 
+/** The first failed answer of each port, printed once: a target that answers errors is not measured. */
+const firstFailure = new Map<string, string>();
 async function post(pool: Pool, path: string, headers: Record<string, string>, body: string): Promise<boolean> {
   const res = await pool.request({ path, method: 'POST', headers, body });
   const text = await res.body.text();
-  return res.statusCode === 200 && !text.includes('"errors"');
+  const ok = res.statusCode === 200 && !text.includes('"errors"');
+  const key = String((pool as unknown as { [k: symbol]: unknown })[Object.getOwnPropertySymbols(pool).find((x) => x.description === 'url')!] ?? '');
+  if (!ok && !firstFailure.has(key)) {
+    firstFailure.set(key, `${res.statusCode} ${text.slice(0, 300)}`);
+    console.log(`first failed answer from ${key}${path}: ${res.statusCode} ${text.slice(0, 300)}`);
+  }
+  return ok;
 }
 
 async function main() {
@@ -248,7 +256,7 @@ async function main() {
   const before = BEFORE_ROOT ? await start('before gateway', ['gateway/dist/gateway.js'], { PORT: String(PORTS.before), SUBGRAPH_MODE: 'remote' }, 'ready at', BEFORE_ROOT) : null;
   if (HIVE_ROOT) copyFileSync(join(ROOT, 'tests/bench/hive-gateway.config.mjs'), join(HIVE_ROOT, 'gateway.config.mjs'));
   const hive = HIVE_ROOT
-    ? await start('hive gateway', ['node_modules/@graphql-hive/gateway/dist/bin.js', 'supergraph', SUPERGRAPH, '--port', String(PORTS.hive)], { HIVE_ROUTER_RUNTIME: 'true', JWT_SECRET, GATEWAY_SECRET: SECRET }, `http://127.0.0.1:${PORTS.hive}/readiness`, HIVE_ROOT)
+    ? await start('hive gateway', ['node_modules/@graphql-hive/gateway/dist/bin.js', 'supergraph', SUPERGRAPH, '--port', String(PORTS.hive)], { HIVE_ROUTER_RUNTIME: 'true', JWT_SECRET, GATEWAY_SECRET: SECRET, SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphUrl(n)]))) }, `http://127.0.0.1:${PORTS.hive}/readiness`, HIVE_ROOT)
     : null;
   if (before) console.log(`before: ${BEFORE_ROOT} (${spawnSync('git', ['log', '--oneline', '-1'], { cwd: BEFORE_ROOT!, encoding: 'utf8' }).stdout.trim()})`);
   const stock = await start('stock gateway', ['tests/bench/stock-gateway.mjs'], { PORT: String(PORTS.stock), SUPERGRAPH, JWT_SECRET, SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SUBGRAPHS.map((n) => [n, subgraphUrl(n)]))) }, 'stock gateway ready', ROOT);
@@ -353,7 +361,12 @@ async function main() {
     console.log(`  c=${c}: trusted documents ${fmt(trusted, 2)}× text on the one-fetch query, ${fmt(trustedCross, 2)}× on the cross query (goal ≥ 1.2×: ${verdict(trusted >= 1.2)} / ${verdict(trustedCross >= 1.2)})`);
     if (before) console.log(`  c=${c}: against before (${BEFORE_ROOT}): one-fetch ${fmt(rps(ONE_FETCH, c, 'services') / rps(ONE_FETCH, c, 'before'), 2)}× rps at ${fmt(gwCpu(ONE_FETCH, c, 'services') / gwCpu(ONE_FETCH, c, 'before'), 2)}× CPU/request; cross ${fmt(rps('cross-subgraph', c, 'services') / rps('cross-subgraph', c, 'before'), 2)}× rps at ${fmt(gwCpu('cross-subgraph', c, 'services') / gwCpu('cross-subgraph', c, 'before'), 2)}× CPU/request`);
   }
+  const failing = (t: Target) => MEASURED.some((q) => CONCURRENCY.some((c) => med(q, c, t, (x) => x.errors) > 0));
   for (const c of goalCs) {
+    if (hive && failing('hive')) {
+      console.log('  against Hive Gateway: not judged — it answered errors (first one printed above)');
+      break;
+    }
     if (!hive) {
       console.log('  cross query against Hive Gateway with the Rust planner: not measured (set BENCH_HIVE_ROOT; README)');
       break;

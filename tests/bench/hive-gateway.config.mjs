@@ -9,8 +9,11 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import jwt from 'jsonwebtoken';
 
 const key = createSecretKey(Buffer.from(process.env.JWT_SECRET, 'utf8'));
+// Where this run's subgraph processes listen (the supergraph names the default ports).
+const urls = JSON.parse(process.env.SUBGRAPH_URLS);
 export const gatewayConfig = defineConfig({
   unifiedGraphHandler,
+  transportEntries: Object.fromEntries(Object.entries(urls).map(([name, location]) => [name, { location }])),
   logging: 'error',
   propagateHeaders: {
     fromClientToSubgraphs({ request }) {
