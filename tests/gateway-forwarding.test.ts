@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { startGateway, type GatewayServer } from '@studyspot/gateway';
+import { metrics } from '@studyspot/runtime/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupergraphWorld, gql, OWNER_PASSWORD, type SupergraphWorld } from './support/supergraph.ts';
 
@@ -27,6 +28,9 @@ afterAll(async () => {
 });
 
 const stats = () => ({ ...w.gateway.forwarding! });
+/** Fetches made to the campus subgraph in this process (both gateways), from the metrics. */
+const campusFetches = async () =>
+  (await metrics.subgraphFetch.get()).values.filter((v) => v.metricName?.endsWith('_count') && v.labels.subgraph === 'campus').reduce((n, v) => n + v.value, 0);
 const HEADERS = ['content-type', 'content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-resource-policy', 'access-control-allow-origin', 'cache-control', 'vary'];
 
 async function both(query: string, opts: { token?: string; variables?: Record<string, unknown> } = {}) {
@@ -69,8 +73,11 @@ describe('forwarding without re-execution', () => {
   it('hands an answer with errors to the general path without fetching twice: the same codes and masking', async () => {
     const student = w.tokenFor({ sub: w.a.studentIds[0]!, role: 'STUDENT', tenantId: w.a.id });
     const before = stats();
+    const fetches0 = await campusFetches();
     const r = await both(`{ students(first: 5) { edges { node { id } } } }`, { token: student });
     expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // One campus fetch on each gateway: the handed-over answer was not fetched again.
+    expect((await campusFetches()) - fetches0).toBe(2);
     expect(stats().handedOver).toBe(before.handedOver + 1);
     expect(stats().forwarded).toBe(before.forwarded);
   });
