@@ -117,6 +117,8 @@ describe('concurrency', () => {
     const results = await Promise.all(
       ids.map((studentId) => gql(url(), ALLOCATE, { token: owner, variables: { i: { studentId, seatId, shiftId: lib.shifts.morning, startDate: start, endDate: plusDays(start, 10) } } })),
     );
+    // No answer is an error (a failure names its code and message here rather than as a null below).
+    expect(results.filter((r) => r.errors).map((r) => r.errors)).toEqual([]);
     const outcomes = results.map((r) => (r.data!.allocateSeat as Alloc).userErrors[0]?.code ?? 'ok');
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'SEAT_UNAVAILABLE')).toHaveLength(19);
