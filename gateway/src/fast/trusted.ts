@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from '@studyspot/runtime';
 import type { RequestHandler } from 'express';
+import { errorBody } from '../http.ts';
 import { GraphQLError, print, stripIgnoredCharacters, type DocumentNode } from 'graphql';
 
 export type TrustMode = 'off' | 'anonymous' | 'all';
@@ -175,7 +176,7 @@ export function trustedDocumentsMiddleware(trusted: TrustedDocuments): RequestHa
     } catch (err) {
       const e = err as { message: string; extensions?: { code?: string } };
       if (!e.extensions?.code) return next(err);
-      res.status(400).json({ errors: [{ message: e.message, extensions: { code: e.extensions.code } }] });
+      res.status(400).json(errorBody(e.message, e.extensions.code));
     }
   };
 }
